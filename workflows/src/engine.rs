@@ -1,0 +1,121 @@
+//! The engine core the procedure machines share: what an inquiry machine receives
+//! ([`Input`], [`Ctx`]), the account facts, and the requirements it reports as outstanding.
+//!
+//! A procedure machine's shared storage records what happened; its statig state says where the
+//! procedure stands (which branch, which step of the chat). Omission findings come from one
+//! place: the requirements a machine reports as outstanding are the next steps while the call is
+//! live and, when the inquiry closes on a complete call, the findings.
+
+use chrono::{Datelike, NaiveDate, Timelike, Weekday};
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+use crate::event::{Event, EventKind, Stamp};
+use crate::finding::{Code, Findings};
+use crate::script::ScriptLine;
+use crate::values::Cents;
+
+/// What an inquiry machine is fed: the call's events, and the close of the inquiry.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Input<'a> {
+    /// An event of the call, routed to the open inquiry.
+    Event(Event<'a>),
+    /// The inquiry is over (a new inquiry opened, or the call ended). `complete` is false when
+    /// the call did not run to its end: then nothing counts as missing.
+    Close {
+        /// The call ran to its end.
+        complete: bool,
+    },
+}
+
+/// Facts the account system writes into the call. They belong to the call, not to one inquiry:
+/// a fact logged before the inquiry it serves is kept for it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountFacts {
+    /// `warranty_started`, once known.
+    pub warranty_started: Option<NaiveDate>,
+    /// `first_payment`, once known: `Some(None)` is "no payment".
+    pub first_payment: Option<Option<NaiveDate>>,
+    /// `refund_calculator`, once known: `Some(None)` is "no amount displayed".
+    pub refund_calculator: Option<Option<Cents>>,
+}
+
+/// What a procedure machine may read while it handles an input.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx<'c> {
+    /// The line and time of the input (for a close: of the event that closed the inquiry).
+    pub stamp: Stamp,
+    /// The configuration.
+    pub config: &'c Config,
+    /// The call's account facts so far.
+    pub facts: &'c AccountFacts,
+    /// The call date: the calendar date of `call_started` in the business time zone.
+    pub call_date: NaiveDate,
+    /// The agent who started the call.
+    pub agent_id: &'c str,
+    /// The customer's name, once identified.
+    pub customer_name: Option<&'c str>,
+}
+
+impl Ctx<'_> {
+    /// Whether the partner chat is open at this input's time: Monday to Friday, from 09:00
+    /// (inside) to 18:00 (outside), in the business time zone.
+    pub fn within_chat_hours(&self) -> bool {
+        let local = self.stamp.at.with_timezone(&self.config.business_tz);
+        let weekday = !matches!(local.weekday(), Weekday::Sat | Weekday::Sun);
+        weekday && (9..18).contains(&local.hour())
+    }
+}
+
+/// Something the procedure still requires of the agent (or, for facts, of the system).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Requirement {
+    /// The event that would satisfy it.
+    pub step: EventKind,
+    /// The payload that event needs, when it matters (`rewards_team`, `email`, an amount).
+    pub value: Option<String>,
+    /// What the document asks, in words.
+    pub what: &'static str,
+    /// The finding raised when it is still outstanding as the inquiry closes on a complete call.
+    pub code: Option<Code>,
+    /// The line to say, if the document scripts one.
+    pub script: Option<ScriptLine>,
+}
+
+impl Requirement {
+    /// A requirement without a payload.
+    pub const fn new(
+        step: EventKind,
+        what: &'static str,
+        code: Option<Code>,
+        script: Option<ScriptLine>,
+    ) -> Self {
+        Requirement {
+            step,
+            value: None,
+            what,
+            code,
+            script,
+        }
+    }
+
+    /// The same requirement for one payload value.
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+}
+
+/// Raises the finding of every outstanding requirement: the omission findings of a closing
+/// inquiry. Callers do this only for complete calls.
+pub(crate) fn raise_outstanding(findings: &mut Findings, outstanding: &[Requirement], at: Stamp) {
+    for requirement in outstanding {
+        if let Some(code) = requirement.code {
+            let expected = match &requirement.value {
+                Some(value) => format!("{} ({} {})", requirement.what, requirement.step, value),
+                None => format!("{} ({})", requirement.what, requirement.step),
+            };
+            findings.raise(code, at, expected, "not done before the inquiry closed");
+        }
+    }
+}
