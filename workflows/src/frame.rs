@@ -349,6 +349,11 @@ impl Frame {
             Event::Goodbye => {
                 self.goodbye.get_or_insert(step.stamp);
             }
+            Event::AnythingElse => {
+                if let Some(inquiry) = self.open_inquiry_mut() {
+                    inquiry.anything_else.get_or_insert(step.stamp);
+                }
+            }
             _ => {}
         }
         if let Some(agent) = step.agent_id.filter(|a| !a.is_empty() && *a != self.agent_id) {

@@ -1,0 +1,66 @@
+//! The one error type of the sim crate: problems that make a whole input unusable.
+//! (A bad *row* is not an error: it is rejected with its line and reason, and the run goes on.)
+
+use std::path::PathBuf;
+
+/// A problem with a whole input or output.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The file could not be opened or read.
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The path names a folder, not a log file.
+    #[error("{path}: is a folder, not a call log")]
+    IsADirectory {
+        /// The path.
+        path: PathBuf,
+    },
+    /// The input holds no header row.
+    #[error("{source_name}: empty file: no header row (expected columns call_id, timestamp, event, ...)")]
+    Empty {
+        /// The input's name.
+        source_name: String,
+    },
+    /// A required column is missing from the header.
+    #[error("{source_name}: line 1: missing required column '{column}' (the header has: {found})")]
+    MissingColumn {
+        /// The input's name.
+        source_name: String,
+        /// The missing column.
+        column: &'static str,
+        /// The header as found (abridged).
+        found: String,
+    },
+    /// A column appears twice in the header.
+    #[error("{source_name}: line 1: column '{column}' appears twice in the header")]
+    DuplicateColumn {
+        /// The input's name.
+        source_name: String,
+        /// The repeated column.
+        column: String,
+    },
+    /// Reading failed part-way.
+    #[error("{source_name}: line {line}: read error: {message}")]
+    Csv {
+        /// The input's name.
+        source_name: String,
+        /// The line reached.
+        line: u64,
+        /// What the CSV reader said.
+        message: String,
+    },
+    /// Writing an output failed.
+    #[error("{path}: cannot write: {source}")]
+    Write {
+        /// The output.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+}

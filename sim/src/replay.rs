@@ -1,0 +1,222 @@
+//! Replay: each row becomes a typed event fed to its call's machines. Every row ends replayed
+//! or rejected with its line and a reason naming the bad value.
+//!
+//! Memory grows with the calls open at once, not with the log: a call leaves the table when it
+//! ends, and only a 64-bit hash of its id and its end line are kept (to reject late rows and
+//! reused ids).
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::Read;
+use std::sync::Arc;
+
+use callflow_workflows::{Call, CallStart, Config, Event, EventKind, Stamp, Step};
+use chrono::DateTime;
+
+use crate::error::Error;
+use crate::reader::{BadRow, LogReader, Row};
+use crate::report::{AuditReport, CallReport, Rejected, RowCounts};
+
+struct OpenCall {
+    call: Call,
+    first_line: u64,
+}
+
+/// Replays rows into calls.
+pub struct Replayer {
+    config: Arc<Config>,
+    open: HashMap<Box<str>, OpenCall>,
+    ended: HashMap<u64, u64>,
+    rows: RowCounts,
+    rejected: Vec<Rejected>,
+}
+
+fn id_hash(call_id: &str) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    call_id.hash(&mut hasher);
+    hasher.finish()
+}
+
+impl Replayer {
+    /// A replayer with no calls yet.
+    pub fn new(config: Arc<Config>) -> Replayer {
+        Replayer {
+            config,
+            open: HashMap::new(),
+            ended: HashMap::new(),
+            rows: RowCounts::default(),
+            rejected: Vec::new(),
+        }
+    }
+
+    /// Row counts so far.
+    pub fn rows(&self) -> RowCounts {
+        self.rows
+    }
+
+    /// Calls open now.
+    pub fn open_calls(&self) -> usize {
+        self.open.len()
+    }
+
+    fn reject(&mut self, line: u64, call_id: &str, reason: String) {
+        self.rows.rejected += 1;
+        self.rejected.push(Rejected {
+            line,
+            call_id: call_id.to_owned(),
+            reason,
+        });
+    }
+
+    /// Feeds one row as the reader gave it. Returns the report of the call this row ended.
+    pub fn feed(&mut self, row: Result<Row<'_>, BadRow<'_>>) -> Option<CallReport> {
+        self.rows.read += 1;
+        let row = match row {
+            Ok(row) => row,
+            Err(bad) => {
+                self.reject(bad.line, bad.call_id, bad.reason);
+                return None;
+            }
+        };
+        match self.replay(&row) {
+            Ok(report) => {
+                self.rows.replayed += 1;
+                report
+            }
+            Err(reason) => {
+                self.reject(row.line, row.call_id, reason);
+                None
+            }
+        }
+    }
+
+    fn replay(&mut self, row: &Row<'_>) -> Result<Option<CallReport>, String> {
+        if row.call_id.trim().is_empty() {
+            return Err("empty call_id".to_owned());
+        }
+        let at = DateTime::parse_from_rfc3339(row.timestamp).map_err(|e| {
+            format!(
+                "timestamp '{}' is not RFC 3339 with an offset, like 2026-03-02T14:05:11-05:00 ({e})",
+                row.timestamp
+            )
+        })?;
+        let kind = EventKind::from_name(row.event)
+            .ok_or_else(|| format!("unknown event '{}'", row.event))?;
+        let event = Event::parse(kind, row.value).map_err(|e| format!("{kind}: {e}"))?;
+        let stamp = Stamp { line: row.line, at };
+        if let Event::CallStarted { department } = event {
+            return self.start(row, department, stamp).map(|()| None);
+        }
+        let Some(open) = self.open.get_mut(row.call_id) else {
+            return Err(match self.ended.get(&id_hash(row.call_id)) {
+                Some(end) => format!(
+                    "call '{}' ended at line {end}; rows after call_ended are rejected",
+                    row.call_id
+                ),
+                None => format!(
+                    "call '{}' was never started (no call_started before this row)",
+                    row.call_id
+                ),
+            });
+        };
+        let step = Step {
+            stamp,
+            event,
+            text: Some(row.text).filter(|t| !t.is_empty()),
+            agent_id: Some(row.agent_id).filter(|a| !a.is_empty()),
+        };
+        open.call.handle(&step).map_err(|e| e.to_string())?;
+        if !open.call.is_over() {
+            return Ok(None);
+        }
+        let (id, open) = self
+            .open
+            .remove_entry(row.call_id)
+            .ok_or_else(|| "internal: the call vanished".to_owned())?;
+        self.ended.insert(id_hash(&id), row.line);
+        Ok(Some(CallReport::of(&open.call, open.first_line)))
+    }
+
+    fn start(&mut self, row: &Row<'_>, department: &str, stamp: Stamp) -> Result<(), String> {
+        if let Some(open) = self.open.get(row.call_id) {
+            return Err(format!(
+                "duplicate call_started: call '{}' already started at line {}",
+                row.call_id, open.first_line
+            ));
+        }
+        if let Some(end) = self.ended.get(&id_hash(row.call_id)) {
+            return Err(format!(
+                "duplicate call_started: call '{}' already ran and ended at line {end}; call ids are unique per log",
+                row.call_id
+            ));
+        }
+        if row.agent_id.trim().is_empty() {
+            return Err("call_started needs an agent_id".to_owned());
+        }
+        let call = Call::start(
+            Arc::clone(&self.config),
+            CallStart {
+                call_id: row.call_id,
+                agent_id: row.agent_id,
+                department,
+                agent_name: None,
+                stamp,
+            },
+        );
+        self.open.insert(
+            row.call_id.into(),
+            OpenCall {
+                call,
+                first_line: row.line,
+            },
+        );
+        Ok(())
+    }
+
+    /// The log is over: every call still open is judged incomplete. Returns their reports,
+    /// the row counts and the rejected rows.
+    pub fn finish(mut self) -> (Vec<CallReport>, RowCounts, Vec<Rejected>) {
+        let reports = self
+            .open
+            .drain()
+            .map(|(_, mut open)| {
+                open.call.finish();
+                CallReport::of(&open.call, open.first_line)
+            })
+            .collect();
+        (reports, self.rows, self.rejected)
+    }
+}
+
+/// Audits a whole log: reads, replays and reports.
+///
+/// ```
+/// use std::sync::Arc;
+/// use callflow_sim::{audit, LogReader};
+/// let log = "call_id,timestamp,agent_id,event,value,text\n\
+///            C-1,2026-03-02T14:05:11-05:00,sjones,call_started,Rewards,\n\
+///            C-1,2026-03-02T14:05:12-05:00,,greeting,,\n\
+///            C-1,2026-03-02T14:05:13-05:00,,gretting,,\n";
+/// let reader = LogReader::new(log.as_bytes(), "example.csv").unwrap();
+/// let report = audit(reader, Arc::default()).unwrap();
+/// assert_eq!((report.rows.read, report.rows.replayed, report.rows.rejected), (3, 2, 1));
+/// assert_eq!(report.rejected[0].line, 4);
+/// assert_eq!(report.calls[0].verdict.as_str(), "incomplete");
+/// ```
+pub fn audit<R: Read>(mut reader: LogReader<R>, config: Arc<Config>) -> Result<AuditReport, Error> {
+    let mut replayer = Replayer::new(config);
+    let mut calls = Vec::new();
+    while let Some(row) = reader.next_row()? {
+        if let Some(report) = replayer.feed(row) {
+            calls.push(report);
+        }
+    }
+    let (rest, rows, rejected) = replayer.finish();
+    calls.extend(rest);
+    Ok(AuditReport::new(
+        reader.source_name().to_owned(),
+        rows,
+        rejected,
+        calls,
+    ))
+}

@@ -1,0 +1,162 @@
+//! The `callflow` command line: argument parsing (clap), dispatch, output and exit codes.
+//!
+//! Exit status: 0 when every call passed (incomplete calls do not fail a run), 1 when any call
+//! failed, 2 for unusable input or a failed write, with one sentence on standard error.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::sim::render::{self, Format};
+use crate::sim::sample::{SAMPLE_LOG, SAMPLE_NAME};
+use crate::sim::{audit, LogReader};
+use crate::workflows::Config;
+
+/// Documented call procedures as state machines: audit call logs against them.
+#[derive(Debug, Parser)]
+#[command(name = "callflow", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Replay a v1 call log through the procedure machines and report what each call did
+    /// against what the documents require.
+    Audit(AuditArgs),
+}
+
+/// `callflow audit`
+#[derive(Debug, clap::Args)]
+pub struct AuditArgs {
+    /// The call log (CSV, v1). Without one, the bundled sample log is audited.
+    pub log: Option<PathBuf>,
+    /// Output format. Default: from the --out file's extension (.json, .csv, .md), else text.
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// Write the report to this file (atomically: a failed run leaves no partial file).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// `--format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// A summary to read in 30 seconds.
+    Text,
+    /// The callflow-audit/1 JSON contract.
+    Json,
+    /// One row per finding.
+    Csv,
+    /// Summary and per-call detail.
+    Markdown,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Text => Format::Text,
+            FormatArg::Json => Format::Json,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Markdown => Format::Markdown,
+        }
+    }
+}
+
+fn format_for(explicit: Option<FormatArg>, out: Option<&Path>) -> Format {
+    if let Some(f) = explicit {
+        return f.into();
+    }
+    match out.and_then(|p| p.extension()).and_then(|e| e.to_str()) {
+        Some("json") => Format::Json,
+        Some("csv") => Format::Csv,
+        Some("md" | "markdown") => Format::Markdown,
+        _ => Format::Text,
+    }
+}
+
+/// Runs the command line; returns the exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("callflow: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Audit(args) => run_audit(args),
+    }
+}
+
+fn run_audit(args: AuditArgs) -> Result<ExitCode> {
+    let config = Arc::new(Config::default());
+    let report = match &args.log {
+        Some(path) => audit(LogReader::open(path)?, config)?,
+        None => audit(LogReader::new(SAMPLE_LOG.as_bytes(), SAMPLE_NAME)?, config)?,
+    };
+    let format = format_for(args.format, args.out.as_deref());
+    write_output(args.out.as_deref(), |out| render::render(&report, format, out))?;
+    Ok(if report.any_failed() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Writes to `--out` atomically (a temporary file beside it, renamed on success), or to
+/// standard output.
+fn write_output(
+    out: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<()> {
+    match out {
+        None => {
+            let stdout = io::stdout();
+            let mut lock = io::BufWriter::new(stdout.lock());
+            write(&mut lock)?;
+            lock.flush()?;
+        }
+        Some(path) => {
+            let dir = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            let mut file = tempfile::NamedTempFile::new_in(dir)
+                .with_context(|| format!("{}: cannot write", path.display()))?;
+            {
+                let mut buffered = io::BufWriter::new(file.as_file_mut());
+                write(&mut buffered).with_context(|| format!("{}: cannot write", path.display()))?;
+                buffered
+                    .flush()
+                    .with_context(|| format!("{}: cannot write", path.display()))?;
+            }
+            file.persist(path)
+                .with_context(|| format!("{}: cannot write", path.display()))?;
+        }
+    }
+    Ok(())
+}
