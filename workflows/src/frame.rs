@@ -106,16 +106,19 @@ impl Inquiry {
     /// The review-check branch, for a `reward_email_missing` inquiry whose facts are known.
     pub fn branch(&self) -> Option<Branch> {
         match &self.machine {
-            InquiryMachine::ShoppingDollars(m) => m.state().branch(),
+            InquiryMachine::ShoppingDollars(m) => {
+                m.inner().closed_in().unwrap_or(*m.state()).branch()
+            }
             _ => None,
         }
     }
 
-    /// The procedure machine's current state, by name (`overdue`, `chat_connected`, ...).
+    /// The procedure machine's current state by name (`overdue`, `chat_connected`, ...); for a
+    /// closed inquiry, the state it closed in.
     pub fn state_name(&self) -> &'static str {
         match &self.machine {
-            InquiryMachine::ShoppingDollars(m) => m.state().name(),
-            InquiryMachine::PaidCall(m) => m.state().name(),
+            InquiryMachine::ShoppingDollars(m) => m.inner().closed_in().unwrap_or(*m.state()).name(),
+            InquiryMachine::PaidCall(m) => m.inner().closed_in().unwrap_or(*m.state()).name(),
             InquiryMachine::Uncovered => "uncovered",
         }
     }
