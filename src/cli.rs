@@ -14,6 +14,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::sim::render::{self, Format};
 use crate::sim::sample::{SAMPLE_LOG, SAMPLE_NAME};
 use crate::sim::{audit, LogReader};
+use crate::workflows::explore::{self, Workflow};
 use crate::workflows::Config;
 
 /// Documented call procedures as state machines: audit call logs against them.
@@ -31,6 +32,31 @@ pub enum Command {
     /// Replay a v1 call log through the procedure machines and report what each call did
     /// against what the documents require.
     Audit(AuditArgs),
+    /// Draw each machine's states and transitions, found by exploring the machine.
+    Graph(GraphArgs),
+}
+
+/// `callflow graph`
+#[derive(Debug, clap::Args)]
+pub struct GraphArgs {
+    /// One workflow (call_frame, shopping_dollars, paid_call); all when omitted.
+    #[arg(long)]
+    pub workflow: Option<String>,
+    /// Diagram language.
+    #[arg(long, value_enum, default_value = "mermaid")]
+    pub format: GraphFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// `callflow graph --format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// Mermaid `stateDiagram-v2`.
+    Mermaid,
+    /// Graphviz dot.
+    Dot,
 }
 
 /// `callflow audit`
@@ -109,7 +135,36 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Audit(args) => run_audit(args),
+        Command::Graph(args) => run_graph(args),
     }
+}
+
+/// The workflows a `--workflow` option names (all when `None`).
+fn workflows_named(name: Option<&str>) -> Result<Vec<Workflow>> {
+    match name {
+        None => Ok(Workflow::ALL.to_vec()),
+        Some(name) => Workflow::from_name(name).map(|w| vec![w]).ok_or_else(|| {
+            let known: Vec<&str> = Workflow::ALL.iter().map(|w| w.name()).collect();
+            anyhow::anyhow!("unknown workflow '{name}' (known: {})", known.join(", "))
+        }),
+    }
+}
+
+fn run_graph(args: GraphArgs) -> Result<ExitCode> {
+    let workflows = workflows_named(args.workflow.as_deref())?;
+    let mut text = String::new();
+    for (i, workflow) in workflows.into_iter().enumerate() {
+        let graph = explore::graph(workflow);
+        if i > 0 {
+            text.push('\n');
+        }
+        text.push_str(&match args.format {
+            GraphFormat::Mermaid => graph.to_mermaid(),
+            GraphFormat::Dot => graph.to_dot(),
+        });
+    }
+    write_output(args.out.as_deref(), |out| out.write_all(text.as_bytes()))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run_audit(args: AuditArgs) -> Result<ExitCode> {

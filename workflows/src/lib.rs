@@ -42,6 +42,7 @@ pub mod config;
 pub mod engine;
 pub mod error;
 pub mod event;
+pub mod explore;
 pub mod finding;
 pub mod frame;
 pub mod paid_call;
