@@ -8,9 +8,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use callflow::workflows::{
-    Call, CallStart, Config, Detail, Event, Reason, Stamp, Step, Team,
-};
+use callflow::workflows::{Call, CallStart, Config, Detail, Event, Reason, Stamp, Step, Team};
 use chrono::{DateTime, Duration, FixedOffset};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -89,7 +87,12 @@ fn show(call: &Call, seen: &mut HashSet<(String, u64)>) {
     }
     for finding in call.findings() {
         if seen.insert((finding.code.to_string(), finding.line())) {
-            println!("  !! {} ({}): {}", finding.code, finding.severity(), finding.message());
+            println!(
+                "  !! {} ({}): {}",
+                finding.code,
+                finding.severity(),
+                finding.message()
+            );
         }
     }
 }

@@ -3,6 +3,7 @@
 //! Exit status: 0 when every call passed (incomplete calls do not fail a run), 1 when any call
 //! failed, 2 for unusable input or a failed write, with one sentence on standard error.
 
+use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -13,6 +14,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::sim::render::{self, Format};
 use crate::sim::sample::{SAMPLE_LOG, SAMPLE_NAME};
+use crate::sim::transcripts;
 use crate::sim::{audit, LogReader};
 use crate::workflows::explore::{self, Workflow};
 use crate::workflows::Config;
@@ -34,6 +36,41 @@ pub enum Command {
     Audit(AuditArgs),
     /// Draw each machine's states and transitions, found by exploring the machine.
     Graph(GraphArgs),
+    /// Write sample transcripts for trainers: one per path through each procedure.
+    Transcripts(TranscriptsArgs),
+}
+
+/// `callflow transcripts`
+#[derive(Debug, clap::Args)]
+pub struct TranscriptsArgs {
+    /// One workflow (call_frame for calls with two inquiries, shopping_dollars, paid_call);
+    /// all when omitted.
+    #[arg(long)]
+    pub workflow: Option<String>,
+    /// The seed: the same seed gives byte-identical files.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// File format.
+    #[arg(long, value_enum, default_value = "markdown")]
+    pub format: TranscriptFormatArg,
+    /// The folder to write into (created if missing).
+    #[arg(long, default_value = "transcripts")]
+    pub out: PathBuf,
+    /// Print the paths, one a line, and write nothing.
+    #[arg(long)]
+    pub list: bool,
+    /// Add a flawed variant of each path, with injected deviations and an answer key.
+    #[arg(long)]
+    pub flawed: bool,
+}
+
+/// `callflow transcripts --format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TranscriptFormatArg {
+    /// Markdown.
+    Markdown,
+    /// Plain text.
+    Text,
 }
 
 /// `callflow graph`
@@ -136,7 +173,39 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Audit(args) => run_audit(args),
         Command::Graph(args) => run_graph(args),
+        Command::Transcripts(args) => run_transcripts(args),
     }
+}
+
+fn run_transcripts(args: TranscriptsArgs) -> Result<ExitCode> {
+    let config = Arc::new(Config::default());
+    let workflows = workflows_named(args.workflow.as_deref())?;
+    let paths = transcripts::clean_paths(&workflows, &config);
+    if args.list {
+        let mut out = io::BufWriter::new(io::stdout().lock());
+        for path in &paths {
+            writeln!(out, "{}", path.name())?;
+        }
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let format = match args.format {
+        TranscriptFormatArg::Markdown => transcripts::TranscriptFormat::Markdown,
+        TranscriptFormatArg::Text => transcripts::TranscriptFormat::Text,
+    };
+    let files = transcripts::transcripts(&paths, args.seed, args.flawed, format, &config);
+    fs::create_dir_all(&args.out)
+        .with_context(|| format!("{}: cannot create the folder", args.out.display()))?;
+    for file in &files {
+        let path = args.out.join(&file.name);
+        write_output(Some(&path), |out| out.write_all(file.contents.as_bytes()))?;
+    }
+    eprintln!(
+        "callflow: wrote {} transcripts to {}",
+        files.len(),
+        args.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The workflows a `--workflow` option names (all when `None`).
@@ -174,7 +243,9 @@ fn run_audit(args: AuditArgs) -> Result<ExitCode> {
         None => audit(LogReader::new(SAMPLE_LOG.as_bytes(), SAMPLE_NAME)?, config)?,
     };
     let format = format_for(args.format, args.out.as_deref());
-    write_output(args.out.as_deref(), |out| render::render(&report, format, out))?;
+    write_output(args.out.as_deref(), |out| {
+        render::render(&report, format, out)
+    })?;
     Ok(if report.any_failed() {
         ExitCode::from(1)
     } else {
@@ -204,7 +275,8 @@ fn write_output(
                 .with_context(|| format!("{}: cannot write", path.display()))?;
             {
                 let mut buffered = io::BufWriter::new(file.as_file_mut());
-                write(&mut buffered).with_context(|| format!("{}: cannot write", path.display()))?;
+                write(&mut buffered)
+                    .with_context(|| format!("{}: cannot write", path.display()))?;
                 buffered
                     .flush()
                     .with_context(|| format!("{}: cannot write", path.display()))?;

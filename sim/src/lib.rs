@@ -7,11 +7,14 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod persona;
 pub mod reader;
 pub mod render;
 pub mod replay;
 pub mod report;
 pub mod sample;
+pub mod transcript;
+pub mod transcripts;
 
 pub use error::Error;
 pub use reader::{LogReader, Row};

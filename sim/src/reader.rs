@@ -1,8 +1,13 @@
 //! The streaming reader of v1 call logs: columns found by name, extra columns ignored, a BOM
 //! and CRLF accepted, one reused [`csv::ByteRecord`] for every row.
+//!
+//! Line numbers are counted here, from the bytes read, not taken from the csv crate: its
+//! record positions lag one line behind with CRLF line ends and after blank lines
+//! (BurntSushi/rust-csv#395, #208).
 
+use std::collections::VecDeque;
 use std::fs::File;
-use std::io::Read;
+use std::io::{self, Read};
 use std::path::Path;
 
 use csv::{ByteRecord, ReaderBuilder};
@@ -105,9 +110,57 @@ pub struct BadRow<'r> {
     pub reason: String,
 }
 
+/// Wraps the input and remembers where the line breaks (`\r`, `\n`) of the bytes read so far
+/// are, until the rows before them are numbered. It holds at most the breaks of the csv
+/// reader's buffer, not of the whole log.
+struct LineCounter<R> {
+    inner: R,
+    /// Bytes read so far.
+    offset: u64,
+    /// Offsets of the `\r` and `\n` bytes not yet passed (`true` for `\n`), in order.
+    breaks: VecDeque<(u64, bool)>,
+    /// `\n` bytes passed so far.
+    lines_before: u64,
+}
+
+impl<R: Read> Read for LineCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for (i, &b) in buf[..n].iter().enumerate() {
+            if b == b'\n' || b == b'\r' {
+                self.breaks.push_back((self.offset + i as u64, b == b'\n'));
+            }
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R> LineCounter<R> {
+    /// The 1-based line of a record whose position the csv reader gives as `byte`. That
+    /// position may point at the line breaks (and blank lines) before the record: the record
+    /// really starts at the first byte from there that is not a line break.
+    fn line_of(&mut self, byte: u64) -> u64 {
+        let mut start = byte;
+        while let Some(&(at, newline)) = self.breaks.front() {
+            if at > start {
+                break;
+            }
+            if at == start {
+                start += 1;
+            }
+            if newline {
+                self.lines_before += 1;
+            }
+            self.breaks.pop_front();
+        }
+        self.lines_before + 1
+    }
+}
+
 /// A streaming reader of one v1 log.
 pub struct LogReader<R> {
-    csv: csv::Reader<R>,
+    csv: csv::Reader<LineCounter<R>>,
     columns: Columns,
     record: ByteRecord,
     source_name: String,
@@ -138,14 +191,22 @@ impl<R: Read> LogReader<R> {
             .has_headers(false)
             .flexible(true)
             .buffer_capacity(64 * 1024)
-            .from_reader(reader);
+            .from_reader(LineCounter {
+                inner: reader,
+                offset: 0,
+                breaks: VecDeque::new(),
+                lines_before: 0,
+            });
         let mut header = ByteRecord::new();
         let csv_error = |e: csv::Error, line| Error::Csv {
             source_name: source_name.to_owned(),
             line,
             message: e.to_string(),
         };
-        if !csv.read_byte_record(&mut header).map_err(|e| csv_error(e, 1))? {
+        if !csv
+            .read_byte_record(&mut header)
+            .map_err(|e| csv_error(e, 1))?
+        {
             return Err(Error::Empty {
                 source_name: source_name.to_owned(),
             });
@@ -185,7 +246,8 @@ impl<R: Read> LogReader<R> {
             return Ok(None);
         }
         self.rows_read += 1;
-        let line = self.record.position().map_or(0, |p| p.line());
+        let byte = self.record.position().map_or(0, |p| p.byte());
+        let line = self.csv.get_mut().line_of(byte);
         Ok(Some(split_row(&self.record, &self.columns, line)))
     }
 }
@@ -230,7 +292,10 @@ fn split_row<'r>(
             reason: format!(
                 "column '{name}' is not valid UTF-8 (bad byte at offset {}: {:?})",
                 e.valid_up_to(),
-                String::from_utf8_lossy(bytes).chars().take(60).collect::<String>()
+                String::from_utf8_lossy(bytes)
+                    .chars()
+                    .take(60)
+                    .collect::<String>()
             ),
         })?;
     }
@@ -244,4 +309,33 @@ fn split_row<'r>(
         value,
         text,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(input: &[u8]) -> Vec<(u64, String)> {
+        let mut reader = LogReader::new(input, "test.csv").unwrap();
+        let mut out = Vec::new();
+        while let Some(row) = reader.next_row().unwrap() {
+            let row = row.unwrap();
+            out.push((row.line, row.call_id.to_owned()));
+        }
+        out
+    }
+
+    #[test]
+    fn lines_count_the_same_with_lf_crlf_blank_lines_and_quoted_breaks() {
+        let lf = "call_id,timestamp,event\nA,t,e\n\nB,t,\"x\ny\"\n\n\nC,t,e\nD,t,e\n";
+        let expected: Vec<(u64, String)> = [(2, "A"), (4, "B"), (8, "C"), (9, "D")]
+            .into_iter()
+            .map(|(l, c)| (l, c.to_owned()))
+            .collect();
+        assert_eq!(lines(lf.as_bytes()), expected);
+        let crlf = lf.replace('\n', "\r\n");
+        assert_eq!(lines(crlf.as_bytes()), expected);
+        let bom_crlf = format!("\u{feff}{crlf}");
+        assert_eq!(lines(bom_crlf.as_bytes()), expected);
+    }
 }

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use callflow_workflows::{Call, Code, Severity, Verdict};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
 
 /// Rows read, replayed, rejected: read = replayed + rejected.
@@ -90,6 +91,16 @@ pub struct CallReport {
     pub first_line: u64,
     /// The line of its last row.
     pub last_line: u64,
+    /// When the call started, with the offset it was written with (HTML report; not in the
+    /// JSON contract).
+    #[serde(skip)]
+    pub started: DateTime<FixedOffset>,
+    /// The call date in the business time zone (HTML report; not in the JSON contract).
+    #[serde(skip)]
+    pub call_date: NaiveDate,
+    /// The customer's name, once identified (HTML report; not in the JSON contract).
+    #[serde(skip)]
+    pub customer: Option<String>,
 }
 
 impl CallReport {
@@ -135,8 +146,21 @@ impl CallReport {
                 .collect(),
             findings,
             first_line,
-            last_line: frame.end().map_or(frame.last().line, |(s, _)| s.line.max(frame.last().line)),
+            started: frame.started().at,
+            call_date: frame.call_date(),
+            customer: frame.customer_name().map(str::to_owned),
+            last_line: frame
+                .end()
+                .map_or(frame.last().line, |(s, _)| s.line.max(frame.last().line)),
         }
+    }
+}
+
+impl CallReport {
+    /// The codes the call raised, each once (a code may be raised once per inquiry, so a call
+    /// can hold it more than once).
+    pub fn codes(&self) -> std::collections::BTreeSet<Code> {
+        self.findings.iter().map(|f| f.code).collect()
     }
 }
 
@@ -212,7 +236,12 @@ impl Summary {
 impl AuditReport {
     /// Puts a report together: sorts calls by first line and rejected rows by line, and
     /// computes the agents' figures.
-    pub fn new(source: String, rows: RowCounts, mut rejected: Vec<Rejected>, mut calls: Vec<CallReport>) -> AuditReport {
+    pub fn new(
+        source: String,
+        rows: RowCounts,
+        mut rejected: Vec<Rejected>,
+        mut calls: Vec<CallReport>,
+    ) -> AuditReport {
         calls.sort_by_key(|c| c.first_line);
         rejected.sort_by_key(|r| r.line);
         let mut agents: BTreeMap<&str, AgentReport> = BTreeMap::new();
@@ -225,8 +254,8 @@ impl AuditReport {
                 Verdict::Incomplete => agent.incomplete += 1,
             }
             agent.score_sum += u64::from(call.score);
-            for finding in &call.findings {
-                *agent.codes.entry(finding.code).or_default() += 1;
+            for code in call.codes() {
+                *agent.codes.entry(code).or_default() += 1;
             }
         }
         let agents = agents
@@ -258,8 +287,8 @@ impl AuditReport {
                 Verdict::Fail => summary.failed += 1,
                 Verdict::Incomplete => summary.incomplete += 1,
             }
-            for finding in &call.findings {
-                *summary.codes.entry(finding.code).or_default() += 1;
+            for code in call.codes() {
+                *summary.codes.entry(code).or_default() += 1;
             }
         }
         summary

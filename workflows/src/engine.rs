@@ -35,9 +35,35 @@ pub struct AccountFacts {
     /// `warranty_started`, once known.
     pub warranty_started: Option<NaiveDate>,
     /// `first_payment`, once known: `Some(None)` is "no payment".
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "known")]
     pub first_payment: Option<Option<NaiveDate>>,
     /// `refund_calculator`, once known: `Some(None)` is "no amount displayed".
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "known")]
     pub refund_calculator: Option<Option<Cents>>,
+}
+
+/// Serde for a fact that may be known to be empty (`Some(None)`): plain serde writes both
+/// `None` and `Some(None)` as `null` and reads `null` back as `None`, so a saved call would
+/// forget `first_payment none` or `refund_calculator none`. Here an unknown fact is left out
+/// and a known one is written as its value, `null` for "known to be none".
+mod known {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<T: Serialize, S: Serializer>(
+        fact: &Option<Option<T>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match fact {
+            Some(value) => value.serialize(serializer),
+            None => serializer.serialize_unit(),
+        }
+    }
+
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(deserializer).map(Some)
+    }
 }
 
 /// What a procedure machine may read while it handles an input.
@@ -80,6 +106,9 @@ pub struct Requirement {
     pub code: Option<Code>,
     /// The line to say, if the document scripts one.
     pub script: Option<ScriptLine>,
+    /// After-call work: done after the goodbye in the document's dialogues (the escalation
+    /// emails, contacting the partner).
+    pub after_call: bool,
 }
 
 impl Requirement {
@@ -96,6 +125,7 @@ impl Requirement {
             what,
             code,
             script,
+            after_call: matches!(step, EventKind::EmailSent | EventKind::PartnerContacted),
         }
     }
 

@@ -96,9 +96,9 @@ impl Reason {
     /// The procedure that handles this reason, if any.
     pub fn procedure(self) -> Option<Procedure> {
         match self {
-            Reason::RewardEmailMissing | Reason::RewardSiteIssue | Reason::RewardPartnerNoResponse => {
-                Some(Procedure::ShoppingDollars)
-            }
+            Reason::RewardEmailMissing
+            | Reason::RewardSiteIssue
+            | Reason::RewardPartnerNoResponse => Some(Procedure::ShoppingDollars),
             Reason::WarrantyCancellation => Some(Procedure::PaidCall),
             Reason::Uncovered => None,
         }
@@ -555,9 +555,19 @@ impl EventKind {
         match self {
             CallStarted | Greeting | CustomerIdentified | Inquiry | AnythingElse | Goodbye
             | CallEnded => &[],
-            WarrantyStarted | FirstPayment | ExplainReviewPeriod | ExpectEmailSoon | Apologize
-            | Collect | EmailSent | ExplainPartnerSupport | AskContactTime | ContactTime
-            | AskTicket | Ticket | PartnerContacted => &[Procedure::ShoppingDollars],
+            WarrantyStarted
+            | FirstPayment
+            | ExplainReviewPeriod
+            | ExpectEmailSoon
+            | Apologize
+            | Collect
+            | EmailSent
+            | ExplainPartnerSupport
+            | AskContactTime
+            | ContactTime
+            | AskTicket
+            | Ticket
+            | PartnerContacted => &[Procedure::ShoppingDollars],
             PromiseFollowup => &[Procedure::ShoppingDollars, Procedure::PaidCall],
             _ => &[Procedure::PaidCall],
         }

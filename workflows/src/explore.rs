@@ -15,8 +15,8 @@ use chrono::{DateTime, Days, FixedOffset, NaiveDate};
 use crate::call::Call;
 use crate::config::Config;
 use crate::event::{
-    ChatPurpose, ContactTime, Detail, EndStatus, Event, EventKind, Procedure, Reason,
-    RecordField, Stamp, Step, Team, TranscriptCopy,
+    ChatPurpose, ContactTime, Detail, EndStatus, Event, EventKind, Procedure, Reason, RecordField,
+    Stamp, Step, Team, TranscriptCopy,
 };
 use crate::frame::{CallStart, InquiryMachine};
 use crate::values::{Cents, ChatForm};
@@ -92,8 +92,16 @@ pub const GOOD_FORM: ChatForm<'static> = ChatForm {
 /// The alphabet of a workflow: every event of its vocabulary, with representative values
 /// (dates relative to `call_date`). Values a careful agent would use come first.
 pub fn alphabet(workflow: Workflow, call_date: NaiveDate) -> Vec<Sample> {
-    let before = |days: u64| call_date.checked_sub_days(Days::new(days)).unwrap_or(call_date);
-    let after = |days: u64| call_date.checked_add_days(Days::new(days)).unwrap_or(call_date);
+    let before = |days: u64| {
+        call_date
+            .checked_sub_days(Days::new(days))
+            .unwrap_or(call_date)
+    };
+    let after = |days: u64| {
+        call_date
+            .checked_add_days(Days::new(days))
+            .unwrap_or(call_date)
+    };
     let inquiry = |reason: Reason| {
         sample(
             format!("inquiry [{}]", reason.as_str()),
@@ -112,7 +120,10 @@ pub fn alphabet(workflow: Workflow, call_date: NaiveDate) -> Vec<Sample> {
             inquiry(Reason::RewardSiteIssue),
             plain(Event::AnythingElse),
             plain(Event::Goodbye),
-            sample("call_ended [completed]", Event::CallEnded(EndStatus::Completed)),
+            sample(
+                "call_ended [completed]",
+                Event::CallEnded(EndStatus::Completed),
+            ),
             sample(
                 "call_ended [customer_hung_up]",
                 Event::CallEnded(EndStatus::CustomerHungUp),
@@ -122,12 +133,18 @@ pub fn alphabet(workflow: Workflow, call_date: NaiveDate) -> Vec<Sample> {
             inquiry(Reason::RewardEmailMissing),
             inquiry(Reason::RewardSiteIssue),
             inquiry(Reason::RewardPartnerNoResponse),
-            sample("warranty_started [d ≤ 29]", Event::WarrantyStarted(before(12))),
+            sample(
+                "warranty_started [d ≤ 29]",
+                Event::WarrantyStarted(before(12)),
+            ),
             sample(
                 "warranty_started [30 ≤ d ≤ 36]",
                 Event::WarrantyStarted(before(33)),
             ),
-            sample("warranty_started [d ≥ 37]", Event::WarrantyStarted(before(45))),
+            sample(
+                "warranty_started [d ≥ 37]",
+                Event::WarrantyStarted(before(45)),
+            ),
             sample(
                 "first_payment [on or before the call date]",
                 Event::FirstPayment(Some(before(20))),
@@ -161,8 +178,14 @@ pub fn alphabet(workflow: Workflow, call_date: NaiveDate) -> Vec<Sample> {
                     declined: false,
                 },
             ),
-            sample("email_sent [rewards_team]", Event::EmailSent(Team::RewardsTeam)),
-            sample("email_sent [product_team]", Event::EmailSent(Team::ProductTeam)),
+            sample(
+                "email_sent [rewards_team]",
+                Event::EmailSent(Team::RewardsTeam),
+            ),
+            sample(
+                "email_sent [product_team]",
+                Event::EmailSent(Team::ProductTeam),
+            ),
             plain(Event::ExplainPartnerSupport),
             plain(Event::AskContactTime),
             sample(
@@ -193,7 +216,10 @@ pub fn alphabet(workflow: Workflow, call_date: NaiveDate) -> Vec<Sample> {
             plain(Event::AmountDisputed),
             plain(Event::BuildValue),
             plain(Event::AdviseDisputeLetter),
-            sample("chat_opened [paid_call]", Event::ChatOpened(ChatPurpose::PaidCall)),
+            sample(
+                "chat_opened [paid_call]",
+                Event::ChatOpened(ChatPurpose::PaidCall),
+            ),
             sample(
                 "chat_opened [record_verification]",
                 Event::ChatOpened(ChatPurpose::RecordVerification),
@@ -364,7 +390,7 @@ pub fn graph(workflow: Workflow) -> Graph {
             }
             let mut tries: Vec<(String, Probe, u64)> = Vec::new();
             for (i, s) in samples.iter().enumerate() {
-                if used & (1 << i) != 0 || used_kind(&samples, used, s.event.kind()) {
+                if used & (1 << i) != 0 || used_kind(workflow, &samples, used, s.event.kind()) {
                     continue;
                 }
                 let mut next = probe.clone();
@@ -424,14 +450,15 @@ pub fn graph(workflow: Workflow) -> Graph {
 }
 
 /// Whether an event of the same kind as `kind` (a fact, a reason, a chat) was already used:
-/// each kind is tried once per path, except inquiries (each inquiry sample once: the frame's
-/// alphabet holds two, the bounded case of several inquiries in one call).
-fn used_kind(samples: &[Sample], used: u64, kind: EventKind) -> bool {
-    kind != EventKind::Inquiry
+/// each kind is tried once per path: one inquiry per procedure path. The frame's inquiries are
+/// the exception (each inquiry sample once: its alphabet holds two, the bounded case of several
+/// inquiries in one call).
+fn used_kind(workflow: Workflow, samples: &[Sample], used: u64, kind: EventKind) -> bool {
+    !(workflow == Workflow::CallFrame && kind == EventKind::Inquiry)
         && samples
-        .iter()
-        .enumerate()
-        .any(|(i, s)| used & (1 << i) != 0 && s.event.kind() == kind)
+            .iter()
+            .enumerate()
+            .any(|(i, s)| used & (1 << i) != 0 && s.event.kind() == kind)
 }
 
 impl Graph {
@@ -468,5 +495,224 @@ impl Graph {
         }
         out.push_str("}\n");
         out
+    }
+}
+
+/// A distinct path through a workflow: the decision events that drive it, in order, and the
+/// branch they lead to. Steps that do not move the machine are not part of a path: a
+/// transcript fills them in from the machine's own next steps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Path {
+    /// Which machine.
+    pub workflow: Workflow,
+    /// The inquiry reasons, in order.
+    pub reasons: Vec<Reason>,
+    /// The time of day the path was found at.
+    pub clock: Clock,
+    /// The states that name the path (pre-branch and chat-internal states left out).
+    pub tokens: Vec<String>,
+    /// The decision events, in order.
+    pub samples: Vec<Sample>,
+}
+
+impl Path {
+    /// `workflow/reason/branch`, e.g. `shopping_dollars/reward_email_missing/overdue`.
+    pub fn name(&self) -> String {
+        let reasons: Vec<&str> = self.reasons.iter().map(|r| r.as_str()).collect();
+        let reasons = if reasons.is_empty() {
+            "no_inquiry".to_owned()
+        } else {
+            reasons.join("+")
+        };
+        format!(
+            "{}/{}/{}",
+            self.workflow.name(),
+            reasons,
+            self.tokens.join("+")
+        )
+    }
+}
+
+/// The token a state contributes to a path's name, if any.
+fn token(state: &'static str, entered_by: &Sample) -> Option<String> {
+    match state {
+        "idle" | "closed" | "awaiting_facts" | "awaiting_calculator" | "opening" | "greeted" => {
+            None
+        }
+        "chat_open" => match entered_by.event {
+            Event::ChatOpened(purpose) => Some(format!("chat_{}", purpose.as_str())),
+            _ => None,
+        },
+        "prompt_answered" | "form_sent" | "chat_waiting" | "chat_connected" => None,
+        other => Some(other.to_owned()),
+    }
+}
+
+/// How rich a path is: how many distinct states it visits.
+fn richness(states: &[&'static str]) -> usize {
+    states.iter().collect::<BTreeSet<_>>().len()
+}
+
+/// Every distinct path through a workflow, found breadth first with each sample used at most
+/// once per path and paths bounded to `MAX_LEN` decision events. Paths with the same name keep
+/// the representative that visits the most states (a chat that connects, not one abandoned),
+/// then the longest (a chat that is also ended); among equals, the first found, and the
+/// alphabet lists a careful agent's values first. Sorted by name.
+pub fn paths(workflow: Workflow) -> Vec<Path> {
+    const MAX_LEN: usize = 10;
+    let config = Arc::new(Config::default());
+    let mut found: BTreeMap<String, (usize, Path)> = BTreeMap::new();
+    for clock in CLOCKS {
+        let root = Probe::new(workflow, clock, &config);
+        let samples = alphabet(workflow, root.call.frame().call_date());
+        let start = root.state(workflow);
+        let mut queue = VecDeque::from([(root, 0u64, Vec::<usize>::new(), vec![start])]);
+        while let Some((probe, used, taken, states)) = queue.pop_front() {
+            let from = probe.state(workflow);
+            let ended = matches!(from, "closed" | "ended");
+            if ended || (workflow != Workflow::CallFrame && from != "idle") {
+                let mut closed = probe.clone();
+                let mut visited = states.clone();
+                if !ended {
+                    closed.close();
+                    visited.push(closed.state(workflow));
+                }
+                if ended || closed.state(workflow) == "closed" {
+                    record_path(
+                        &mut found, workflow, clock, &samples, &taken, &visited, &closed,
+                    );
+                }
+                if ended {
+                    continue;
+                }
+            }
+            if taken.len() >= MAX_LEN {
+                continue;
+            }
+            for (i, s) in samples.iter().enumerate() {
+                if used & (1 << i) != 0 || used_kind(workflow, &samples, used, s.event.kind()) {
+                    continue;
+                }
+                let mut next = probe.clone();
+                next.feed(&s.event);
+                let to = next.state(workflow);
+                if to == from && next.facts() == probe.facts() {
+                    continue;
+                }
+                let mut taken = taken.clone();
+                taken.push(i);
+                let mut states = states.clone();
+                if to != from {
+                    states.push(to);
+                }
+                queue.push_back((next, used | (1 << i), taken, states));
+            }
+        }
+    }
+    let mut paths: Vec<Path> = found.into_values().map(|(_, path)| path).collect();
+    paths.sort_by_key(Path::name);
+    paths
+}
+
+fn record_path(
+    found: &mut BTreeMap<String, (usize, Path)>,
+    workflow: Workflow,
+    clock: Clock,
+    samples: &[Sample],
+    taken: &[usize],
+    visited: &[&'static str],
+    probe: &Probe,
+) {
+    let chosen: Vec<Sample> = taken.iter().map(|&i| samples[i].clone()).collect();
+    // Name the path by the states it went through, each entered by its sample.
+    let mut tokens: Vec<String> = Vec::new();
+    let mut replay = Probe::new(workflow, clock, &Arc::new(Config::default()));
+    for s in &chosen {
+        let before = replay.state(workflow);
+        replay.feed(&s.event);
+        let after = replay.state(workflow);
+        if after != before {
+            if let Some(t) = token(after, s) {
+                if !tokens.contains(&t) {
+                    tokens.push(t);
+                }
+            }
+        }
+    }
+    if workflow == Workflow::CallFrame {
+        tokens.retain(|t| t != "inquiring");
+        if let Some((_, Some(status))) = probe.call.frame().end() {
+            tokens.push(status.as_str().to_owned());
+        }
+    }
+    if tokens.is_empty() {
+        tokens.push("no_branch".to_owned());
+    }
+    let reasons = probe.call.inquiries().iter().map(|i| i.reason()).collect();
+    let path = Path {
+        workflow,
+        reasons,
+        clock,
+        tokens,
+        samples: chosen,
+    };
+    // The same states in another order (a chat before or after the calculator is read) are
+    // one path: keyed by the reasons and the set of tokens.
+    let mut key_tokens = path.tokens.clone();
+    key_tokens.sort();
+    let key = format!("{:?} {key_tokens:?}", path.reasons);
+    let rich = richness(visited);
+    let better = match found.get(&key) {
+        None => true,
+        Some((r, p)) => rich > *r || (rich == *r && path.samples.len() > p.samples.len()),
+    };
+    if better {
+        found.insert(key, (rich, path));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_cover_every_review_branch() {
+        let names: Vec<String> = paths(Workflow::ShoppingDollars)
+            .iter()
+            .map(Path::name)
+            .collect();
+        for branch in [
+            "within_review",
+            "awaiting_first_payment",
+            "recently_eligible",
+            "overdue",
+        ] {
+            let name = format!("shopping_dollars/reward_email_missing/{branch}");
+            assert!(names.contains(&name), "{name} missing from {names:#?}");
+        }
+    }
+
+    #[test]
+    fn paid_call_paths_include_the_after_hours_follow_up() {
+        let names: Vec<String> = paths(Workflow::PaidCall).iter().map(Path::name).collect();
+        for name in [
+            "paid_call/warranty_cancellation/no_amount+follow_up_later",
+            "paid_call/warranty_cancellation/no_amount+verify_in_chat+chat_paid_call",
+            "paid_call/warranty_cancellation/amount_shown+amount_disputed",
+        ] {
+            assert!(names.contains(&name.to_owned()), "{name} missing from {names:#?}");
+        }
+    }
+
+    #[test]
+    fn graph_edges_carry_the_branch_conditions() {
+        let graph = graph(Workflow::ShoppingDollars);
+        let edge = graph
+            .edges
+            .iter()
+            .find(|e| e.from == "awaiting_facts" && e.to == "within_review")
+            .expect("awaiting_facts -> within_review");
+        assert_eq!(edge.labels, vec!["warranty_started [d ≤ 29]".to_owned()]);
+        assert!(graph.states.contains(&"overdue"));
     }
 }

@@ -20,7 +20,7 @@ use crate::script::{adherence, ScriptLine};
 use crate::shopping_dollars::{Branch, ShoppingDollars};
 
 /// The procedure machine behind one inquiry.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum InquiryMachine {
     /// A shopping-dollars inquiry.
@@ -45,6 +45,25 @@ impl fmt::Debug for InquiryMachine {
                 .field("storage", m.inner())
                 .finish(),
             InquiryMachine::Uncovered => f.write_str("Uncovered"),
+        }
+    }
+}
+
+impl PartialEq for InquiryMachine {
+    /// Two inquiry machines are equal when their states and storages are. statig's own
+    /// equality also compares whether the machine has run its initial entry actions, which a
+    /// restored machine has not until its next input: a closed inquiry of a restored call would
+    /// never equal the original.
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (InquiryMachine::ShoppingDollars(a), InquiryMachine::ShoppingDollars(b)) => {
+                a.state() == b.state() && a.inner() == b.inner()
+            }
+            (InquiryMachine::PaidCall(a), InquiryMachine::PaidCall(b)) => {
+                a.state() == b.state() && a.inner() == b.inner()
+            }
+            (InquiryMachine::Uncovered, InquiryMachine::Uncovered) => true,
+            _ => false,
         }
     }
 }
@@ -117,7 +136,9 @@ impl Inquiry {
     /// closed inquiry, the state it closed in.
     pub fn state_name(&self) -> &'static str {
         match &self.machine {
-            InquiryMachine::ShoppingDollars(m) => m.inner().closed_in().unwrap_or(*m.state()).name(),
+            InquiryMachine::ShoppingDollars(m) => {
+                m.inner().closed_in().unwrap_or(*m.state()).name()
+            }
             InquiryMachine::PaidCall(m) => m.inner().closed_in().unwrap_or(*m.state()).name(),
             InquiryMachine::Uncovered => "uncovered",
         }
@@ -271,10 +292,12 @@ mod machine {
                     event: Event::Greeting,
                     ..
                 }) => Transition(State::greeted()),
-                FrameInput::Step(step @ Step {
-                    event: Event::Inquiry { .. },
-                    ..
-                }) => {
+                FrameInput::Step(
+                    step @ Step {
+                        event: Event::Inquiry { .. },
+                        ..
+                    },
+                ) => {
                     self.findings.raise(
                         Code::CF01,
                         step.stamp,
@@ -359,7 +382,10 @@ impl Frame {
             }
             _ => {}
         }
-        if let Some(agent) = step.agent_id.filter(|a| !a.is_empty() && *a != self.agent_id) {
+        if let Some(agent) = step
+            .agent_id
+            .filter(|a| !a.is_empty() && *a != self.agent_id)
+        {
             self.other_agents.push((agent.to_owned(), step.stamp.line));
         }
         if let Some(said) = step.text.filter(|t| !t.trim().is_empty()) {
@@ -472,7 +498,8 @@ impl Frame {
         let Some(inquiry) = self.open_inquiry() else {
             return;
         };
-        let missing_anything_else = inquiry.requires_anything_else() && inquiry.anything_else.is_none();
+        let missing_anything_else =
+            inquiry.requires_anything_else() && inquiry.anything_else.is_none();
         let reason = inquiry.reason;
         self.dispatch(Input::Close { complete }, stamp, config);
         if complete && missing_anything_else {
@@ -666,6 +693,12 @@ impl Frame {
             Some(Code::CF04),
             Some(ScriptLine::Goodbye),
         );
+        let open = self.open_inquiry();
+        let (during, after): (Vec<Requirement>, Vec<Requirement>) = open
+            .map(|inquiry| inquiry.outstanding(&ctx))
+            .unwrap_or_default()
+            .into_iter()
+            .partition(|r| !r.after_call);
         match state {
             State::Opening {} => out.push(Requirement::new(
                 EventKind::Greeting,
@@ -675,24 +708,22 @@ impl Frame {
             )),
             State::Greeted {} => {}
             State::Inquiring {} => {
-                if let Some(inquiry) = self.open_inquiry() {
-                    out.extend(inquiry.outstanding(&ctx));
-                    if inquiry.requires_anything_else() && inquiry.anything_else.is_none() {
+                let done = during.is_empty();
+                out.extend(during);
+                if done {
+                    let asked = open.is_some_and(|i| i.anything_else.is_some());
+                    if open.is_some_and(Inquiry::requires_anything_else) && !asked {
                         out.push(anything_else);
+                    } else {
+                        out.push(goodbye);
                     }
                 }
             }
             State::AnythingElse {} => {
-                if let Some(inquiry) = self.open_inquiry() {
-                    out.extend(inquiry.outstanding(&ctx));
-                }
+                out.extend(during);
                 out.push(goodbye);
             }
-            State::AfterGoodbye {} => {
-                if let Some(inquiry) = self.open_inquiry() {
-                    out.extend(inquiry.outstanding(&ctx));
-                }
-            }
+            State::AfterGoodbye {} => out.extend(during.into_iter().chain(after)),
             State::Ended {} => {}
         }
         out

@@ -55,8 +55,8 @@ pub use config::{Config, Scoring};
 pub use engine::{AccountFacts, Requirement};
 pub use error::Error;
 pub use event::{
-    ChatPurpose, ContactTime, Detail, EndStatus, Event, EventKind, Procedure, Reason,
-    RecordField, Speaker, Stamp, Step, Team, TranscriptCopy,
+    ChatPurpose, ContactTime, Detail, EndStatus, Event, EventKind, Procedure, Reason, RecordField,
+    Speaker, Stamp, Step, Team, TranscriptCopy,
 };
 pub use finding::{Code, Evidence, Finding, Findings, Severity};
 pub use frame::{CallStart, CallState, Inquiry};

@@ -13,7 +13,7 @@ use statig::prelude::*;
 use crate::engine::{raise_outstanding, Ctx, Input, Requirement};
 use crate::event::{ChatPurpose, Event, EventKind, Reason, Stamp};
 use crate::finding::{Code, Findings};
-use crate::values::{Cents, CHAT_FORM_REASON};
+use crate::values::{Cents, ChatForm, CHAT_FORM_REASON};
 
 /// One partner chat of the inquiry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,7 +68,7 @@ mod machine {
                 Input::Event(Event::Inquiry {
                     reason: Reason::WarrantyCancellation,
                     ..
-                }) => Transition(calculator_state(context, false)),
+                }) => Transition(PaidCall::default().resting_state(context)),
                 Input::Event(_) => Handled,
                 Input::Close { .. } => Transition(State::closed()),
             }
@@ -81,7 +81,7 @@ mod machine {
             let shown = calculator_amount(context);
             match event {
                 Input::Close { complete } => {
-                    let state = calculator_state(context, self.calculator_disputed.is_some());
+                    let state = self.resting_state(context);
                     self.close(state, context, *complete)
                 }
                 Input::Event(Event::PhoneCallPartner) => {
@@ -95,7 +95,9 @@ mod machine {
                         self.findings.raise(
                             Code::PC01,
                             stamp,
-                            format!("quote the calculator's {amount} without contacting the partner"),
+                            format!(
+                                "quote the calculator's {amount} without contacting the partner"
+                            ),
                             "phoned the partner",
                         );
                     }
@@ -122,19 +124,11 @@ mod machine {
                     Handled
                 }
                 Input::Event(Event::ChatForm(form)) => {
-                    for defect in form.defects(context.agent_id) {
-                        self.findings.raise(
-                            Code::PC06,
-                            stamp,
-                            format!("a complete form with reason '{CHAT_FORM_REASON}'"),
-                            defect,
-                        );
-                    }
+                    self.judge_form(form, context);
                     Handled
                 }
-                Input::Event(Event::WarrantyPrompt { yes: true }) => {
-                    self.findings
-                        .raise(Code::PC05, stamp, "\"No\" on the warranty prompt", "\"Yes\"");
+                Input::Event(Event::WarrantyPrompt { yes }) => {
+                    self.judge_prompt(*yes, context);
                     Handled
                 }
                 Input::Event(_) => Handled,
@@ -143,31 +137,48 @@ mod machine {
 
         /// The calculator has not been read yet.
         #[state(superstate = "cancellation")]
-        fn awaiting_calculator(context: &mut Ctx<'_>, event: &Input<'_>) -> Outcome<State> {
-            on_calculator(context, event, State::awaiting_calculator(), false)
+        fn awaiting_calculator(&self, context: &mut Ctx<'_>, event: &Input<'_>) -> Outcome<State> {
+            self.on_calculator(context, event, State::awaiting_calculator())
         }
 
         /// The calculator shows an amount: communicate it; do not contact the partner about it.
         #[state(superstate = "cancellation")]
-        fn amount_shown(context: &mut Ctx<'_>, event: &Input<'_>) -> Outcome<State> {
+        fn amount_shown(&self, context: &mut Ctx<'_>, event: &Input<'_>) -> Outcome<State> {
             match event {
                 Input::Event(Event::AmountDisputed) => Transition(State::amount_disputed()),
-                _ => on_calculator(context, event, State::amount_shown(), false),
+                _ => self.on_calculator(context, event, State::amount_shown()),
             }
         }
 
         /// The customer disputes the calculator's amount: build value, rebut, and advise disputing
         /// with the partner when the payment-due letter arrives.
         #[state(superstate = "cancellation")]
-        fn amount_disputed(context: &mut Ctx<'_>, event: &Input<'_>) -> Outcome<State> {
-            on_calculator(context, event, State::amount_disputed(), true)
+        fn amount_disputed(&self, context: &mut Ctx<'_>, event: &Input<'_>) -> Outcome<State> {
+            self.on_calculator(context, event, State::amount_disputed())
         }
 
-        /// Nothing displayed: when the customer reports a recent service call that is not listed,
-        /// verify it through the partner chat (within chat hours) or promise a follow-up.
+        /// Nothing displayed and no service call reported: nothing to verify, nothing to quote.
         #[state(superstate = "cancellation")]
-        fn no_amount(context: &mut Ctx<'_>, event: &Input<'_>) -> Outcome<State> {
-            on_calculator(context, event, State::no_amount(), false)
+        fn no_amount(&self, context: &mut Ctx<'_>, event: &Input<'_>) -> Outcome<State> {
+            match event {
+                Input::Event(Event::ServiceCallReported) => Transition(self.resting_state(context)),
+                _ => self.on_calculator(context, event, State::no_amount()),
+            }
+        }
+
+        /// Nothing displayed, the customer reports a recent service call that is not listed,
+        /// and the chat is open (Monday to Friday, 09:00 to 18:00): verify the paid call through
+        /// the partner chat, obtain the total amount paid, and quote it.
+        #[state(superstate = "cancellation")]
+        fn verify_in_chat(&self, context: &mut Ctx<'_>, event: &Input<'_>) -> Outcome<State> {
+            self.on_calculator(context, event, State::verify_in_chat())
+        }
+
+        /// Nothing displayed, a service call reported, outside chat hours: do not contact the
+        /// partner; promise to confirm the amount later instead of quoting an unknown one.
+        #[state(superstate = "cancellation")]
+        fn follow_up_later(&self, context: &mut Ctx<'_>, event: &Input<'_>) -> Outcome<State> {
+            self.on_calculator(context, event, State::follow_up_later())
         }
 
         /// A partner chat is open: the session's steps, in the document's order.
@@ -178,7 +189,7 @@ mod machine {
                     if let Some(chat) = self.chats.last_mut() {
                         chat.ended = true;
                     }
-                    Transition(calculator_state(context, self.calculator_disputed.is_some()))
+                    Transition(self.resting_state(context))
                 }
                 Input::Event(Event::ChatConnected { .. }) => {
                     self.require_form(context);
@@ -190,19 +201,28 @@ mod machine {
 
         /// The chat window is open ("Does your product have a warranty?" may show: select "No").
         #[state(superstate = "chat")]
-        fn chat_open(event: &Input<'_>) -> Outcome<State> {
+        fn chat_open(&mut self, context: &mut Ctx<'_>, event: &Input<'_>) -> Outcome<State> {
             match event {
-                Input::Event(Event::WarrantyPrompt { .. }) => Transition(State::prompt_answered()),
-                Input::Event(Event::ChatForm(_)) => Transition(State::form_sent()),
+                Input::Event(Event::WarrantyPrompt { yes }) => {
+                    self.judge_prompt(*yes, context);
+                    Transition(State::prompt_answered())
+                }
+                Input::Event(Event::ChatForm(form)) => {
+                    self.judge_form(form, context);
+                    Transition(State::form_sent())
+                }
                 _ => Super,
             }
         }
 
         /// The prompt was answered; the form comes next.
         #[state(superstate = "chat")]
-        fn prompt_answered(event: &Input<'_>) -> Outcome<State> {
+        fn prompt_answered(&mut self, context: &mut Ctx<'_>, event: &Input<'_>) -> Outcome<State> {
             match event {
-                Input::Event(Event::ChatForm(_)) => Transition(State::form_sent()),
+                Input::Event(Event::ChatForm(form)) => {
+                    self.judge_form(form, context);
+                    Transition(State::form_sent())
+                }
                 _ => Super,
             }
         }
@@ -248,32 +268,41 @@ fn calculator_amount(context: &Ctx<'_>) -> Option<Cents> {
     context.facts.refund_calculator.flatten()
 }
 
-/// The state the calculator puts the inquiry in, outside a chat.
-fn calculator_state(context: &Ctx<'_>, disputed: bool) -> State {
-    match context.facts.refund_calculator {
-        None => State::AwaitingCalculator {},
-        Some(None) => State::NoAmount {},
-        Some(Some(_)) if disputed => State::AmountDisputed {},
-        Some(Some(_)) => State::AmountShown {},
-    }
-}
-
-/// The calculator states move when the calculator is read (or read again).
-fn on_calculator(context: &Ctx<'_>, event: &Input<'_>, current: State, disputed: bool) -> Outcome<State> {
-    match event {
-        Input::Event(Event::RefundCalculator(_)) => {
-            let target = calculator_state(context, disputed);
-            if target == current {
-                Super
-            } else {
-                Transition(target)
-            }
-        }
-        _ => Super,
-    }
-}
-
 impl PaidCall {
+    /// The state the inquiry rests in outside a chat: what the calculator shows, whether the
+    /// amount was disputed, and, with nothing shown, whether a service call was reported and the
+    /// chat is open now.
+    fn resting_state(&self, context: &Ctx<'_>) -> State {
+        match context.facts.refund_calculator {
+            None => State::AwaitingCalculator {},
+            Some(None) if self.service_call_reported.is_none() => State::NoAmount {},
+            Some(None) if context.within_chat_hours() => State::VerifyInChat {},
+            Some(None) => State::FollowUpLater {},
+            Some(Some(_)) if self.calculator_disputed.is_some() => State::AmountDisputed {},
+            Some(Some(_)) => State::AmountShown {},
+        }
+    }
+
+    /// The resting states move when the calculator is read (or read again).
+    fn on_calculator(
+        &self,
+        context: &Ctx<'_>,
+        event: &Input<'_>,
+        current: State,
+    ) -> Outcome<State> {
+        match event {
+            Input::Event(Event::RefundCalculator(_)) => {
+                let target = self.resting_state(context);
+                if target == current {
+                    Super
+                } else {
+                    Transition(target)
+                }
+            }
+            _ => Super,
+        }
+    }
+
     /// The `after_transition` hook: remembers the state the inquiry closed in (its branch).
     fn remember(&mut self, source: &State, target: &State, context: &mut Ctx<'_>) {
         let _ = context;
@@ -294,7 +323,8 @@ impl PaidCall {
         event: &Input<'_>,
         context: &mut Ctx<'_>,
     ) {
-        let (StateOrSuperstate::State(_), Input::Event(event)) = (state_or_superstate, event) else {
+        let (StateOrSuperstate::State(_), Input::Event(event)) = (state_or_superstate, event)
+        else {
             return;
         };
         let stamp = context.stamp;
@@ -389,6 +419,30 @@ impl PaidCall {
         }
     }
 
+    /// PC05: "Yes" on the "Does your product have a warranty?" prompt.
+    fn judge_prompt(&mut self, yes: bool, context: &Ctx<'_>) {
+        if yes {
+            self.findings.raise(
+                Code::PC05,
+                context.stamp,
+                "\"No\" on the warranty prompt",
+                "\"Yes\"",
+            );
+        }
+    }
+
+    /// PC06: each defect of a chat form, one instance each.
+    fn judge_form(&mut self, form: &ChatForm<'_>, context: &Ctx<'_>) {
+        for defect in form.defects(context.agent_id) {
+            self.findings.raise(
+                Code::PC06,
+                context.stamp,
+                format!("a complete form with reason '{CHAT_FORM_REASON}'"),
+                defect,
+            );
+        }
+    }
+
     /// PC06 when a representative connects before any form was sent in this chat.
     fn require_form(&mut self, context: &Ctx<'_>) {
         if let Some(chat) = self.chats.last().filter(|c| !c.form) {
@@ -396,7 +450,10 @@ impl PaidCall {
                 Code::PC06,
                 chat.opened,
                 "the chat form filled before Start Chat",
-                format!("no chat_form before the representative connected (line {})", context.stamp.line),
+                format!(
+                    "no chat_form before the representative connected (line {})",
+                    context.stamp.line
+                ),
             );
         }
     }
@@ -492,32 +549,31 @@ impl PaidCall {
                 }
                 quote_or_followup(&mut out);
             }
-            State::NoAmount {} => {
-                if self.obtained.is_some() {
-                    quote_or_followup(&mut out);
-                } else if self.service_call_reported.is_some()
-                    && self.followup.is_none()
-                    && self.chats.is_empty()
-                {
-                    if context.within_chat_hours() {
-                        out.push(
-                            Requirement::new(
-                                K::ChatOpened,
-                                "verify the paid call through the partner chat",
-                                None,
-                                None,
-                            )
-                            .with_value("paid_call"),
-                        );
-                    } else {
-                        out.push(Requirement::new(
-                            K::PromiseFollowup,
-                            "outside chat hours: promise to confirm the amount later",
+            State::NoAmount {} => quote_or_followup(&mut out),
+            State::VerifyInChat {} => {
+                if self.obtained.is_none() && self.followup.is_none() && self.chats.is_empty() {
+                    out.push(
+                        Requirement::new(
+                            K::ChatOpened,
+                            "verify the paid call through the partner chat",
                             None,
                             None,
-                        ));
-                    }
+                        )
+                        .with_value("paid_call"),
+                    );
                 }
+                quote_or_followup(&mut out);
+            }
+            State::FollowUpLater {} => {
+                if self.obtained.is_none() && self.followup.is_none() {
+                    out.push(Requirement::new(
+                        K::PromiseFollowup,
+                        "outside chat hours: promise to confirm the amount later",
+                        None,
+                        None,
+                    ));
+                }
+                quote_or_followup(&mut out);
             }
             State::ChatOpen {} => {
                 out.push(
@@ -560,6 +616,18 @@ impl PaidCall {
             }
             State::Idle {} | State::Closed {} => {}
         }
+        // In a chat, what the inquiry needs once the chat is over comes after the chat's steps.
+        let in_chat = matches!(
+            state,
+            State::ChatOpen {}
+                | State::PromptAnswered {}
+                | State::FormSent {}
+                | State::ChatWaiting {}
+                | State::ChatConnected {}
+        );
+        if in_chat {
+            out.extend(self.outstanding(self.resting_state(context), context));
+        }
         out
     }
 
@@ -578,6 +646,8 @@ impl State {
             State::AmountShown {} => "amount_shown",
             State::AmountDisputed {} => "amount_disputed",
             State::NoAmount {} => "no_amount",
+            State::VerifyInChat {} => "verify_in_chat",
+            State::FollowUpLater {} => "follow_up_later",
             State::ChatOpen {} => "chat_open",
             State::PromptAnswered {} => "prompt_answered",
             State::FormSent {} => "form_sent",

@@ -49,6 +49,14 @@ pub enum ScriptLine {
     CustomerThanks,
     /// Customer: nothing else.
     CustomerNo,
+    /// Customer: wants to cancel the warranty (seed 000 has no dialogue; a plain request).
+    CustomerCancellation,
+    /// Customer: a recent service call is not listed (no dialogue in the seed).
+    CustomerServiceCall,
+    /// Customer: the name or address on record is wrong (no dialogue in the seed).
+    CustomerRecordMismatch,
+    /// Customer: disputes the amount (no dialogue in the seed).
+    CustomerDispute,
 }
 
 impl ScriptLine {
@@ -101,6 +109,14 @@ impl ScriptLine {
             ScriptLine::CustomerTicket => "Sure. It's <Ticket Number>.",
             ScriptLine::CustomerThanks => "Great, thank you!",
             ScriptLine::CustomerNo => "No.",
+            ScriptLine::CustomerCancellation => {
+                "Hi <Agent Name>, this is <Customer Name>. I'd like to cancel my home warranty and get my refund."
+            }
+            ScriptLine::CustomerServiceCall => {
+                "I had a technician out a couple of weeks ago and paid for that visit, but I don't see it listed."
+            }
+            ScriptLine::CustomerRecordMismatch => "Also, the address you have for me is wrong.",
+            ScriptLine::CustomerDispute => "That amount doesn't look right to me.",
         }
     }
 

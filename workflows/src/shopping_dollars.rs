@@ -207,7 +207,11 @@ mod machine {
         /// Paid, 30 <= d < 37: tell the customer the email comes within the week
         /// ("Typically, you will receive your shopping dollars email within a week...").
         #[state(superstate = "email_missing", entry_action = "enter_branch")]
-        fn recently_eligible(&mut self, context: &mut Ctx<'_>, event: &Input<'_>) -> Outcome<State> {
+        fn recently_eligible(
+            &mut self,
+            context: &mut Ctx<'_>,
+            event: &Input<'_>,
+        ) -> Outcome<State> {
             self.review_step(Some(Branch::RecentlyEligible), context, event)
         }
 
@@ -280,7 +284,11 @@ mod machine {
 
         /// The customer reached out during business hours (not scripted; same steps).
         #[state(superstate = "no_response")]
-        fn reached_out_in_hours(&mut self, context: &mut Ctx<'_>, event: &Input<'_>) -> Outcome<State> {
+        fn reached_out_in_hours(
+            &mut self,
+            context: &mut Ctx<'_>,
+            event: &Input<'_>,
+        ) -> Outcome<State> {
             match event {
                 Input::Close { complete } => {
                     self.close(State::reached_out_in_hours(), context, *complete)
@@ -305,7 +313,8 @@ mod machine {
         #[action]
         fn enter_branch(&mut self, context: &mut Ctx<'_>) {
             let at = *self.classified_at.get_or_insert(context.stamp);
-            if Branch::classify(context.call_date, context.facts) == Some(Branch::AwaitingFirstPayment)
+            if Branch::classify(context.call_date, context.facts)
+                == Some(Branch::AwaitingFirstPayment)
             {
                 self.findings.raise(
                     Code::SD12,
@@ -366,7 +375,8 @@ impl ShoppingDollars {
         event: &Input<'_>,
         context: &mut Ctx<'_>,
     ) {
-        let (StateOrSuperstate::State(_), Input::Event(event)) = (state_or_superstate, event) else {
+        let (StateOrSuperstate::State(_), Input::Event(event)) = (state_or_superstate, event)
+        else {
             return;
         };
         let stamp = context.stamp;
@@ -519,9 +529,8 @@ impl ShoppingDollars {
         let _ = context; // the review check needs no more than the state and the steps taken
         use EventKind as K;
         let mut out = Vec::new();
-        let apology = |line| {
-            Requirement::new(K::Apologize, "apologise", Some(Code::SD11), Some(line))
-        };
+        let apology =
+            |line| Requirement::new(K::Apologize, "apologise", Some(Code::SD11), Some(line));
         match state {
             State::AwaitingFacts {} => out.push(Requirement::new(
                 K::WarrantyStarted,

@@ -213,9 +213,7 @@ impl<'a> ChatForm<'a> {
         }
         if let Some(reason) = self.reason.filter(|s| !s.is_empty()) {
             if reason != CHAT_FORM_REASON {
-                defects.push(format!(
-                    "reason '{reason}' is not '{CHAT_FORM_REASON}'"
-                ));
+                defects.push(format!("reason '{reason}' is not '{CHAT_FORM_REASON}'"));
             }
         }
         defects
@@ -281,21 +279,19 @@ impl<'a> Event<'a> {
             },
             K::AnythingElse => expect_empty(value).map(|_| Event::AnythingElse)?,
             K::Goodbye => expect_empty(value).map(|_| Event::Goodbye)?,
-            K::CallEnded => Event::CallEnded(EndStatus::parse(value).ok_or_else(|| {
-                Error::InvalidValue {
+            K::CallEnded => {
+                Event::CallEnded(EndStatus::parse(value).ok_or_else(|| Error::InvalidValue {
                     what: "end status",
                     value: value.to_owned(),
                     why: "expected empty, completed, customer_hung_up, dropped or transferred",
-                }
-            })?),
+                })?)
+            }
             K::WarrantyStarted => Event::WarrantyStarted(parse_date(value)?),
             K::FirstPayment => Event::FirstPayment(match value {
                 "none" => None,
                 date => Some(parse_date(date)?),
             }),
-            K::ExplainReviewPeriod => {
-                expect_empty(value).map(|_| Event::ExplainReviewPeriod)?
-            }
+            K::ExplainReviewPeriod => expect_empty(value).map(|_| Event::ExplainReviewPeriod)?,
             K::ExpectEmailSoon => expect_empty(value).map(|_| Event::ExpectEmailSoon)?,
             K::Apologize => expect_empty(value).map(|_| Event::Apologize)?,
             K::Collect => {
@@ -350,20 +346,19 @@ impl<'a> Event<'a> {
                 "none" => None,
                 amount => Some(Cents::parse(amount)?),
             }),
-            K::ServiceCallReported => {
-                expect_empty(value).map(|_| Event::ServiceCallReported)?
-            }
+            K::ServiceCallReported => expect_empty(value).map(|_| Event::ServiceCallReported)?,
             K::RecordMismatch => Event::RecordMismatch(one_of(
                 "record field",
                 value,
-                &[("name", RecordField::Name), ("address", RecordField::Address)],
+                &[
+                    ("name", RecordField::Name),
+                    ("address", RecordField::Address),
+                ],
             )?),
             K::AmountDisputed => expect_empty(value).map(|_| Event::AmountDisputed)?,
             K::QuoteAmount => Event::QuoteAmount(Cents::parse(value)?),
             K::BuildValue => expect_empty(value).map(|_| Event::BuildValue)?,
-            K::AdviseDisputeLetter => {
-                expect_empty(value).map(|_| Event::AdviseDisputeLetter)?
-            }
+            K::AdviseDisputeLetter => expect_empty(value).map(|_| Event::AdviseDisputeLetter)?,
             K::PhoneCallPartner => Event::PhoneCallPartner,
             K::ChatOpened => Event::ChatOpened(if value.is_empty() {
                 ChatPurpose::PaidCall
@@ -379,7 +374,11 @@ impl<'a> Event<'a> {
                 )?
             }),
             K::WarrantyPrompt => Event::WarrantyPrompt {
-                yes: one_of("warranty prompt answer", value, &[("yes", true), ("no", false)])?,
+                yes: one_of(
+                    "warranty prompt answer",
+                    value,
+                    &[("yes", true), ("no", false)],
+                )?,
             },
             K::ChatForm => Event::ChatForm(ChatForm::parse(value)?),
             K::ChatWaiting => Event::ChatWaiting(if value.is_empty() {
@@ -401,7 +400,10 @@ impl<'a> Event<'a> {
             K::ChatTranscript => Event::ChatTranscript(one_of(
                 "transcript copy",
                 value,
-                &[("email", TranscriptCopy::Email), ("print", TranscriptCopy::Print)],
+                &[
+                    ("email", TranscriptCopy::Email),
+                    ("print", TranscriptCopy::Print),
+                ],
             )?),
         })
     }
@@ -417,7 +419,9 @@ mod tests {
         assert_eq!(Cents::parse("79.5").unwrap(), Cents(7950));
         assert_eq!(Cents::parse("$1,079.00").unwrap(), Cents(107_900));
         assert_eq!(Cents::parse("0.00").unwrap(), Cents(0));
-        for bad in ["", "$", "-1", "1.234", "1,2345", ",100", "1.", ".5", "12a", "1 000", "$-3"] {
+        for bad in [
+            "", "$", "-1", "1.234", "1,2345", ",100", "1.", ".5", "12a", "1 000", "$-3",
+        ] {
             assert!(Cents::parse(bad).is_err(), "{bad:?} must be rejected");
         }
         assert!(Cents::parse("99999999999999999999").is_err());

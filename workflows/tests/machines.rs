@@ -5,6 +5,8 @@
 #[path = "machines/support.rs"]
 mod support;
 
+#[path = "machines/catalog.rs"]
+mod catalog;
 #[path = "machines/chat_form.rs"]
 mod chat_form;
 #[path = "machines/chat_hours.rs"]

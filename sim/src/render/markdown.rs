@@ -60,7 +60,10 @@ pub fn write(report: &AuditReport, out: &mut dyn Write) -> io::Result<()> {
 
     if !report.agents.is_empty() {
         writeln!(out, "## Agents\n")?;
-        writeln!(out, "| agent | calls | pass | fail | incomplete | mean score |")?;
+        writeln!(
+            out,
+            "| agent | calls | pass | fail | incomplete | mean score |"
+        )?;
         writeln!(out, "|---|---:|---:|---:|---:|---:|")?;
         for a in &report.agents {
             writeln!(

@@ -58,7 +58,12 @@ fn cf01_an_inquiry_before_any_greeting() {
 #[test]
 fn cf02_a_greeting_under_the_adherence_threshold_and_one_read_word_for_word() {
     let mut rude = start(START);
-    say(&mut rude, "14:05:13", Event::Greeting, "Yeah hi. What do you want?");
+    say(
+        &mut rude,
+        "14:05:13",
+        Event::Greeting,
+        "Yeah hi. What do you want?",
+    );
     feed(&mut rude, &clean_rows()[1..]);
     assert_codes(&rude, &["CF02"]);
     assert_eq!(evidence_lines(&rude, Code::CF02), vec![3]);
@@ -94,7 +99,12 @@ fn cf02_a_greeting_under_the_adherence_threshold_and_one_read_word_for_word() {
 #[test]
 fn cf02_each_off_script_line_is_one_instance_of_one_finding() {
     let mut call = start(START);
-    say(&mut call, "14:05:13", Event::Greeting, "Yeah hi. What do you want?");
+    say(
+        &mut call,
+        "14:05:13",
+        Event::Greeting,
+        "Yeah hi. What do you want?",
+    );
     feed(
         &mut call,
         &[
@@ -227,7 +237,10 @@ fn cf06_steps_inside_an_uncovered_inquiry_and_cf07_for_its_reason() {
         ],
     );
     assert_codes(&call, &["CF06", "CF07"]);
-    assert_eq!(evidence(&call, Code::CF07)[0].actual, "inquiry 'billing_address_change'");
+    assert_eq!(
+        evidence(&call, Code::CF07)[0].actual,
+        "inquiry 'billing_address_change'"
+    );
     assert_eq!(call.inquiries()[0].code(), "billing_address_change");
     assert_eq!(branch(&call, 0), None);
     assert_eq!(outcome(&call), (95, Verdict::Pass));
@@ -338,7 +351,10 @@ fn the_call_refuses_rows_after_its_end_a_second_start_and_time_going_back() {
     );
     assert!(matches!(call.handle(&back), Err(Error::BackInTime { .. })));
     // Equal timestamps keep file order: accepted.
-    feed(&mut call, &[("14:05:31", ev("warranty_started", "2026-02-10"))]);
+    feed(
+        &mut call,
+        &[("14:05:31", ev("warranty_started", "2026-02-10"))],
+    );
     assert_eq!(call.inquiries()[0].state_name(), "within_review");
 }
 

@@ -155,7 +155,12 @@ fn cf02_an_off_script_follow_up_promise() {
             ("14:05:55", Event::AskTicket),
         ],
     );
-    say(&mut call, "14:06:10", Event::PromiseFollowup, "I'll look into it.");
+    say(
+        &mut call,
+        "14:06:10",
+        Event::PromiseFollowup,
+        "I'll look into it.",
+    );
     feed(
         &mut call,
         &[

@@ -61,8 +61,8 @@ fn days_29_30_36_37_from_the_warranty_start() {
 #[test]
 fn the_first_payment_on_or_before_the_call_date_counts_after_it_does_not() {
     for (paid, expected) in [
-        ("2026-03-02", "recently_eligible"), // on the call date
-        ("2026-02-15", "recently_eligible"), // before it
+        ("2026-03-02", "recently_eligible"),      // on the call date
+        ("2026-02-15", "recently_eligible"),      // before it
         ("2026-03-03", "awaiting_first_payment"), // after it: not paid yet
         ("none", "awaiting_first_payment"),
     ] {
@@ -81,7 +81,11 @@ fn the_first_payment_on_or_before_the_call_date_counts_after_it_does_not() {
 
 #[test]
 fn an_unpaid_customer_past_day_37_is_awaiting_payment_not_overdue() {
-    let call = review_call("2026-01-01", "2026-03-05", &right_steps("awaiting_first_payment"));
+    let call = review_call(
+        "2026-01-01",
+        "2026-03-05",
+        &right_steps("awaiting_first_payment"),
+    );
     assert_eq!(branch(&call, 0), Some("awaiting_first_payment"));
     assert_codes(&call, &["SD12"]);
     assert_absent(&call, &["SD04", "SD05", "SD11"]);
@@ -302,11 +306,41 @@ fn sd03_when_the_facts_never_arrive_and_the_branch_stays_unknown() {
 #[test]
 fn sd01_every_answer_the_branch_makes_false() {
     for (warranty, paid, branch_name, said, also) in [
-        ("2026-02-10", "none", "within_review", Event::ExpectEmailSoon, &[][..]),
-        ("2026-01-20", "none", "awaiting_first_payment", Event::ExpectEmailSoon, &["SD12"][..]),
-        ("2026-01-31", "2026-02-01", "recently_eligible", Event::ExplainReviewPeriod, &[][..]),
-        ("2026-01-20", "2026-01-20", "overdue", Event::ExplainReviewPeriod, &[][..]),
-        ("2026-01-20", "2026-01-20", "overdue", Event::ExpectEmailSoon, &[][..]),
+        (
+            "2026-02-10",
+            "none",
+            "within_review",
+            Event::ExpectEmailSoon,
+            &[][..],
+        ),
+        (
+            "2026-01-20",
+            "none",
+            "awaiting_first_payment",
+            Event::ExpectEmailSoon,
+            &["SD12"][..],
+        ),
+        (
+            "2026-01-31",
+            "2026-02-01",
+            "recently_eligible",
+            Event::ExplainReviewPeriod,
+            &[][..],
+        ),
+        (
+            "2026-01-20",
+            "2026-01-20",
+            "overdue",
+            Event::ExplainReviewPeriod,
+            &[][..],
+        ),
+        (
+            "2026-01-20",
+            "2026-01-20",
+            "overdue",
+            Event::ExpectEmailSoon,
+            &[][..],
+        ),
     ] {
         let mut steps = vec![("14:06:00", said)];
         if branch_name == "overdue" {
@@ -328,7 +362,12 @@ fn sd01_every_answer_the_branch_makes_false() {
 fn sd02_no_review_period_answer_at_all() {
     for (warranty, paid, branch_name, also) in [
         ("2026-02-10", "none", "within_review", &[][..]),
-        ("2026-01-20", "none", "awaiting_first_payment", &["SD12"][..]),
+        (
+            "2026-01-20",
+            "none",
+            "awaiting_first_payment",
+            &["SD12"][..],
+        ),
         ("2026-01-31", "2026-02-01", "recently_eligible", &[][..]),
     ] {
         let call = review_call(warranty, paid, &[]);
@@ -377,7 +416,10 @@ fn sd04_sd05_sd11_an_overdue_escalation_done_by_halves() {
     assert!(evidence(&halves, Code::SD04)[0]
         .expected
         .ends_with("(collect phone)"));
-    assert_eq!(evidence(&halves, Code::SD13)[0].actual, "email_sent product_team");
+    assert_eq!(
+        evidence(&halves, Code::SD13)[0].actual,
+        "email_sent product_team"
+    );
     assert_eq!(outcome(&halves), (65, Verdict::Fail));
 }
 
@@ -406,7 +448,10 @@ fn sd13_escalation_steps_in_a_branch_that_does_not_call_for_them() {
         ],
     );
     assert_codes(&eligible, &["SD13"]);
-    assert_eq!(evidence(&eligible, Code::SD13)[0].actual, "email_sent rewards_team");
+    assert_eq!(
+        evidence(&eligible, Code::SD13)[0].actual,
+        "email_sent rewards_team"
+    );
 }
 
 #[test]

@@ -53,7 +53,10 @@ fn a_site_issue_handled_by_the_script_is_clean() {
         Event::AnythingElse,
         "Is there anything else I can assist you with today Pat Lee?",
     );
-    feed(&mut call, &[("14:07:45", Event::Goodbye), ("14:07:47", ended())]);
+    feed(
+        &mut call,
+        &[("14:07:45", Event::Goodbye), ("14:07:47", ended())],
+    );
     assert_codes(&call, &[]);
     assert_absent(&call, &["SD10", "SD11", "SD13", "CF02", "CF03"]);
     assert_eq!(branch(&call, 0), None);

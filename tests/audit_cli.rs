@@ -1,0 +1,237 @@
+//! The built `callflow` binary: exit codes (0 all pass, 1 any fail, 2 unusable input),
+//! `--out` and the format it infers, atomic output, BOM and CRLF logs.
+
+use std::fs;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::util::{callflow, code, log_path, rendered, sample_report, stderr, stdout};
+use callflow::sim::render::Format;
+
+/// The names of the entries of a folder, sorted.
+fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn exit_0_when_every_call_passes_or_is_incomplete() {
+    let output = callflow(["audit", "tests/logs/all_pass.csv"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+    let text = stdout(&output);
+    let head: Vec<&str> = text.lines().take(3).collect();
+    assert_eq!(
+        head,
+        [
+            "callflow audit of tests/logs/all_pass.csv",
+            "rows: 20 read, 20 replayed, 0 rejected",
+            "calls: 3 audited: 2 pass, 0 fail, 1 incomplete (pass rate 66.7%)",
+        ]
+    );
+    assert!(!text.contains("failed calls"), "{text}");
+}
+
+#[test]
+fn exit_1_for_the_sample_which_has_failures() {
+    let output = callflow(["audit"]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+    assert_eq!(stdout(&output), rendered(&sample_report(), Format::Text));
+    assert!(stdout(&output).starts_with("callflow audit of sim/data/sample.csv\n"));
+}
+
+#[test]
+fn exit_2_for_a_missing_file_and_nothing_written() {
+    let dir = temp_dir!();
+    let missing = dir.path().join("nope.csv");
+    let out = dir.path().join("report.json");
+    let output = callflow([
+        "audit".as_ref(),
+        missing.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(code(&output), 2);
+    assert_eq!(stdout(&output), "");
+    let message = stderr(&output);
+    assert!(
+        message.starts_with(&format!("callflow: {}: cannot read: ", missing.display())),
+        "{message}"
+    );
+    assert_eq!(message.lines().count(), 1, "one sentence: {message}");
+    assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
+}
+
+#[test]
+fn exit_2_for_a_folder() {
+    let dir = temp_dir!();
+    let output = callflow(["audit".as_ref(), dir.path().as_os_str()]);
+    assert_eq!(code(&output), 2);
+    assert_eq!(stdout(&output), "");
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "callflow: {}: is a folder, not a call log\n",
+            dir.path().display()
+        )
+    );
+}
+
+#[test]
+fn exit_2_for_a_log_without_the_event_column_and_nothing_written() {
+    let dir = temp_dir!();
+    let out = dir.path().join("report.md");
+    let output = callflow([
+        "audit".as_ref(),
+        "tests/logs/missing_event.csv".as_ref(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(code(&output), 2);
+    assert_eq!(stdout(&output), "");
+    assert_eq!(
+        stderr(&output),
+        "callflow: tests/logs/missing_event.csv: line 1: missing required column 'event' \
+         (the header has: call_id,timestamp,agent_id,evnt,value,text)\n"
+    );
+    assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
+}
+
+#[test]
+fn exit_2_for_an_empty_file() {
+    let dir = temp_dir!();
+    let empty = dir.path().join("empty.csv");
+    fs::write(&empty, "").unwrap();
+    let output = callflow(["audit".as_ref(), empty.as_os_str()]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("empty file"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn out_infers_the_format_from_the_extension() {
+    let dir = temp_dir!();
+    let sample = sample_report();
+    for (name, format) in [
+        ("report.json", Format::Json),
+        ("report.csv", Format::Csv),
+        ("report.md", Format::Markdown),
+        ("report.txt", Format::Text),
+        ("report", Format::Text),
+    ] {
+        let out = dir.path().join(name);
+        let output = callflow(["audit".as_ref(), "--out".as_ref(), out.as_os_str()]);
+        assert_eq!(
+            code(&output),
+            1,
+            "{name}: the sample fails; the report is still written"
+        );
+        assert_eq!(stdout(&output), "", "{name}: nothing on stdout");
+        assert_eq!(stderr(&output), "", "{name}");
+        let written = fs::read_to_string(&out).unwrap();
+        assert_eq!(written, rendered(&sample, format), "{name}");
+    }
+    let csv = fs::read_to_string(dir.path().join("report.csv")).unwrap();
+    assert_eq!(
+        csv.lines().next(),
+        Some("call_id,agent_id,code,severity,line,timestamp,message")
+    );
+    let json: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("report.json")).unwrap()).unwrap();
+    assert_eq!(json["format"], "callflow-audit/1");
+    let md = fs::read_to_string(dir.path().join("report.md")).unwrap();
+    assert!(md.starts_with("# Audit of `sim/data/sample.csv`\n"), "{md}");
+    // Only the reports: no temporary file left beside them.
+    assert_eq!(
+        entries(dir.path()),
+        [
+            "report",
+            "report.csv",
+            "report.json",
+            "report.md",
+            "report.txt"
+        ]
+    );
+}
+
+#[test]
+fn an_explicit_format_wins_over_the_extension() {
+    let dir = temp_dir!();
+    let out = dir.path().join("report.txt");
+    let output = callflow([
+        "audit".as_ref(),
+        "tests/logs/all_pass.csv".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(code(&output), 0);
+    let json: Value = serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(json["rows"]["read"], 20);
+    let output = callflow(["audit", "tests/logs/all_pass.csv", "--format", "markdown"]);
+    assert_eq!(code(&output), 0);
+    assert!(stdout(&output).starts_with("# Audit of `tests/logs/all_pass.csv`\n"));
+    let output = callflow(["audit", "tests/logs/all_pass.csv", "--format", "yaml"]);
+    assert_eq!(code(&output), 2, "an unknown format is a usage error");
+}
+
+#[test]
+fn a_failed_run_leaves_no_file_and_keeps_an_old_one() {
+    let dir = temp_dir!();
+    let out = dir.path().join("report.json");
+    fs::write(&out, "the previous report\n").unwrap();
+    let output = callflow([
+        "audit".as_ref(),
+        "tests/logs/missing_event.csv".as_ref(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(code(&output), 2);
+    assert_eq!(fs::read_to_string(&out).unwrap(), "the previous report\n");
+    assert_eq!(entries(dir.path()), ["report.json"]);
+    // An output folder that does not exist: a write failure, exit 2, nothing created.
+    let nested = dir.path().join("no/such/folder/report.json");
+    let output = callflow(["audit".as_ref(), "--out".as_ref(), nested.as_os_str()]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("cannot write"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!nested.exists());
+    assert_eq!(entries(dir.path()), ["report.json"]);
+}
+
+#[test]
+fn a_bom_and_crlf_log_is_accepted_as_the_same_log() {
+    let dir = temp_dir!();
+    let lf = log_path("all_pass.csv");
+    let text = fs::read_to_string(&lf).unwrap();
+    let crlf = dir.path().join("all_pass_bom_crlf.csv");
+    fs::write(&crlf, format!("\u{feff}{}", text.replace('\n', "\r\n"))).unwrap();
+    let run = |path: &Path| {
+        let output = callflow([
+            "audit".as_ref(),
+            path.as_os_str(),
+            "--format".as_ref(),
+            "json".as_ref(),
+        ]);
+        assert_eq!(code(&output), 0, "{}: {}", path.display(), stderr(&output));
+        serde_json::from_str::<Value>(&stdout(&output)).unwrap()
+    };
+    let (a, b) = (run(&lf), run(&crlf));
+    assert_eq!(a, b, "same calls, same lines");
+    assert_eq!(b["rows"]["read"], 20);
+    assert_eq!(b["calls"][2]["call_id"], "A-3");
+    assert_eq!(b["calls"][2]["findings"][0]["line"], 21);
+}
