@@ -14,6 +14,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::sim::render::{self, Format};
 use crate::sim::sample::{SAMPLE_LOG, SAMPLE_NAME};
+use crate::sim::simulate::{simulate, SimulateOptions};
 use crate::sim::transcripts;
 use crate::sim::{audit, LogReader};
 use crate::workflows::explore::{self, Workflow};
@@ -38,6 +39,28 @@ pub enum Command {
     Graph(GraphArgs),
     /// Write sample transcripts for trainers: one per path through each procedure.
     Transcripts(TranscriptsArgs),
+    /// Write a simulated v1 call log, with injected faults and their answer key.
+    Simulate(SimulateArgs),
+}
+
+/// `callflow simulate`
+#[derive(Debug, clap::Args)]
+pub struct SimulateArgs {
+    /// How many calls.
+    #[arg(long)]
+    pub calls: u64,
+    /// The seed: the same seed gives the same log.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The share of calls (0 to 1) carrying injected deviations.
+    #[arg(long, default_value_t = 0.0)]
+    pub fault_rate: f64,
+    /// The log to write.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Where to write the answer key (JSON, shaped like the audit report's `calls`).
+    #[arg(long)]
+    pub answer_key: Option<PathBuf>,
 }
 
 /// `callflow transcripts`
@@ -101,7 +124,8 @@ pub enum GraphFormat {
 pub struct AuditArgs {
     /// The call log (CSV, v1). Without one, the bundled sample log is audited.
     pub log: Option<PathBuf>,
-    /// Output format. Default: from the --out file's extension (.json, .csv, .md), else text.
+    /// Output format. Default: from the --out file's extension (.json, .csv, .md, .html),
+    /// else text.
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
     /// Write the report to this file (atomically: a failed run leaves no partial file).
@@ -120,6 +144,8 @@ pub enum FormatArg {
     Csv,
     /// Summary and per-call detail.
     Markdown,
+    /// One self-contained HTML page with charts (open it in a browser).
+    Html,
 }
 
 impl From<FormatArg> for Format {
@@ -129,6 +155,7 @@ impl From<FormatArg> for Format {
             FormatArg::Json => Format::Json,
             FormatArg::Csv => Format::Csv,
             FormatArg::Markdown => Format::Markdown,
+            FormatArg::Html => Format::Html,
         }
     }
 }
@@ -141,6 +168,7 @@ fn format_for(explicit: Option<FormatArg>, out: Option<&Path>) -> Format {
         Some("json") => Format::Json,
         Some("csv") => Format::Csv,
         Some("md" | "markdown") => Format::Markdown,
+        Some("html" | "htm") => Format::Html,
         _ => Format::Text,
     }
 }
@@ -174,7 +202,43 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Audit(args) => run_audit(args),
         Command::Graph(args) => run_graph(args),
         Command::Transcripts(args) => run_transcripts(args),
+        Command::Simulate(args) => run_simulate(args),
     }
+}
+
+fn run_simulate(args: SimulateArgs) -> Result<ExitCode> {
+    if !(0.0..=1.0).contains(&args.fault_rate) {
+        anyhow::bail!("--fault-rate {} is not between 0 and 1", args.fault_rate);
+    }
+    let config = Arc::new(Config::default());
+    let options = SimulateOptions {
+        calls: args.calls,
+        seed: args.seed,
+        fault_rate: args.fault_rate,
+    };
+    let mut stats = None;
+    write_output(Some(&args.out), |log| {
+        match &args.answer_key {
+            None => stats = Some(simulate(options, &config, log, None)?),
+            Some(key_path) => write_output(Some(key_path), |key| {
+                stats = Some(simulate(options, &config, log, Some(key))?);
+                Ok(())
+            })
+            .map_err(io::Error::other)?,
+        }
+        Ok(())
+    })?;
+    if let Some(stats) = stats {
+        eprintln!(
+            "callflow: wrote {} calls ({} rows, {} with injected faults covering {} codes) to {}",
+            stats.calls,
+            stats.rows,
+            stats.flawed,
+            stats.codes.len(),
+            args.out.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run_transcripts(args: TranscriptsArgs) -> Result<ExitCode> {

@@ -9,4 +9,8 @@ mod util;
 mod audit_cli;
 mod audit_json;
 mod audit_logs;
+mod diagrams;
+mod html;
+mod simulate;
 mod snapshots;
+mod transcripts;

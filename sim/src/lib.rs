@@ -13,6 +13,7 @@ pub mod render;
 pub mod replay;
 pub mod report;
 pub mod sample;
+pub mod simulate;
 pub mod transcript;
 pub mod transcripts;
 

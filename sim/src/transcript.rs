@@ -199,6 +199,8 @@ struct Scene<'a> {
     warranty_start: Option<NaiveDate>,
     collected: bool,
     final_branch: Option<String>,
+    /// The path's decision events still to play.
+    rest: VecDeque<Sample>,
 }
 
 fn customer_line(reason: Reason) -> ScriptLine {
@@ -323,9 +325,7 @@ impl<'a> Scene<'a> {
             Event::ContactTime(when) => when.as_str().to_owned(),
             Event::Ticket(ticket) => ticket.to_owned(),
             Event::PartnerContacted => "home_service_perks".to_owned(),
-            Event::RefundCalculator(amount) => {
-                amount.map_or("none".to_owned(), |a| plain_amount(a))
-            }
+            Event::RefundCalculator(amount) => amount.map_or("none".to_owned(), plain_amount),
             Event::RecordMismatch(RecordField::Name) => "name".to_owned(),
             Event::RecordMismatch(RecordField::Address) => "address".to_owned(),
             Event::QuoteAmount(a) | Event::PaidAmountObtained(a) => plain_amount(a),
@@ -362,6 +362,8 @@ impl<'a> Scene<'a> {
     /// An agent event, with its script line when it has one, else a narration.
     fn agent(&mut self, event: Event<'_>, script: Option<ScriptLine>) {
         let kind = event.kind();
+        // The details request is said once; each detail after it is only recorded.
+        let script = script.filter(|_| !(kind == EventKind::Collect && self.collected));
         let (text, spoken) = match script {
             Some(line) => {
                 let mut text = String::new();
@@ -372,7 +374,7 @@ impl<'a> Scene<'a> {
                 text.push_str(&self.script(line));
                 (text, true)
             }
-            None => (self.narrate(&event), false),
+            None => self.narrate(&event),
         };
         let value = Self::value_of(&event);
         self.event(event, value, text, spoken);
@@ -408,7 +410,10 @@ impl<'a> Scene<'a> {
         }
     }
 
-    fn narrate(&self, event: &Event<'_>) -> String {
+    /// What an agent step without a script line says or does: speech (`true`) or narration.
+    fn narrate(&self, event: &Event<'_>) -> (String, bool) {
+        let speech = |text: &str| (text.to_owned(), true);
+        let action = |text: String| (text, false);
         match *event {
             Event::Collect { detail, .. } => {
                 let ask = if self.collected {
@@ -416,52 +421,58 @@ impl<'a> Scene<'a> {
                 } else {
                     self.script(ScriptLine::ConfirmDetails) + " "
                 };
-                format!("{ask}(records the customer's {})", detail.as_str())
+                action(format!("{ask}(records the customer's {})", detail.as_str()))
             }
-            Event::EmailSent(team) => format!(
+            Event::EmailSent(team) => action(format!(
                 "(emails the customer's information and issue to the {})",
                 team.as_str().replace('_', " ")
+            )),
+            Event::PartnerContacted => {
+                action("(contacts Home Service Perks about the ticket)".to_owned())
+            }
+            Event::QuoteAmount(amount) => (
+                format!("The paid call deducted from your refund is {amount}."),
+                true,
             ),
-            Event::PartnerContacted => "(contacts Home Service Perks about the ticket)".to_owned(),
-            Event::QuoteAmount(amount) => {
-                format!("The amount that applies to your refund is {amount}.")
-            }
-            Event::BuildValue => {
-                "Let me walk you through what that service visit covered and why it is deducted."
-                    .to_owned()
-            }
-            Event::AdviseDisputeLetter => "If you still disagree, you can dispute it directly with Sears when you receive the payment due letter.".to_owned(),
+            Event::BuildValue => speech(
+                "That visit was a covered repair at a fraction of its usual cost, and it is why the amount is deducted.",
+            ),
+            Event::AdviseDisputeLetter => speech(
+                "If you still disagree, you can dispute it directly with Sears when you receive the payment due letter.",
+            ),
             Event::PromiseFollowup => {
-                "I'll confirm that amount with our partner and get back to you.".to_owned()
+                speech("I'll confirm that amount with our partner and call you back with it.")
             }
-            Event::PhoneCallPartner => "(phones Sears about the amount)".to_owned(),
-            Event::ChatOpened(purpose) => {
-                format!("(opens Sears Chat: {})", purpose.as_str().replace('_', " "))
-            }
-            Event::WarrantyPrompt { yes } => format!(
+            Event::Apologize => speech("I'm sorry about the wait."),
+            Event::PhoneCallPartner => action("(phones Sears about the amount)".to_owned()),
+            Event::ChatOpened(purpose) => action(format!(
+                "(opens Sears Chat: {})",
+                purpose.as_str().replace('_', " ")
+            )),
+            Event::WarrantyPrompt { yes } => action(format!(
                 "(answers \"Does your product have a warranty?\": {})",
                 if yes { "Yes" } else { "No" }
-            ),
-            Event::ChatForm(form) => format!(
+            )),
+            Event::ChatForm(form) => action(format!(
                 "(fills the chat form: {}, {}, {}, {}, {}; clicks Start Chat)",
                 form.enterprise_id.unwrap_or("-"),
                 form.agent_name.unwrap_or("-"),
                 form.member_name.unwrap_or("-"),
                 form.customer_id.unwrap_or("-"),
                 form.reason.unwrap_or("-")
+            )),
+            Event::ChatMessage => action(
+                "(types in Comments: asks for the total amount paid for the recent service call)"
+                    .to_owned(),
             ),
-            Event::ChatMessage => {
-                "(types in Comments: the total amount paid for the customer's recent service call?)"
-                    .to_owned()
-            }
-            Event::PaidAmountObtained(amount) => {
-                format!("(notes the total paid the representative confirms: {amount})")
-            }
-            Event::ChatEnded => "(clicks End Chat)".to_owned(),
-            Event::ChatTranscript(_) => "(emails the chat transcript)".to_owned(),
-            Event::AskContactTime => self.script(ScriptLine::AskContactTime),
-            Event::AskTicket => self.script(ScriptLine::AskTicket),
-            _ => format!("({})", event.kind().as_str().replace('_', " ")),
+            Event::PaidAmountObtained(amount) => action(format!(
+                "(notes the total paid the representative confirms: {amount})"
+            )),
+            Event::ChatEnded => action("(clicks End Chat)".to_owned()),
+            Event::ChatTranscript(_) => action("(emails the chat transcript)".to_owned()),
+            Event::AskContactTime => (self.script(ScriptLine::AskContactTime), true),
+            Event::AskTicket => (self.script(ScriptLine::AskTicket), true),
+            _ => action(format!("({})", event.kind().as_str().replace('_', " "))),
         }
     }
 
@@ -555,6 +566,17 @@ impl<'a> Scene<'a> {
                 event.with(|e| self.agent(*e, script));
                 if kind == EventKind::Collect {
                     self.collected = true;
+                }
+                // The customer answers a question the path has them answer.
+                if kind == EventKind::AskContactTime
+                    && self
+                        .rest
+                        .front()
+                        .is_some_and(|s| s.event.kind() == EventKind::ContactTime)
+                {
+                    if let Some(answer) = self.rest.pop_front() {
+                        self.play(&answer);
+                    }
                 }
                 done = true;
                 break;
@@ -667,7 +689,7 @@ impl<'a> Scene<'a> {
     }
 
     /// Plays one decision event of the path, with what leads up to it and what follows.
-    fn play(&mut self, sample: &Sample, rest: &mut VecDeque<Sample>) {
+    fn play(&mut self, sample: &Sample) {
         let event = self.revalue(sample);
         let kind = sample.event.kind();
         if let Event::ChatOpened(ChatPurpose::RecordVerification) = sample.event {
@@ -695,14 +717,25 @@ impl<'a> Scene<'a> {
         }
         match (sample.event, kind.speaker()) {
             (Event::Inquiry { reason, code }, _) => {
-                let text = self.script(customer_line(reason));
-                let name = self.persona.customer.clone();
-                self.event(
-                    Event::CustomerIdentified { name: &name },
-                    name.clone(),
-                    format!("(gives their name: {name})"),
-                    false,
-                );
+                let text = if self.call.inquiries().is_empty() {
+                    let name = self.persona.customer.clone();
+                    self.event(
+                        Event::CustomerIdentified { name: &name },
+                        name.clone(),
+                        format!("(gives their name: {name})"),
+                        false,
+                    );
+                    self.script(customer_line(reason))
+                } else {
+                    // A further inquiry answers "anything else", without the introduction.
+                    self.agent(Event::AnythingElse, Some(ScriptLine::AnythingElse));
+                    let template = customer_line(reason).template();
+                    let rest = template
+                        .split_once("<Customer Name>")
+                        .map_or(template, |(_, rest)| rest)
+                        .trim_start_matches([',', '.', ' ']);
+                    format!("Yes, {}", self.names().fill(rest))
+                };
                 self.event(Event::Inquiry { reason, code }, code.to_owned(), text, true);
             }
             (_, Speaker::Customer) => {
@@ -732,22 +765,52 @@ impl<'a> Scene<'a> {
                 event.with(|e| self.agent(*e, script));
             }
         }
-        // The customer answers a question straight away.
-        let answers = |next: &Sample| {
-            next.event.kind().speaker() == Speaker::Customer
-                && !matches!(next.event, Event::Inquiry { .. })
-                && kind.speaker() == Speaker::Agent
-        };
-        while let Some(next) = rest.pop_front() {
-            if answers(&next) {
-                self.play(&next, rest);
-            } else {
-                rest.push_front(next);
-                break;
-            }
+        if kind == EventKind::ChatConnected {
+            self.converse();
         }
         self.faults_in_state();
         self.fulfil(false);
+    }
+
+    /// The exchange in the chat window once a representative connects.
+    fn converse(&mut self) {
+        let purpose = self
+            .call
+            .inquiries()
+            .last()
+            .and_then(|i| match i.machine() {
+                callflow_workflows::frame::InquiryMachine::PaidCall(_) => Some(()),
+                _ => None,
+            });
+        if purpose.is_none() {
+            return;
+        }
+        let asks_amount = self.inquiry_state() == "chat_connected"
+            && self
+                .call
+                .next_steps()
+                .iter()
+                .any(|n| n.requirement.step == EventKind::PaidAmountObtained);
+        let (message, reply) = if asks_amount {
+            (
+                "(types in Comments: asks for the total amount paid for the recent service call)"
+                    .to_owned(),
+                format!(
+                    "[chat] {}: The total amount paid for that visit was {}.",
+                    self.persona.representative, self.persona.paid_amount
+                ),
+            )
+        } else {
+            (
+                "(types in Comments: the member's cancellation and record details)".to_owned(),
+                format!(
+                    "[chat] {}: Thank you, I have updated the member's record.",
+                    self.persona.representative
+                ),
+            )
+        };
+        self.event(Event::ChatMessage, String::new(), message, false);
+        self.event(Event::ChatReply, String::new(), reply, false);
     }
 
     fn system_text(&self, event: &OwnedEvent) -> String {
@@ -768,10 +831,6 @@ impl<'a> Scene<'a> {
             ),
             Event::ChatConnected { representative } => format!(
                 "[chat] Welcome to Sears Customer Service chat support. You are now connected to {representative}."
-            ),
-            Event::ChatReply => format!(
-                "[chat] {}: The total amount paid for that visit was {}.",
-                self.persona.representative, self.persona.paid_amount
             ),
             _ => format!("[system] {}", e.kind().as_str().replace('_', " ")),
         })
@@ -929,6 +988,7 @@ pub fn generate(path: &Path, setup: Setup<'_>) -> Generated {
         warranty_start: None,
         collected: false,
         final_branch,
+        rest: path.samples.iter().cloned().collect(),
     };
     // Opening.
     if scene.has(Fault::Omit(Code::CF01)) {
@@ -962,9 +1022,8 @@ pub fn generate(path: &Path, setup: Setup<'_>) -> Generated {
         );
     }
     // The path.
-    let mut rest: VecDeque<Sample> = path.samples.iter().cloned().collect();
-    while let Some(sample) = rest.pop_front() {
-        scene.play(&sample, &mut rest);
+    while let Some(sample) = scene.rest.pop_front() {
+        scene.play(&sample);
     }
     scene.fulfil(false);
     // Closing.

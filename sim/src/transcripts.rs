@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use callflow_workflows::explore::{paths, Path, Workflow};
+use callflow_workflows::explore::{paths, Clock, Path, Workflow};
 use callflow_workflows::{Config, Severity, Speaker};
 use fastrand::Rng;
 
@@ -21,8 +21,26 @@ pub fn clean_paths(workflows: &[Workflow], config: &Arc<Config>) -> Vec<Path> {
         if workflow == Workflow::CallFrame {
             continue;
         }
-        for path in paths(workflow) {
-            if is_clean(&path, config) {
+        for mut path in paths(workflow) {
+            // A path is kept at the times of day where a careful agent walks it cleanly (a
+            // chat is clean inside chat hours only).
+            let clocks: Vec<Clock> = path
+                .clocks
+                .iter()
+                .copied()
+                .filter(|&clock| {
+                    is_clean(
+                        &Path {
+                            clock,
+                            ..path.clone()
+                        },
+                        config,
+                    )
+                })
+                .collect();
+            if let Some(&first) = clocks.first() {
+                path.clock = first;
+                path.clocks = clocks;
                 if workflows.contains(&workflow) {
                     out.push(path.clone());
                 }
@@ -61,6 +79,12 @@ fn two_inquiry_paths(clean: &[Path], config: &Arc<Config>) -> Vec<Path> {
             workflow: Workflow::CallFrame,
             reasons,
             clock: first.clock,
+            clocks: first
+                .clocks
+                .iter()
+                .copied()
+                .filter(|c| second.clocks.contains(c))
+                .collect(),
             tokens,
             samples,
         };
@@ -71,6 +95,7 @@ fn two_inquiry_paths(clean: &[Path], config: &Arc<Config>) -> Vec<Path> {
     out
 }
 
+/// Whether a careful agent walks the path (at its clock) with no finding but info ones.
 fn is_clean(path: &Path, config: &Arc<Config>) -> bool {
     let mut rng = Rng::with_seed(7);
     let generated = play(path, &mut rng, config, "check", &[]);

@@ -241,12 +241,19 @@ impl Call {
     }
 
     /// Every finding so far: the call's (CF) first, then each inquiry's, in order.
+    ///
+    /// Once a call has ended incomplete (hung up, dropped, transferred, or no end), nothing
+    /// counts as missing: the omission codes are left out, those of an earlier inquiry that a
+    /// later one closed included (procedures.md section 4).
     pub fn findings(&self) -> impl Iterator<Item = &Finding> + '_ {
         let frame = self.machine.inner();
+        let incomplete =
+            matches!(frame.end(), Some((_, status)) if status != Some(EndStatus::Completed));
         frame
             .findings()
             .iter()
             .chain(frame.inquiries().iter().flat_map(|i| i.findings().iter()))
+            .filter(move |f| !(incomplete && f.code.is_omission()))
     }
 
     /// What the agent should do next, in order, with the script lines filled in.

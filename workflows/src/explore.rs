@@ -507,8 +507,10 @@ pub struct Path {
     pub workflow: Workflow,
     /// The inquiry reasons, in order.
     pub reasons: Vec<Reason>,
-    /// The time of day the path was found at.
+    /// The time of day the path was found at first.
     pub clock: Clock,
+    /// Every time of day the path was found at (a path found at both is not time-dependent).
+    pub clocks: Vec<Clock>,
     /// The states that name the path (pre-branch and chat-internal states left out).
     pub tokens: Vec<String>,
     /// The decision events, in order.
@@ -548,16 +550,17 @@ fn token(state: &'static str, entered_by: &Sample) -> Option<String> {
     }
 }
 
-/// How rich a path is: how many distinct states it visits.
+/// How rich a path is: how many transitions it makes (a chat that is ended makes one more
+/// than one left open; a fact that moves nothing adds none).
 fn richness(states: &[&'static str]) -> usize {
-    states.iter().collect::<BTreeSet<_>>().len()
+    states.windows(2).filter(|w| w[0] != w[1]).count()
 }
 
 /// Every distinct path through a workflow, found breadth first with each sample used at most
-/// once per path and paths bounded to `MAX_LEN` decision events. Paths with the same name keep
-/// the representative that visits the most states (a chat that connects, not one abandoned),
-/// then the longest (a chat that is also ended); among equals, the first found, and the
-/// alphabet lists a careful agent's values first. Sorted by name.
+/// once per path and paths bounded to `MAX_LEN` decision events. Paths with the same states keep
+/// the representative that makes the most transitions (a chat that connects and ends, not one
+/// abandoned), then the fewest events; among equals, the first found, and the alphabet lists a
+/// careful agent's values first. Sorted by name.
 pub fn paths(workflow: Workflow) -> Vec<Path> {
     const MAX_LEN: usize = 10;
     let config = Arc::new(Config::default());
@@ -646,13 +649,21 @@ fn record_path(
         }
     }
     if tokens.is_empty() {
-        tokens.push("no_branch".to_owned());
+        // No branch was reached: the path is named by where it stopped.
+        let stopped = visited
+            .iter()
+            .rev()
+            .find(|s| !matches!(**s, "closed" | "idle" | "ended"))
+            .copied()
+            .unwrap_or("idle");
+        tokens.push(stopped.to_owned());
     }
     let reasons = probe.call.inquiries().iter().map(|i| i.reason()).collect();
     let path = Path {
         workflow,
         reasons,
         clock,
+        clocks: vec![clock],
         tokens,
         samples: chosen,
     };
@@ -662,12 +673,20 @@ fn record_path(
     key_tokens.sort();
     let key = format!("{:?} {key_tokens:?}", path.reasons);
     let rich = richness(visited);
-    let better = match found.get(&key) {
-        None => true,
-        Some((r, p)) => rich > *r || (rich == *r && path.samples.len() > p.samples.len()),
+    let (better, mut clocks) = match found.get(&key) {
+        None => (true, Vec::new()),
+        Some((r, p)) => (
+            rich > *r || (rich == *r && path.samples.len() < p.samples.len()),
+            p.clocks.clone(),
+        ),
     };
+    if !clocks.contains(&clock) {
+        clocks.push(clock);
+    }
     if better {
-        found.insert(key, (rich, path));
+        found.insert(key, (rich, Path { clocks, ..path }));
+    } else if let Some((_, kept)) = found.get_mut(&key) {
+        kept.clocks = clocks;
     }
 }
 
@@ -700,7 +719,10 @@ mod tests {
             "paid_call/warranty_cancellation/no_amount+verify_in_chat+chat_paid_call",
             "paid_call/warranty_cancellation/amount_shown+amount_disputed",
         ] {
-            assert!(names.contains(&name.to_owned()), "{name} missing from {names:#?}");
+            assert!(
+                names.contains(&name.to_owned()),
+                "{name} missing from {names:#?}"
+            );
         }
     }
 

@@ -16,7 +16,7 @@ const WIDTH: u32 = 760;
 /// Height of one bar row in a bar chart.
 const ROW: u32 = 30;
 /// The longest chart label, in characters; the data table beside the chart has the full text.
-const LABEL_CHARS: usize = 34;
+const LABEL_CHARS: usize = 48;
 /// Axis and label text.
 const FONT: (&str, u32) = ("sans-serif", 17);
 
@@ -117,8 +117,15 @@ pub(crate) fn bars(bars: &[Bar], x_max: f64, x_desc: &str, alt: Alt<'_>) -> io::
     let n = bars.len().max(1);
     let labels: Vec<String> = bars.iter().map(|b| short(&b.label)).collect();
     let widest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(4);
-    let label_area = (widest as u32 * 9 + 20).clamp(60, 340);
-    let height = ROW * n as u32 + 70;
+    let label_area = (widest as u32 * 8 + 24).clamp(60, 410);
+    let widest_figure = bars
+        .iter()
+        .map(|b| b.text.chars().count())
+        .max()
+        .unwrap_or(1);
+    let figure_area = widest_figure as u32 * 8 + 20;
+    let row_height = if n > 16 { ROW * 3 / 4 } else { ROW };
+    let height = row_height * n as u32 + 70;
     let x_max = if x_max > 0.0 { x_max } else { 1.0 };
     let mut svg = String::new();
     {
@@ -126,18 +133,17 @@ pub(crate) fn bars(bars: &[Bar], x_max: f64, x_desc: &str, alt: Alt<'_>) -> io::
         root.fill(&WHITE).map_err(drawing_error)?;
         let mut chart = ChartBuilder::on(&root)
             .margin(8)
-            .margin_right(70)
+            .margin_right(figure_area)
             .x_label_area_size(46)
             .y_label_area_size(label_area)
-            .build_cartesian_2d(0f64..x_max, (0..n).into_segmented())
+            .build_cartesian_2d(0f64..x_max, (0..n - 1).into_segmented())
             .map_err(drawing_error)?;
         // Index 0 is at the bottom: bar i is drawn at row n - 1 - i.
         let row_of = |i: usize| n - 1 - i;
         let label_of = |v: &SegmentValue<usize>| match v {
-            SegmentValue::CenterOf(row) if *row < n => labels
-                .get(n - 1 - row)
-                .cloned()
-                .unwrap_or_default(),
+            SegmentValue::CenterOf(row) if *row < n => {
+                labels.get(n - 1 - row).cloned().unwrap_or_default()
+            }
             _ => String::new(),
         };
         chart
@@ -150,8 +156,8 @@ pub(crate) fn bars(bars: &[Bar], x_max: f64, x_desc: &str, alt: Alt<'_>) -> io::
             .x_desc(x_desc)
             .label_style(FONT.into_font().color(&INK))
             .axis_desc_style(FONT.into_font().color(&INK))
-            .light_line_style(RGBColor(0xe6, 0xe6, 0xe6))
-            .bold_line_style(RGBColor(0xcc, 0xcc, 0xcc))
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(RGBColor(0xdd, 0xdd, 0xdd))
             .axis_style(INK)
             .draw()
             .map_err(drawing_error)?;
@@ -165,7 +171,7 @@ pub(crate) fn bars(bars: &[Bar], x_max: f64, x_desc: &str, alt: Alt<'_>) -> io::
                     ],
                     bar.color.filled(),
                 );
-                rect.set_margin(5, 5, 0, 0);
+                rect.set_margin(row_height / 6, row_height / 6, 0, 0);
                 rect
             }))
             .map_err(drawing_error)?;
@@ -188,7 +194,8 @@ pub(crate) fn bars(bars: &[Bar], x_max: f64, x_desc: &str, alt: Alt<'_>) -> io::
 pub(crate) fn timeline(buckets: &[Bucket], x_desc: &str, alt: Alt<'_>) -> io::Result<String> {
     let n = buckets.len().max(1);
     let y_max = buckets.iter().map(|b| b.calls).max().unwrap_or(0).max(1);
-    let y_top = y_max + y_max / 5 + 1;
+    // Head room for the legend in the upper right corner.
+    let y_top = y_max + y_max * 2 / 5 + 1;
     let labels: Vec<String> = buckets.iter().map(|b| b.label.clone()).collect();
     let mut svg = String::new();
     {
@@ -198,7 +205,7 @@ pub(crate) fn timeline(buckets: &[Bucket], x_desc: &str, alt: Alt<'_>) -> io::Re
             .margin(12)
             .x_label_area_size(46)
             .y_label_area_size(60)
-            .build_cartesian_2d((0..n).into_segmented(), 0u64..y_top)
+            .build_cartesian_2d((0..n - 1).into_segmented(), 0u64..y_top)
             .map_err(drawing_error)?;
         let label_of = |v: &SegmentValue<usize>| match v {
             SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
@@ -215,8 +222,8 @@ pub(crate) fn timeline(buckets: &[Bucket], x_desc: &str, alt: Alt<'_>) -> io::Re
             .y_desc("calls")
             .label_style(FONT.into_font().color(&INK))
             .axis_desc_style(FONT.into_font().color(&INK))
-            .light_line_style(RGBColor(0xe6, 0xe6, 0xe6))
-            .bold_line_style(RGBColor(0xcc, 0xcc, 0xcc))
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(RGBColor(0xdd, 0xdd, 0xdd))
             .axis_style(INK)
             .draw()
             .map_err(drawing_error)?;
@@ -235,7 +242,9 @@ pub(crate) fn timeline(buckets: &[Bucket], x_desc: &str, alt: Alt<'_>) -> io::Re
             }))
             .map_err(drawing_error)?
             .label("calls (bars)")
-            .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], NEUTRAL.mix(0.75).filled()));
+            .legend(|(x, y)| {
+                Rectangle::new([(x, y - 6), (x + 16, y + 6)], NEUTRAL.mix(0.75).filled())
+            });
         let failed: Vec<(SegmentValue<usize>, u64)> = buckets
             .iter()
             .enumerate()

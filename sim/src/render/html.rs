@@ -127,15 +127,16 @@ impl VerdictView {
     }
 }
 
+/// The headline figures, written with thousands separators.
 struct Headline {
-    calls: u64,
-    passed: u64,
-    failed: u64,
-    incomplete: u64,
+    calls: String,
+    passed: String,
+    failed: String,
+    incomplete: String,
     pass_rate: String,
-    rows_read: u64,
-    rows_replayed: u64,
-    rows_rejected: u64,
+    rows_read: String,
+    rows_replayed: String,
+    rows_rejected: String,
 }
 
 struct DataTable {
@@ -157,15 +158,16 @@ struct CodeCount {
     code: &'static str,
     severity: &'static str,
     description: &'static str,
-    count: u64,
+    count: String,
 }
 
 struct AgentRow {
     id: String,
-    calls: u64,
-    passed: u64,
-    failed: u64,
-    incomplete: u64,
+    /// (shown, sort key) pairs.
+    calls: (String, u64),
+    passed: (String, u64),
+    failed: (String, u64),
+    incomplete: (String, u64),
     pass_rate: String,
     pass_rate_sort: String,
     mean_score: String,
@@ -211,11 +213,29 @@ struct Page<'a> {
     agents: Vec<AgentRow>,
     calls: Vec<CallView>,
     /// Failed plus incomplete.
-    problem_total: usize,
-    /// Failed or incomplete calls not listed.
+    problem_total: String,
+    /// Failed or incomplete calls not listed (0 when all are).
     problem_hidden: usize,
+    /// The same, shown.
+    problem_hidden_text: String,
     rejected: Vec<&'a Rejected>,
+    /// Rejected rows not listed (0 when all are).
     rejected_hidden: usize,
+    /// The same, shown.
+    rejected_hidden_text: String,
+}
+
+/// `100000` as `100,000`.
+fn count(n: impl Into<u64>) -> String {
+    let digits = n.into().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn percent(part: u64, whole: u64) -> f64 {
@@ -261,14 +281,14 @@ impl<'a> Page<'a> {
     fn build(report: &'a AuditReport, options: &HtmlOptions<'_>) -> io::Result<Page<'a>> {
         let summary = report.summary();
         let headline = Headline {
-            calls: summary.calls,
-            passed: summary.passed,
-            failed: summary.failed,
-            incomplete: summary.incomplete,
+            calls: count(summary.calls),
+            passed: count(summary.passed),
+            failed: count(summary.failed),
+            incomplete: count(summary.incomplete),
             pass_rate: format!("{:.1}%", summary.pass_rate()),
-            rows_read: report.rows.read,
-            rows_replayed: report.rows.replayed,
-            rows_rejected: report.rows.rejected,
+            rows_read: count(report.rows.read),
+            rows_replayed: count(report.rows.replayed),
+            rows_rejected: count(report.rows.rejected),
         };
 
         let charts = vec![
@@ -287,31 +307,28 @@ impl<'a> Page<'a> {
                 let rate = percent(a.passed, a.calls);
                 AgentRow {
                     id: a.agent_id.clone(),
-                    calls: a.calls,
-                    passed: a.passed,
-                    failed: a.failed,
-                    incomplete: a.incomplete,
+                    calls: (count(a.calls), a.calls),
+                    passed: (count(a.passed), a.passed),
+                    failed: (count(a.failed), a.failed),
+                    incomplete: (count(a.incomplete), a.incomplete),
                     pass_rate: format!("{rate:.1}%"),
                     pass_rate_sort: format!("{rate:.4}"),
                     mean_score: format!("{:.1}", a.mean_score),
                     top: codes
                         .into_iter()
                         .take(AGENT_TOP_CODES)
-                        .map(|(code, count)| CodeCount {
+                        .map(|(code, n)| CodeCount {
                             code: code.as_str(),
                             severity: code.severity().as_str(),
                             description: code.description(),
-                            count,
+                            count: count(n),
                         })
                         .collect(),
                 }
             })
             .collect();
 
-        let problems = report
-            .calls
-            .iter()
-            .filter(|c| c.verdict != Verdict::Pass);
+        let problems = report.calls.iter().filter(|c| c.verdict != Verdict::Pass);
         let problem_total = problems.clone().count();
         let calls: Vec<CallView> = problems
             .take(options.max_calls)
@@ -339,10 +356,12 @@ impl<'a> Page<'a> {
             severities,
             agents,
             calls,
-            problem_total,
+            problem_total: count(problem_total as u64),
             problem_hidden,
+            problem_hidden_text: count(problem_hidden as u64),
             rejected,
             rejected_hidden,
+            rejected_hidden_text: count(rejected_hidden as u64),
         })
     }
 }
@@ -408,7 +427,7 @@ fn agents_chart(report: &AuditReport) -> io::Result<ChartView> {
             Bar {
                 label: a.agent_id.clone(),
                 value: rate,
-                text: format!("{rate:.0}% ({}/{})", a.passed, a.calls),
+                text: format!("{rate:.0}% ({}/{})", count(a.passed), count(a.calls)),
                 color: charts::PASS,
             }
         })
@@ -476,7 +495,7 @@ fn codes_chart(codes: &BTreeMap<Code, u64>) -> io::Result<ChartView> {
         .map(|(code, n)| Bar {
             label: format!("{code} {}", code.severity()),
             value: *n as f64,
-            text: n.to_string(),
+            text: count(*n),
             color: severity_color(code.severity()),
         })
         .collect();
@@ -555,7 +574,7 @@ fn branches_chart(report: &AuditReport) -> io::Result<ChartView> {
         .map(|(reason, branch, n, index)| Bar {
             label: format!("{reason} › {branch}"),
             value: *n as f64,
-            text: n.to_string(),
+            text: count(*n),
             color: REASON_COLORS[index % REASON_COLORS.len()],
         })
         .collect();

@@ -1,11 +1,13 @@
 //! Renderings of an [`AuditReport`]: a text summary for a terminal, the JSON contract, one CSV
-//! row per finding, and Markdown with per-call detail.
+//! row per finding, Markdown with per-call detail, and a self-contained HTML page with charts.
 
 use std::io::{self, Write};
 
 use crate::report::AuditReport;
 
+mod charts;
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod text;
@@ -21,6 +23,9 @@ pub enum Format {
     Csv,
     /// The summary plus per-call detail.
     Markdown,
+    /// One self-contained HTML page: headline, charts, agent scorecard, failed and incomplete
+    /// calls with their evidence, rejected rows.
+    Html,
 }
 
 /// Writes the report in a format.
@@ -30,6 +35,7 @@ pub fn render(report: &AuditReport, format: Format, out: &mut dyn Write) -> io::
         Format::Json => json::write(report, out),
         Format::Csv => csv::write(report, out),
         Format::Markdown => markdown::write(report, out),
+        Format::Html => html::write(report, out),
     }
 }
 

@@ -186,22 +186,22 @@ fn a_live_call_has_no_omission_yet() {
 }
 
 #[test]
-fn an_inquiry_closed_by_a_new_one_keeps_its_omissions_when_the_call_is_later_cut_off() {
-    // The first inquiry ran its course: the customer moved on to a second reason, so it was
-    // judged when the second opened (procedures.md 1). The second was cut off: nothing in it
-    // counts as missing.
-    let call = run(
-        START,
-        &[
-            ("14:05:13", Event::Greeting),
-            ("14:05:31", inquiry("reward_site_issue")),
-            ("14:05:50", Event::ExplainPartnerSupport),
-            ("14:06:00", inquiry("reward_partner_no_response")),
-            ("14:06:10", ev("call_ended", "customer_hung_up")),
-        ],
-    );
-    assert_codes(&call, &["CF03", "CF05", "SD11"]);
-    assert_eq!(evidence_lines(&call, Code::SD11), vec![6]);
+fn an_inquiry_closed_by_a_new_one_loses_its_omissions_when_the_call_is_later_cut_off() {
+    // procedures.md 4: for an incomplete call nothing counts as missing. The first inquiry was
+    // judged when the second opened (its omissions are findings while the call is live), but
+    // once the call ends cut off, they are not counted; CF05 says why.
+    let mut steps = vec![
+        ("14:05:13", Event::Greeting),
+        ("14:05:31", inquiry("reward_site_issue")),
+        ("14:05:50", Event::ExplainPartnerSupport),
+        ("14:06:00", inquiry("reward_partner_no_response")),
+    ];
+    let live = run(START, &steps);
+    assert_codes(&live, &["CF03", "SD11"]);
+    assert_eq!(evidence_lines(&live, Code::SD11), vec![6]);
+    steps.push(("14:06:10", ev("call_ended", "customer_hung_up")));
+    let call = run(START, &steps);
+    assert_codes(&call, &["CF05"]);
     assert!(call.inquiries()[1].findings().is_empty());
-    assert_eq!(outcome(&call), (90, Verdict::Incomplete));
+    assert_eq!(outcome(&call), (100, Verdict::Incomplete));
 }

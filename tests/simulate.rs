@@ -1,0 +1,116 @@
+//! The simulator against the auditor: a simulated log with injected faults is audited, and the
+//! audit agrees with the answer key on every call.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use callflow::sim::simulate::{simulate, SimulateOptions};
+use callflow::sim::{audit, LogReader};
+use callflow::workflows::Config;
+
+fn simulated(calls: u64, seed: u64, fault_rate: f64) -> (Vec<u8>, serde_json::Value) {
+    let mut log = Vec::new();
+    let mut key = Vec::new();
+    let options = SimulateOptions {
+        calls,
+        seed,
+        fault_rate,
+    };
+    let stats = simulate(
+        options,
+        &Arc::new(Config::default()),
+        &mut log,
+        Some(&mut key),
+    )
+    .expect("a simulation");
+    assert_eq!(stats.calls, calls);
+    let key: serde_json::Value = serde_json::from_slice(&key).expect("the key is JSON");
+    (log, key)
+}
+
+#[test]
+fn the_audit_of_a_simulated_log_agrees_with_its_answer_key_on_every_call() {
+    let (log, key) = simulated(5_000, 42, 0.3);
+    let report = audit(
+        LogReader::new(log.as_slice(), "simulated.csv").expect("a header"),
+        Arc::new(Config::default()),
+    )
+    .expect("an audit");
+    assert_eq!(report.rows.rejected, 0, "{:?}", report.rejected.first());
+    let expected = key["calls"].as_array().expect("calls");
+    assert_eq!(report.calls.len(), expected.len());
+    assert_eq!(expected.len(), 5_000);
+    let mut injected_codes = BTreeSet::new();
+    let mut flawed = 0;
+    for (call, want) in report.calls.iter().zip(expected) {
+        assert_eq!(call.call_id, want["call_id"], "calls in the same order");
+        let mut codes: Vec<String> = call.findings.iter().map(|f| f.code.to_string()).collect();
+        codes.sort();
+        codes.dedup();
+        let mut want_codes: Vec<String> = want["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| f["code"].as_str().expect("a code").to_owned())
+            .collect();
+        want_codes.sort();
+        assert_eq!(
+            codes, want_codes,
+            "call {} ({})",
+            call.call_id, want["path"]
+        );
+        assert_eq!(
+            call.verdict.as_str(),
+            want["verdict"],
+            "call {}",
+            call.call_id
+        );
+        assert_eq!(
+            u64::from(call.score),
+            want["score"],
+            "call {}",
+            call.call_id
+        );
+        assert_eq!(call.agent_id, want["agent_id"]);
+        if !want["faults"].as_array().expect("faults").is_empty() {
+            flawed += 1;
+            injected_codes.extend(want_codes);
+        }
+    }
+    // About 30% of calls carry faults, across at least 20 distinct codes.
+    assert!((1_200..=1_800).contains(&flawed), "{flawed} flawed calls");
+    assert!(
+        injected_codes.len() >= 20,
+        "{} codes: {injected_codes:?}",
+        injected_codes.len()
+    );
+}
+
+#[test]
+fn the_same_seed_gives_the_same_log_and_calls_interleave() {
+    let (a, key_a) = simulated(300, 9, 0.2);
+    let (b, key_b) = simulated(300, 9, 0.2);
+    assert_eq!(a, b);
+    assert_eq!(key_a, key_b);
+    let (c, _) = simulated(300, 10, 0.2);
+    assert_ne!(a, c);
+    // Rows are in time order, and calls overlap (a row of another call between two of one).
+    let text = String::from_utf8(a).expect("UTF-8");
+    let rows: Vec<(&str, &str)> = text
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let mut fields = l.splitn(3, ',');
+            (fields.next().unwrap_or(""), fields.next().unwrap_or(""))
+        })
+        .collect();
+    let times: Vec<chrono::DateTime<chrono::FixedOffset>> = rows
+        .iter()
+        .map(|(_, t)| chrono::DateTime::parse_from_rfc3339(t).expect("a timestamp"))
+        .collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "rows in time order");
+    let interleaved = rows
+        .windows(3)
+        .any(|w| w[0].0 == w[2].0 && w[1].0 != w[0].0);
+    assert!(interleaved, "some calls overlap in time");
+}
