@@ -1,1 +1,11 @@
-fn main() {}
+//! Benchmarks: `cargo bench`. One file per topic under `benchmarks/`.
+
+use criterion::criterion_main;
+
+mod benchmarks;
+
+criterion_main! {
+    benchmarks::replay::benches,
+    benchmarks::machine::benches,
+    benchmarks::transcripts::benches,
+}

@@ -210,7 +210,10 @@ fn markup_in_the_log_renders_as_text() {
         escaped("<script>alert('source')</script>.csv")
     )));
     assert!(page.contains(&escaped("unknown event '<script>alert('event')</script>'")));
-    assert!(page.contains(&format!("<td class=\"mono\">{}</td>", escaped("<i>C-2</i>"))));
+    assert!(page.contains(&format!(
+        "<td class=\"mono\">{}</td>",
+        escaped("<i>C-2</i>")
+    )));
 }
 
 #[test]
@@ -516,5 +519,21 @@ fn chromium_renders_the_sample_report() {
     if std::env::var_os("CALLFLOW_UPDATE_SCREENSHOT").is_some() {
         let docs = Path::new(util::ROOT).join("docs/report.png");
         std::fs::write(&docs, &png).expect("docs/report.png written");
+    }
+}
+
+#[test]
+fn empty_and_tiny_logs_render() {
+    let one_call = format!("{}\n{}\n", header(), sample_call("C-1014").join("\n"));
+    let only_rejected = format!("{}\nX-1,2026-03-02T09:05:00-05:00,,greeting,,\n", header());
+    for (name, log) in [
+        ("header-only.csv", format!("{}\n", header())),
+        ("only-rejected.csv", only_rejected),
+        ("one-call.csv", one_call),
+    ] {
+        let report = util::audit_text(&log, name);
+        let page = util::rendered(&report, Format::Html);
+        assert_eq!(page.matches("role=\"img\"").count(), 4, "{name}");
+        assert!(page.trim_end().ends_with("</html>"), "{name}");
     }
 }

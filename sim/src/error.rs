@@ -27,6 +27,22 @@ pub enum Error {
         /// The input's name.
         source_name: String,
     },
+    /// The input is not a text file: binary, or UTF-16.
+    #[error("{source_name}: line 1: not a call log: {problem}")]
+    NotALog {
+        /// The input's name.
+        source_name: String,
+        /// What the header looks like instead.
+        problem: &'static str,
+    },
+    /// The header row cannot be read as CSV: its quoting is broken.
+    #[error("{source_name}: line 1: the header row is malformed: {problem}")]
+    Header {
+        /// The input's name.
+        source_name: String,
+        /// What is wrong with it.
+        problem: String,
+    },
     /// A required column is missing from the header.
     #[error("{source_name}: line 1: missing required column '{column}' (the header has: {found})")]
     MissingColumn {

@@ -1,5 +1,9 @@
 //! The streaming reader of v1 call logs: columns found by name, extra columns ignored, a BOM
-//! and CRLF accepted, one reused [`csv::ByteRecord`] for every row.
+//! and CRLF (or a lone CR) accepted, one reused [`csv::ByteRecord`] for every row.
+//!
+//! Besides what the csv crate reports, it catches the quoting mistakes the crate reads through
+//! (a quote never closed, text after a closing quote: the signs of rows swallowed into one
+//! field) and rejects the row that holds them, and it refuses a header that is not UTF-8 text.
 //!
 //! Line numbers are counted here, from the bytes read, not taken from the csv crate: its
 //! record positions lag one line behind with CRLF line ends and after blank lines
@@ -110,25 +114,133 @@ pub struct BadRow<'r> {
     pub reason: String,
 }
 
+/// Where the bytes read so far leave the RFC 4180 quoting, followed byte by byte as the csv
+/// crate's parser reads them (delimiter `,`, quote `"`, doubled quotes, `\r`, `\n` or `\r\n`
+/// ends a record, blank lines skipped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quoting {
+    /// Between records (blank lines are skipped here).
+    RecordStart,
+    /// At the start of a field.
+    FieldStart,
+    /// Inside an unquoted field (a `"` there is a plain character).
+    Unquoted,
+    /// Inside a quoted field.
+    Quoted,
+    /// Just after a `"` inside a quoted field: the closing quote, or half of a doubled one.
+    QuoteInQuoted,
+}
+
+/// A quoting mistake the csv crate reads through without a word, and where it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum QuoteFault {
+    /// The file ends inside a quoted field: every line from the opening quote on was read as
+    /// part of that one field.
+    Unclosed {
+        /// The line of the opening quote.
+        opened: u64,
+    },
+    /// Text after a field's closing quote (RFC 4180 wants a `,` or the end of the line): the
+    /// sign of a stray or undoubled `"`, which may have swallowed the rows up to that quote.
+    TextAfterClosingQuote {
+        /// The line of the opening quote.
+        opened: u64,
+        /// The line of the closing quote.
+        closed: u64,
+    },
+}
+
+impl QuoteFault {
+    /// Why a row with this fault is rejected, for a row that starts on `line`.
+    fn reason(self, line: u64) -> String {
+        let span = |last: u64| {
+            if last > line {
+                format!("; lines {line} to {last} were read as this one row")
+            } else {
+                String::new()
+            }
+        };
+        match self {
+            QuoteFault::Unclosed { opened } => format!(
+                "unclosed quote: the quoted field opened on line {opened} runs to the end of the file; lines {line} to the end were read as this one row"
+            ),
+            QuoteFault::TextAfterClosingQuote { opened, closed } => format!(
+                "malformed quoting: text after the closing quote on line {closed} of the field opened on line {opened} (a '\"' inside a field must be doubled, the field quoted){}",
+                span(closed)
+            ),
+        }
+    }
+}
+
 /// Wraps the input and remembers where the line breaks (`\r`, `\n`) of the bytes read so far
 /// are, until the rows before them are numbered. It holds at most the breaks of the csv
-/// reader's buffer, not of the whole log.
+/// reader's buffer, not of the whole log. It also follows the quoting, to catch the quoting
+/// mistakes the csv crate reads through ([`QuoteFault`]).
 struct LineCounter<R> {
     inner: R,
     /// Bytes read so far.
     offset: u64,
-    /// Offsets of the `\r` and `\n` bytes not yet passed (`true` for `\n`), in order.
+    /// Offsets of the `\r` and `\n` bytes not yet passed, in order, each `true` when it ends a
+    /// line (`\r\n` ends one line, at its `\r`; a lone `\r` or `\n` ends one too).
     breaks: VecDeque<(u64, bool)>,
-    /// `\n` bytes passed so far.
+    /// Line ends passed so far.
     lines_before: u64,
+    /// The last byte read.
+    previous: u8,
+    /// The quoting state after the bytes read so far.
+    quoting: Quoting,
+    /// Line ends read so far.
+    newlines: u64,
+    /// The line of the last opening quote.
+    opened: u64,
+    /// Quoting faults not yet matched to their row, with the offset where each was seen.
+    faults: VecDeque<(u64, QuoteFault)>,
 }
 
 impl<R: Read> Read for LineCounter<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        for (i, &b) in buf[..n].iter().enumerate() {
+        if n == 0 && !buf.is_empty() && self.quoting == Quoting::Quoted {
+            self.faults.push_back((
+                self.offset,
+                QuoteFault::Unclosed {
+                    opened: self.opened,
+                },
+            ));
+            self.quoting = Quoting::RecordStart;
+        }
+        for (i, &b) in buf.iter().take(n).enumerate() {
+            let at = self.offset + i as u64;
+            let ends_line = b == b'\r' || (b == b'\n' && self.previous != b'\r');
             if b == b'\n' || b == b'\r' {
-                self.breaks.push_back((self.offset + i as u64, b == b'\n'));
+                self.breaks.push_back((at, ends_line));
+            }
+            self.previous = b;
+            self.quoting = match (self.quoting, b) {
+                (Quoting::Quoted, b'"') => Quoting::QuoteInQuoted,
+                (Quoting::Quoted, _) => Quoting::Quoted,
+                (Quoting::RecordStart, b'\n' | b'\r') => Quoting::RecordStart,
+                (Quoting::RecordStart | Quoting::FieldStart, b'"') => {
+                    self.opened = self.newlines + 1;
+                    Quoting::Quoted
+                }
+                (Quoting::QuoteInQuoted, b'"') => Quoting::Quoted,
+                (_, b',') => Quoting::FieldStart,
+                (_, b'\n' | b'\r') => Quoting::RecordStart,
+                (Quoting::QuoteInQuoted, _) => {
+                    self.faults.push_back((
+                        at,
+                        QuoteFault::TextAfterClosingQuote {
+                            opened: self.opened,
+                            closed: self.newlines + 1,
+                        },
+                    ));
+                    Quoting::Unquoted
+                }
+                (_, _) => Quoting::Unquoted,
+            };
+            if ends_line {
+                self.newlines += 1;
             }
         }
         self.offset += n as u64;
@@ -142,19 +254,33 @@ impl<R> LineCounter<R> {
     /// really starts at the first byte from there that is not a line break.
     fn line_of(&mut self, byte: u64) -> u64 {
         let mut start = byte;
-        while let Some(&(at, newline)) = self.breaks.front() {
+        while let Some(&(at, ends_line)) = self.breaks.front() {
             if at > start {
                 break;
             }
             if at == start {
                 start += 1;
             }
-            if newline {
+            if ends_line {
                 self.lines_before += 1;
             }
             self.breaks.pop_front();
         }
         self.lines_before + 1
+    }
+
+    /// The first quoting fault of the record that ends at `end` (the reader's position after
+    /// it); the faults of earlier records were taken with them.
+    fn fault_before(&mut self, end: u64) -> Option<QuoteFault> {
+        let mut first = None;
+        while let Some(&(at, fault)) = self.faults.front() {
+            if at > end {
+                break;
+            }
+            first = first.or(Some(fault));
+            self.faults.pop_front();
+        }
+        first
     }
 }
 
@@ -196,6 +322,11 @@ impl<R: Read> LogReader<R> {
                 offset: 0,
                 breaks: VecDeque::new(),
                 lines_before: 0,
+                previous: 0,
+                quoting: Quoting::RecordStart,
+                newlines: 0,
+                opened: 0,
+                faults: VecDeque::new(),
             });
         let mut header = ByteRecord::new();
         let csv_error = |e: csv::Error, line| Error::Csv {
@@ -211,6 +342,14 @@ impl<R: Read> LogReader<R> {
                 source_name: source_name.to_owned(),
             });
         }
+        let end = csv.position().byte();
+        if let Some(fault) = csv.get_mut().fault_before(end) {
+            return Err(Error::Header {
+                source_name: source_name.to_owned(),
+                problem: fault.reason(1),
+            });
+        }
+        check_text(&header, source_name)?;
         let columns = Columns::from_header(&header, source_name)?;
         Ok(LogReader {
             csv,
@@ -247,22 +386,54 @@ impl<R: Read> LogReader<R> {
         }
         self.rows_read += 1;
         let byte = self.record.position().map_or(0, |p| p.byte());
-        let line = self.csv.get_mut().line_of(byte);
+        let end = self.csv.position().byte();
+        let counter = self.csv.get_mut();
+        let line = counter.line_of(byte);
+        if let Some(fault) = counter.fault_before(end) {
+            return Ok(Some(Err(BadRow {
+                line,
+                call_id: call_id_of(&self.record, &self.columns),
+                reason: fault.reason(line),
+            })));
+        }
         Ok(Some(split_row(&self.record, &self.columns, line)))
     }
 }
 
 const FIELD_NAMES: [&str; 6] = ["call_id", "timestamp", "event", "agent_id", "value", "text"];
 
+/// A header that is not text is not a log: a binary file, or one saved as UTF-16.
+fn check_text(header: &ByteRecord, source_name: &str) -> Result<(), Error> {
+    let bytes = header.as_slice();
+    let problem = if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        "the file is UTF-16 text; a call log must be UTF-8 (save it as \"CSV UTF-8\")"
+    } else if std::str::from_utf8(bytes).is_err() {
+        "the header row is not UTF-8 text (a binary file?)"
+    } else if bytes.iter().any(|&b| b < 0x20 && b != b'\t') {
+        "the header row holds control characters (a binary file?)"
+    } else {
+        return Ok(());
+    };
+    Err(Error::NotALog {
+        source_name: source_name.to_owned(),
+        problem,
+    })
+}
+
+/// The call id of a record, when it can be read (empty otherwise).
+fn call_id_of<'r>(record: &'r ByteRecord, columns: &Columns) -> &'r str {
+    record
+        .get(columns.call_id)
+        .and_then(|f| std::str::from_utf8(f).ok())
+        .unwrap_or("")
+}
+
 fn split_row<'r>(
     record: &'r ByteRecord,
     columns: &Columns,
     line: u64,
 ) -> Result<Row<'r>, BadRow<'r>> {
-    let call_id = record
-        .get(columns.call_id)
-        .and_then(|f| std::str::from_utf8(f).ok())
-        .unwrap_or("");
+    let call_id = call_id_of(record, columns);
     if record.len() != columns.count {
         return Err(BadRow {
             line,
@@ -335,6 +506,8 @@ mod tests {
         assert_eq!(lines(lf.as_bytes()), expected);
         let crlf = lf.replace('\n', "\r\n");
         assert_eq!(lines(crlf.as_bytes()), expected);
+        let cr = lf.replace('\n', "\r");
+        assert_eq!(lines(cr.as_bytes()), expected);
         let bom_crlf = format!("\u{feff}{crlf}");
         assert_eq!(lines(bom_crlf.as_bytes()), expected);
     }

@@ -5,11 +5,12 @@
 //! ends, and only a 64-bit hash of its id and its end line are kept (to reject late rows and
 //! reused ids).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Read;
 use std::sync::Arc;
 
+use callflow_workflows::values::Quoted;
 use callflow_workflows::{Call, CallStart, Config, Event, EventKind, Stamp, Step};
 use chrono::DateTime;
 
@@ -42,8 +43,8 @@ impl Replayer {
     pub fn new(config: Arc<Config>) -> Replayer {
         Replayer {
             config,
-            open: HashMap::new(),
-            ended: HashMap::new(),
+            open: HashMap::default(),
+            ended: HashMap::default(),
             rows: RowCounts::default(),
             rejected: Vec::new(),
         }
@@ -92,16 +93,23 @@ impl Replayer {
 
     fn replay(&mut self, row: &Row<'_>) -> Result<Option<CallReport>, String> {
         if row.call_id.trim().is_empty() {
-            return Err("empty call_id".to_owned());
+            return Err(if row.call_id.is_empty() {
+                "empty call_id".to_owned()
+            } else {
+                format!(
+                    "blank call_id {}: a call id needs a visible character",
+                    Quoted(row.call_id)
+                )
+            });
         }
         let at = DateTime::parse_from_rfc3339(row.timestamp).map_err(|e| {
             format!(
-                "timestamp '{}' is not RFC 3339 with an offset, like 2026-03-02T14:05:11-05:00 ({e})",
-                row.timestamp
+                "timestamp {} is not RFC 3339 with an offset, like 2026-03-02T14:05:11-05:00 ({e})",
+                Quoted(row.timestamp)
             )
         })?;
         let kind = EventKind::from_name(row.event)
-            .ok_or_else(|| format!("unknown event '{}'", row.event))?;
+            .ok_or_else(|| format!("unknown event {}", Quoted(row.event)))?;
         let event = Event::parse(kind, row.value).map_err(|e| format!("{kind}: {e}"))?;
         let stamp = Stamp { line: row.line, at };
         if let Event::CallStarted { department } = event {
@@ -110,12 +118,12 @@ impl Replayer {
         let Some(open) = self.open.get_mut(row.call_id) else {
             return Err(match self.ended.get(&id_hash(row.call_id)) {
                 Some(end) => format!(
-                    "call '{}' ended at line {end}; rows after call_ended are rejected",
-                    row.call_id
+                    "call {} ended at line {end}; rows after call_ended are rejected",
+                    Quoted(row.call_id)
                 ),
                 None => format!(
-                    "call '{}' was never started (no call_started before this row)",
-                    row.call_id
+                    "call {} was never started (no call_started before this row)",
+                    Quoted(row.call_id)
                 ),
             });
         };
@@ -140,14 +148,15 @@ impl Replayer {
     fn start(&mut self, row: &Row<'_>, department: &str, stamp: Stamp) -> Result<(), String> {
         if let Some(open) = self.open.get(row.call_id) {
             return Err(format!(
-                "duplicate call_started: call '{}' already started at line {}",
-                row.call_id, open.first_line
+                "duplicate call_started: call {} already started at line {}",
+                Quoted(row.call_id),
+                open.first_line
             ));
         }
         if let Some(end) = self.ended.get(&id_hash(row.call_id)) {
             return Err(format!(
-                "duplicate call_started: call '{}' already ran and ended at line {end}; call ids are unique per log",
-                row.call_id
+                "duplicate call_started: call {} already ran and ended at line {end}; call ids are unique per log",
+                Quoted(row.call_id)
             ));
         }
         if row.agent_id.trim().is_empty() {

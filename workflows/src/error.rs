@@ -7,7 +7,7 @@ use crate::event::EventKind;
 #[non_exhaustive]
 pub enum Error {
     /// A payload value does not follow the log format.
-    #[error("invalid {what} '{value}': {why}")]
+    #[error("invalid {what} {}: {why}", crate::values::Quoted(.value))]
     InvalidValue {
         /// What the value should have been (`amount`, `date`, ...).
         what: &'static str,

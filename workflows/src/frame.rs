@@ -519,7 +519,7 @@ impl Frame {
                 Code::CF07,
                 stamp,
                 "a reason a procedure covers",
-                format!("inquiry '{code}'"),
+                format!("inquiry {}", crate::values::Quoted(code)),
             );
         }
         self.inquiries.push(Inquiry {

@@ -191,26 +191,116 @@ impl Placeholders<'_> {
     }
 }
 
-/// The words of a text, lower-cased, apostrophes dropped, everything else a separator.
-fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}'))
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            w.chars()
-                .filter(|c| *c != '\'' && *c != '\u{2019}')
-                .flat_map(char::to_lowercase)
-                .collect::<String>()
-        })
+/// Whether a character is part of a word (apostrophes join "don't" into one word).
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '\'' || c == '\u{2019}'
+}
+
+/// The words of a text as slices, everything that is not a word character a separator.
+fn raw_words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !is_word_char(c))
         .filter(|w| !w.is_empty())
 }
 
-/// The script's own words: the template without its placeholders.
-fn script_words(template: &str) -> Vec<String> {
-    let mut text = template.to_owned();
-    for placeholder in PLACEHOLDERS {
-        text = text.replace(placeholder, " ");
+/// Writes a word lower-cased with its apostrophes dropped into `out` (cleared first).
+fn normalize_into(word: &str, out: &mut String) {
+    out.clear();
+    if word.is_ascii() {
+        out.extend(
+            word.bytes()
+                .filter(|b| *b != b'\'')
+                .map(|b| char::from(b.to_ascii_lowercase())),
+        );
+    } else {
+        for c in word.chars().filter(|c| *c != '\'' && *c != '\u{2019}') {
+            out.extend(c.to_lowercase());
+        }
     }
-    words(&text).collect()
+}
+
+/// Every script line, in declaration order (a test checks it), for building the word lists once.
+const ALL_LINES: [ScriptLine; 23] = [
+    ScriptLine::Greeting,
+    ScriptLine::ExplainReviewPeriod,
+    ScriptLine::ExpectEmailSoon,
+    ScriptLine::ApologizeDelay,
+    ScriptLine::ConfirmDetails,
+    ScriptLine::ApologizeInconvenience,
+    ScriptLine::ExplainPartnerSupport,
+    ScriptLine::AskContactTime,
+    ScriptLine::AskTicket,
+    ScriptLine::PromiseFollowup,
+    ScriptLine::AnythingElse,
+    ScriptLine::Goodbye,
+    ScriptLine::CustomerEmailMissing,
+    ScriptLine::CustomerSiteIssue,
+    ScriptLine::CustomerNoResponse,
+    ScriptLine::CustomerContactTime,
+    ScriptLine::CustomerTicket,
+    ScriptLine::CustomerThanks,
+    ScriptLine::CustomerNo,
+    ScriptLine::CustomerCancellation,
+    ScriptLine::CustomerServiceCall,
+    ScriptLine::CustomerRecordMismatch,
+    ScriptLine::CustomerDispute,
+];
+
+/// The scripts' words, built once for the life of the program: every distinct normalized word
+/// gets a number, and each line is its list of numbers (placeholders left out).
+struct Vocabulary {
+    ids: rustc_hash::FxHashMap<String, u16>,
+    lines: Vec<Vec<u16>>,
+    /// For each line, for each word number, the bits of the positions where the line has that
+    /// word (lines of at most 128 words; longer ones take the plain table).
+    masks: Vec<Vec<u128>>,
+}
+
+fn vocabulary() -> &'static Vocabulary {
+    static VOCABULARY: std::sync::OnceLock<Vocabulary> = std::sync::OnceLock::new();
+    VOCABULARY.get_or_init(|| {
+        let mut ids = rustc_hash::FxHashMap::default();
+        let mut word = String::new();
+        let lines = ALL_LINES
+            .iter()
+            .map(|line| {
+                let mut text = line.template().to_owned();
+                for placeholder in PLACEHOLDERS {
+                    text = text.replace(placeholder, " ");
+                }
+                raw_words(&text)
+                    .filter_map(|w| {
+                        normalize_into(w, &mut word);
+                        if word.is_empty() {
+                            return None;
+                        }
+                        let next = u16::try_from(ids.len()).unwrap_or(u16::MAX);
+                        Some(*ids.entry(word.clone()).or_insert(next))
+                    })
+                    .collect()
+            })
+            .collect::<Vec<Vec<u16>>>();
+        let masks = lines
+            .iter()
+            .map(|line| {
+                let mut masks = vec![0u128; ids.len()];
+                for (position, &id) in line.iter().enumerate().take(128) {
+                    if let Some(mask) = masks.get_mut(usize::from(id)) {
+                        *mask |= 1u128 << position;
+                    }
+                }
+                masks
+            })
+            .collect();
+        Vocabulary { ids, lines, masks }
+    })
+}
+
+/// The script's own words as numbers (see [`Vocabulary`]).
+fn script_words(line: ScriptLine) -> &'static [u16] {
+    vocabulary()
+        .lines
+        .get(line as usize)
+        .map_or(&[], Vec::as_slice)
 }
 
 /// Adherence of a said line to a script line: the share of the script's own words (its
@@ -220,6 +310,7 @@ fn script_words(template: &str) -> Vec<String> {
 ///
 /// It is the longest common subsequence of the two word lists over the script's word count:
 /// a QA lead can check it by striking the script's words through in the order they were said.
+/// Words compare lower-cased, apostrophes dropped ("don't" = "dont").
 ///
 /// ```
 /// use callflow_workflows::script::{adherence, ScriptLine};
@@ -229,18 +320,49 @@ fn script_words(template: &str) -> Vec<String> {
 /// assert!(adherence(greeting, "Yeah hi. What do you want?") < 0.2);
 /// ```
 pub fn adherence(line: ScriptLine, said: &str) -> f64 {
-    let script = script_words(line.template());
+    let script = script_words(line);
     if script.is_empty() {
         return 1.0;
     }
-    let said: Vec<String> = words(said).collect();
-    // One row of the LCS table at a time.
+    let vocabulary = vocabulary();
+    let mut word = String::new();
+    // A word no script has cannot match: leaving it out does not change the subsequence.
+    let said_ids = raw_words(said).filter_map(|raw| {
+        normalize_into(raw, &mut word);
+        vocabulary.ids.get(word.as_str()).copied()
+    });
+    let common = match vocabulary.masks.get(line as usize) {
+        Some(masks) if script.len() <= 128 => lcs_bit_parallel(script.len(), masks, said_ids),
+        _ => lcs_table(script, said_ids),
+    };
+    f64::from(common) / script.len() as f64
+}
+
+/// The length of the longest common subsequence, bit-parallel (Hyyrö 2004): one bit per script
+/// word, a few word operations per said word.
+fn lcs_bit_parallel(len: usize, masks: &[u128], said: impl Iterator<Item = u16>) -> u32 {
+    let all = if len >= 128 {
+        u128::MAX
+    } else {
+        (1u128 << len) - 1
+    };
+    let mut v = all;
+    for id in said {
+        let m = masks.get(usize::from(id)).copied().unwrap_or(0);
+        let u = v & m;
+        v = (v.wrapping_add(u) | v.wrapping_sub(u)) & all;
+    }
+    len as u32 - v.count_ones()
+}
+
+/// The same length by the plain dynamic-programming table, one row at a time.
+fn lcs_table(script: &[u16], said: impl Iterator<Item = u16>) -> u32 {
     let mut row = vec![0u32; script.len() + 1];
-    for word in &said {
+    for id in said {
         let mut diagonal = 0;
         for (j, expected) in script.iter().enumerate() {
             let above = row[j + 1];
-            row[j + 1] = if word == expected {
+            row[j + 1] = if id == *expected {
                 diagonal + 1
             } else {
                 above.max(row[j])
@@ -248,7 +370,7 @@ pub fn adherence(line: ScriptLine, said: &str) -> f64 {
             diagonal = above;
         }
     }
-    f64::from(row[script.len()]) / script.len() as f64
+    row[script.len()]
 }
 
 #[cfg(test)]
@@ -272,6 +394,40 @@ mod tests {
         let said = "Thanks for calling. I'm Sam, how can I help?";
         let a = adherence(ScriptLine::Greeting, said);
         assert!(a > 0.2 && a < 0.7, "{a}");
+    }
+
+    #[test]
+    fn every_script_line_has_its_words() {
+        for (i, line) in ALL_LINES.iter().enumerate() {
+            assert_eq!(*line as usize, i, "ALL_LINES is in declaration order");
+            assert!(!script_words(*line).is_empty(), "{line:?}");
+        }
+        assert_eq!(ALL_LINES.len(), ScriptLine::CustomerDispute as usize + 1);
+    }
+
+    #[test]
+    fn the_bit_parallel_subsequence_agrees_with_the_table() {
+        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |bound: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % bound
+        };
+        for _ in 0..2_000 {
+            let len = 1 + next(128) as usize;
+            let script: Vec<u16> = (0..len).map(|_| next(12) as u16).collect();
+            let said: Vec<u16> = (0..next(150)).map(|_| next(14) as u16).collect();
+            let mut masks = vec![0u128; 14];
+            for (i, &id) in script.iter().enumerate() {
+                masks[usize::from(id)] |= 1 << i;
+            }
+            assert_eq!(
+                lcs_bit_parallel(len, &masks, said.iter().copied()),
+                lcs_table(&script, said.iter().copied()),
+                "{script:?} / {said:?}"
+            );
+        }
     }
 
     #[test]

@@ -12,6 +12,43 @@ use crate::event::{
     TranscriptCopy,
 };
 
+/// How many characters of a value a message quotes (see [`Quoted`]).
+pub const QUOTED_CHARS: usize = 60;
+
+/// A value from a log as messages quote it: between single quotes, control characters
+/// escaped (`\n`, `\u{1b}`), and cut after [`QUOTED_CHARS`] characters with the value's full
+/// length, so a huge or binary field cannot flood a report or a terminal.
+///
+/// ```
+/// use callflow_workflows::values::Quoted;
+/// assert_eq!(Quoted("reward_email_missing").to_string(), "'reward_email_missing'");
+/// assert_eq!(Quoted("a\nb").to_string(), "'a\\nb'");
+/// let long = "x".repeat(1000);
+/// assert_eq!(Quoted(&long).to_string(), format!("'{}...' (1000 bytes)", "x".repeat(60)));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quoted<'a>(pub &'a str);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write as _;
+        f.write_char('\'')?;
+        let mut chars = self.0.chars();
+        for c in chars.by_ref().take(QUOTED_CHARS) {
+            if c.is_control() {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                f.write_char(c)?;
+            }
+        }
+        if chars.next().is_some() {
+            write!(f, "...' ({} bytes)", self.0.len())
+        } else {
+            f.write_char('\'')
+        }
+    }
+}
+
 /// An amount of money in cents. Amounts compare in cents: `79` = `79.00`, `79.5` = `79.50`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Cents(pub u64);
@@ -200,20 +237,26 @@ impl<'a> ChatForm<'a> {
         if let Some(id) = self.enterprise_id.filter(|s| !s.is_empty()) {
             if !agent_id.is_empty() && id != agent_id {
                 defects.push(format!(
-                    "enterprise_id '{id}' is not the agent's user name '{agent_id}'"
+                    "enterprise_id {} is not the agent's user name {}",
+                    Quoted(id),
+                    Quoted(agent_id)
                 ));
             }
         }
         if let Some(id) = self.customer_id.filter(|s| !s.is_empty()) {
             if id.len() != 10 || !id.bytes().all(|b| b.is_ascii_digit()) {
                 defects.push(format!(
-                    "customer_id '{id}' is not exactly 10 digits (numbers only, no dashes or spaces)"
+                    "customer_id {} is not exactly 10 digits (numbers only, no dashes or spaces)",
+                    Quoted(id)
                 ));
             }
         }
         if let Some(reason) = self.reason.filter(|s| !s.is_empty()) {
             if reason != CHAT_FORM_REASON {
-                defects.push(format!("reason '{reason}' is not '{CHAT_FORM_REASON}'"));
+                defects.push(format!(
+                    "reason {} is not '{CHAT_FORM_REASON}'",
+                    Quoted(reason)
+                ));
             }
         }
         defects

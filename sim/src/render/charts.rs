@@ -16,7 +16,7 @@ const WIDTH: u32 = 760;
 /// Height of one bar row in a bar chart.
 const ROW: u32 = 30;
 /// The longest chart label, in characters; the data table beside the chart has the full text.
-const LABEL_CHARS: usize = 48;
+const LABEL_CHARS: usize = 52;
 /// Axis and label text.
 const FONT: (&str, u32) = ("sans-serif", 17);
 
@@ -117,16 +117,20 @@ pub(crate) fn bars(bars: &[Bar], x_max: f64, x_desc: &str, alt: Alt<'_>) -> io::
     let n = bars.len().max(1);
     let labels: Vec<String> = bars.iter().map(|b| short(&b.label)).collect();
     let widest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(4);
-    let label_area = (widest as u32 * 8 + 24).clamp(60, 410);
+    let label_area = (widest as u32 * 8 + 24).clamp(60, 440);
     let widest_figure = bars
         .iter()
         .map(|b| b.text.chars().count())
         .max()
         .unwrap_or(1);
     let figure_area = widest_figure as u32 * 8 + 20;
-    let row_height = if n > 16 { ROW * 3 / 4 } else { ROW };
-    let height = row_height * n as u32 + 70;
+    let row_height = if n > 16 { ROW * 2 / 3 } else { ROW };
+    let height = row_height * n as u32 + 76;
     let x_max = if x_max > 0.0 { x_max } else { 1.0 };
+    // Whole numbers up to 10: a tick at each; else plotters' round steps.
+    let x_ticks = if x_max <= 10.0 { x_max as usize + 1 } else { 6 };
+    // Rows are numbered from the bottom: bar i (first on top) is at row n - 1 - i.
+    let row_of = |i: usize| (n - 1 - i) as f64;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
@@ -136,22 +140,16 @@ pub(crate) fn bars(bars: &[Bar], x_max: f64, x_desc: &str, alt: Alt<'_>) -> io::
             .margin_right(figure_area)
             .x_label_area_size(46)
             .y_label_area_size(label_area)
-            .build_cartesian_2d(0f64..x_max, (0..n - 1).into_segmented())
+            .build_cartesian_2d(0f64..x_max, -0.5f64..(n as f64 - 0.5))
             .map_err(drawing_error)?;
-        // Index 0 is at the bottom: bar i is drawn at row n - 1 - i.
-        let row_of = |i: usize| n - 1 - i;
-        let label_of = |v: &SegmentValue<usize>| match v {
-            SegmentValue::CenterOf(row) if *row < n => {
-                labels.get(n - 1 - row).cloned().unwrap_or_default()
-            }
-            _ => String::new(),
-        };
         chart
             .configure_mesh()
             .disable_y_mesh()
-            .y_labels(n)
-            .y_label_formatter(&label_of)
-            .x_labels(6)
+            // The category labels are drawn below, beside each bar.
+            .y_labels(1)
+            .y_label_formatter(&|_| String::new())
+            .set_tick_mark_size(LabelAreaPosition::Left, 0)
+            .x_labels(x_ticks)
             .x_label_formatter(&|x| format!("{x:.0}"))
             .x_desc(x_desc)
             .label_style(FONT.into_font().color(&INK))
@@ -164,15 +162,20 @@ pub(crate) fn bars(bars: &[Bar], x_max: f64, x_desc: &str, alt: Alt<'_>) -> io::
         chart
             .draw_series(bars.iter().enumerate().map(|(i, bar)| {
                 let row = row_of(i);
-                let mut rect = Rectangle::new(
-                    [
-                        (0.0, SegmentValue::Exact(row)),
-                        (bar.value.max(0.0), SegmentValue::Exact(row + 1)),
-                    ],
+                Rectangle::new(
+                    [(0.0, row - 0.32), (bar.value.max(0.0), row + 0.32)],
                     bar.color.filled(),
-                );
-                rect.set_margin(row_height / 6, row_height / 6, 0, 0);
-                rect
+                )
+            }))
+            .map_err(drawing_error)?;
+        let category = FONT
+            .into_font()
+            .color(&INK)
+            .pos(Pos::new(HPos::Right, VPos::Center));
+        chart
+            .draw_series(labels.iter().enumerate().map(|(i, label)| {
+                EmptyElement::at((0.0, row_of(i)))
+                    + Text::new(label.clone(), (-8, 0), category.clone())
             }))
             .map_err(drawing_error)?;
         let figure = FONT
@@ -181,7 +184,7 @@ pub(crate) fn bars(bars: &[Bar], x_max: f64, x_desc: &str, alt: Alt<'_>) -> io::
             .pos(Pos::new(HPos::Left, VPos::Center));
         chart
             .draw_series(bars.iter().enumerate().map(|(i, bar)| {
-                EmptyElement::at((bar.value.max(0.0), SegmentValue::CenterOf(row_of(i))))
+                EmptyElement::at((bar.value.max(0.0), row_of(i)))
                     + Text::new(bar.text.clone(), (6, 0), figure.clone())
             }))
             .map_err(drawing_error)?;

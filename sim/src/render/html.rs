@@ -1,7 +1,7 @@
 //! One self-contained HTML page: the headline, SVG charts, the per-agent scorecard, every
 //! failed or incomplete call with its findings and evidence, and the rejected rows.
 //!
-//! The page loads nothing: its style, its charts (SVG drawn by plotters, see [`super::charts`])
+//! The page loads nothing: its style, its charts (SVG drawn by plotters' SVG backend)
 //! and its one small script are inline, so it opens from disk and as an e-mail attachment. The
 //! markup comes from the askama template `sim/templates/report.html`, which escapes every
 //! value; names, ids and reasons from the log render as text.
@@ -135,8 +135,11 @@ struct Headline {
     incomplete: String,
     pass_rate: String,
     rows_read: String,
-    rows_replayed: String,
     rows_rejected: String,
+    /// One sentence with every figure.
+    lead: String,
+    /// "8 of 37 calls failed or are incomplete. ..."
+    calls_note: String,
 }
 
 struct DataTable {
@@ -211,6 +214,8 @@ struct Page<'a> {
     charts: Vec<ChartView>,
     severities: Vec<(&'static str, String)>,
     agents: Vec<AgentRow>,
+    /// "4 agents"
+    agents_count: String,
     calls: Vec<CallView>,
     /// Failed plus incomplete.
     problem_total: String,
@@ -223,6 +228,11 @@ struct Page<'a> {
     rejected_hidden: usize,
     /// The same, shown.
     rejected_hidden_text: String,
+}
+
+/// `1 call`, `100,000 calls`.
+fn counted(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", count(n), if n == 1 { one } else { many })
 }
 
 /// `100000` as `100,000`.
@@ -287,8 +297,34 @@ impl<'a> Page<'a> {
             incomplete: count(summary.incomplete),
             pass_rate: format!("{:.1}%", summary.pass_rate()),
             rows_read: count(report.rows.read),
-            rows_replayed: count(report.rows.replayed),
             rows_rejected: count(report.rows.rejected),
+            lead: format!(
+                "{} audited: {} passed, {} failed, {} incomplete (pass rate {:.1}%). {} read, {} \
+                 replayed, {} rejected.",
+                counted(summary.calls, "call", "calls"),
+                count(summary.passed),
+                count(summary.failed),
+                count(summary.incomplete),
+                summary.pass_rate(),
+                counted(report.rows.read, "row", "rows"),
+                count(report.rows.replayed),
+                count(report.rows.rejected),
+            ),
+            calls_note: format!(
+                "{} of {} failed or {} incomplete. {} counted above and not listed.",
+                count(summary.failed + summary.incomplete),
+                counted(summary.calls, "call", "calls"),
+                if summary.failed + summary.incomplete == 1 {
+                    "is"
+                } else {
+                    "are"
+                },
+                match summary.passed {
+                    0 => "No call passed; passing calls are".to_owned(),
+                    1 => "The 1 passing call is".to_owned(),
+                    n => format!("The {} passing calls are", count(n)),
+                }
+            ),
         };
 
         let charts = vec![
@@ -354,6 +390,7 @@ impl<'a> Page<'a> {
             headline,
             charts,
             severities,
+            agents_count: counted(report.agents.len() as u64, "agent", "agents"),
             agents,
             calls,
             problem_total: count(problem_total as u64),
@@ -647,6 +684,12 @@ fn timeline_chart(report: &AuditReport) -> io::Result<ChartView> {
         }
         let first = hours.iter().position(|h| h.0 > 0).unwrap_or(0);
         let last = hours.iter().rposition(|h| h.0 > 0).unwrap_or(0);
+        // At least two hours, so that a lone hour is drawn as a bar among others.
+        let (first, last) = match (first, last) {
+            (f, l) if f < l => (f, l),
+            (23, _) => (22, 23),
+            (f, _) => (f, f + 1),
+        };
         let buckets = (first..=last)
             .map(|h| Bucket {
                 label: format!("{h:02}:00"),

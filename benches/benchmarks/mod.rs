@@ -1,0 +1,6 @@
+//! Benchmark topics and their shared fixtures.
+
+pub mod fixtures;
+pub mod machine;
+pub mod replay;
+pub mod transcripts;
