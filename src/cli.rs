@@ -4,21 +4,27 @@
 //! failed, 2 for unusable input or a failed write, with one sentence on standard error.
 
 use std::fs;
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::sim::history;
+use crate::sim::pipeline::{self, AuditOptions, CallSink};
+use crate::sim::render::html::{self, HtmlOptions, TranscriptLine};
+use crate::sim::render::json::JsonStream;
 use crate::sim::render::{self, Format};
+use crate::sim::report::{AuditReport, CallReport};
 use crate::sim::sample::{SAMPLE_LOG, SAMPLE_NAME};
 use crate::sim::simulate::{simulate, SimulateOptions};
 use crate::sim::transcripts;
-use crate::sim::{audit, LogReader};
+use crate::sim::LogReader;
 use crate::workflows::explore::{self, Workflow};
-use crate::workflows::Config;
+use crate::workflows::{Config, Verdict};
 
 /// Documented call procedures as state machines: audit call logs against them.
 #[derive(Debug, Parser)]
@@ -131,6 +137,17 @@ pub struct AuditArgs {
     /// Write the report to this file (atomically: a failed run leaves no partial file).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Replay workers beside the reading thread (1: replay on the reading thread). Default:
+    /// the machine's cores.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// No progress bar (it shows only on a terminal, for files of 8 MiB or more).
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Also write each call's transcript as it happened, with the findings beside the lines
+    /// they concern, one Markdown file per call in this folder.
+    #[arg(long)]
+    pub transcripts: Option<PathBuf>,
 }
 
 /// `--format` values.
@@ -302,19 +319,181 @@ fn run_graph(args: GraphArgs) -> Result<ExitCode> {
 
 fn run_audit(args: AuditArgs) -> Result<ExitCode> {
     let config = Arc::new(Config::default());
-    let report = match &args.log {
-        Some(path) => audit(LogReader::open(path)?, config)?,
-        None => audit(LogReader::new(SAMPLE_LOG.as_bytes(), SAMPLE_NAME)?, config)?,
-    };
+    let threads = args.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    if threads == 0 {
+        anyhow::bail!("--threads must be at least 1");
+    }
     let format = format_for(args.format, args.out.as_deref());
-    write_output(args.out.as_deref(), |out| {
-        render::render(&report, format, out)
-    })?;
-    Ok(if report.any_failed() {
+    let reader = match &args.log {
+        Some(path) => Input::File(LogReader::open(path)?),
+        None => Input::Sample(LogReader::new(SAMPLE_LOG.as_bytes(), SAMPLE_NAME)?),
+    };
+    let size = args
+        .log
+        .as_deref()
+        .and_then(|p| fs::metadata(p).ok())
+        .map_or(0, |m| m.len());
+    let bar = progress_bar(size, args.quiet);
+    let tick = |bytes: u64| bar.set_position(bytes);
+    let options = AuditOptions {
+        threads,
+        progress: Some(&tick),
+        history: args.transcripts.is_some() || format == Format::Html,
+    };
+    if let Some(dir) = &args.transcripts {
+        fs::create_dir_all(dir)
+            .with_context(|| format!("{}: cannot create the folder", dir.display()))?;
+    }
+    let mut any_failed = false;
+    match format {
+        Format::Json => {
+            // The JSON report streams: calls go out as they finish.
+            write_output(args.out.as_deref(), |out| {
+                let mut stream = JsonStream::start(out)?;
+                let mut transcribe = Transcribe::new(args.transcripts.as_deref(), &mut stream);
+                let totals = reader
+                    .audit_into(config, options, &mut transcribe)
+                    .map_err(io::Error::other)?;
+                transcribe.result.map_err(io::Error::other)?;
+                any_failed = stream.finish(&totals)?;
+                Ok(())
+            })?;
+        }
+        _ => {
+            let source = reader.name().to_owned();
+            let mut calls = KeepHistoryOfFlagged(Vec::new());
+            let mut transcribe = Transcribe::new(args.transcripts.as_deref(), &mut calls);
+            let totals = reader.audit_into(config, options, &mut transcribe)?;
+            transcribe.result?;
+            let report = AuditReport::new(source, totals.rows, totals.rejected, calls.0);
+            any_failed = report.any_failed();
+            write_output(args.out.as_deref(), |out| match format {
+                Format::Html => {
+                    let source = |call: &CallReport| html_transcript(call);
+                    let html_options = HtmlOptions {
+                        transcript: Some(&source),
+                        ..HtmlOptions::default()
+                    };
+                    html::write_with(&report, &html_options, out)
+                }
+                _ => render::render(&report, format, out),
+            })?;
+        }
+    }
+    bar.finish_and_clear();
+    Ok(if any_failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The log to audit: a file, or the bundled sample.
+enum Input {
+    File(LogReader<fs::File>),
+    Sample(LogReader<&'static [u8]>),
+}
+
+impl Input {
+    fn name(&self) -> &str {
+        match self {
+            Input::File(r) => r.source_name(),
+            Input::Sample(r) => r.source_name(),
+        }
+    }
+
+    fn audit_into(
+        self,
+        config: Arc<Config>,
+        options: AuditOptions<'_>,
+        sink: &mut dyn CallSink,
+    ) -> Result<pipeline::Totals, crate::sim::Error> {
+        match self {
+            Input::File(r) => pipeline::audit_into(r, config, options, sink),
+            Input::Sample(r) => pipeline::audit_into(r, config, options, sink),
+        }
+    }
+}
+
+/// Writes each call's transcript into a folder (when one is given) before passing the call on.
+struct Transcribe<'a> {
+    dir: Option<&'a Path>,
+    inner: &'a mut dyn CallSink,
+    result: Result<()>,
+}
+
+impl<'a> Transcribe<'a> {
+    fn new(dir: Option<&'a Path>, inner: &'a mut dyn CallSink) -> Transcribe<'a> {
+        Transcribe {
+            dir,
+            inner,
+            result: Ok(()),
+        }
+    }
+}
+
+impl CallSink for Transcribe<'_> {
+    fn call(&mut self, report: CallReport) -> io::Result<()> {
+        if let (Some(dir), Ok(())) = (self.dir, &self.result) {
+            let path = dir.join(history::file_name(&report.call_id));
+            let text = history::render(&report);
+            if let Err(e) = fs::write(&path, text) {
+                self.result =
+                    Err(anyhow::Error::new(e).context(format!("{}: cannot write", path.display())));
+            }
+        }
+        self.inner.call(report)
+    }
+}
+
+/// Collects calls, keeping the rows only of those the HTML report lists (failed, incomplete).
+struct KeepHistoryOfFlagged(Vec<CallReport>);
+
+impl CallSink for KeepHistoryOfFlagged {
+    fn call(&mut self, mut report: CallReport) -> io::Result<()> {
+        if report.verdict == Verdict::Pass {
+            report.history = None;
+        }
+        self.0.push(report);
+        Ok(())
+    }
+}
+
+/// A call's rows as the HTML report's transcript lines.
+fn html_transcript(call: &CallReport) -> Option<Vec<TranscriptLine>> {
+    let rows = call.history.as_ref()?;
+    Some(
+        rows.iter()
+            .map(|row| TranscriptLine {
+                line: row.line,
+                time: row.timestamp.clone(),
+                speaker: row.event.clone(),
+                text: match (row.value.is_empty(), row.text.is_empty()) {
+                    (true, true) => String::new(),
+                    (false, true) => row.value.clone(),
+                    (true, false) => format!("\u{201c}{}\u{201d}", row.text),
+                    (false, false) => format!("{}: \u{201c}{}\u{201d}", row.value, row.text),
+                },
+            })
+            .collect(),
+    )
+}
+
+/// A progress bar on standard error for long runs on a terminal; hidden otherwise.
+fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
+    const WORTH_SHOWING: u64 = 8 << 20;
+    if quiet || total < WORTH_SHOWING || !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} auditing [{bar:40}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
 }
 
 /// Writes to `--out` atomically (a temporary file beside it, renamed on success), or to
@@ -345,9 +524,30 @@ fn write_output(
                     .flush()
                     .with_context(|| format!("{}: cannot write", path.display()))?;
             }
+            keep_permissions(file.path(), path);
             file.persist(path)
                 .with_context(|| format!("{}: cannot write", path.display()))?;
         }
     }
     Ok(())
+}
+
+/// A temporary file is created readable by its owner only; the output gets the permissions of
+/// the file it replaces, or those of a newly created file.
+fn keep_permissions(temporary: &Path, target: &Path) {
+    let permissions = match fs::metadata(target) {
+        Ok(existing) => existing.permissions(),
+        Err(_) => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                fs::Permissions::from_mode(0o644)
+            }
+            #[cfg(not(unix))]
+            {
+                return;
+            }
+        }
+    };
+    let _ = fs::set_permissions(temporary, permissions);
 }

@@ -1,5 +1,8 @@
 //! The one error type of the sim crate: problems that make a whole input unusable.
 //! (A bad *row* is not an error: it is rejected with its line and reason, and the run goes on.)
+//!
+//! An I/O cause is the error's `source`, not part of its message: print the chain (`{:#}` with
+//! anyhow) to get `path: cannot read: No such file or directory (os error 2)` once.
 
 use std::path::PathBuf;
 
@@ -8,7 +11,7 @@ use std::path::PathBuf;
 #[non_exhaustive]
 pub enum Error {
     /// The file could not be opened or read.
-    #[error("{path}: cannot read: {source}")]
+    #[error("{path}: cannot read")]
     Read {
         /// The file.
         path: PathBuf,
@@ -72,7 +75,7 @@ pub enum Error {
         message: String,
     },
     /// Writing an output failed.
-    #[error("{path}: cannot write: {source}")]
+    #[error("{path}: cannot write")]
     Write {
         /// The output.
         path: PathBuf,

@@ -7,7 +7,9 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod history;
 pub mod persona;
+pub mod pipeline;
 pub mod reader;
 pub mod render;
 pub mod replay;

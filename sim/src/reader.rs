@@ -373,7 +373,17 @@ impl<R: Read> LogReader<R> {
     /// Reads the next row: `Ok(None)` at the end; `Ok(Some(Err(bad)))` for a row that cannot
     /// be used (wrong field count, invalid UTF-8); `Err` only when reading itself fails.
     pub fn next_row(&mut self) -> Result<Option<Result<Row<'_>, BadRow<'_>>>, Error> {
-        let more = self.csv.read_byte_record(&mut self.record).map_err(|e| {
+        let mut record = std::mem::take(&mut self.record);
+        let read = self.read_record(&mut record);
+        self.record = record;
+        Ok(read?.map(|raw| raw.row(&self.record, &self.columns)))
+    }
+
+    /// Reads the next record into `record` (a buffer the caller reuses, or hands to another
+    /// thread) and says where it starts and whether the reader saw a quoting fault in it. Turn
+    /// it into a row with [`RawRecord::row`]. `Ok(None)` at the end.
+    pub fn read_record(&mut self, record: &mut ByteRecord) -> Result<Option<RawRecord>, Error> {
+        let more = self.csv.read_byte_record(record).map_err(|e| {
             let line = e.position().map_or(0, |p| p.line());
             Error::Csv {
                 source_name: self.source_name.clone(),
@@ -385,19 +395,57 @@ impl<R: Read> LogReader<R> {
             return Ok(None);
         }
         self.rows_read += 1;
-        let byte = self.record.position().map_or(0, |p| p.byte());
+        let byte = record.position().map_or(0, |p| p.byte());
         let end = self.csv.position().byte();
         let counter = self.csv.get_mut();
         let line = counter.line_of(byte);
-        if let Some(fault) = counter.fault_before(end) {
-            return Ok(Some(Err(BadRow {
-                line,
-                call_id: call_id_of(&self.record, &self.columns),
-                reason: fault.reason(line),
-            })));
-        }
-        Ok(Some(split_row(&self.record, &self.columns, line)))
+        let fault = counter.fault_before(end).map(|fault| fault.reason(line));
+        Ok(Some(RawRecord { line, fault, end }))
     }
+
+    /// Where the columns are.
+    pub fn columns(&self) -> &Columns {
+        &self.columns
+    }
+
+    /// How many bytes of the input have been read into records so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.csv.position().byte()
+    }
+}
+
+/// Where a record starts, and what the reader saw wrong in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawRecord {
+    /// 1-based line where the record starts.
+    pub line: u64,
+    /// A quoting fault the reader saw in the record's bytes, as a reason.
+    pub fault: Option<String>,
+    /// The byte offset just past the record.
+    pub end: u64,
+}
+
+impl RawRecord {
+    /// The record as a row, or why it cannot be one.
+    pub fn row<'r>(
+        &self,
+        record: &'r ByteRecord,
+        columns: &Columns,
+    ) -> Result<Row<'r>, BadRow<'r>> {
+        match &self.fault {
+            Some(reason) => Err(BadRow {
+                line: self.line,
+                call_id: call_id_of(record, columns),
+                reason: reason.clone(),
+            }),
+            None => split_row(record, columns, self.line),
+        }
+    }
+}
+
+/// The raw call id field of a record (for routing rows before they are checked).
+pub fn call_id_bytes<'r>(record: &'r ByteRecord, columns: &Columns) -> &'r [u8] {
+    record.get(columns.call_id).unwrap_or_default()
 }
 
 const FIELD_NAMES: [&str; 6] = ["call_id", "timestamp", "event", "agent_id", "value", "text"];

@@ -60,6 +60,12 @@ impl Replayer {
         self.open.len()
     }
 
+    /// The first line of the earliest call still open, if any: every call that ends from now
+    /// on starts at or after it (or after the rows read so far).
+    pub fn earliest_open_line(&self) -> Option<u64> {
+        self.open.values().map(|open| open.first_line).min()
+    }
+
     fn reject(&mut self, line: u64, call_id: &str, reason: String) {
         self.rows.rejected += 1;
         self.rejected.push(Rejected {
@@ -212,20 +218,6 @@ impl Replayer {
 /// assert_eq!(report.rejected[0].line, 4);
 /// assert_eq!(report.calls[0].verdict.as_str(), "incomplete");
 /// ```
-pub fn audit<R: Read>(mut reader: LogReader<R>, config: Arc<Config>) -> Result<AuditReport, Error> {
-    let mut replayer = Replayer::new(config);
-    let mut calls = Vec::new();
-    while let Some(row) = reader.next_row()? {
-        if let Some(report) = replayer.feed(row) {
-            calls.push(report);
-        }
-    }
-    let (rest, rows, rejected) = replayer.finish();
-    calls.extend(rest);
-    Ok(AuditReport::new(
-        reader.source_name().to_owned(),
-        rows,
-        rejected,
-        calls,
-    ))
+pub fn audit<R: Read>(reader: LogReader<R>, config: Arc<Config>) -> Result<AuditReport, Error> {
+    crate::pipeline::audit_report(reader, config, crate::pipeline::AuditOptions::default())
 }

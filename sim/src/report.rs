@@ -101,6 +101,9 @@ pub struct CallReport {
     /// The customer's name, once identified (HTML report; not in the JSON contract).
     #[serde(skip)]
     pub customer: Option<String>,
+    /// The call's rows as they happened, when the audit was asked to keep them.
+    #[serde(skip)]
+    pub history: Option<Vec<crate::history::HistoryRow>>,
 }
 
 impl CallReport {
@@ -149,6 +152,7 @@ impl CallReport {
             started: frame.started().at,
             call_date: frame.call_date(),
             customer: frame.customer_name().map(str::to_owned),
+            history: None,
             last_line: frame
                 .end()
                 .map_or(frame.last().line, |(s, _)| s.line.max(frame.last().line)),
@@ -184,6 +188,43 @@ pub struct AgentReport {
     pub codes: BTreeMap<Code, u64>,
     #[serde(skip)]
     score_sum: u64,
+}
+
+/// The agents' figures, summed call by call (a streaming report needs them without the calls).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AgentTally(BTreeMap<String, AgentReport>);
+
+impl AgentTally {
+    /// Counts one call for its agent.
+    pub fn add(&mut self, call: &CallReport) {
+        let agent = match self.0.get_mut(&call.agent_id) {
+            Some(agent) => agent,
+            None => self.0.entry(call.agent_id.clone()).or_default(),
+        };
+        agent.calls += 1;
+        match call.verdict {
+            Verdict::Pass => agent.passed += 1,
+            Verdict::Fail => agent.failed += 1,
+            Verdict::Incomplete => agent.incomplete += 1,
+        }
+        agent.score_sum += u64::from(call.score);
+        for code in call.codes() {
+            *agent.codes.entry(code).or_default() += 1;
+        }
+    }
+
+    /// The agents, by id, with their mean scores.
+    pub fn finish(self) -> Vec<AgentReport> {
+        self.0
+            .into_iter()
+            .map(|(id, mut agent)| {
+                agent.agent_id = id;
+                agent.mean_score =
+                    (agent.score_sum as f64 / agent.calls.max(1) as f64 * 100.0).round() / 100.0;
+                agent
+            })
+            .collect()
+    }
 }
 
 /// The whole audit.
@@ -244,29 +285,11 @@ impl AuditReport {
     ) -> AuditReport {
         calls.sort_by_key(|c| c.first_line);
         rejected.sort_by_key(|r| r.line);
-        let mut agents: BTreeMap<&str, AgentReport> = BTreeMap::new();
+        let mut agents = AgentTally::default();
         for call in &calls {
-            let agent = agents.entry(&call.agent_id).or_default();
-            agent.calls += 1;
-            match call.verdict {
-                Verdict::Pass => agent.passed += 1,
-                Verdict::Fail => agent.failed += 1,
-                Verdict::Incomplete => agent.incomplete += 1,
-            }
-            agent.score_sum += u64::from(call.score);
-            for code in call.codes() {
-                *agent.codes.entry(code).or_default() += 1;
-            }
+            agents.add(call);
         }
-        let agents = agents
-            .into_iter()
-            .map(|(id, mut agent)| {
-                agent.agent_id = id.to_owned();
-                agent.mean_score =
-                    (agent.score_sum as f64 / agent.calls.max(1) as f64 * 100.0).round() / 100.0;
-                agent
-            })
-            .collect();
+        let agents = agents.finish();
         AuditReport {
             format: FORMAT,
             source,

@@ -1,11 +1,80 @@
-//! The JSON contract (`callflow-audit/1`, call-log-v1.md).
+//! The JSON contract (`callflow-audit/1`, call-log-v1.md), written as a stream: the calls go out
+//! one per line as they finish, and the rows, rejected rows and agents follow them.
 
 use std::io::{self, Write};
 
-use crate::report::AuditReport;
+use callflow_workflows::Verdict;
+use serde::Serialize;
 
-/// Writes the report as one pretty-printed JSON object and a newline.
+use crate::pipeline::{CallSink, Totals};
+use crate::report::{AgentTally, AuditReport, CallReport, FORMAT};
+
+/// Writes a report as calls arrive. Keys: `format`, `calls` (one per line), then `rows`,
+/// `rejected` and `agents`.
+pub struct JsonStream<'w> {
+    out: &'w mut dyn Write,
+    first: bool,
+    agents: AgentTally,
+    any_failed: bool,
+}
+
+impl<'w> JsonStream<'w> {
+    /// Writes the opening of the report.
+    pub fn start(out: &'w mut dyn Write) -> io::Result<JsonStream<'w>> {
+        write!(out, "{{\n  \"format\": \"{FORMAT}\",\n  \"calls\": [")?;
+        Ok(JsonStream {
+            out,
+            first: true,
+            agents: AgentTally::default(),
+            any_failed: false,
+        })
+    }
+
+    /// Writes the rest of the report; returns whether any call failed.
+    pub fn finish(self, totals: &Totals) -> io::Result<bool> {
+        let out = self.out;
+        write!(
+            out,
+            "{}],\n  \"rows\": ",
+            if self.first { "" } else { "\n  " }
+        )?;
+        serde_json::to_writer(&mut *out, &totals.rows)?;
+        write_list(out, "rejected", &totals.rejected)?;
+        write_list(out, "agents", &self.agents.finish())?;
+        writeln!(out, "\n}}")?;
+        Ok(self.any_failed)
+    }
+}
+
+fn write_list<T: Serialize>(out: &mut dyn Write, key: &str, items: &[T]) -> io::Result<()> {
+    write!(out, ",\n  \"{key}\": [")?;
+    for (i, item) in items.iter().enumerate() {
+        write!(out, "{}\n    ", if i == 0 { "" } else { "," })?;
+        serde_json::to_writer(&mut *out, item)?;
+    }
+    write!(out, "{}]", if items.is_empty() { "" } else { "\n  " })
+}
+
+impl CallSink for JsonStream<'_> {
+    fn call(&mut self, report: CallReport) -> io::Result<()> {
+        write!(self.out, "{}\n    ", if self.first { "" } else { "," })?;
+        self.first = false;
+        serde_json::to_writer(&mut *self.out, &report)?;
+        self.agents.add(&report);
+        self.any_failed |= report.verdict == Verdict::Fail;
+        Ok(())
+    }
+}
+
+/// Writes a whole report, in the same layout as the stream.
 pub fn write(report: &AuditReport, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, report)?;
-    writeln!(out)
+    let mut stream = JsonStream::start(out)?;
+    for call in &report.calls {
+        stream.call(call.clone())?;
+    }
+    stream.finish(&Totals {
+        rows: report.rows,
+        rejected: report.rejected.clone(),
+    })?;
+    Ok(())
 }
