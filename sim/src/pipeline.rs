@@ -355,7 +355,7 @@ fn run_threaded<R: Read>(
     for _ in 0..shards {
         let (inbox, receiver) = mpsc::sync_channel::<ToWorker>(8);
         inboxes.push(inbox);
-        let columns = reader.columns().clone();
+        let columns = *reader.columns();
         let config = Arc::clone(&config);
         let outbox = outbox.clone();
         let recycle = recycle.clone();
