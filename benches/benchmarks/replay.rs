@@ -3,7 +3,8 @@
 
 use std::sync::Arc;
 
-use callflow::sim::{audit, LogReader};
+use callflow::sim::pipeline::{audit_report, AuditOptions};
+use callflow::sim::LogReader;
 use callflow::workflows::Config;
 use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
 
@@ -33,14 +34,21 @@ fn bench(c: &mut Criterion) {
             group.bench_function(id("parse_only"), |b| {
                 b.iter(|| assert_eq!(parse_only(&bytes), rows))
             });
-            group.bench_function(id("audit"), |b| {
-                b.iter(|| {
-                    let reader = LogReader::new(bytes.as_slice(), "bench").expect("a header");
-                    let report = audit(reader, Arc::clone(&config)).expect("an audit");
-                    assert_eq!(report.rows.read, rows);
-                    assert_eq!(report.calls.len() as u64, calls);
-                })
-            });
+            for threads in [1usize, 2] {
+                group.bench_function(id(&format!("audit_{threads}_workers")), |b| {
+                    b.iter(|| {
+                        let reader = LogReader::new(bytes.as_slice(), "bench").expect("a header");
+                        let options = AuditOptions {
+                            threads,
+                            ..AuditOptions::default()
+                        };
+                        let report =
+                            audit_report(reader, Arc::clone(&config), options).expect("an audit");
+                        assert_eq!(report.rows.read, rows);
+                        assert_eq!(report.calls.len() as u64, calls);
+                    })
+                });
+            }
             group.throughput(Throughput::Bytes(bytes.len() as u64));
             group.bench_function(BenchmarkId::new("parse_only", "bytes"), |b| {
                 b.iter(|| assert_eq!(parse_only(&bytes), rows))

@@ -209,8 +209,26 @@ impl<R: Read> Read for LineCounter<R> {
             ));
             self.quoting = Quoting::RecordStart;
         }
-        for (i, &b) in buf.iter().take(n).enumerate() {
+        let data = buf.get(..n).unwrap_or_default();
+        let mut i = 0;
+        while let Some(rest) = data.get(i..).filter(|rest| !rest.is_empty()) {
+            // Fast path: inside a field only a few bytes can change anything; skip the rest.
+            let plain = match self.quoting {
+                Quoting::Quoted => memchr::memchr3(b'"', b'\n', b'\r', rest),
+                Quoting::Unquoted => memchr::memchr3(b',', b'\n', b'\r', rest),
+                _ => Some(0),
+            }
+            .unwrap_or(rest.len());
+            if plain > 0 {
+                if let Some(&last) = rest.get(plain - 1) {
+                    self.previous = last;
+                }
+                i += plain;
+                continue;
+            }
+            let Some(&b) = rest.first() else { break };
             let at = self.offset + i as u64;
+            i += 1;
             let ends_line = b == b'\r' || (b == b'\n' && self.previous != b'\r');
             if b == b'\n' || b == b'\r' {
                 self.breaks.push_back((at, ends_line));

@@ -325,17 +325,45 @@ pub fn adherence(line: ScriptLine, said: &str) -> f64 {
         return 1.0;
     }
     let vocabulary = vocabulary();
-    let mut word = String::new();
-    // A word no script has cannot match: leaving it out does not change the subsequence.
-    let said_ids = raw_words(said).filter_map(|raw| {
-        normalize_into(raw, &mut word);
-        vocabulary.ids.get(word.as_str()).copied()
-    });
+    let mut ids = Vec::with_capacity(said.len() / 4);
+    said_word_ids(vocabulary, said, &mut ids);
     let common = match vocabulary.masks.get(line as usize) {
-        Some(masks) if script.len() <= 128 => lcs_bit_parallel(script.len(), masks, said_ids),
-        _ => lcs_table(script, said_ids),
+        Some(masks) if script.len() <= 128 => {
+            lcs_bit_parallel(script.len(), masks, ids.iter().copied())
+        }
+        _ => lcs_table(script, ids.iter().copied()),
     };
     f64::from(common) / script.len() as f64
+}
+
+/// The numbers of the said words that some script has, in order. A word no script has cannot
+/// match: leaving it out does not change the common subsequence.
+fn said_word_ids(vocabulary: &Vocabulary, said: &str, ids: &mut Vec<u16>) {
+    let mut word = String::new();
+    if said.is_ascii() {
+        // The common case, byte by byte: no character decoding.
+        for raw in said
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '\''))
+            .filter(|w| !w.is_empty())
+        {
+            word.clear();
+            word.extend(
+                raw.bytes()
+                    .filter(|b| *b != b'\'')
+                    .map(|b| char::from(b.to_ascii_lowercase())),
+            );
+            if let Some(&id) = vocabulary.ids.get(word.as_str()) {
+                ids.push(id);
+            }
+        }
+        return;
+    }
+    for raw in raw_words(said) {
+        normalize_into(raw, &mut word);
+        if let Some(&id) = vocabulary.ids.get(word.as_str()) {
+            ids.push(id);
+        }
+    }
 }
 
 /// The length of the longest common subsequence, bit-parallel (Hyyrö 2004): one bit per script
