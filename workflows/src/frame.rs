@@ -2,7 +2,8 @@
 //! after-call work, end. It is the superstate around the procedures: while an inquiry is open,
 //! the frame's `live` superstate routes the procedure's steps into that inquiry's machine.
 //!
-//! <!-- diagram:call_frame -->
+//! Its diagram, derived from this machine by exploration and checked by a test, is in
+//! ARCHITECTURE.md (`callflow graph --workflow call_frame`).
 
 use std::fmt;
 

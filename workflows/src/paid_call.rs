@@ -5,7 +5,8 @@
 //! The seed's closing notes win over its opening list where they clash (procedures.md 3): with
 //! an amount shown, the partner is not contacted about the amount, even on a dispute.
 //!
-//! <!-- diagram:paid_call -->
+//! Its diagram, derived from this machine by exploration and checked by a test, is in
+//! ARCHITECTURE.md (`callflow graph --workflow paid_call`).
 
 use serde::{Deserialize, Serialize};
 use statig::prelude::*;

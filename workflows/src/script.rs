@@ -2,7 +2,7 @@
 //! placeholders; and the adherence measure behind CF02.
 //!
 //! Everything that prints a script line (next steps, transcripts, reports) takes it from
-//! [`ScriptLine::template`]. The seed's typo ("OK, thank you <Agent Name>" in the `overdue`
+//! [`ScriptLine::template`]. The seed's typo ("OK, thank you `<Agent Name>`" in the `overdue`
 //! dialogue) is corrected here to `<Customer Name>`.
 
 use serde::{Deserialize, Serialize};
@@ -121,7 +121,7 @@ impl ScriptLine {
     }
 
     /// The short lead-in the seed's dialogues put before some agent lines
-    /// ("OK, thank you <Customer Name>."); it never lowers adherence.
+    /// ("OK, thank you `<Customer Name>`."); it never lowers adherence.
     pub fn lead_in(self) -> Option<&'static str> {
         match self {
             ScriptLine::ExplainReviewPeriod

@@ -2,10 +2,8 @@
 //! and its four branches), the reward site that does not work, and the partner that has not
 //! answered (the 24-hour escalation). One statig machine; one inquiry each.
 //!
-//! The diagram below is generated from this machine by exploration (`callflow graph`) and
-//! checked by a test.
-//!
-//! <!-- diagram:shopping_dollars -->
+//! Its diagram, derived from this machine by exploration and checked by a test, is in
+//! ARCHITECTURE.md (`callflow graph --workflow shopping_dollars`).
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
