@@ -6,7 +6,6 @@
 //! reused ids).
 
 use rustc_hash::FxHashMap as HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Read;
 use std::sync::Arc;
 
@@ -14,6 +13,7 @@ use callflow_workflows::values::Quoted;
 use callflow_workflows::{Call, CallStart, Config, Event, EventKind, Stamp, Step};
 use chrono::DateTime;
 
+use crate::ended::EndedCalls;
 use crate::error::Error;
 use crate::reader::{BadRow, LogReader, Row};
 use crate::report::{AuditReport, CallReport, Rejected, RowCounts};
@@ -27,15 +27,9 @@ struct OpenCall {
 pub struct Replayer {
     config: Arc<Config>,
     open: HashMap<Box<str>, OpenCall>,
-    ended: HashMap<u64, u64>,
+    ended: EndedCalls,
     rows: RowCounts,
     rejected: Vec<Rejected>,
-}
-
-fn id_hash(call_id: &str) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    call_id.hash(&mut hasher);
-    hasher.finish()
 }
 
 impl Replayer {
@@ -44,7 +38,7 @@ impl Replayer {
         Replayer {
             config,
             open: HashMap::default(),
-            ended: HashMap::default(),
+            ended: EndedCalls::default(),
             rows: RowCounts::default(),
             rejected: Vec::new(),
         }
@@ -122,9 +116,9 @@ impl Replayer {
             return self.start(row, department, stamp).map(|()| None);
         }
         let Some(open) = self.open.get_mut(row.call_id) else {
-            return Err(match self.ended.get(&id_hash(row.call_id)) {
+            return Err(match self.ended.get(row.call_id) {
                 Some(end) => format!(
-                    "call {} ended at line {end}; rows after call_ended are rejected",
+                    "call {} ended {end}; rows after call_ended are rejected",
                     Quoted(row.call_id)
                 ),
                 None => format!(
@@ -147,7 +141,7 @@ impl Replayer {
             .open
             .remove_entry(row.call_id)
             .ok_or_else(|| "internal: the call vanished".to_owned())?;
-        self.ended.insert(id_hash(&id), row.line);
+        self.ended.insert(&id, row.line);
         Ok(Some(CallReport::of(&open.call, open.first_line)))
     }
 
@@ -159,9 +153,9 @@ impl Replayer {
                 open.first_line
             ));
         }
-        if let Some(end) = self.ended.get(&id_hash(row.call_id)) {
+        if let Some(end) = self.ended.get(row.call_id) {
             return Err(format!(
-                "duplicate call_started: call {} already ran and ended at line {end}; call ids are unique per log",
+                "duplicate call_started: call {} already ran and ended {end}; call ids are unique per log",
                 Quoted(row.call_id)
             ));
         }

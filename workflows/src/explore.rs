@@ -429,7 +429,11 @@ pub fn graph(workflow: Workflow) -> Graph {
                     if clocks.len() == CLOCKS.len() {
                         label
                     } else {
-                        let when: Vec<&str> = clocks.iter().map(|&c| CLOCKS[c].label).collect();
+                        let when: Vec<&str> = clocks
+                            .iter()
+                            .filter_map(|&c| CLOCKS.get(c))
+                            .map(|c| c.label)
+                            .collect();
                         format!("{label} ({})", when.join(", "))
                     }
                 })
@@ -553,7 +557,10 @@ fn token(state: &'static str, entered_by: &Sample) -> Option<String> {
 /// How rich a path is: how many transitions it makes (a chat that is ended makes one more
 /// than one left open; a fact that moves nothing adds none).
 fn richness(states: &[&'static str]) -> usize {
-    states.windows(2).filter(|w| w[0] != w[1]).count()
+    states
+        .windows(2)
+        .filter(|w| matches!(w, [a, b] if a != b))
+        .count()
 }
 
 /// Every distinct path through a workflow, found breadth first with each sample used at most
@@ -626,7 +633,10 @@ fn record_path(
     visited: &[&'static str],
     probe: &Probe,
 ) {
-    let chosen: Vec<Sample> = taken.iter().map(|&i| samples[i].clone()).collect();
+    let chosen: Vec<Sample> = taken
+        .iter()
+        .filter_map(|&i| samples.get(i).cloned())
+        .collect();
     // Name the path by the states it went through, each entered by its sample.
     let mut tokens: Vec<String> = Vec::new();
     let mut replay = Probe::new(workflow, clock, &Arc::new(Config::default()));

@@ -36,6 +36,11 @@
 //! assert_eq!(next.line.as_deref(), Some("Sorry, <Customer Name>. I apologize for the inconvenience."));
 //! ```
 #![warn(missing_docs)]
+// Nothing from a log may panic the machines: no unwrap, expect or indexing outside tests.
+#![cfg_attr(
+    not(test),
+    warn(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 
 pub mod call;
 pub mod config;

@@ -385,20 +385,22 @@ fn lcs_bit_parallel(len: usize, masks: &[u128], said: impl Iterator<Item = u16>)
 
 /// The same length by the plain dynamic-programming table, one row at a time.
 fn lcs_table(script: &[u16], said: impl Iterator<Item = u16>) -> u32 {
+    // row[j]: the LCS of the said words so far and the script's first j words (row[0] = 0).
     let mut row = vec![0u32; script.len() + 1];
     for id in said {
-        let mut diagonal = 0;
-        for (j, expected) in script.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = if id == *expected {
+        let (mut diagonal, mut left) = (0, 0);
+        for (cell, expected) in row.iter_mut().skip(1).zip(script) {
+            let above = *cell;
+            *cell = if id == *expected {
                 diagonal + 1
             } else {
-                above.max(row[j])
+                above.max(left)
             };
+            left = *cell;
             diagonal = above;
         }
     }
-    row[script.len()]
+    row.last().copied().unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -1,0 +1,48 @@
+//! Any bytes through the reader and the replay, as `callflow audit` takes a file: the audit
+//! either refuses the input as a whole (a file-level fault of its header) or reports on it,
+//! and never panics; every row read ends replayed or rejected; the report renders.
+
+#![no_main]
+
+use std::io;
+use std::sync::Arc;
+
+use callflow_sim::render::{self, Format};
+use callflow_sim::{audit, Error, LogReader};
+use callflow_workflows::Config;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let reader = match LogReader::new(data, "fuzz.csv") {
+        Ok(reader) => reader,
+        Err(
+            Error::Empty { .. }
+            | Error::NotALog { .. }
+            | Error::Header { .. }
+            | Error::MissingColumn { .. }
+            | Error::DuplicateColumn { .. },
+        ) => return,
+        Err(e) => panic!("not a fault of the header: {e}"),
+    };
+    let report = match audit(reader, Arc::new(Config::default())) {
+        Ok(report) => report,
+        Err(e) => panic!("an in-memory log cannot fail to read: {e}"),
+    };
+    let rows = report.rows;
+    assert_eq!(rows.read, rows.replayed + rows.rejected);
+    assert_eq!(rows.rejected, report.rejected.len() as u64);
+    assert!(report.rejected.windows(2).all(|w| w[0].line < w[1].line));
+    assert!(report
+        .calls
+        .windows(2)
+        .all(|w| w[0].first_line < w[1].first_line));
+    for call in &report.calls {
+        assert!(call.score <= 100);
+        assert!(call.first_line <= call.last_line);
+    }
+    for format in [Format::Text, Format::Json, Format::Csv, Format::Markdown] {
+        if let Err(e) = render::render(&report, format, &mut io::sink()) {
+            panic!("rendering to a sink: {e}");
+        }
+    }
+});
