@@ -39,9 +39,18 @@ fn exit_0_when_every_call_passes_or_is_incomplete() {
 
 #[test]
 fn exit_1_for_the_sample_which_has_failures() {
-    let output = callflow(["audit"]);
+    let output = callflow(["audit", "sim/data/sample.csv"]);
     assert_eq!(code(&output), 1, "{}", stderr(&output));
     assert_eq!(stderr(&output), "");
+    assert_eq!(stdout(&output), rendered(&sample_report(), Format::Text));
+}
+
+/// With no log, `callflow audit` is the demonstration the README opens with: the bundled
+/// sample, and exit 0 (its failures are there on purpose).
+#[test]
+fn the_bundled_sample_demonstration_exits_0() {
+    let output = callflow(["audit"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert_eq!(stdout(&output), rendered(&sample_report(), Format::Text));
     assert!(stdout(&output).starts_with("callflow audit of sim/data/sample.csv\n"));
 }
@@ -129,7 +138,12 @@ fn out_infers_the_format_from_the_extension() {
         ("report", Format::Text),
     ] {
         let out = dir.path().join(name);
-        let output = callflow(["audit".as_ref(), "--out".as_ref(), out.as_os_str()]);
+        let output = callflow([
+            "audit".as_ref(),
+            "sim/data/sample.csv".as_ref(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ]);
         assert_eq!(
             code(&output),
             1,

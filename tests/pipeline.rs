@@ -82,7 +82,7 @@ fn transcripts_of_historical_calls_put_findings_beside_their_lines() {
         "--transcripts",
         transcripts.to_str().expect("a path"),
     ]);
-    assert_eq!(result.status.code(), Some(1), "{result:?}");
+    assert_eq!(result.status.code(), Some(0), "{result:?}");
     let files = std::fs::read_dir(&transcripts).expect("the folder").count();
     assert_eq!(files, 37, "one file per call of the sample");
     let c1016 = std::fs::read_to_string(transcripts.join("C-1016.md")).expect("C-1016");
