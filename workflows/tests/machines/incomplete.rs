@@ -196,7 +196,7 @@ fn an_inquiry_closed_by_a_new_one_loses_its_omissions_when_the_call_is_later_cut
         ("14:05:50", Event::ExplainPartnerSupport),
         ("14:06:00", inquiry("reward_partner_no_response")),
     ];
-    let live = run(START, &steps);
+    let live = live(START, &steps);
     assert_codes(&live, &["CF03", "SD11"]);
     assert_eq!(evidence_lines(&live, Code::SD11), vec![6]);
     steps.push(("14:06:10", ev("call_ended", "customer_hung_up")));
