@@ -601,43 +601,49 @@ impl ShoppingDollars {
             State::PartnerUnanswered {}
             | State::ReachedOutAfterHours {}
             | State::ReachedOutInHours {} => {
-                if self.apology.is_none() {
-                    out.push(apology(ScriptLine::ApologizeInconvenience));
-                }
-                if self.contact_time.is_none() {
-                    out.push(Requirement::new(
-                        K::AskContactTime,
-                        "ask how long ago the customer reached out",
-                        Some(Code::SD07),
-                        Some(ScriptLine::AskContactTime),
-                    ));
-                }
-                if self.ticket.is_none() {
-                    out.push(Requirement::new(
-                        K::AskTicket,
-                        "ask for the support ticket number",
-                        Some(Code::SD06),
-                        Some(ScriptLine::AskTicket),
-                    ));
-                }
-                if self.followup.is_none() {
-                    out.push(Requirement::new(
-                        K::PromiseFollowup,
-                        "promise the ticket is answered within 24 hours",
-                        Some(Code::SD08),
-                        Some(ScriptLine::PromiseFollowup),
-                    ));
-                }
-                if self.partner_contacted.is_none() {
-                    out.push(Requirement::new(
-                        K::PartnerContacted,
-                        "contact Home Service Perks",
-                        Some(Code::SD09),
-                        None,
-                    ));
-                }
-                if !self.emailed(Team::ProductTeam) {
-                    out.push(
+                let steps = [
+                    (
+                        self.apology.is_some(),
+                        apology(ScriptLine::ApologizeInconvenience),
+                    ),
+                    (
+                        self.contact_time.is_some(),
+                        Requirement::new(
+                            K::AskContactTime,
+                            "ask how long ago the customer reached out",
+                            Some(Code::SD07),
+                            Some(ScriptLine::AskContactTime),
+                        ),
+                    ),
+                    (
+                        self.ticket.is_some(),
+                        Requirement::new(
+                            K::AskTicket,
+                            "ask for the support ticket number",
+                            Some(Code::SD06),
+                            Some(ScriptLine::AskTicket),
+                        ),
+                    ),
+                    (
+                        self.followup.is_some(),
+                        Requirement::new(
+                            K::PromiseFollowup,
+                            "promise the ticket is answered within 24 hours",
+                            Some(Code::SD08),
+                            Some(ScriptLine::PromiseFollowup),
+                        ),
+                    ),
+                    (
+                        self.partner_contacted.is_some(),
+                        Requirement::new(
+                            K::PartnerContacted,
+                            "contact Home Service Perks",
+                            Some(Code::SD09),
+                            None,
+                        ),
+                    ),
+                    (
+                        self.emailed(Team::ProductTeam),
                         Requirement::new(
                             K::EmailSent,
                             "email the customer's information and issue to the product team",
@@ -645,8 +651,9 @@ impl ShoppingDollars {
                             None,
                         )
                         .with_value("product_team"),
-                    );
-                }
+                    ),
+                ];
+                out.extend(steps.into_iter().filter(|(done, _)| !done).map(|(_, r)| r));
             }
             State::Idle {} | State::Closed {} => {}
         }
