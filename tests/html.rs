@@ -365,7 +365,11 @@ fn the_cli_writes_html_by_flag_and_by_extension() {
     let dir = temp_dir!();
     let out = dir.path().join("report.html");
     let run = util::callflow(["audit".as_ref(), "--out".as_ref(), out.as_os_str()]);
-    assert_eq!(util::code(&run), 0, "the bundled-sample demonstration exits 0");
+    assert_eq!(
+        util::code(&run),
+        0,
+        "the bundled-sample demonstration exits 0"
+    );
     let page = std::fs::read_to_string(&out).expect("the report");
     assert!(page.starts_with("<!doctype html>"));
 
