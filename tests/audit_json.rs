@@ -206,7 +206,7 @@ const SAMPLE_ORDER: [&str; 37] = [
 
 #[test]
 fn sample_json_from_the_binary_keeps_the_contract() {
-    let output = callflow(["audit", "--format", "json"]);
+    let output = callflow(["audit", "sim/data/sample.csv", "--format", "json"]);
     assert_eq!(code(&output), 1, "the sample has failed calls");
     let json: Value = serde_json::from_str(&stdout(&output)).expect("one JSON document");
     let ids = check_contract(&json, SAMPLE_LOG.as_bytes());

@@ -523,6 +523,9 @@ impl Frame {
                 format!("inquiry {}", crate::values::Quoted(code)),
             );
         }
+        // An inquiry is 400 bytes and a call has one or two: grow by one, not to the four a
+        // first push would reserve (memory per open call; docs/INPUT-FAULTS.md).
+        self.inquiries.reserve_exact(1);
         self.inquiries.push(Inquiry {
             reason,
             code: code.to_owned(),
