@@ -6,6 +6,7 @@ mod benchmarks;
 
 criterion_main! {
     benchmarks::replay::benches,
+    benchmarks::stage::benches,
     benchmarks::machine::benches,
     benchmarks::transcripts::benches,
 }

@@ -3,4 +3,5 @@
 pub mod fixtures;
 pub mod machine;
 pub mod replay;
+pub mod stage;
 pub mod transcripts;

@@ -210,7 +210,8 @@ enum FromWorker {
     },
 }
 
-fn shard_of(call_id: &[u8], shards: usize) -> usize {
+/// The shard (0 to `shards` - 1) of a call id: every row of a call goes to the same worker.
+pub fn shard_of(call_id: &[u8], shards: usize) -> usize {
     let mut hasher = rustc_hash::FxHasher::default();
     hasher.write(call_id);
     (hasher.finish() % shards as u64) as usize

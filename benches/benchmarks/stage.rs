@@ -1,0 +1,65 @@
+//! The replay stage alone, 1 against 2 threads: the rows are read and routed to their shard
+//! before timing (as the pipeline's reading thread does), then each thread replays its shard
+//! of calls with its own `Replayer`.
+
+use std::sync::Arc;
+
+use callflow::sim::pipeline::shard_of;
+use callflow::sim::reader::{call_id_bytes, RawRecord};
+use callflow::sim::{LogReader, Replayer};
+use callflow::workflows::Config;
+use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
+
+use super::fixtures::{log, Order};
+
+fn replay_shard(
+    config: &Arc<Config>,
+    columns: &callflow::sim::reader::Columns,
+    rows: &[(csv::ByteRecord, RawRecord)],
+) -> u64 {
+    let mut replayer = Replayer::new(Arc::clone(config));
+    let mut calls = 0;
+    for (record, raw) in rows {
+        if replayer.feed(raw.row(record, columns)).is_some() {
+            calls += 1;
+        }
+    }
+    let (rest, _, _) = replayer.finish();
+    calls + rest.len() as u64
+}
+
+fn bench(c: &mut Criterion) {
+    let config = Arc::new(Config::default());
+    let (bytes, rows) = log(100_000, Order::Interleaved);
+    let mut group = c.benchmark_group("replay_stage/100000-calls");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(rows));
+    for threads in [1usize, 2] {
+        let mut reader = LogReader::new(bytes.as_slice(), "bench").expect("a header");
+        let columns = *reader.columns();
+        let mut shards: Vec<Vec<(csv::ByteRecord, RawRecord)>> = vec![Vec::new(); threads];
+        let mut record = csv::ByteRecord::new();
+        while let Some(raw) = reader.read_record(&mut record).expect("a record") {
+            let shard = shard_of(call_id_bytes(&record, &columns), threads);
+            shards[shard].push((record.clone(), raw));
+        }
+        group.bench_function(BenchmarkId::new("threads", threads), |b| {
+            b.iter(|| {
+                let calls: u64 = std::thread::scope(|scope| {
+                    let handles: Vec<_> = shards
+                        .iter()
+                        .map(|shard| scope.spawn(|| replay_shard(&config, &columns, shard)))
+                        .collect();
+                    handles
+                        .into_iter()
+                        .map(|h| h.join().expect("a shard"))
+                        .sum()
+                });
+                assert_eq!(calls, 100_000);
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
