@@ -16,7 +16,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::sim::history;
 use crate::sim::pipeline::{self, AuditOptions, CallSink};
 use crate::sim::render::html::{self, HtmlOptions, TranscriptLine};
-use crate::sim::render::json::JsonStream;
+use crate::sim::render::json::{render_call, JsonStream};
 use crate::sim::render::{self, Format};
 use crate::sim::report::{AuditReport, CallReport};
 use crate::sim::sample::{SAMPLE_LOG, SAMPLE_NAME};
@@ -342,6 +342,7 @@ fn run_audit(args: AuditArgs) -> Result<ExitCode> {
         threads,
         progress: Some(&tick),
         history: args.transcripts.is_some() || format == Format::Html,
+        render: None,
     };
     if let Some(dir) = &args.transcripts {
         fs::create_dir_all(dir)
@@ -354,6 +355,11 @@ fn run_audit(args: AuditArgs) -> Result<ExitCode> {
             write_output(args.out.as_deref(), |out| {
                 let mut stream = JsonStream::start(out)?;
                 let mut transcribe = Transcribe::new(args.transcripts.as_deref(), &mut stream);
+                // Each call's JSON is rendered on its replay worker.
+                let options = AuditOptions {
+                    render: Some(render_call),
+                    ..options
+                };
                 let totals = reader
                     .audit_into(config, options, &mut transcribe)
                     .map_err(io::Error::other)?;

@@ -32,6 +32,10 @@ pub struct AuditOptions<'a> {
     /// Keep each call's rows and give them to its report (`CallReport::history`), for
     /// transcripts of historical calls. Costs memory for the calls open at once.
     pub history: bool,
+    /// Renders each call where it is replayed (on its worker) into `CallReport::rendered`,
+    /// and lets go of the findings and inquiries there: for a sink that only writes the
+    /// rendering (the JSON stream). Not with `history`.
+    pub render: Option<fn(&CallReport) -> Vec<u8>>,
 }
 
 impl Default for AuditOptions<'_> {
@@ -40,6 +44,7 @@ impl Default for AuditOptions<'_> {
             threads: 1,
             progress: None,
             history: false,
+            render: None,
         }
     }
 }
@@ -239,10 +244,20 @@ fn feed(
     report
 }
 
+/// Renders a finished call where it was replayed, keeping only what the sink's totals need.
+fn prerender(report: &mut CallReport, render: Option<fn(&CallReport) -> Vec<u8>>) {
+    if let Some(render) = render {
+        report.rendered = Some(render(report));
+        report.findings = Vec::new();
+        report.inquiries = Vec::new();
+    }
+}
+
 fn worker(
     columns: Columns,
     config: Arc<Config>,
     history: bool,
+    render: Option<fn(&CallReport) -> Vec<u8>>,
     inbox: Receiver<ToWorker>,
     outbox: Sender<FromWorker>,
     recycle: Sender<Batch>,
@@ -255,7 +270,8 @@ fn worker(
             ToWorker::Rows(mut batch) => {
                 for (record, raw) in batch.records.iter().zip(&batch.raws) {
                     let row = raw.row(record, &columns);
-                    if let Some(report) = feed(&mut replayer, histories.as_mut(), row) {
+                    if let Some(mut report) = feed(&mut replayer, histories.as_mut(), row) {
+                        prerender(&mut report, render);
                         finished.push(report);
                     }
                 }
@@ -361,8 +377,9 @@ fn run_threaded<R: Read>(
         let outbox = outbox.clone();
         let recycle = recycle.clone();
         let history = options.history;
+        let render = options.render.filter(|_| !history);
         handles.push(thread::spawn(move || {
-            worker(columns, config, history, receiver, outbox, recycle)
+            worker(columns, config, history, render, receiver, outbox, recycle)
         }));
     }
     drop(outbox);

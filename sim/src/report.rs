@@ -104,6 +104,9 @@ pub struct CallReport {
     /// The call's rows as they happened, when the audit was asked to keep them.
     #[serde(skip)]
     pub history: Option<Vec<crate::history::HistoryRow>>,
+    /// The call already rendered by its worker (the JSON stream's line), when asked.
+    #[serde(skip)]
+    pub rendered: Option<Vec<u8>>,
 }
 
 impl CallReport {
@@ -153,6 +156,7 @@ impl CallReport {
             call_date: frame.call_date(),
             customer: frame.customer_name().map(str::to_owned),
             history: None,
+            rendered: None,
             last_line: frame
                 .end()
                 .map_or(frame.last().line, |(s, _)| s.line.max(frame.last().line)),

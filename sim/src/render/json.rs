@@ -59,7 +59,10 @@ impl CallSink for JsonStream<'_> {
     fn call(&mut self, report: CallReport) -> io::Result<()> {
         write!(self.out, "{}\n    ", if self.first { "" } else { "," })?;
         self.first = false;
-        serde_json::to_writer(&mut *self.out, &report)?;
+        match &report.rendered {
+            Some(line) => self.out.write_all(line)?,
+            None => serde_json::to_writer(&mut *self.out, &report)?,
+        }
         self.agents.add(&report);
         self.any_failed |= report.verdict == Verdict::Fail;
         Ok(())
@@ -77,4 +80,9 @@ pub fn write(report: &AuditReport, out: &mut dyn Write) -> io::Result<()> {
         rejected: report.rejected.clone(),
     })?;
     Ok(())
+}
+
+/// One call as the stream writes it (for rendering on a replay worker).
+pub fn render_call(report: &CallReport) -> Vec<u8> {
+    serde_json::to_vec(report).unwrap_or_default()
 }
