@@ -19,7 +19,7 @@ use callflow_workflows::{Code, Config, EventKind, Speaker, Verdict};
 
 use crate::persona::{Agent, Persona, AGENTS};
 use crate::transcript::{generate, Fault, Generated, Setup};
-use crate::transcripts::clean_paths;
+use crate::transcripts::{clean_paths, play_at};
 
 /// What to simulate.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -360,26 +360,6 @@ pub fn simulate(
         writeln!(key, "\n]}}")?;
     }
     Ok(stats)
-}
-
-fn play_at(
-    path: &Path,
-    config: &Arc<Config>,
-    call_id: &str,
-    persona: Persona,
-    start: DateTime<FixedOffset>,
-    faults: &[Fault],
-) -> Generated {
-    generate(
-        path,
-        Setup {
-            config,
-            call_id: call_id.to_owned(),
-            persona,
-            start,
-            faults,
-        },
-    )
 }
 
 /// The log rows of a generated call: its events, with the agent's spoken lines as `text`.

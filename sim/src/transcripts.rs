@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use callflow_workflows::explore::{paths, Clock, Path, Workflow};
 use callflow_workflows::{Config, Severity, Speaker};
+use chrono::{DateTime, FixedOffset};
 use fastrand::Rng;
 
 use crate::persona::{call_start, Persona, AGENTS};
@@ -122,6 +123,18 @@ pub fn play(
     let agent = AGENTS[rng.usize(..AGENTS.len())];
     let persona = Persona::draw(rng, agent);
     let start = call_start(rng, config.business_tz, within_chat_hours(path));
+    play_at(path, config, call_id, persona, start, faults)
+}
+
+/// Plays a path with a given persona, starting at a given time.
+pub fn play_at(
+    path: &Path,
+    config: &Arc<Config>,
+    call_id: &str,
+    persona: Persona,
+    start: DateTime<FixedOffset>,
+    faults: &[Fault],
+) -> Generated {
     generate(
         path,
         Setup {
