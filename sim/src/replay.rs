@@ -26,7 +26,8 @@ struct OpenCall {
 /// Replays rows into calls.
 pub struct Replayer {
     config: Arc<Config>,
-    open: HashMap<Box<str>, OpenCall>,
+    /// Boxed: the table's spare capacity then costs a pointer a slot, not a whole call.
+    open: HashMap<Box<str>, Box<OpenCall>>,
     ended: EndedCalls,
     rows: RowCounts,
     rejected: Vec<Rejected>,
@@ -174,10 +175,10 @@ impl Replayer {
         );
         self.open.insert(
             row.call_id.into(),
-            OpenCall {
+            Box::new(OpenCall {
                 call,
                 first_line: row.line,
-            },
+            }),
         );
         Ok(())
     }
