@@ -1,6 +1,11 @@
 //! The calls that have ended, remembered to reject rows that come after a call's end and a
 //! second call with the same id: a 64-bit hash of each id, with its end line while it is
 //! recent. Memory: 8 bytes per ended call once it is no longer among the last 65,536.
+//!
+//! The older hashes sit in 4,096 sorted buckets chosen by their top bits: a lookup reads one
+//! short bucket (a few cache lines, not a binary search across megabytes), and moving the
+//! recent calls there grows each bucket by a few entries, so no long list is ever copied
+//! whole (a single sorted list doubled the memory of its hashes while it grew).
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 
@@ -8,6 +13,8 @@ use rustc_hash::FxHashMap;
 
 /// How many ended calls keep their end line (for the message naming it).
 const RECENT: usize = 1 << 16;
+/// How many top bits of a hash choose its bucket.
+const BUCKET_BITS: u32 = 12;
 
 /// Where an ended call ended, as far as it is remembered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,30 +26,62 @@ pub enum Ended {
 }
 
 /// The set of ended calls.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct EndedCalls {
     recent: FxHashMap<u64, u64>,
-    /// Hashes of older ended calls, sorted.
-    older: Vec<u64>,
+    /// Hashes of older ended calls, by their top bits, each bucket sorted.
+    older: Vec<Vec<u64>>,
+}
+
+impl Default for EndedCalls {
+    fn default() -> Self {
+        EndedCalls {
+            recent: FxHashMap::default(),
+            older: vec![Vec::new(); 1 << BUCKET_BITS],
+        }
+    }
 }
 
 fn id_hash(call_id: &str) -> u64 {
+    // SipHash with fixed keys: well mixed (the buckets need uniform top bits) and the same
+    // on every run.
     let mut hasher = DefaultHasher::new();
     call_id.hash(&mut hasher);
     hasher.finish()
+}
+
+fn bucket_of(hash: u64) -> usize {
+    (hash >> (u64::BITS - BUCKET_BITS)) as usize
 }
 
 impl EndedCalls {
     /// Remembers that a call ended at a line.
     pub fn insert(&mut self, call_id: &str, line: u64) {
         if self.recent.len() >= RECENT {
-            // Exactly as much room as needed: this list is most of the memory of a long run.
-            self.older.reserve_exact(self.recent.len());
-            self.older.extend(self.recent.drain().map(|(hash, _)| hash));
-            self.older.sort_unstable();
-            self.older.dedup();
+            self.age();
         }
         self.recent.insert(id_hash(call_id), line);
+    }
+
+    /// Moves the recent calls to the older buckets (they forget their end lines).
+    fn age(&mut self) {
+        let mut moved: Vec<u64> = self.recent.drain().map(|(hash, _)| hash).collect();
+        moved.sort_unstable();
+        let mut rest = moved.as_slice();
+        while let Some(&first) = rest.first() {
+            let index = bucket_of(first);
+            let count = rest.partition_point(|&hash| bucket_of(hash) == index);
+            let (batch, later) = rest.split_at(count);
+            rest = later;
+            if let Some(bucket) = self.older.get_mut(index) {
+                // Exactly as much room as needed: these buckets are most of the memory of a
+                // long run.
+                bucket.reserve_exact(batch.len());
+                bucket.extend_from_slice(batch);
+                bucket.sort_unstable();
+                bucket.dedup();
+            }
+        }
     }
 
     /// Whether (and where) a call with this id ended.
@@ -52,8 +91,8 @@ impl EndedCalls {
             return Some(Ended::AtLine(line));
         }
         self.older
-            .binary_search(&hash)
-            .is_ok()
+            .get(bucket_of(hash))
+            .is_some_and(|bucket| bucket.binary_search(&hash).is_ok())
             .then_some(Ended::Earlier)
     }
 }
@@ -74,15 +113,23 @@ mod tests {
     #[test]
     fn old_ends_are_remembered_without_their_line() {
         let mut ended = EndedCalls::default();
-        for i in 0..(RECENT as u64 + 10) {
+        let total = 3 * RECENT as u64 + 10;
+        for i in 0..total {
             ended.insert(&format!("C-{i}"), i + 2);
         }
-        assert_eq!(ended.get("C-0"), Some(Ended::Earlier));
-        let last = RECENT as u64 + 9;
+        for i in (0..2 * RECENT as u64).step_by(997) {
+            assert_eq!(ended.get(&format!("C-{i}")), Some(Ended::Earlier), "C-{i}");
+        }
+        let last = total - 1;
         assert_eq!(
             ended.get(&format!("C-{last}")),
             Some(Ended::AtLine(last + 2))
         );
         assert_eq!(ended.get("C-never"), None);
+        assert_eq!(ended.get(&format!("C-{total}")), None);
+        let remembered: usize =
+            ended.older.iter().map(Vec::len).sum::<usize>() + ended.recent.len();
+        assert_eq!(remembered as u64, total);
+        assert!(ended.older.iter().all(|b| b.is_sorted()));
     }
 }

@@ -18,7 +18,7 @@ use csv::ByteRecord;
 
 use crate::error::Error;
 use crate::history::Histories;
-use crate::reader::{call_id_bytes, Columns, LogReader, RawRecord};
+use crate::reader::{call_id_bytes, Columns, LogReader, RecordBatch};
 use crate::replay::Replayer;
 use crate::report::{AuditReport, CallReport, Rejected, RowCounts};
 
@@ -186,15 +186,8 @@ fn run_inline<R: Read>(
     Ok(Totals { rows, rejected })
 }
 
-/// A batch of rows for one worker: records and where each starts.
-#[derive(Default)]
-struct Batch {
-    records: Vec<ByteRecord>,
-    raws: Vec<RawRecord>,
-}
-
 enum ToWorker {
-    Rows(Batch),
+    Rows(RecordBatch),
     /// Every row before `next_line` has been sent: report what finished and what is open.
     Epoch {
         next_line: u64,
@@ -260,7 +253,7 @@ fn worker(
     render: Option<fn(&CallReport) -> Vec<u8>>,
     inbox: Receiver<ToWorker>,
     outbox: Sender<FromWorker>,
-    recycle: Sender<Batch>,
+    recycle: Sender<RecordBatch>,
 ) {
     let mut replayer = Replayer::new(config);
     let mut histories = history.then(Histories::default);
@@ -268,15 +261,14 @@ fn worker(
     for message in inbox {
         match message {
             ToWorker::Rows(mut batch) => {
-                for (record, raw) in batch.records.iter().zip(&batch.raws) {
-                    let row = raw.row(record, &columns);
+                for row in batch.rows(&columns) {
                     if let Some(mut report) = feed(&mut replayer, histories.as_mut(), row) {
                         prerender(&mut report, render);
                         finished.push(report);
                     }
                 }
-                batch.raws.clear();
-                // The records keep their buffers for the next batch.
+                batch.clear();
+                // The batch keeps its buffers for the next rows.
                 let _ = recycle.send(batch);
             }
             ToWorker::Epoch { next_line } => {
@@ -366,7 +358,7 @@ fn run_threaded<R: Read>(
     let source = reader.source_name().to_owned();
     let shards = options.threads;
     let (outbox, results) = mpsc::channel::<FromWorker>();
-    let (recycle, recycled) = mpsc::channel::<Batch>();
+    let (recycle, recycled) = mpsc::channel::<RecordBatch>();
     let mut inboxes: Vec<SyncSender<ToWorker>> = Vec::with_capacity(shards);
     let mut handles = Vec::with_capacity(shards);
     for _ in 0..shards {
@@ -391,13 +383,13 @@ fn run_threaded<R: Read>(
         rows: RowCounts::default(),
         rejected: Vec::new(),
     };
-    let mut batches: Vec<Batch> = (0..shards).map(|_| Batch::default()).collect();
-    let mut spare = ByteRecord::new();
+    let mut batches: Vec<RecordBatch> = (0..shards).map(|_| RecordBatch::default()).collect();
+    let mut record = ByteRecord::new();
     let mut since = 0u64;
     let mut failure = None;
     let send = |inbox: &SyncSender<ToWorker>, message| inbox.send(message).is_ok();
     loop {
-        let raw = match reader.read_record(&mut spare) {
+        let raw = match reader.read_record(&mut record) {
             Ok(Some(raw)) => raw,
             Ok(None) => break,
             Err(e) => {
@@ -405,21 +397,13 @@ fn run_threaded<R: Read>(
                 break;
             }
         };
-        let shard = shard_of(call_id_bytes(&spare, reader.columns()), shards);
+        let line = raw.line;
+        let shard = shard_of(call_id_bytes(&record, reader.columns()), shards);
         let Some(batch) = batches.get_mut(shard) else {
             continue;
         };
-        let slot = batch.raws.len();
-        if slot < batch.records.len() {
-            if let Some(record) = batch.records.get_mut(slot) {
-                std::mem::swap(record, &mut spare);
-            }
-        } else {
-            batch.records.push(std::mem::take(&mut spare));
-        }
-        batch.raws.push(raw);
-        let line = batch.raws.last().map_or(0, |r| r.line);
-        if batch.raws.len() == BATCH {
+        batch.push(&record, raw);
+        if batch.len() == BATCH {
             let mut full = recycled.try_recv().unwrap_or_default();
             std::mem::swap(&mut full, batch);
             if let Some(inbox) = inboxes.get(shard) {
@@ -430,7 +414,7 @@ fn run_threaded<R: Read>(
         if since == EPOCH {
             since = 0;
             for (shard, batch) in batches.iter_mut().enumerate() {
-                if !batch.raws.is_empty() {
+                if !batch.is_empty() {
                     let mut part = recycled.try_recv().unwrap_or_default();
                     std::mem::swap(&mut part, batch);
                     if let Some(inbox) = inboxes.get(shard) {
@@ -459,7 +443,7 @@ fn run_threaded<R: Read>(
     for (shard, batch) in batches.iter_mut().enumerate() {
         let part = std::mem::take(batch);
         if let Some(inbox) = inboxes.get(shard) {
-            if !part.raws.is_empty() {
+            if !part.is_empty() {
                 send(inbox, ToWorker::Rows(part));
             }
             send(inbox, ToWorker::End);

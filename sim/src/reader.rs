@@ -450,14 +450,143 @@ impl RawRecord {
         record: &'r ByteRecord,
         columns: &Columns,
     ) -> Result<Row<'r>, BadRow<'r>> {
+        self.row_of(record, columns)
+    }
+
+    fn row_of<'r>(
+        &self,
+        record: impl Fields<'r>,
+        columns: &Columns,
+    ) -> Result<Row<'r>, BadRow<'r>> {
         match &self.fault {
             Some(reason) => Err(BadRow {
                 line: self.line,
-                call_id: call_id_of(record, columns),
+                call_id: call_id_of(&record, columns),
                 reason: reason.clone(),
             }),
-            None => split_row(record, columns, self.line),
+            None => split_row(&record, columns, self.line),
         }
+    }
+}
+
+/// The fields of one record, wherever they are stored.
+trait Fields<'r> {
+    /// How many fields.
+    fn count(&self) -> usize;
+    /// All the fields' bytes, one after the other.
+    fn bytes(&self) -> &'r [u8];
+    /// Where field `i` is in [`Fields::bytes`].
+    fn range(&self, i: usize) -> Option<std::ops::Range<usize>>;
+    /// Field `i`.
+    fn get(&self, i: usize) -> Option<&'r [u8]> {
+        self.range(i).and_then(|range| self.bytes().get(range))
+    }
+}
+
+impl<'r> Fields<'r> for &'r ByteRecord {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn bytes(&self) -> &'r [u8] {
+        self.as_slice()
+    }
+    fn range(&self, i: usize) -> Option<std::ops::Range<usize>> {
+        ByteRecord::range(self, i)
+    }
+}
+
+/// Records read on one thread to be replayed on another, in one buffer: their fields' bytes
+/// one after the other, where each field ends, and where each record starts. Filling it
+/// copies a few bytes a row; the replaying thread then reads memory in order, where a list of
+/// [`ByteRecord`]s (two buffers each) would scatter it.
+#[derive(Debug, Default)]
+pub struct RecordBatch {
+    bytes: Vec<u8>,
+    /// The end of each field in `bytes`.
+    ends: Vec<usize>,
+    /// Each record, with the index in `ends` just past its last field.
+    records: Vec<(RawRecord, usize)>,
+}
+
+/// One record of a [`RecordBatch`].
+struct BatchFields<'r> {
+    bytes: &'r [u8],
+    /// The ends of its fields, counted from the start of `bytes`.
+    ends: &'r [usize],
+    start: usize,
+}
+
+impl<'r> Fields<'r> for BatchFields<'r> {
+    fn count(&self) -> usize {
+        self.ends.len()
+    }
+    fn bytes(&self) -> &'r [u8] {
+        self.bytes
+    }
+    fn range(&self, i: usize) -> Option<std::ops::Range<usize>> {
+        let end = self.ends.get(i)?.checked_sub(self.start)?;
+        let start = match i.checked_sub(1) {
+            Some(previous) => self.ends.get(previous)?.checked_sub(self.start)?,
+            None => 0,
+        };
+        Some(start..end)
+    }
+}
+
+impl RecordBatch {
+    /// Adds a record and where it starts.
+    pub fn push(&mut self, record: &ByteRecord, raw: RawRecord) {
+        let base = self.bytes.len();
+        self.bytes.extend_from_slice(record.as_slice());
+        self.ends
+            .extend((0..record.len()).filter_map(|i| record.range(i).map(|r| base + r.end)));
+        self.records.push((raw, self.ends.len()));
+    }
+
+    /// How many records it holds.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Whether it holds no record.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// The line of its last record.
+    pub fn last_line(&self) -> Option<u64> {
+        self.records.last().map(|(raw, _)| raw.line)
+    }
+
+    /// Empties it, keeping its buffers.
+    pub fn clear(&mut self) {
+        self.bytes.clear();
+        self.ends.clear();
+        self.records.clear();
+    }
+
+    /// Its records as rows (or why each cannot be one), in order.
+    pub fn rows<'b>(
+        &'b self,
+        columns: &'b Columns,
+    ) -> impl Iterator<Item = Result<Row<'b>, BadRow<'b>>> + 'b {
+        let mut first_field = 0;
+        self.records.iter().map(move |(raw, past_last)| {
+            let ends = self.ends.get(first_field..*past_last).unwrap_or_default();
+            let start = first_field
+                .checked_sub(1)
+                .and_then(|previous| self.ends.get(previous))
+                .copied()
+                .unwrap_or(0);
+            let end = ends.last().copied().unwrap_or(start);
+            first_field = *past_last;
+            let fields = BatchFields {
+                bytes: self.bytes.get(start..end).unwrap_or_default(),
+                ends,
+                start,
+            };
+            raw.row_of(fields, columns)
+        })
     }
 }
 
@@ -487,7 +616,7 @@ fn check_text(header: &ByteRecord, source_name: &str) -> Result<(), Error> {
 }
 
 /// The call id of a record, when it can be read (empty otherwise).
-fn call_id_of<'r>(record: &'r ByteRecord, columns: &Columns) -> &'r str {
+fn call_id_of<'r>(record: &impl Fields<'r>, columns: &Columns) -> &'r str {
     record
         .get(columns.call_id)
         .and_then(|f| std::str::from_utf8(f).ok())
@@ -495,19 +624,24 @@ fn call_id_of<'r>(record: &'r ByteRecord, columns: &Columns) -> &'r str {
 }
 
 fn split_row<'r>(
-    record: &'r ByteRecord,
+    record: &impl Fields<'r>,
     columns: &Columns,
     line: u64,
 ) -> Result<Row<'r>, BadRow<'r>> {
-    let call_id = call_id_of(record, columns);
-    if record.len() != columns.count {
+    // One UTF-8 check for the whole record; a field then only needs its ends to fall between
+    // characters (they do unless a field is itself invalid).
+    let text = std::str::from_utf8(record.bytes()).ok();
+    let field =
+        |index: usize| -> Option<&'r str> { text.and_then(|text| text.get(record.range(index)?)) };
+    let call_id = field(columns.call_id).unwrap_or_else(|| call_id_of(record, columns));
+    if record.count() != columns.count {
         return Err(BadRow {
             line,
             call_id,
             reason: format!(
                 "expected {} fields as in the header, found {}",
                 columns.count,
-                record.len()
+                record.count()
             ),
         });
     }
@@ -522,6 +656,10 @@ fn split_row<'r>(
     let mut fields = [""; 6];
     for (slot, (index, name)) in fields.iter_mut().zip(indices.into_iter().zip(FIELD_NAMES)) {
         let Some(index) = index else { continue };
+        if let Some(text) = field(index) {
+            *slot = text;
+            continue;
+        }
         let bytes = record.get(index).unwrap_or_default();
         *slot = std::str::from_utf8(bytes).map_err(|e| BadRow {
             line,

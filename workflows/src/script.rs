@@ -248,7 +248,12 @@ const ALL_LINES: [ScriptLine; 23] = [
 /// The scripts' words, built once for the life of the program: every distinct normalized word
 /// gets a number, and each line is its list of numbers (placeholders left out).
 struct Vocabulary {
-    ids: rustc_hash::FxHashMap<String, u16>,
+    ids: rustc_hash::FxHashMap<Box<[u8]>, u16>,
+    /// The same numbers by the word packed into an integer ([`pack`]), for words of at most
+    /// 16 bytes.
+    packed: rustc_hash::FxHashMap<u128, u16>,
+    /// The length in bytes of the longest word.
+    longest: usize,
     lines: Vec<Vec<u16>>,
     /// For each line, for each word number, the bits of the positions where the line has that
     /// word (lines of at most 128 words; longer ones take the plain table).
@@ -258,7 +263,7 @@ struct Vocabulary {
 fn vocabulary() -> &'static Vocabulary {
     static VOCABULARY: std::sync::OnceLock<Vocabulary> = std::sync::OnceLock::new();
     VOCABULARY.get_or_init(|| {
-        let mut ids = rustc_hash::FxHashMap::default();
+        let mut ids: rustc_hash::FxHashMap<Box<[u8]>, u16> = rustc_hash::FxHashMap::default();
         let mut word = String::new();
         let lines = ALL_LINES
             .iter()
@@ -274,7 +279,7 @@ fn vocabulary() -> &'static Vocabulary {
                             return None;
                         }
                         let next = u16::try_from(ids.len()).unwrap_or(u16::MAX);
-                        Some(*ids.entry(word.clone()).or_insert(next))
+                        Some(*ids.entry(word.as_bytes().into()).or_insert(next))
                     })
                     .collect()
             })
@@ -291,7 +296,19 @@ fn vocabulary() -> &'static Vocabulary {
                 masks
             })
             .collect();
-        Vocabulary { ids, lines, masks }
+        let longest = ids.keys().map(|word| word.len()).max().unwrap_or(0);
+        let packed = ids
+            .iter()
+            .filter(|(word, _)| word.len() <= PACKED_MAX)
+            .map(|(word, &id)| (pack(word), id))
+            .collect();
+        Vocabulary {
+            ids,
+            packed,
+            longest,
+            lines,
+            masks,
+        }
     })
 }
 
@@ -325,62 +342,161 @@ pub fn adherence(line: ScriptLine, said: &str) -> f64 {
         return 1.0;
     }
     let vocabulary = vocabulary();
-    let mut ids = Vec::with_capacity(said.len() / 4);
-    said_word_ids(vocabulary, said, &mut ids);
     let common = match vocabulary.masks.get(line as usize) {
         Some(masks) if script.len() <= 128 => {
-            lcs_bit_parallel(script.len(), masks, ids.iter().copied())
+            let mut lcs = BitParallelLcs::new(script.len(), masks);
+            said_word_ids(vocabulary, said, |id| lcs.push(id));
+            lcs.length()
         }
-        _ => lcs_table(script, ids.iter().copied()),
+        _ => {
+            let mut ids = Vec::new();
+            said_word_ids(vocabulary, said, |id| ids.push(id));
+            lcs_table(script, ids.into_iter())
+        }
     };
     f64::from(common) / script.len() as f64
 }
 
-/// The numbers of the said words that some script has, in order. A word no script has cannot
-/// match: leaving it out does not change the common subsequence.
-fn said_word_ids(vocabulary: &Vocabulary, said: &str, ids: &mut Vec<u16>) {
-    let mut word = String::new();
-    if said.is_ascii() {
-        // The common case, byte by byte: no character decoding.
-        for raw in said
-            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '\''))
-            .filter(|w| !w.is_empty())
-        {
-            word.clear();
-            word.extend(
-                raw.bytes()
-                    .filter(|b| *b != b'\'')
-                    .map(|b| char::from(b.to_ascii_lowercase())),
-            );
-            if let Some(&id) = vocabulary.ids.get(word.as_str()) {
-                ids.push(id);
+/// Hands over the numbers of the said words that some script has, in order. A word no script
+/// has cannot match: leaving it out does not change the common subsequence.
+fn said_word_ids(vocabulary: &Vocabulary, said: &str, mut found: impl FnMut(u16)) {
+    if said.is_ascii() && vocabulary.longest <= PACKED_MAX {
+        for word in said.as_bytes().split(|&b| !is_ascii_word_byte(b)) {
+            let key = Some(word)
+                .filter(|w| !w.is_empty() && w.len() <= vocabulary.longest)
+                .map(ascii_key)
+                .filter(|&key| !has_apostrophe(key));
+            let key = match key {
+                Some(key) => key,
+                // Rare: "don't" is looked up as "dont".
+                None if word.contains(&b'\'') => {
+                    let letters: Vec<u8> = word.iter().copied().filter(|&b| b != b'\'').collect();
+                    if letters.is_empty() || letters.len() > vocabulary.longest {
+                        continue;
+                    }
+                    ascii_key(&letters)
+                }
+                // Empty, or longer than any script word.
+                None => continue,
+            };
+            if let Some(&id) = vocabulary.packed.get(&key) {
+                found(id);
             }
         }
         return;
     }
+    let mut word = String::new();
     for raw in raw_words(said) {
         normalize_into(raw, &mut word);
-        if let Some(&id) = vocabulary.ids.get(word.as_str()) {
-            ids.push(id);
+        if let Some(&id) = vocabulary.ids.get(word.as_bytes()) {
+            found(id);
         }
     }
 }
 
-/// The length of the longest common subsequence, bit-parallel (Hyyrö 2004): one bit per script
-/// word, a few word operations per said word.
-fn lcs_bit_parallel(len: usize, masks: &[u128], said: impl Iterator<Item = u16>) -> u32 {
-    let all = if len >= 128 {
+/// The longest word that packs into a `u128`.
+const PACKED_MAX: usize = 16;
+
+/// A word of at most 16 bytes as one integer, its first byte lowest. Words hold no zero
+/// bytes, so the padding cannot be confused with a letter.
+fn pack(word: &[u8]) -> u128 {
+    word.iter()
+        .take(PACKED_MAX)
+        .enumerate()
+        .fold(0, |key, (i, &byte)| key | u128::from(byte) << (8 * i))
+}
+
+/// Whether an ASCII byte belongs to a word (letters, digits, apostrophes).
+fn is_ascii_word_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'\''
+}
+
+/// `0x01` in every byte of a `u128`.
+const ONES: u128 = u128::from_le_bytes([1; 16]);
+
+/// An ASCII word of letters, digits and apostrophes (at most 16 bytes) packed as [`pack`]
+/// does and lower-cased: read eight bytes at a time instead of one by one.
+fn ascii_key(word: &[u8]) -> u128 {
+    let len = word.len().min(PACKED_MAX);
+    let load = |bytes: Option<&[u8]>| -> u64 {
+        bytes
+            .and_then(|b| <[u8; 8]>::try_from(b).ok())
+            .map_or(0, u64::from_le_bytes)
+    };
+    let key = if len >= 8 {
+        // Two loads of eight bytes, the second one ending at the word's end.
+        let low = load(word.get(..8));
+        let high = load(word.get(len - 8..len))
+            .checked_shr(8 * (16 - len) as u32)
+            .unwrap_or(0);
+        u128::from(low) | u128::from(high) << 64
+    } else {
+        u128::from(
+            word.iter()
+                .take(len)
+                .enumerate()
+                .fold(0u64, |key, (i, &byte)| key | u64::from(byte) << (8 * i)),
+        )
+    };
+    // Letters and digits all have 0x20 set once lower-cased (digits already do); an
+    // apostrophe (0x27) keeps its value.
+    let used = if len == PACKED_MAX {
         u128::MAX
     } else {
-        (1u128 << len) - 1
+        (1u128 << (8 * len)) - 1
     };
-    let mut v = all;
-    for id in said {
-        let m = masks.get(usize::from(id)).copied().unwrap_or(0);
-        let u = v & m;
-        v = (v.wrapping_add(u) | v.wrapping_sub(u)) & all;
+    key | ((ONES * 0x20) & used)
+}
+
+/// Whether a key from [`ascii_key`] holds an apostrophe (the usual test for a zero byte,
+/// after turning apostrophes into zeros).
+fn has_apostrophe(key: u128) -> bool {
+    let x = key ^ (ONES * u128::from(b'\''));
+    (x.wrapping_sub(ONES) & !x & (ONES * 0x80)) != 0
+}
+
+/// The length of the longest common subsequence of a script (of at most 128 words) and the
+/// said words handed to it one by one, bit-parallel (Hyyrö 2004): one bit per script word, a
+/// few word operations per said word.
+struct BitParallelLcs<'m> {
+    len: usize,
+    all: u128,
+    v: u128,
+    masks: &'m [u128],
+}
+
+impl<'m> BitParallelLcs<'m> {
+    fn new(len: usize, masks: &'m [u128]) -> Self {
+        let all = if len >= 128 {
+            u128::MAX
+        } else {
+            (1u128 << len) - 1
+        };
+        BitParallelLcs {
+            len,
+            all,
+            v: all,
+            masks,
+        }
     }
-    len as u32 - v.count_ones()
+
+    fn push(&mut self, id: u16) {
+        let m = self.masks.get(usize::from(id)).copied().unwrap_or(0);
+        let u = self.v & m;
+        self.v = (self.v.wrapping_add(u) | self.v.wrapping_sub(u)) & self.all;
+    }
+
+    fn length(&self) -> u32 {
+        self.len.min(128) as u32 - self.v.count_ones()
+    }
+}
+
+/// The LCS length by [`BitParallelLcs`] for a whole list of said words.
+#[cfg(test)]
+fn lcs_bit_parallel(len: usize, masks: &[u128], said: impl Iterator<Item = u16>) -> u32 {
+    let mut lcs = BitParallelLcs::new(len, masks);
+    said.for_each(|id| lcs.push(id));
+    lcs.length()
 }
 
 /// The same length by the plain dynamic-programming table, one row at a time.
@@ -458,6 +574,66 @@ mod tests {
                 "{script:?} / {said:?}"
             );
         }
+    }
+
+    /// The general word path, for comparison with the ASCII scan.
+    fn general_word_ids(said: &str) -> Vec<u16> {
+        let vocabulary = vocabulary();
+        let mut word = String::new();
+        raw_words(said)
+            .filter_map(|raw| {
+                normalize_into(raw, &mut word);
+                vocabulary.ids.get(word.as_bytes()).copied()
+            })
+            .collect()
+    }
+
+    const APOS: &str = "'";
+
+    #[test]
+    fn ascii_keys_are_the_packed_lower_case_words() {
+        let words = ["a", "you", "Thank", "SHOPPING", "warranty", "Inconvenience"];
+        for word in words.into_iter().chain(["0123456789abcdef", "abcdefghi"]) {
+            let lower = word.to_ascii_lowercase();
+            assert_eq!(ascii_key(word.as_bytes()), pack(lower.as_bytes()), "{word}");
+            assert!(!has_apostrophe(ascii_key(word.as_bytes())), "{word}");
+        }
+        assert!(has_apostrophe(ascii_key(b"don't")));
+        assert!(has_apostrophe(ascii_key(b"'")));
+        assert!(has_apostrophe(ascii_key(b"abcdefghijklmno'")));
+    }
+
+    #[test]
+    fn the_ascii_scan_finds_the_same_words_as_the_general_path() {
+        let long = "x".repeat(PACKED_MAX + 5);
+        let samples = [
+            String::new(),
+            "Thank you for calling".to_owned(),
+            "THANK you,for--calling!!".to_owned(),
+            "don't DON'T do'nt '' ' 'you' 30-day 30day".to_owned(),
+            format!("thank {long} you {long}"),
+            format!("{long}thank you"),
+            "  trailing space and a final word".to_owned(),
+            "SHOPPING Warranty INCONVENIENCE availABLE".to_owned(),
+            format!(
+                "{}you y'o'u'r's'h'o'p'p'i'n'g' {} sh'opping",
+                APOS.repeat(22),
+                APOS.repeat(4)
+            ),
+            ALL_LINES
+                .iter()
+                .map(|l| l.template())
+                .collect::<Vec<_>>()
+                .join(" "),
+        ];
+        for said in &samples {
+            let mut ids = Vec::new();
+            said_word_ids(vocabulary(), said, |id| ids.push(id));
+            assert_eq!(ids, general_word_ids(said), "{said:?}");
+        }
+        let mut all = Vec::new();
+        said_word_ids(vocabulary(), &samples[9], |id| all.push(id));
+        assert!(all.len() > 200, "the scripts' own words are found");
     }
 
     #[test]
