@@ -598,3 +598,19 @@ fn a_cut_before_the_amount_is_known_judges_the_quote_pc07() {
     let cut = crate::util::audit_text(&text(&rows[..5]), "cut.csv");
     assert_eq!(outcome(&cut), ("fail", vec![("CF05", 6), ("PC07", 6)]));
 }
+
+proptest! {
+    #![proptest_config(config(512))]
+
+    /// The timestamp reader's own path for the common layout gives what chrono's RFC 3339
+    /// parser gives, accepted or not, for dates and offsets in and out of range.
+    #[test]
+    fn timestamps_read_as_chrono_reads_them(
+        text in "[0-9]{4}-(0[0-9]|1[0-3])-[0-3][0-9][Tt ][0-2][0-9]:[0-6][0-9]:[0-6][0-9](Z|z|[+-][0-2][0-9]:[0-6][0-9]|\\.[0-9]{1,3}Z)?"
+    ) {
+        prop_assert_eq!(
+            callflow::sim::timestamp::parse_timestamp(&text).ok(),
+            chrono::DateTime::parse_from_rfc3339(&text).ok()
+        );
+    }
+}

@@ -27,6 +27,8 @@ pub mod replay;
 pub mod report;
 pub mod sample;
 pub mod simulate;
+#[cfg_attr(not(test), warn(clippy::indexing_slicing))]
+pub mod timestamp;
 pub mod transcript;
 pub mod transcripts;
 

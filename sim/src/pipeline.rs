@@ -362,7 +362,7 @@ fn run_threaded<R: Read>(
     let mut inboxes: Vec<SyncSender<ToWorker>> = Vec::with_capacity(shards);
     let mut handles = Vec::with_capacity(shards);
     for _ in 0..shards {
-        let (inbox, receiver) = mpsc::sync_channel::<ToWorker>(8);
+        let (inbox, receiver) = mpsc::sync_channel::<ToWorker>(32);
         inboxes.push(inbox);
         let columns = *reader.columns();
         let config = Arc::clone(&config);

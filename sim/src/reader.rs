@@ -212,16 +212,23 @@ impl<R: Read> Read for LineCounter<R> {
         let data = buf.get(..n).unwrap_or_default();
         let mut i = 0;
         while let Some(rest) = data.get(i..).filter(|rest| !rest.is_empty()) {
-            // Fast path: inside a field only a few bytes can change anything; skip the rest.
+            // Fast path: only quotes and line breaks can change anything (a comma only
+            // matters to the quote right after it); skip the rest, many fields at a time.
             let plain = match self.quoting {
-                Quoting::Quoted => memchr::memchr3(b'"', b'\n', b'\r', rest),
-                Quoting::Unquoted => memchr::memchr3(b',', b'\n', b'\r', rest),
-                _ => Some(0),
+                Quoting::QuoteInQuoted => Some(0),
+                _ => memchr::memchr3(b'"', b'\n', b'\r', rest),
             }
             .unwrap_or(rest.len());
             if plain > 0 {
                 if let Some(&last) = rest.get(plain - 1) {
                     self.previous = last;
+                    if self.quoting != Quoting::Quoted {
+                        self.quoting = if last == b',' {
+                            Quoting::FieldStart
+                        } else {
+                            Quoting::Unquoted
+                        };
+                    }
                 }
                 i += plain;
                 continue;

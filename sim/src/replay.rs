@@ -11,12 +11,12 @@ use std::sync::Arc;
 
 use callflow_workflows::values::Quoted;
 use callflow_workflows::{Call, CallStart, Config, Event, EventKind, Stamp, Step};
-use chrono::DateTime;
 
 use crate::ended::EndedCalls;
 use crate::error::Error;
 use crate::reader::{BadRow, LogReader, Row};
 use crate::report::{AuditReport, CallReport, Rejected, RowCounts};
+use crate::timestamp::parse_timestamp;
 
 struct OpenCall {
     call: Call,
@@ -103,7 +103,7 @@ impl Replayer {
                 )
             });
         }
-        let at = DateTime::parse_from_rfc3339(row.timestamp).map_err(|e| {
+        let at = parse_timestamp(row.timestamp).map_err(|e| {
             format!(
                 "timestamp {} is not RFC 3339 with an offset, like 2026-03-02T14:05:11-05:00 ({e})",
                 Quoted(row.timestamp)
