@@ -613,4 +613,21 @@ proptest! {
             chrono::DateTime::parse_from_rfc3339(&text).ok()
         );
     }
+
+    /// The same through one parser that remembers the last day: a run of timestamps of a few
+    /// days and offsets reads as chrono reads each.
+    #[test]
+    fn a_run_of_timestamps_reads_as_chrono_reads_each(
+        texts in proptest::collection::vec(
+            "2026-0[23]-0[12]T[0-2][0-9]:[0-6][0-9]:[0-6][0-9](Z|-05:00|\\+05:30)", 1..40)
+    ) {
+        let mut timestamps = callflow::sim::timestamp::Timestamps::default();
+        for text in &texts {
+            prop_assert_eq!(
+                timestamps.parse(text).ok(),
+                chrono::DateTime::parse_from_rfc3339(text).ok(),
+                "{}", text
+            );
+        }
+    }
 }

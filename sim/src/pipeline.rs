@@ -110,15 +110,16 @@ pub fn audit_into<R: Read>(
     Ok(outcome)
 }
 
-/// Finished calls waiting for the calls that start before them.
+/// Finished calls waiting for the calls that start before them (boxed: the map's nodes then
+/// shift pointers, not whole reports).
 #[derive(Default)]
 struct InOrder {
-    waiting: BTreeMap<u64, CallReport>,
+    waiting: BTreeMap<u64, Box<CallReport>>,
 }
 
 impl InOrder {
     fn add(&mut self, report: CallReport) {
-        self.waiting.insert(report.first_line, report);
+        self.waiting.insert(report.first_line, Box::new(report));
     }
 
     /// Hands out every call that starts before `low` (no call still open starts before it).
@@ -127,7 +128,7 @@ impl InOrder {
             if *entry.key() >= low {
                 break;
             }
-            sink.call(entry.remove())?;
+            sink.call(*entry.remove())?;
         }
         Ok(())
     }
@@ -150,14 +151,16 @@ fn run_inline<R: Read>(
     let source = reader.source_name().to_owned();
     let mut replayer = Replayer::new(config);
     let mut histories = options.history.then(Histories::default);
+    let render = options.render.filter(|_| !options.history);
     let mut record = ByteRecord::new();
     let mut since = 0u64;
     while let Some(raw) = reader.read_record(&mut record)? {
-        if let Some(report) = feed(
+        if let Some(mut report) = feed(
             &mut replayer,
             histories.as_mut(),
             raw.row(&record, reader.columns()),
         ) {
+            prerender(&mut report, render);
             order.add(report);
         }
         since += 1;

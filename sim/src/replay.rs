@@ -16,7 +16,7 @@ use crate::ended::EndedCalls;
 use crate::error::Error;
 use crate::reader::{BadRow, LogReader, Row};
 use crate::report::{AuditReport, CallReport, Rejected, RowCounts};
-use crate::timestamp::parse_timestamp;
+use crate::timestamp::Timestamps;
 
 struct OpenCall {
     call: Call,
@@ -31,6 +31,7 @@ pub struct Replayer {
     ended: EndedCalls,
     rows: RowCounts,
     rejected: Vec<Rejected>,
+    timestamps: Timestamps,
 }
 
 impl Replayer {
@@ -42,6 +43,7 @@ impl Replayer {
             ended: EndedCalls::default(),
             rows: RowCounts::default(),
             rejected: Vec::new(),
+            timestamps: Timestamps::default(),
         }
     }
 
@@ -103,7 +105,7 @@ impl Replayer {
                 )
             });
         }
-        let at = parse_timestamp(row.timestamp).map_err(|e| {
+        let at = self.timestamps.parse(row.timestamp).map_err(|e| {
             format!(
                 "timestamp {} is not RFC 3339 with an offset, like 2026-03-02T14:05:11-05:00 ({e})",
                 Quoted(row.timestamp)

@@ -1,13 +1,14 @@
 //! Row timestamps: RFC 3339 with an offset, parsed once per row.
 //!
-//! Logs write one layout, `2026-03-02T14:05:11-05:00` (or `Z`); it is read here field by field.
+//! Logs write one layout, `2026-03-02T14:05:11-05:00` (or `Z`); it is read here field by field,
+//! and the rows of one day and offset share the work of the date (the last one is remembered).
 //! Anything else (fractions of a second, a lower-case `t`, a leap second, a mistake) goes to
 //! chrono's RFC 3339 parser, which decides and words the error. Either way the result is the
 //! one chrono gives (a property test checks it).
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeDelta, TimeZone};
 
-/// Parses a row's timestamp.
+/// Parses a row's timestamp (see [`Timestamps`] to parse many).
 ///
 /// ```
 /// use callflow_sim::timestamp::parse_timestamp;
@@ -16,29 +17,72 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 /// assert!(parse_timestamp("2026-03-02 2pm").is_err());
 /// ```
 pub fn parse_timestamp(text: &str) -> Result<DateTime<FixedOffset>, chrono::ParseError> {
-    match common_layout(text.as_bytes()) {
-        Some(at) => Ok(at),
-        None => DateTime::parse_from_rfc3339(text),
+    Timestamps::default().parse(text)
+}
+
+/// Parses the timestamps of a log's rows, remembering the last day and offset seen.
+#[derive(Debug, Default, Clone)]
+pub struct Timestamps {
+    last: Option<Day>,
+}
+
+/// A day in one offset: its date and offset as written, and its local midnight.
+#[derive(Debug, Clone)]
+struct Day {
+    /// `YYYY-MM-DD` then the offset (`Z` or `+HH:MM`), as written.
+    key: [u8; 16],
+    midnight: DateTime<FixedOffset>,
+}
+
+impl Timestamps {
+    /// Parses one timestamp.
+    pub fn parse(&mut self, text: &str) -> Result<DateTime<FixedOffset>, chrono::ParseError> {
+        match self.common_layout(text.as_bytes()) {
+            Some(at) => Ok(at),
+            None => DateTime::parse_from_rfc3339(text),
+        }
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS` then `Z` or `+HH:MM`/`-HH:MM`, when every part is in range.
+    fn common_layout(&mut self, text: &[u8]) -> Option<DateTime<FixedOffset>> {
+        let [date @ .., b'T', h0, h1, b':', m0, m1, b':', s0, s1] = text.get(..19)? else {
+            return None;
+        };
+        let offset = text.get(19..)?;
+        let (hours, minutes, seconds) = (
+            number(&[*h0, *h1])?,
+            number(&[*m0, *m1])?,
+            number(&[*s0, *s1])?,
+        );
+        if hours >= 24 || minutes >= 60 || seconds >= 60 {
+            return None;
+        }
+        let mut key = [0u8; 16];
+        key.get_mut(..10)?.copy_from_slice(date);
+        key.get_mut(10..10 + offset.len())?.copy_from_slice(offset);
+        let midnight = match &self.last {
+            Some(day) if day.key == key => day.midnight,
+            _ => {
+                let midnight = local_midnight(date, offset)?;
+                self.last = Some(Day { key, midnight });
+                midnight
+            }
+        };
+        midnight.checked_add_signed(TimeDelta::seconds(i64::from(
+            hours * 3600 + minutes * 60 + seconds,
+        )))
     }
 }
 
-/// `YYYY-MM-DDTHH:MM:SS` then `Z` or `+HH:MM`/`-HH:MM`, when every part is in range.
-fn common_layout(text: &[u8]) -> Option<DateTime<FixedOffset>> {
-    let [y0, y1, y2, y3, b'-', mo0, mo1, b'-', d0, d1, b'T', h0, h1, b':', mi0, mi1, b':', s0, s1, offset @ ..] =
-        text
-    else {
+/// Midnight of a `YYYY-MM-DD` date in a `Z` or `+HH:MM` offset.
+fn local_midnight(date: &[u8], offset: &[u8]) -> Option<DateTime<FixedOffset>> {
+    let [y0, y1, y2, y3, b'-', mo0, mo1, b'-', d0, d1] = date else {
         return None;
     };
-    let year = number(&[*y0, *y1, *y2, *y3])?;
     let date = NaiveDate::from_ymd_opt(
-        i32::try_from(year).ok()?,
+        i32::try_from(number(&[*y0, *y1, *y2, *y3])?).ok()?,
         number(&[*mo0, *mo1])?,
         number(&[*d0, *d1])?,
-    )?;
-    let time = NaiveTime::from_hms_opt(
-        number(&[*h0, *h1])?,
-        number(&[*mi0, *mi1])?,
-        number(&[*s0, *s1])?,
     )?;
     let seconds_east = match offset {
         [b'Z'] => 0,
@@ -57,7 +101,7 @@ fn common_layout(text: &[u8]) -> Option<DateTime<FixedOffset>> {
         _ => return None,
     };
     FixedOffset::east_opt(seconds_east)?
-        .from_local_datetime(&date.and_time(time))
+        .from_local_datetime(&date.and_hms_opt(0, 0, 0)?)
         .single()
 }
 
@@ -74,43 +118,51 @@ fn number(digits: &[u8]) -> Option<u32> {
 mod tests {
     use super::*;
 
+    const COMMON: [&str; 7] = [
+        "2026-03-02T14:05:11-05:00",
+        "2026-03-02T23:59:59-05:00",
+        "2026-03-02T14:05:11+05:30",
+        "2026-03-02T14:05:11Z",
+        "0001-01-01T00:00:00+23:59",
+        "9999-12-31T23:59:59-23:59",
+        "2024-02-29T12:00:00+00:00",
+    ];
+
     #[test]
     fn the_common_layout_reads_as_chrono_does() {
-        for text in [
-            "2026-03-02T14:05:11-05:00",
-            "2026-03-02T14:05:11+05:30",
-            "2026-03-02T14:05:11Z",
-            "0001-01-01T00:00:00+23:59",
-            "9999-12-31T23:59:59-23:59",
-            "2024-02-29T12:00:00+00:00",
-        ] {
+        let mut timestamps = Timestamps::default();
+        // Twice over: the second time from the remembered day where it is the same.
+        for text in COMMON.iter().chain(COMMON.iter().rev()) {
             assert_eq!(
-                common_layout(text.as_bytes()),
+                timestamps.common_layout(text.as_bytes()),
                 DateTime::parse_from_rfc3339(text).ok(),
                 "{text}"
             );
-            assert!(common_layout(text.as_bytes()).is_some(), "{text}");
+            assert!(timestamps.last.is_some(), "{text}");
         }
     }
 
     #[test]
     fn everything_else_goes_to_chrono() {
+        let mut timestamps = Timestamps::default();
         for text in [
             "2026-03-02T14:05:11.250-05:00",
             "2026-03-02t14:05:11-05:00",
             "2026-03-02 14:05:11-05:00",
             "2026-12-31T23:59:60Z",
             "2026-02-29T12:00:00Z",
+            "2026-03-02T24:00:00Z",
             "2026-03-02T14:05:11-05:60",
             "2026-03-02T14:05:11-24:00",
             "2026-03-02T14:05:11",
             "2026-03-02T14:05:11 -05:00",
+            "2026-03-02T14:05:11-05:00:00",
             "+2026-03-02T14:05:11Z",
             "",
         ] {
-            assert_eq!(common_layout(text.as_bytes()), None, "{text}");
+            assert_eq!(timestamps.common_layout(text.as_bytes()), None, "{text}");
             assert_eq!(
-                parse_timestamp(text).ok(),
+                timestamps.parse(text).ok(),
                 DateTime::parse_from_rfc3339(text).ok(),
                 "{text}"
             );

@@ -531,7 +531,18 @@ impl EventKind {
 
     /// The kind for an `event` column value, if it is in the vocabulary.
     pub fn from_name(name: &str) -> Option<EventKind> {
-        EventKind::ALL.into_iter().find(|k| k.as_str() == name)
+        // Every row asks: a table built once from the names, not a walk through them.
+        static BY_NAME: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, EventKind>> =
+            std::sync::OnceLock::new();
+        BY_NAME
+            .get_or_init(|| {
+                EventKind::ALL
+                    .into_iter()
+                    .map(|k| (k.as_str(), k))
+                    .collect()
+            })
+            .get(name)
+            .copied()
     }
 
     /// Who produces this event.
@@ -633,5 +644,20 @@ impl Event<'_> {
 impl std::fmt::Display for EventKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_is_found_by_its_name_and_nothing_else_is() {
+        for kind in EventKind::ALL {
+            assert_eq!(EventKind::from_name(kind.as_str()), Some(kind));
+        }
+        for name in ["", "Greeting", "greeting ", "gretting", "call_started\0"] {
+            assert_eq!(EventKind::from_name(name), None, "{name:?}");
+        }
     }
 }
