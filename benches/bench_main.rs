@@ -4,6 +4,10 @@ use criterion::criterion_main;
 
 mod benchmarks;
 
+// The allocator the `callflow` binary uses (src/main.rs), so that the figures are the CLI's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 criterion_main! {
     benchmarks::replay::benches,
     benchmarks::stage::benches,
