@@ -1,9 +1,12 @@
-//! Parse only (the csv crate over the same bytes: the floor) against the full replay and audit,
-//! in one group, for 10k and 100k calls, interleaved and sorted by call.
+//! Parse only (the csv crate over the same bytes: the floor) against the full audit as
+//! `callflow audit --format json` runs it (replay, each call rendered to JSON on its worker,
+//! the stream written to a sink), in one group, for 10k and 100k calls, interleaved and
+//! sorted by call.
 
 use std::sync::Arc;
 
-use callflow::sim::pipeline::{audit_report, AuditOptions};
+use callflow::sim::pipeline::{audit_into, AuditOptions};
+use callflow::sim::render::json::{render_call, JsonStream};
 use callflow::sim::LogReader;
 use callflow::workflows::Config;
 use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
@@ -20,6 +23,20 @@ fn parse_only(bytes: &[u8]) -> u64 {
         rows += 1;
     }
     rows
+}
+
+/// A sink that counts the bytes of the report.
+#[derive(Default)]
+struct Counted(u64);
+
+impl std::io::Write for Counted {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len() as u64;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 fn bench(c: &mut Criterion) {
@@ -40,12 +57,16 @@ fn bench(c: &mut Criterion) {
                         let reader = LogReader::new(bytes.as_slice(), "bench").expect("a header");
                         let options = AuditOptions {
                             threads,
+                            render: Some(render_call),
                             ..AuditOptions::default()
                         };
-                        let report =
-                            audit_report(reader, Arc::clone(&config), options).expect("an audit");
-                        assert_eq!(report.rows.read, rows);
-                        assert_eq!(report.calls.len() as u64, calls);
+                        let mut out = Counted::default();
+                        let mut stream = JsonStream::start(&mut out).expect("a sink");
+                        let totals = audit_into(reader, Arc::clone(&config), options, &mut stream)
+                            .expect("an audit");
+                        stream.finish(&totals).expect("a sink");
+                        assert_eq!(totals.rows.read, rows);
+                        assert!(out.0 > bytes.len() as u64 / 8, "a report was written");
                     })
                 });
             }

@@ -1,11 +1,11 @@
-//! The replay stage alone, 1 against 2 threads: the rows are read and routed to their shard
-//! before timing (as the pipeline's reading thread does), then each thread replays its shard
-//! of calls with its own `Replayer`.
+//! The replay stage alone, 1 against 2 threads: the rows are read and routed to their shard's
+//! `RecordBatch` before timing (as the pipeline's reading thread does), then each thread
+//! replays its shard of calls with its own `Replayer`.
 
 use std::sync::Arc;
 
 use callflow::sim::pipeline::shard_of;
-use callflow::sim::reader::{call_id_bytes, RawRecord};
+use callflow::sim::reader::{call_id_bytes, RecordBatch};
 use callflow::sim::{LogReader, Replayer};
 use callflow::workflows::Config;
 use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
@@ -15,12 +15,12 @@ use super::fixtures::{log, Order};
 fn replay_shard(
     config: &Arc<Config>,
     columns: &callflow::sim::reader::Columns,
-    rows: &[(csv::ByteRecord, RawRecord)],
+    rows: &RecordBatch,
 ) -> u64 {
     let mut replayer = Replayer::new(Arc::clone(config));
     let mut calls = 0;
-    for (record, raw) in rows {
-        if replayer.feed(raw.row(record, columns)).is_some() {
+    for row in rows.rows(columns) {
+        if replayer.feed(row).is_some() {
             calls += 1;
         }
     }
@@ -37,11 +37,11 @@ fn bench(c: &mut Criterion) {
     for threads in [1usize, 2] {
         let mut reader = LogReader::new(bytes.as_slice(), "bench").expect("a header");
         let columns = *reader.columns();
-        let mut shards: Vec<Vec<(csv::ByteRecord, RawRecord)>> = vec![Vec::new(); threads];
+        let mut shards: Vec<RecordBatch> = (0..threads).map(|_| RecordBatch::default()).collect();
         let mut record = csv::ByteRecord::new();
         while let Some(raw) = reader.read_record(&mut record).expect("a record") {
             let shard = shard_of(call_id_bytes(&record, &columns), threads);
-            shards[shard].push((record.clone(), raw));
+            shards[shard].push(&record, raw);
         }
         group.bench_function(BenchmarkId::new("threads", threads), |b| {
             b.iter(|| {

@@ -2,8 +2,8 @@
 //! or rejected with its line and a reason naming the bad value.
 //!
 //! Memory grows with the calls open at once, not with the log: a call leaves the table when it
-//! ends, and only a 64-bit hash of its id and its end line are kept (to reject late rows and
-//! reused ids).
+//! ends, and only a hash of its id (and, while it is recent, its end line) is kept, to reject
+//! late rows and reused ids ([`crate::ended`]).
 
 use rustc_hash::FxHashMap as HashMap;
 use std::io::Read;
