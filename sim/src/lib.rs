@@ -26,6 +26,8 @@ pub mod replay;
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]
 pub mod report;
 pub mod sample;
+#[cfg_attr(not(test), warn(clippy::indexing_slicing))]
+pub mod scanner;
 pub mod simulate;
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]
 pub mod timestamp;

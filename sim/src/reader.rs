@@ -1,22 +1,23 @@
 //! The streaming reader of v1 call logs: columns found by name, extra columns ignored, a BOM
 //! and CRLF (or a lone CR) accepted, one reused [`csv::ByteRecord`] for every row.
 //!
-//! Besides what the csv crate reports, it catches the quoting mistakes the crate reads through
-//! (a quote never closed, text after a closing quote: the signs of rows swallowed into one
-//! field) and rejects the row that holds them, and it refuses a header that is not UTF-8 text.
+//! The records are split by [`crate::scanner`], as the csv crate splits them; besides, it
+//! catches the quoting mistakes the crate reads through (a quote never closed, text after a
+//! closing quote: the signs of rows swallowed into one field) and rejects the row that holds
+//! them, and it refuses a header that is not UTF-8 text.
 //!
-//! Line numbers are counted here, from the bytes read, not taken from the csv crate: its
-//! record positions lag one line behind with CRLF line ends and after blank lines
+//! Line numbers are counted from the bytes read, not taken from the csv crate: its record
+//! positions lag one line behind with CRLF line ends and after blank lines
 //! (BurntSushi/rust-csv#395, #208).
 
-use std::collections::VecDeque;
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::Read;
 use std::path::Path;
 
-use csv::{ByteRecord, ReaderBuilder};
+use csv::ByteRecord;
 
 use crate::error::Error;
+use crate::scanner::Scanner;
 
 /// Where each column of the log is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,204 +115,9 @@ pub struct BadRow<'r> {
     pub reason: String,
 }
 
-/// Where the bytes read so far leave the RFC 4180 quoting, followed byte by byte as the csv
-/// crate's parser reads them (delimiter `,`, quote `"`, doubled quotes, `\r`, `\n` or `\r\n`
-/// ends a record, blank lines skipped).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Quoting {
-    /// Between records (blank lines are skipped here).
-    RecordStart,
-    /// At the start of a field.
-    FieldStart,
-    /// Inside an unquoted field (a `"` there is a plain character).
-    Unquoted,
-    /// Inside a quoted field.
-    Quoted,
-    /// Just after a `"` inside a quoted field: the closing quote, or half of a doubled one.
-    QuoteInQuoted,
-}
-
-/// A quoting mistake the csv crate reads through without a word, and where it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum QuoteFault {
-    /// The file ends inside a quoted field: every line from the opening quote on was read as
-    /// part of that one field.
-    Unclosed {
-        /// The line of the opening quote.
-        opened: u64,
-    },
-    /// Text after a field's closing quote (RFC 4180 wants a `,` or the end of the line): the
-    /// sign of a stray or undoubled `"`, which may have swallowed the rows up to that quote.
-    TextAfterClosingQuote {
-        /// The line of the opening quote.
-        opened: u64,
-        /// The line of the closing quote.
-        closed: u64,
-    },
-}
-
-impl QuoteFault {
-    /// Why a row with this fault is rejected, for a row that starts on `line`.
-    fn reason(self, line: u64) -> String {
-        let span = |last: u64| {
-            if last > line {
-                format!("; lines {line} to {last} were read as this one row")
-            } else {
-                String::new()
-            }
-        };
-        match self {
-            QuoteFault::Unclosed { opened } => format!(
-                "unclosed quote: the quoted field opened on line {opened} runs to the end of the file; lines {line} to the end were read as this one row"
-            ),
-            QuoteFault::TextAfterClosingQuote { opened, closed } => format!(
-                "malformed quoting: text after the closing quote on line {closed} of the field opened on line {opened} (a '\"' inside a field must be doubled, the field quoted){}",
-                span(closed)
-            ),
-        }
-    }
-}
-
-/// Wraps the input and remembers where the line breaks (`\r`, `\n`) of the bytes read so far
-/// are, until the rows before them are numbered. It holds at most the breaks of the csv
-/// reader's buffer, not of the whole log. It also follows the quoting, to catch the quoting
-/// mistakes the csv crate reads through ([`QuoteFault`]).
-struct LineCounter<R> {
-    inner: R,
-    /// Bytes read so far.
-    offset: u64,
-    /// Offsets of the `\r` and `\n` bytes not yet passed, in order, each `true` when it ends a
-    /// line (`\r\n` ends one line, at its `\r`; a lone `\r` or `\n` ends one too).
-    breaks: VecDeque<(u64, bool)>,
-    /// Line ends passed so far.
-    lines_before: u64,
-    /// The last byte read.
-    previous: u8,
-    /// The quoting state after the bytes read so far.
-    quoting: Quoting,
-    /// Line ends read so far.
-    newlines: u64,
-    /// The line of the last opening quote.
-    opened: u64,
-    /// Quoting faults not yet matched to their row, with the offset where each was seen.
-    faults: VecDeque<(u64, QuoteFault)>,
-}
-
-impl<R: Read> Read for LineCounter<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if n == 0 && !buf.is_empty() && self.quoting == Quoting::Quoted {
-            self.faults.push_back((
-                self.offset,
-                QuoteFault::Unclosed {
-                    opened: self.opened,
-                },
-            ));
-            self.quoting = Quoting::RecordStart;
-        }
-        let data = buf.get(..n).unwrap_or_default();
-        let mut i = 0;
-        while let Some(rest) = data.get(i..).filter(|rest| !rest.is_empty()) {
-            // Fast path: only quotes and line breaks can change anything (a comma only
-            // matters to the quote right after it); skip the rest, many fields at a time.
-            let plain = match self.quoting {
-                Quoting::QuoteInQuoted => Some(0),
-                _ => memchr::memchr3(b'"', b'\n', b'\r', rest),
-            }
-            .unwrap_or(rest.len());
-            if plain > 0 {
-                if let Some(&last) = rest.get(plain - 1) {
-                    self.previous = last;
-                    if self.quoting != Quoting::Quoted {
-                        self.quoting = if last == b',' {
-                            Quoting::FieldStart
-                        } else {
-                            Quoting::Unquoted
-                        };
-                    }
-                }
-                i += plain;
-                continue;
-            }
-            let Some(&b) = rest.first() else { break };
-            let at = self.offset + i as u64;
-            i += 1;
-            let ends_line = b == b'\r' || (b == b'\n' && self.previous != b'\r');
-            if b == b'\n' || b == b'\r' {
-                self.breaks.push_back((at, ends_line));
-            }
-            self.previous = b;
-            self.quoting = match (self.quoting, b) {
-                (Quoting::Quoted, b'"') => Quoting::QuoteInQuoted,
-                (Quoting::Quoted, _) => Quoting::Quoted,
-                (Quoting::RecordStart, b'\n' | b'\r') => Quoting::RecordStart,
-                (Quoting::RecordStart | Quoting::FieldStart, b'"') => {
-                    self.opened = self.newlines + 1;
-                    Quoting::Quoted
-                }
-                (Quoting::QuoteInQuoted, b'"') => Quoting::Quoted,
-                (_, b',') => Quoting::FieldStart,
-                (_, b'\n' | b'\r') => Quoting::RecordStart,
-                (Quoting::QuoteInQuoted, _) => {
-                    self.faults.push_back((
-                        at,
-                        QuoteFault::TextAfterClosingQuote {
-                            opened: self.opened,
-                            closed: self.newlines + 1,
-                        },
-                    ));
-                    Quoting::Unquoted
-                }
-                (_, _) => Quoting::Unquoted,
-            };
-            if ends_line {
-                self.newlines += 1;
-            }
-        }
-        self.offset += n as u64;
-        Ok(n)
-    }
-}
-
-impl<R> LineCounter<R> {
-    /// The 1-based line of a record whose position the csv reader gives as `byte`. That
-    /// position may point at the line breaks (and blank lines) before the record: the record
-    /// really starts at the first byte from there that is not a line break.
-    fn line_of(&mut self, byte: u64) -> u64 {
-        let mut start = byte;
-        while let Some(&(at, ends_line)) = self.breaks.front() {
-            if at > start {
-                break;
-            }
-            if at == start {
-                start += 1;
-            }
-            if ends_line {
-                self.lines_before += 1;
-            }
-            self.breaks.pop_front();
-        }
-        self.lines_before + 1
-    }
-
-    /// The first quoting fault of the record that ends at `end` (the reader's position after
-    /// it); the faults of earlier records were taken with them.
-    fn fault_before(&mut self, end: u64) -> Option<QuoteFault> {
-        let mut first = None;
-        while let Some(&(at, fault)) = self.faults.front() {
-            if at > end {
-                break;
-            }
-            first = first.or(Some(fault));
-            self.faults.pop_front();
-        }
-        first
-    }
-}
-
 /// A streaming reader of one v1 log.
 pub struct LogReader<R> {
-    csv: csv::Reader<LineCounter<R>>,
+    scanner: Scanner<R>,
     columns: Columns,
     record: ByteRecord,
     source_name: String,
@@ -338,37 +144,19 @@ impl LogReader<File> {
 impl<R: Read> LogReader<R> {
     /// Reads the header of a log from any reader; `source_name` names it in messages.
     pub fn new(reader: R, source_name: &str) -> Result<LogReader<R>, Error> {
-        let mut csv = ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .buffer_capacity(64 * 1024)
-            .from_reader(LineCounter {
-                inner: reader,
-                offset: 0,
-                breaks: VecDeque::new(),
-                lines_before: 0,
-                previous: 0,
-                quoting: Quoting::RecordStart,
-                newlines: 0,
-                opened: 0,
-                faults: VecDeque::new(),
-            });
+        let mut scanner = Scanner::new(reader);
         let mut header = ByteRecord::new();
-        let csv_error = |e: csv::Error, line| Error::Csv {
-            source_name: source_name.to_owned(),
-            line,
-            message: e.to_string(),
-        };
-        if !csv
-            .read_byte_record(&mut header)
-            .map_err(|e| csv_error(e, 1))?
-        {
-            return Err(Error::Empty {
+        let scanned = scanner
+            .next_record(&mut header)
+            .map_err(|e| Error::Csv {
                 source_name: source_name.to_owned(),
-            });
-        }
-        let end = csv.position().byte();
-        if let Some(fault) = csv.get_mut().fault_before(end) {
+                line: 1,
+                message: e.to_string(),
+            })?
+            .ok_or_else(|| Error::Empty {
+                source_name: source_name.to_owned(),
+            })?;
+        if let Some(fault) = scanned.fault {
             return Err(Error::Header {
                 source_name: source_name.to_owned(),
                 problem: fault.reason(1),
@@ -377,7 +165,7 @@ impl<R: Read> LogReader<R> {
         check_text(&header, source_name)?;
         let columns = Columns::from_header(&header, source_name)?;
         Ok(LogReader {
-            csv,
+            scanner,
             columns,
             record: ByteRecord::new(),
             source_name: source_name.to_owned(),
@@ -408,24 +196,20 @@ impl<R: Read> LogReader<R> {
     /// thread) and says where it starts and whether the reader saw a quoting fault in it. Turn
     /// it into a row with [`RawRecord::row`]. `Ok(None)` at the end.
     pub fn read_record(&mut self, record: &mut ByteRecord) -> Result<Option<RawRecord>, Error> {
-        let more = self.csv.read_byte_record(record).map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            Error::Csv {
-                source_name: self.source_name.clone(),
-                line,
-                message: e.to_string(),
-            }
+        let scanned = self.scanner.next_record(record).map_err(|e| Error::Csv {
+            source_name: self.source_name.clone(),
+            line: self.rows_read + 2,
+            message: e.to_string(),
         })?;
-        if !more {
+        let Some(scanned) = scanned else {
             return Ok(None);
-        }
+        };
         self.rows_read += 1;
-        let byte = record.position().map_or(0, |p| p.byte());
-        let end = self.csv.position().byte();
-        let counter = self.csv.get_mut();
-        let line = counter.line_of(byte);
-        let fault = counter.fault_before(end).map(|fault| fault.reason(line));
-        Ok(Some(RawRecord { line, fault, end }))
+        Ok(Some(RawRecord {
+            line: scanned.line,
+            fault: scanned.fault.map(|fault| fault.reason(scanned.line)),
+            end: scanned.end,
+        }))
     }
 
     /// Where the columns are.
@@ -435,7 +219,7 @@ impl<R: Read> LogReader<R> {
 
     /// How many bytes of the input have been read into records so far.
     pub fn bytes_read(&self) -> u64 {
-        self.csv.position().byte()
+        self.scanner.bytes_read()
     }
 }
 
