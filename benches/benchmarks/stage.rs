@@ -38,10 +38,9 @@ fn bench(c: &mut Criterion) {
         let mut reader = LogReader::new(bytes.as_slice(), "bench").expect("a header");
         let columns = *reader.columns();
         let mut shards: Vec<RecordBatch> = (0..threads).map(|_| RecordBatch::default()).collect();
-        let mut record = csv::ByteRecord::new();
-        while let Some(raw) = reader.read_record(&mut record).expect("a record") {
-            let shard = shard_of(call_id_bytes(&record, &columns), threads);
-            shards[shard].push(&record, raw);
+        while let Some((raw, record)) = reader.next_record().expect("a record") {
+            let shard = shard_of(call_id_bytes(record, &columns), threads);
+            shards[shard].push(record, raw);
         }
         group.bench_function(BenchmarkId::new("threads", threads), |b| {
             b.iter(|| {

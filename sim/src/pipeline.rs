@@ -14,7 +14,6 @@ use std::sync::Arc;
 use std::thread;
 
 use callflow_workflows::Config;
-use csv::ByteRecord;
 
 use crate::error::Error;
 use crate::history::Histories;
@@ -152,13 +151,13 @@ fn run_inline<R: Read>(
     let mut replayer = Replayer::new(config);
     let mut histories = options.history.then(Histories::default);
     let render = options.render.filter(|_| !options.history);
-    let mut record = ByteRecord::new();
+    let columns = *reader.columns();
     let mut since = 0u64;
-    while let Some(raw) = reader.read_record(&mut record)? {
+    while let Some((raw, record)) = reader.next_record()? {
         if let Some(mut report) = feed(
             &mut replayer,
             histories.as_mut(),
-            raw.row(&record, reader.columns()),
+            raw.row_of(record, &columns),
         ) {
             prerender(&mut report, render);
             order.add(report);
@@ -387,13 +386,13 @@ fn run_threaded<R: Read>(
         rejected: Vec::new(),
     };
     let mut batches: Vec<RecordBatch> = (0..shards).map(|_| RecordBatch::default()).collect();
-    let mut record = ByteRecord::new();
+    let columns = *reader.columns();
     let mut since = 0u64;
     let mut failure = None;
     let send = |inbox: &SyncSender<ToWorker>, message| inbox.send(message).is_ok();
     loop {
-        let raw = match reader.read_record(&mut record) {
-            Ok(Some(raw)) => raw,
+        let (raw, record) = match reader.next_record() {
+            Ok(Some(read)) => read,
             Ok(None) => break,
             Err(e) => {
                 failure = Some(e);
@@ -401,11 +400,11 @@ fn run_threaded<R: Read>(
             }
         };
         let line = raw.line;
-        let shard = shard_of(call_id_bytes(&record, reader.columns()), shards);
+        let shard = shard_of(call_id_bytes(record, &columns), shards);
         let Some(batch) = batches.get_mut(shard) else {
             continue;
         };
-        batch.push(&record, raw);
+        batch.push(record, raw);
         if batch.len() == BATCH {
             let mut full = recycled.try_recv().unwrap_or_default();
             std::mem::swap(&mut full, batch);

@@ -17,6 +17,7 @@ use std::path::Path;
 use csv::ByteRecord;
 
 use crate::error::Error;
+pub use crate::scanner::RecordView;
 use crate::scanner::Scanner;
 
 /// Where each column of the log is.
@@ -119,7 +120,6 @@ pub struct BadRow<'r> {
 pub struct LogReader<R> {
     scanner: Scanner<R>,
     columns: Columns,
-    record: ByteRecord,
     source_name: String,
     rows_read: u64,
 }
@@ -145,9 +145,8 @@ impl<R: Read> LogReader<R> {
     /// Reads the header of a log from any reader; `source_name` names it in messages.
     pub fn new(reader: R, source_name: &str) -> Result<LogReader<R>, Error> {
         let mut scanner = Scanner::new(reader);
-        let mut header = ByteRecord::new();
         let scanned = scanner
-            .next_record(&mut header)
+            .next_record()
             .map_err(|e| Error::Csv {
                 source_name: source_name.to_owned(),
                 line: 1,
@@ -162,12 +161,16 @@ impl<R: Read> LogReader<R> {
                 problem: fault.reason(1),
             });
         }
+        let view = scanner.view();
+        let mut header = ByteRecord::new();
+        for i in 0..view.len() {
+            header.push_field(view.field(i).unwrap_or_default());
+        }
         check_text(&header, source_name)?;
         let columns = Columns::from_header(&header, source_name)?;
         Ok(LogReader {
             scanner,
             columns,
-            record: ByteRecord::new(),
             source_name: source_name.to_owned(),
             rows_read: 0,
         })
@@ -186,17 +189,17 @@ impl<R: Read> LogReader<R> {
     /// Reads the next row: `Ok(None)` at the end; `Ok(Some(Err(bad)))` for a row that cannot
     /// be used (wrong field count, invalid UTF-8); `Err` only when reading itself fails.
     pub fn next_row(&mut self) -> Result<Option<Result<Row<'_>, BadRow<'_>>>, Error> {
-        let mut record = std::mem::take(&mut self.record);
-        let read = self.read_record(&mut record);
-        self.record = record;
-        Ok(read?.map(|raw| raw.row(&self.record, &self.columns)))
+        let columns = self.columns;
+        Ok(self
+            .next_record()?
+            .map(|(raw, view)| raw.row_of(view, &columns)))
     }
 
-    /// Reads the next record into `record` (a buffer the caller reuses, or hands to another
-    /// thread) and says where it starts and whether the reader saw a quoting fault in it. Turn
-    /// it into a row with [`RawRecord::row`]. `Ok(None)` at the end.
-    pub fn read_record(&mut self, record: &mut ByteRecord) -> Result<Option<RawRecord>, Error> {
-        let scanned = self.scanner.next_record(record).map_err(|e| Error::Csv {
+    /// Reads the next record: where it starts, whether the reader saw a quoting fault in it,
+    /// and its fields, borrowed until the next read (turn them into a row with
+    /// [`RawRecord::row_of`], or copy them into a [`RecordBatch`]). `Ok(None)` at the end.
+    pub fn next_record(&mut self) -> Result<Option<(RawRecord, RecordView<'_>)>, Error> {
+        let scanned = self.scanner.next_record().map_err(|e| Error::Csv {
             source_name: self.source_name.clone(),
             line: self.rows_read + 2,
             message: e.to_string(),
@@ -205,11 +208,24 @@ impl<R: Read> LogReader<R> {
             return Ok(None);
         };
         self.rows_read += 1;
-        Ok(Some(RawRecord {
+        let raw = RawRecord {
             line: scanned.line,
             fault: scanned.fault.map(|fault| fault.reason(scanned.line)),
             end: scanned.end,
-        }))
+        };
+        Ok(Some((raw, self.scanner.view())))
+    }
+
+    /// [`LogReader::next_record`], its fields copied into `record`.
+    pub fn read_record(&mut self, record: &mut ByteRecord) -> Result<Option<RawRecord>, Error> {
+        let Some((raw, view)) = self.next_record()? else {
+            return Ok(None);
+        };
+        record.clear();
+        for i in 0..view.len() {
+            record.push_field(view.field(i).unwrap_or_default());
+        }
+        Ok(Some(raw))
     }
 
     /// Where the columns are.
@@ -241,10 +257,19 @@ impl RawRecord {
         record: &'r ByteRecord,
         columns: &Columns,
     ) -> Result<Row<'r>, BadRow<'r>> {
-        self.row_of(record, columns)
+        self.row_from(record, columns)
     }
 
-    fn row_of<'r>(
+    /// The record's fields as a row, or why they cannot be one.
+    pub fn row_of<'r>(
+        &self,
+        record: RecordView<'r>,
+        columns: &Columns,
+    ) -> Result<Row<'r>, BadRow<'r>> {
+        self.row_from(record, columns)
+    }
+
+    fn row_from<'r>(
         &self,
         record: impl Fields<'r>,
         columns: &Columns,
@@ -264,7 +289,7 @@ impl RawRecord {
 trait Fields<'r> {
     /// How many fields.
     fn count(&self) -> usize;
-    /// All the fields' bytes, one after the other.
+    /// The record's bytes: its fields, and maybe delimiters and quotes between them.
     fn bytes(&self) -> &'r [u8];
     /// Where field `i` is in [`Fields::bytes`].
     fn range(&self, i: usize) -> Option<std::ops::Range<usize>>;
@@ -286,52 +311,48 @@ impl<'r> Fields<'r> for &'r ByteRecord {
     }
 }
 
-/// Records read on one thread to be replayed on another, in one buffer: their fields' bytes
-/// one after the other, where each field ends, and where each record starts. Filling it
-/// copies a few bytes a row; the replaying thread then reads memory in order, where a list of
-/// [`ByteRecord`]s (two buffers each) would scatter it.
-#[derive(Debug, Default)]
-pub struct RecordBatch {
-    bytes: Vec<u8>,
-    /// The end of each field in `bytes`.
-    ends: Vec<usize>,
-    /// Each record, with the index in `ends` just past its last field.
-    records: Vec<(RawRecord, usize)>,
-}
-
-/// One record of a [`RecordBatch`].
-struct BatchFields<'r> {
-    bytes: &'r [u8],
-    /// The ends of its fields, counted from the start of `bytes`.
-    ends: &'r [usize],
-    start: usize,
-}
-
-impl<'r> Fields<'r> for BatchFields<'r> {
+impl<'r> Fields<'r> for RecordView<'r> {
     fn count(&self) -> usize {
-        self.ends.len()
+        self.len()
     }
     fn bytes(&self) -> &'r [u8] {
         self.bytes
     }
     fn range(&self, i: usize) -> Option<std::ops::Range<usize>> {
-        let end = self.ends.get(i)?.checked_sub(self.start)?;
-        let start = match i.checked_sub(1) {
-            Some(previous) => self.ends.get(previous)?.checked_sub(self.start)?,
-            None => 0,
-        };
-        Some(start..end)
+        self.ranges.get(i).map(|&(start, end)| start..end)
     }
+}
+
+/// Records read on one thread to be replayed on another, in one buffer: each record's bytes
+/// as read, one after the other, the places of its fields, and where it starts. Filling it
+/// copies each record once; the replaying thread then reads memory in order, where a list of
+/// [`ByteRecord`]s (two buffers each) would scatter it.
+#[derive(Debug, Default)]
+pub struct RecordBatch {
+    bytes: Vec<u8>,
+    /// The fields of every record, each relative to its record's start.
+    ranges: Vec<(usize, usize)>,
+    records: Vec<BatchRecord>,
+}
+
+/// One record of a [`RecordBatch`].
+#[derive(Debug)]
+struct BatchRecord {
+    raw: RawRecord,
+    /// Its bytes in the batch's.
+    bytes: (usize, usize),
+    /// Its fields in the batch's ranges.
+    fields: (usize, usize),
 }
 
 impl RecordBatch {
     /// Adds a record and where it starts.
-    pub fn push(&mut self, record: &ByteRecord, raw: RawRecord) {
-        let base = self.bytes.len();
-        self.bytes.extend_from_slice(record.as_slice());
-        self.ends
-            .extend((0..record.len()).filter_map(|i| record.range(i).map(|r| base + r.end)));
-        self.records.push((raw, self.ends.len()));
+    pub fn push(&mut self, record: RecordView<'_>, raw: RawRecord) {
+        let bytes = (self.bytes.len(), self.bytes.len() + record.bytes.len());
+        let fields = (self.ranges.len(), self.ranges.len() + record.ranges.len());
+        self.bytes.extend_from_slice(record.bytes);
+        self.ranges.extend_from_slice(record.ranges);
+        self.records.push(BatchRecord { raw, bytes, fields });
     }
 
     /// How many records it holds.
@@ -346,13 +367,13 @@ impl RecordBatch {
 
     /// The line of its last record.
     pub fn last_line(&self) -> Option<u64> {
-        self.records.last().map(|(raw, _)| raw.line)
+        self.records.last().map(|record| record.raw.line)
     }
 
     /// Empties it, keeping its buffers.
     pub fn clear(&mut self) {
         self.bytes.clear();
-        self.ends.clear();
+        self.ranges.clear();
         self.records.clear();
     }
 
@@ -361,32 +382,26 @@ impl RecordBatch {
         &'b self,
         columns: &'b Columns,
     ) -> impl Iterator<Item = Result<Row<'b>, BadRow<'b>>> + 'b {
-        let mut first_field = 0;
-        self.records.iter().map(move |(raw, past_last)| {
-            let ends = self.ends.get(first_field..*past_last).unwrap_or_default();
-            let start = first_field
-                .checked_sub(1)
-                .and_then(|previous| self.ends.get(previous))
-                .copied()
-                .unwrap_or(0);
-            let end = ends.last().copied().unwrap_or(start);
-            first_field = *past_last;
-            let fields = BatchFields {
-                bytes: self.bytes.get(start..end).unwrap_or_default(),
-                ends,
-                start,
+        self.records.iter().map(move |record| {
+            let view = RecordView {
+                bytes: self
+                    .bytes
+                    .get(record.bytes.0..record.bytes.1)
+                    .unwrap_or_default(),
+                ranges: self
+                    .ranges
+                    .get(record.fields.0..record.fields.1)
+                    .unwrap_or_default(),
             };
-            raw.row_of(fields, columns)
+            record.raw.row_of(view, columns)
         })
     }
 }
 
 /// The raw call id field of a record (for routing rows before they are checked).
-pub fn call_id_bytes<'r>(record: &'r ByteRecord, columns: &Columns) -> &'r [u8] {
-    record.get(columns.call_id).unwrap_or_default()
+pub fn call_id_bytes<'r>(record: RecordView<'r>, columns: &Columns) -> &'r [u8] {
+    record.field(columns.call_id).unwrap_or_default()
 }
-
-const FIELD_NAMES: [&str; 6] = ["call_id", "timestamp", "event", "agent_id", "value", "text"];
 
 /// A header that is not text is not a log: a binary file, or one saved as UTF-16.
 fn check_text(header: &ByteRecord, source_name: &str) -> Result<(), Error> {
@@ -436,23 +451,15 @@ fn split_row<'r>(
             ),
         });
     }
-    let indices = [
-        Some(columns.call_id),
-        Some(columns.timestamp),
-        Some(columns.event),
-        columns.agent_id,
-        columns.value,
-        columns.text,
-    ];
-    let mut fields = [""; 6];
-    for (slot, (index, name)) in fields.iter_mut().zip(indices.into_iter().zip(FIELD_NAMES)) {
-        let Some(index) = index else { continue };
+    // Each column read directly (a loop over arrays of columns and names cost a copy of both
+    // a row); the slow path words the error.
+    let column = |index: Option<usize>, name: &str| -> Result<&'r str, BadRow<'r>> {
+        let Some(index) = index else { return Ok("") };
         if let Some(text) = field(index) {
-            *slot = text;
-            continue;
+            return Ok(text);
         }
         let bytes = record.get(index).unwrap_or_default();
-        *slot = std::str::from_utf8(bytes).map_err(|e| BadRow {
+        std::str::from_utf8(bytes).map_err(|e| BadRow {
             line,
             call_id,
             reason: format!(
@@ -463,17 +470,16 @@ fn split_row<'r>(
                     .take(60)
                     .collect::<String>()
             ),
-        })?;
-    }
-    let [call_id, timestamp, event, agent_id, value, text] = fields;
+        })
+    };
     Ok(Row {
         line,
-        call_id,
-        timestamp,
-        agent_id,
-        event,
-        value,
-        text,
+        call_id: column(Some(columns.call_id), "call_id")?,
+        timestamp: column(Some(columns.timestamp), "timestamp")?,
+        event: column(Some(columns.event), "event")?,
+        agent_id: column(columns.agent_id, "agent_id")?,
+        value: column(columns.value, "value")?,
+        text: column(columns.text, "text")?,
     })
 }
 

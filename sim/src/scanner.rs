@@ -13,8 +13,6 @@
 
 use std::io::{self, Read};
 
-use csv::ByteRecord;
-
 /// How many bytes are read at a time (the buffer grows for a longer record).
 const CHUNK: usize = 256 * 1024;
 
@@ -105,8 +103,46 @@ pub struct Scanner<R> {
     quoted: csv_core::Reader,
     fields: Vec<u8>,
     ends: Vec<usize>,
-    /// A quoted field with its doubled quotes undone.
-    scratch: Vec<u8>,
+    /// The current record's fields: ranges in its bytes (see [`Scanner::view`]).
+    ranges: Vec<(usize, usize)>,
+    /// Where the current record's bytes are.
+    current: Current,
+}
+
+/// Where the bytes of the record last read are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Current {
+    /// In the input buffer, from this index, this long (a regular record: no copy).
+    Input { start: usize, len: usize },
+    /// In `fields`, this long (the csv parser wrote it).
+    Parsed { len: usize },
+}
+
+/// The fields of one record, borrowed: the record's bytes and where each field lies in them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordView<'a> {
+    /// The record's bytes (with its delimiters and quotes when it was read as written).
+    pub bytes: &'a [u8],
+    /// Each field's start and end in `bytes`.
+    pub ranges: &'a [(usize, usize)],
+}
+
+impl<'a> RecordView<'a> {
+    /// Field `i`.
+    pub fn field(&self, i: usize) -> Option<&'a [u8]> {
+        let &(start, end) = self.ranges.get(i)?;
+        self.bytes.get(start..end)
+    }
+
+    /// How many fields.
+    pub fn len(&self) -> usize {
+        self.ranges.len()
+    }
+
+    /// Whether it has no field (never, for a record read).
+    pub fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
 }
 
 impl<R: Read> Scanner<R> {
@@ -129,7 +165,8 @@ impl<R: Read> Scanner<R> {
             quoted,
             fields: vec![0; 1024],
             ends: vec![0; 64],
-            scratch: Vec::new(),
+            ranges: Vec::new(),
+            current: Current::Parsed { len: 0 },
         }
     }
 
@@ -187,8 +224,21 @@ impl<R: Read> Scanner<R> {
         }
     }
 
-    /// Reads the next record into `record`. `Ok(None)` at the end of the input.
-    pub fn next_record(&mut self, record: &mut ByteRecord) -> io::Result<Option<Scanned>> {
+    /// The record last read by [`Scanner::next_record`].
+    pub fn view(&self) -> RecordView<'_> {
+        let bytes = match self.current {
+            Current::Input { start, len } => self.buf.get(start..start + len),
+            Current::Parsed { len } => self.fields.get(..len),
+        };
+        RecordView {
+            bytes: bytes.unwrap_or_default(),
+            ranges: &self.ranges,
+        }
+    }
+
+    /// Reads the next record (see [`Scanner::view`] for its fields). `Ok(None)` at the end of
+    /// the input.
+    pub fn next_record(&mut self) -> io::Result<Option<Scanned>> {
         if !self.started {
             while self.len < 3 && self.fill()? {}
             if self.unread().starts_with(b"\xEF\xBB\xBF") {
@@ -214,12 +264,16 @@ impl<R: Read> Scanner<R> {
         let line = self.lines + 1;
         loop {
             let unread = self.buf.get(self.pos..self.len).unwrap_or_default();
-            match split_record(unread, self.eof, record, &mut self.scratch) {
+            match split_record(unread, self.eof, &mut self.ranges) {
                 Split::Record { len, breaks } => {
                     if breaks {
                         let bytes = unread.get(..len).unwrap_or_default().to_vec();
                         self.count_lines(&bytes);
                     }
+                    self.current = Current::Input {
+                        start: self.pos,
+                        len,
+                    };
                     self.pos += len;
                     // The record's last byte is not a line break (its terminator is left for
                     // the next call).
@@ -233,13 +287,13 @@ impl<R: Read> Scanner<R> {
                 Split::NeedMore => {
                     self.fill()?;
                 }
-                Split::Irregular => return self.quoted_record(record, line).map(Some),
+                Split::Irregular => return self.parsed_record(line).map(Some),
             }
         }
     }
 
-    /// A record with a quote: the csv parser reads it, the quoting follower watches.
-    fn quoted_record(&mut self, record: &mut ByteRecord, line: u64) -> io::Result<Scanned> {
+    /// An irregular record: the csv parser reads it, the quoting follower watches.
+    fn parsed_record(&mut self, line: u64) -> io::Result<Scanned> {
         let mut follower = Follower {
             quoting: Quoting::RecordStart,
             opened: 0,
@@ -298,12 +352,13 @@ impl<R: Read> Scanner<R> {
                 csv_core::ReadRecordResult::Record | csv_core::ReadRecordResult::End => break,
             }
         }
-        record.clear();
+        self.ranges.clear();
         let mut start = 0;
         for &end in self.ends.get(..ends).unwrap_or_default() {
-            record.push_field(self.fields.get(start..end).unwrap_or_default());
+            self.ranges.push((start, end));
             start = end;
         }
+        self.current = Current::Parsed { len: out };
         Ok(Scanned {
             line,
             fault: follower.fault,
@@ -335,73 +390,46 @@ enum Split {
     Irregular,
 }
 
-/// Splits the record at the start of `bytes` into `record` when its quoting is regular (every
-/// quoted field closed, then followed by a `,` or the end of the line): each field found with
-/// `memchr`, a quoted field's doubled quotes undone in `scratch`.
-fn split_record(
-    bytes: &[u8],
-    at_eof: bool,
-    record: &mut ByteRecord,
-    scratch: &mut Vec<u8>,
-) -> Split {
+/// Splits the record at the start of `bytes` when its quoting is regular (every quoted field
+/// closed, then followed by a `,` or the end of the line, with no doubled quote inside): the
+/// fields' places go to `ranges`, each found with `memchr`.
+fn split_record(bytes: &[u8], at_eof: bool, ranges: &mut Vec<(usize, usize)>) -> Split {
     let more = if at_eof {
         Split::Irregular
     } else {
         Split::NeedMore
     };
-    record.clear();
+    ranges.clear();
     let mut at = 0;
     let mut breaks = false;
     loop {
         // One field, from `at`.
         if bytes.get(at) == Some(&b'"') {
             let start = at + 1;
-            let mut from = start;
-            let mut doubled = false;
-            let close = loop {
-                let rest = bytes.get(from..).unwrap_or_default();
-                let Some(quote) = memchr::memchr(b'"', rest).map(|q| from + q) else {
-                    return more;
-                };
-                match bytes.get(quote + 1) {
-                    Some(b'"') => {
-                        doubled = true;
-                        from = quote + 2;
-                    }
-                    Some(b',' | b'\n' | b'\r') => break quote,
-                    Some(_) => return Split::Irregular,
-                    None if at_eof => break quote,
-                    None => return Split::NeedMore,
-                }
+            let rest = bytes.get(start..).unwrap_or_default();
+            let Some(close) = memchr::memchr(b'"', rest).map(|q| start + q) else {
+                return more;
             };
+            match bytes.get(close + 1) {
+                Some(b',' | b'\n' | b'\r') => {}
+                None if at_eof => {}
+                None => return Split::NeedMore,
+                // A doubled quote (its field must be undone) or text after the closing one.
+                Some(_) => return Split::Irregular,
+            }
             let content = bytes.get(start..close).unwrap_or_default();
             breaks |= memchr::memchr2(b'\n', b'\r', content).is_some();
-            if doubled {
-                scratch.clear();
-                let mut quote = false;
-                for &b in content {
-                    // Of each pair of quotes, the first is kept.
-                    if b == b'"' && quote {
-                        quote = false;
-                        continue;
-                    }
-                    quote = b == b'"';
-                    scratch.push(b);
-                }
-                record.push_field(scratch);
-            } else {
-                record.push_field(content);
-            }
+            ranges.push((start, close));
             at = close + 1;
         } else {
             let rest = bytes.get(at..).unwrap_or_default();
             match memchr::memchr3(b',', b'\n', b'\r', rest) {
                 Some(end) => {
-                    record.push_field(rest.get(..end).unwrap_or_default());
+                    ranges.push((at, at + end));
                     at += end;
                 }
                 None if at_eof => {
-                    record.push_field(rest);
+                    ranges.push((at, bytes.len()));
                     return Split::Record {
                         len: bytes.len(),
                         breaks,
@@ -475,12 +503,14 @@ mod tests {
             }
         }
         let mut scanner = Scanner::new(Trickle(input, chunk));
-        let mut record = ByteRecord::new();
         let mut out = Vec::new();
-        while let Some(scanned) = scanner.next_record(&mut record).expect("bytes in memory") {
+        while let Some(scanned) = scanner.next_record().expect("bytes in memory") {
+            let view = scanner.view();
             out.push((
                 scanned.line,
-                record.iter().map(<[u8]>::to_vec).collect(),
+                (0..view.len())
+                    .map(|i| view.field(i).expect("a field").to_vec())
+                    .collect(),
                 scanned.fault.map(|f| f.reason(scanned.line)),
             ));
         }
