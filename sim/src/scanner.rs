@@ -216,12 +216,7 @@ impl<R: Read> Scanner<R> {
 
     /// Counts the line ends of bytes being passed over.
     fn count_lines(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            if b == b'\r' || (b == b'\n' && !self.after_cr) {
-                self.lines += 1;
-            }
-            self.after_cr = b == b'\r';
-        }
+        count_lines(bytes, &mut self.lines, &mut self.after_cr);
     }
 
     /// The record last read by [`Scanner::next_record`].
@@ -267,8 +262,8 @@ impl<R: Read> Scanner<R> {
             match split_record(unread, self.eof, &mut self.ranges) {
                 Split::Record { len, breaks } => {
                     if breaks {
-                        let bytes = unread.get(..len).unwrap_or_default().to_vec();
-                        self.count_lines(&bytes);
+                        let bytes = unread.get(..len).unwrap_or_default();
+                        count_lines(bytes, &mut self.lines, &mut self.after_cr);
                     }
                     self.current = Current::Input {
                         start: self.pos,
@@ -374,6 +369,17 @@ impl<R: Read> Scanner<R> {
     fn grow_ends(&mut self) {
         let size = self.ends.len() * 2;
         self.ends.resize(size, 0);
+    }
+}
+
+/// Counts the line ends in `bytes` onto `lines`: `\r\n` is one, a lone `\r` or `\n` one too.
+/// `after_cr` says whether the byte before them was a `\r`, and then the last of them.
+fn count_lines(bytes: &[u8], lines: &mut u64, after_cr: &mut bool) {
+    for &b in bytes {
+        if b == b'\r' || (b == b'\n' && !*after_cr) {
+            *lines += 1;
+        }
+        *after_cr = b == b'\r';
     }
 }
 
