@@ -1,5 +1,5 @@
 //! The streaming reader of v1 call logs: columns found by name, extra columns ignored, a BOM
-//! and CRLF (or a lone CR) accepted, one reused [`csv::ByteRecord`] for every row.
+//! and CRLF (or a lone CR) accepted, each row borrowed from the read buffer.
 //!
 //! The records are split by [`crate::scanner`], as the csv crate splits them; besides, it
 //! catches the quoting mistakes the crate reads through (a quote never closed, text after a
@@ -216,18 +216,6 @@ impl<R: Read> LogReader<R> {
         Ok(Some((raw, self.scanner.view())))
     }
 
-    /// [`LogReader::next_record`], its fields copied into `record`.
-    pub fn read_record(&mut self, record: &mut ByteRecord) -> Result<Option<RawRecord>, Error> {
-        let Some((raw, view)) = self.next_record()? else {
-            return Ok(None);
-        };
-        record.clear();
-        for i in 0..view.len() {
-            record.push_field(view.field(i).unwrap_or_default());
-        }
-        Ok(Some(raw))
-    }
-
     /// Where the columns are.
     pub fn columns(&self) -> &Columns {
         &self.columns
@@ -251,75 +239,20 @@ pub struct RawRecord {
 }
 
 impl RawRecord {
-    /// The record as a row, or why it cannot be one.
-    pub fn row<'r>(
-        &self,
-        record: &'r ByteRecord,
-        columns: &Columns,
-    ) -> Result<Row<'r>, BadRow<'r>> {
-        self.row_from(record, columns)
-    }
-
     /// The record's fields as a row, or why they cannot be one.
     pub fn row_of<'r>(
         &self,
         record: RecordView<'r>,
         columns: &Columns,
     ) -> Result<Row<'r>, BadRow<'r>> {
-        self.row_from(record, columns)
-    }
-
-    fn row_from<'r>(
-        &self,
-        record: impl Fields<'r>,
-        columns: &Columns,
-    ) -> Result<Row<'r>, BadRow<'r>> {
         match &self.fault {
             Some(reason) => Err(BadRow {
                 line: self.line,
-                call_id: call_id_of(&record, columns),
+                call_id: call_id_of(record, columns),
                 reason: reason.clone(),
             }),
-            None => split_row(&record, columns, self.line),
+            None => split_row(record, columns, self.line),
         }
-    }
-}
-
-/// The fields of one record, wherever they are stored.
-trait Fields<'r> {
-    /// How many fields.
-    fn count(&self) -> usize;
-    /// The record's bytes: its fields, and maybe delimiters and quotes between them.
-    fn bytes(&self) -> &'r [u8];
-    /// Where field `i` is in [`Fields::bytes`].
-    fn range(&self, i: usize) -> Option<std::ops::Range<usize>>;
-    /// Field `i`.
-    fn get(&self, i: usize) -> Option<&'r [u8]> {
-        self.range(i).and_then(|range| self.bytes().get(range))
-    }
-}
-
-impl<'r> Fields<'r> for &'r ByteRecord {
-    fn count(&self) -> usize {
-        self.len()
-    }
-    fn bytes(&self) -> &'r [u8] {
-        self.as_slice()
-    }
-    fn range(&self, i: usize) -> Option<std::ops::Range<usize>> {
-        ByteRecord::range(self, i)
-    }
-}
-
-impl<'r> Fields<'r> for RecordView<'r> {
-    fn count(&self) -> usize {
-        self.len()
-    }
-    fn bytes(&self) -> &'r [u8] {
-        self.bytes
-    }
-    fn range(&self, i: usize) -> Option<std::ops::Range<usize>> {
-        self.ranges.get(i).map(|&(start, end)| start..end)
     }
 }
 
@@ -363,11 +296,6 @@ impl RecordBatch {
     /// Whether it holds no record.
     pub fn is_empty(&self) -> bool {
         self.records.is_empty()
-    }
-
-    /// The line of its last record.
-    pub fn last_line(&self) -> Option<u64> {
-        self.records.last().map(|record| record.raw.line)
     }
 
     /// Empties it, keeping its buffers.
@@ -422,32 +350,32 @@ fn check_text(header: &ByteRecord, source_name: &str) -> Result<(), Error> {
 }
 
 /// The call id of a record, when it can be read (empty otherwise).
-fn call_id_of<'r>(record: &impl Fields<'r>, columns: &Columns) -> &'r str {
+fn call_id_of<'r>(record: RecordView<'r>, columns: &Columns) -> &'r str {
     record
-        .get(columns.call_id)
+        .field(columns.call_id)
         .and_then(|f| std::str::from_utf8(f).ok())
         .unwrap_or("")
 }
 
 fn split_row<'r>(
-    record: &impl Fields<'r>,
+    record: RecordView<'r>,
     columns: &Columns,
     line: u64,
 ) -> Result<Row<'r>, BadRow<'r>> {
     // One UTF-8 check for the whole record; a field then only needs its ends to fall between
     // characters (they do unless a field is itself invalid).
-    let text = std::str::from_utf8(record.bytes()).ok();
+    let text = std::str::from_utf8(record.bytes).ok();
     let field =
         |index: usize| -> Option<&'r str> { text.and_then(|text| text.get(record.range(index)?)) };
     let call_id = field(columns.call_id).unwrap_or_else(|| call_id_of(record, columns));
-    if record.count() != columns.count {
+    if record.len() != columns.count {
         return Err(BadRow {
             line,
             call_id,
             reason: format!(
                 "expected {} fields as in the header, found {}",
                 columns.count,
-                record.count()
+                record.len()
             ),
         });
     }
@@ -458,7 +386,7 @@ fn split_row<'r>(
         if let Some(text) = field(index) {
             return Ok(text);
         }
-        let bytes = record.get(index).unwrap_or_default();
+        let bytes = record.field(index).unwrap_or_default();
         std::str::from_utf8(bytes).map_err(|e| BadRow {
             line,
             call_id,

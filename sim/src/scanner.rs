@@ -134,6 +134,11 @@ impl<'a> RecordView<'a> {
         self.bytes.get(start..end)
     }
 
+    /// Where field `i` lies in [`RecordView::bytes`].
+    pub fn range(&self, i: usize) -> Option<std::ops::Range<usize>> {
+        self.ranges.get(i).map(|&(start, end)| start..end)
+    }
+
     /// How many fields.
     pub fn len(&self) -> usize {
         self.ranges.len()
