@@ -507,6 +507,11 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
 
 /// Writes to `--out` atomically (a temporary file beside it, renamed on success), or to
 /// standard output.
+///
+/// Only a regular file is replaced that way. A device, a FIFO or a socket (`--out /dev/null`,
+/// `--out /dev/stdout`, a named pipe) is written to in place: renaming a file over it would
+/// replace the device itself (as root, `/dev/null` would become a plain file). A symbolic link
+/// keeps pointing where it did: the file it points to is the one replaced.
 fn write_output(
     out: Option<&Path>,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
@@ -519,6 +524,29 @@ fn write_output(
             lock.flush()?;
         }
         Some(path) => {
+            let cannot = || format!("{}: cannot write", path.display());
+            if let Ok(existing) = fs::metadata(path) {
+                if existing.is_dir() {
+                    anyhow::bail!("{}: is a folder, not a file to write", path.display());
+                }
+                if !existing.is_file() {
+                    let file = fs::OpenOptions::new()
+                        .write(true)
+                        .open(path)
+                        .with_context(cannot)?;
+                    let mut buffered = io::BufWriter::new(file);
+                    write(&mut buffered).with_context(cannot)?;
+                    buffered.flush().with_context(cannot)?;
+                    return Ok(());
+                }
+            }
+            let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+            let resolved = if is_link {
+                fs::canonicalize(path).with_context(cannot)?
+            } else {
+                path.to_path_buf()
+            };
+            let path = resolved.as_path();
             let dir = match path.parent() {
                 Some(p) if !p.as_os_str().is_empty() => p,
                 _ => Path::new("."),

@@ -226,6 +226,80 @@ fn a_failed_run_leaves_no_file_and_keeps_an_old_one() {
     assert_eq!(entries(dir.path()), ["report.json"]);
 }
 
+/// `--out` names a FIFO: the report goes through it, and it stays a FIFO (a temporary file
+/// renamed over it would have replaced it; over `/dev/null`, run as root, that replaced the
+/// machine's `/dev/null` with a plain file).
+#[cfg(target_os = "linux")]
+#[test]
+fn out_writes_through_a_fifo_and_leaves_it_one() {
+    use std::io::{BufRead, Write};
+    use std::os::unix::fs::FileTypeExt;
+    let dir = temp_dir!();
+    let fifo = dir.path().join("report.pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    // Opened for reading and writing, a FIFO does not wait for the other end (Linux): the
+    // report (a kilobyte or so) waits in the pipe, and an end mark written after it means a
+    // run that never wrote to the FIFO fails here instead of hanging.
+    let mut pipe = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&fifo)
+        .unwrap();
+    let output = callflow([
+        "audit".as_ref(),
+        log_path("all_pass.csv").as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        "--out".as_ref(),
+        fifo.as_os_str(),
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    pipe.write_all(b"\0").unwrap();
+    let mut received = Vec::new();
+    std::io::BufReader::new(&mut pipe)
+        .read_until(b'\0', &mut received)
+        .unwrap();
+    received.pop();
+    let text = String::from_utf8(received).unwrap();
+    let report: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text:?}"));
+    assert_eq!(report["format"], "callflow-audit/1");
+    let kind = fs::symlink_metadata(&fifo).unwrap().file_type();
+    assert!(kind.is_fifo(), "{kind:?}");
+    assert_eq!(entries(dir.path()), ["report.pipe"]);
+}
+
+/// `--out` names a symbolic link: the file it points to gets the report, the link stays.
+#[cfg(unix)]
+#[test]
+fn out_through_a_symlink_replaces_its_target_and_keeps_the_link() {
+    let dir = temp_dir!();
+    let target = dir.path().join("real.json");
+    let link = dir.path().join("latest.json");
+    fs::write(&target, "the previous report\n").unwrap();
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let output = callflow([
+        "audit".as_ref(),
+        log_path("all_pass.csv").as_os_str(),
+        "--out".as_ref(),
+        link.as_os_str(),
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let written = fs::read_to_string(&target).unwrap();
+    assert!(
+        written.contains("\"format\": \"callflow-audit/1\""),
+        "{written}"
+    );
+    assert_eq!(entries(dir.path()), ["latest.json", "real.json"]);
+}
+
 #[test]
 fn a_bom_and_crlf_log_is_accepted_as_the_same_log() {
     let dir = temp_dir!();
