@@ -372,13 +372,18 @@ fn said_word_ids(vocabulary: &Vocabulary, said: &str, mut found: impl FnMut(u16)
                 .filter(|&key| !has_apostrophe(key));
             let key = match key {
                 Some(key) => key,
-                // Rare: "don't" is looked up as "dont".
+                // "don't" is looked up as "dont".
                 None if word.contains(&b'\'') => {
-                    let letters: Vec<u8> = word.iter().copied().filter(|&b| b != b'\'').collect();
-                    if letters.is_empty() || letters.len() > vocabulary.longest {
+                    let mut letters = word.iter().copied().filter(|&b| b != b'\'');
+                    let count = letters.clone().count();
+                    if count == 0 || count > vocabulary.longest {
                         return;
                     }
-                    ascii_key(&letters)
+                    let mut packed = [0u8; PACKED_MAX];
+                    for (slot, letter) in packed.iter_mut().zip(&mut letters) {
+                        *slot = letter;
+                    }
+                    ascii_key(packed.get(..count).unwrap_or_default())
                 }
                 // Longer than any script word.
                 None => return,
