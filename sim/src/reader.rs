@@ -440,4 +440,45 @@ mod tests {
         let bom_crlf = format!("\u{feff}{crlf}");
         assert_eq!(lines(bom_crlf.as_bytes()), expected);
     }
+
+    /// Every record of `log` read alone, and the same records through one batch.
+    fn alone_and_batched(log: &[u8]) -> (Vec<String>, Vec<String>) {
+        let show = |row: Result<Row<'_>, BadRow<'_>>| match row {
+            Ok(row) => format!("{} {} {} {}", row.line, row.call_id, row.event, row.text),
+            Err(bad) => format!("{} {:?}: {}", bad.line, bad.call_id, bad.reason),
+        };
+        let mut reader = LogReader::new(log, "test.csv").unwrap();
+        let columns = *reader.columns();
+        let mut alone = Vec::new();
+        let mut batch = RecordBatch::default();
+        while let Some((raw, view)) = reader.next_record().unwrap() {
+            alone.push(show(raw.row_of(view, &columns)));
+            batch.push(view, raw);
+        }
+        let batched = batch.rows(&columns).map(show).collect();
+        (alone, batched)
+    }
+
+    #[test]
+    fn a_batch_reads_its_records_as_they_read_alone_invalid_utf8_included() {
+        let valid = "call_id,timestamp,event,text\nA,t,e,caf\u{e9}\nB,t,e,\"x, y\"\n";
+        let (alone, batched) = alone_and_batched(valid.as_bytes());
+        assert_eq!(alone, batched);
+        assert!(alone.iter().all(|row| !row.contains("UTF-8")), "{alone:?}");
+        // A record ending in half a character and the next starting with the other half: the
+        // batch's bytes are valid UTF-8 across the two, each record alone is not.
+        let mut split = b"call_id,timestamp,event,text\nA,t,e,caf\xC3\n".to_vec();
+        split.extend_from_slice(b"\xA9B,t,e,x\nC,t,e,ok\n");
+        let (alone, batched) = alone_and_batched(&split);
+        assert_eq!(alone, batched);
+        assert!(
+            alone[0].contains("column 'text' is not valid UTF-8"),
+            "{alone:?}"
+        );
+        assert!(
+            alone[1].contains("column 'call_id' is not valid UTF-8"),
+            "{alone:?}"
+        );
+        assert_eq!(alone[2], "4 C e ok");
+    }
 }
