@@ -37,6 +37,14 @@ pub struct AuditOptions<'a> {
     pub render: Option<fn(&CallReport) -> Vec<u8>>,
 }
 
+impl AuditOptions<'_> {
+    /// The renderer to run where each call is replayed: none when rows are kept for histories
+    /// (the sink needs the whole report then).
+    fn render_where_replayed(&self) -> Option<fn(&CallReport) -> Vec<u8>> {
+        self.render.filter(|_| !self.history)
+    }
+}
+
 impl Default for AuditOptions<'_> {
     fn default() -> Self {
         AuditOptions {
@@ -150,7 +158,7 @@ fn run_inline<R: Read>(
     let source = reader.source_name().to_owned();
     let mut replayer = Replayer::new(config);
     let mut histories = options.history.then(Histories::default);
-    let render = options.render.filter(|_| !options.history);
+    let render = options.render_where_replayed();
     let columns = *reader.columns();
     let mut since = 0u64;
     while let Some((raw, record)) = reader.next_record()? {
@@ -371,7 +379,7 @@ fn run_threaded<R: Read>(
         let outbox = outbox.clone();
         let recycle = recycle.clone();
         let history = options.history;
-        let render = options.render.filter(|_| !history);
+        let render = options.render_where_replayed();
         handles.push(thread::spawn(move || {
             worker(columns, config, history, render, receiver, outbox, recycle)
         }));

@@ -351,10 +351,7 @@ fn check_text(header: &ByteRecord, source_name: &str) -> Result<(), Error> {
 
 /// The call id of a record, when it can be read (empty otherwise).
 fn call_id_of<'r>(record: RecordView<'r>, columns: &Columns) -> &'r str {
-    record
-        .field(columns.call_id)
-        .and_then(|f| std::str::from_utf8(f).ok())
-        .unwrap_or("")
+    std::str::from_utf8(call_id_bytes(record, columns)).unwrap_or("")
 }
 
 fn split_row<'r>(

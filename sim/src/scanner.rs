@@ -309,17 +309,12 @@ impl<R: Read> Scanner<R> {
             );
             let consumed = input.get(..read).unwrap_or_default();
             // Line numbers for the follower: the line ends before each byte.
-            let mut lines = self.lines;
-            let mut after_cr = self.after_cr;
+            let (mut lines, mut after_cr) = (self.lines, self.after_cr);
             for &b in consumed {
                 follower.step(b, lines + 1);
-                if b == b'\r' || (b == b'\n' && !after_cr) {
-                    lines += 1;
-                }
-                after_cr = b == b'\r';
+                count_lines(&[b], &mut lines, &mut after_cr);
             }
-            self.lines = lines;
-            self.after_cr = after_cr;
+            (self.lines, self.after_cr) = (lines, after_cr);
             self.pos += read;
             out += wrote;
             ends += ended;

@@ -538,13 +538,18 @@ fn ascii_key_at(text: &[u8], start: usize, word: &[u8]) -> u128 {
     else {
         return ascii_key(word);
     };
-    let len = word.len().min(PACKED_MAX);
-    let used = if len == PACKED_MAX {
-        u128::MAX
-    } else {
-        (1u128 << (8 * len)) - 1
+    lower_case_packed(u128::from_le_bytes(sixteen), word.len())
+}
+
+/// The first `len` bytes of a packed key (at most 16), lower-cased, the rest zeros. Letters
+/// and digits all have 0x20 set once lower-cased (digits already do); an apostrophe (0x27)
+/// keeps its value.
+fn lower_case_packed(key: u128, len: usize) -> u128 {
+    let used = match len {
+        0..PACKED_MAX => (1u128 << (8 * len)) - 1,
+        _ => u128::MAX,
     };
-    (u128::from_le_bytes(sixteen) & used) | ((ONES * 0x20) & used)
+    (key & used) | ((ONES * 0x20) & used)
 }
 
 /// The longest word that packs into a `u128`.
@@ -586,14 +591,7 @@ fn ascii_key(word: &[u8]) -> u128 {
                 .fold(0u64, |key, (i, &byte)| key | u64::from(byte) << (8 * i)),
         )
     };
-    // Letters and digits all have 0x20 set once lower-cased (digits already do); an
-    // apostrophe (0x27) keeps its value.
-    let used = if len == PACKED_MAX {
-        u128::MAX
-    } else {
-        (1u128 << (8 * len)) - 1
-    };
-    key | ((ONES * 0x20) & used)
+    lower_case_packed(key, len)
 }
 
 /// Whether a key from [`ascii_key`] holds an apostrophe (the usual test for a zero byte,
