@@ -138,8 +138,8 @@ pub struct AuditArgs {
     /// Write the report to this file (atomically: a failed run leaves no partial file).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Replay workers beside the reading thread (1: replay on the reading thread). Default:
-    /// the machine's cores.
+    /// Threads in all: the reading thread, which also replays a share of the calls, and
+    /// replay workers for the rest (1: everything on one thread). Default: the machine's cores.
     #[arg(long)]
     pub threads: Option<usize>,
     /// No progress bar (it shows only on a terminal, for files of 8 MiB or more).

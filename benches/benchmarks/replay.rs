@@ -52,7 +52,7 @@ fn bench(c: &mut Criterion) {
                 b.iter(|| assert_eq!(parse_only(&bytes), rows))
             });
             for threads in [1usize, 2] {
-                group.bench_function(id(&format!("audit_{threads}_workers")), |b| {
+                group.bench_function(id(&format!("audit_{threads}_threads")), |b| {
                     b.iter(|| {
                         let reader = LogReader::new(bytes.as_slice(), "bench").expect("a header");
                         let options = AuditOptions {

@@ -82,4 +82,12 @@ pub enum Error {
         /// The cause.
         source: std::io::Error,
     },
+    /// A replay worker could not be started.
+    #[error("{source_name}: cannot start a replay thread")]
+    Thread {
+        /// The input being audited.
+        source_name: String,
+        /// The cause.
+        source: std::io::Error,
+    },
 }

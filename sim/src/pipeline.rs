@@ -1,10 +1,10 @@
-//! The audit pipeline for large logs: one thread reads and parses the CSV, replay workers each
-//! own the calls of one shard of call ids, and finished calls come out in the order of their
-//! first line as soon as no earlier call can still finish: a streaming report holds only the
-//! calls that overlap in time.
+//! The audit pipeline for large logs: one thread reads and parses the CSV and replays the calls
+//! of its own share of call ids; replay workers each own the calls of another share, fed in
+//! batches. Finished calls come out in the order of their first line as soon as no earlier call
+//! can still finish: a streaming report holds only the calls that overlap in time.
 //!
-//! With one worker the same code runs on the reading thread. Either way the result is the same
-//! report, row for row and call for call (tested).
+//! With one thread there are no workers and no batches. Whatever the number of threads, the
+//! result is the same report, row for row and call for call (tested).
 
 use std::collections::BTreeMap;
 use std::hash::Hasher;
@@ -17,14 +17,16 @@ use callflow_workflows::Config;
 
 use crate::error::Error;
 use crate::history::Histories;
-use crate::reader::{call_id_bytes, Columns, LogReader, RecordBatch};
+use crate::reader::{call_id_bytes, Columns, LogReader, RawRecord, RecordBatch};
 use crate::replay::Replayer;
 use crate::report::{AuditReport, CallReport, Rejected, RowCounts};
+use crate::scanner::RecordView;
 
 /// How to run an audit.
 #[derive(Clone, Copy)]
 pub struct AuditOptions<'a> {
-    /// Replay workers: 1 replays on the reading thread; more run beside it.
+    /// Threads in all: the reading thread (which also replays a share of the calls) and
+    /// `threads - 1` replay workers. 1 replays everything on the reading thread.
     pub threads: usize,
     /// Called now and then with the bytes read so far (for a progress bar).
     pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
@@ -109,12 +111,7 @@ pub fn audit_into<R: Read>(
     sink: &mut dyn CallSink,
 ) -> Result<Totals, Error> {
     let mut order = InOrder::default();
-    let outcome = if options.threads <= 1 {
-        run_inline(reader, config, options, &mut order, sink)
-    } else {
-        run_threaded(reader, config, options, &mut order, sink)
-    }?;
-    Ok(outcome)
+    run(reader, config, options, &mut order, sink)
 }
 
 /// Finished calls waiting for the calls that start before them (boxed: the map's nodes then
@@ -148,54 +145,6 @@ fn write_error(source: &str, e: std::io::Error) -> Error {
     }
 }
 
-fn run_inline<R: Read>(
-    mut reader: LogReader<R>,
-    config: Arc<Config>,
-    options: AuditOptions<'_>,
-    order: &mut InOrder,
-    sink: &mut dyn CallSink,
-) -> Result<Totals, Error> {
-    let source = reader.source_name().to_owned();
-    let mut replayer = Replayer::new(config);
-    let mut histories = options.history.then(Histories::default);
-    let render = options.render_where_replayed();
-    let columns = *reader.columns();
-    let mut since = 0u64;
-    while let Some((raw, record)) = reader.next_record()? {
-        if let Some(mut report) = feed(
-            &mut replayer,
-            histories.as_mut(),
-            raw.row_of(record, &columns),
-        ) {
-            prerender(&mut report, render);
-            order.add(report);
-        }
-        since += 1;
-        if since == EPOCH {
-            since = 0;
-            let low = replayer.earliest_open_line().unwrap_or(raw.line + 1);
-            order
-                .release(low, sink)
-                .map_err(|e| write_error(&source, e))?;
-            if let Some(progress) = options.progress {
-                progress(raw.end);
-            }
-        }
-    }
-    let (rest, rows, mut rejected) = replayer.finish();
-    for mut report in rest {
-        if let Some(histories) = histories.as_mut() {
-            histories.attach(&mut report);
-        }
-        order.add(report);
-    }
-    order
-        .release(u64::MAX, sink)
-        .map_err(|e| write_error(&source, e))?;
-    rejected.sort_by_key(|r| r.line);
-    Ok(Totals { rows, rejected })
-}
-
 enum ToWorker {
     Rows(RecordBatch),
     /// Every row before `next_line` has been sent: report what finished and what is open.
@@ -218,11 +167,63 @@ enum FromWorker {
     },
 }
 
-/// The shard (0 to `shards` - 1) of a call id: every row of a call goes to the same worker.
+/// The shard (0 to `shards` - 1) of a call id: every row of a call goes to the same one.
 pub fn shard_of(call_id: &[u8], shards: usize) -> usize {
+    (call_id_hash(call_id) % shards as u64) as usize
+}
+
+fn call_id_hash(call_id: &[u8]) -> u64 {
     let mut hasher = rustc_hash::FxHasher::default();
     hasher.write(call_id);
-    (hasher.finish() % shards as u64) as usize
+    hasher.finish()
+}
+
+/// Which thread replays a call: the reading thread or one of the workers, by a hash of the
+/// call id in one of [`Routes::BUCKETS`] buckets. The reading thread also parses every row, so
+/// it takes a smaller share of the calls: with `n` threads, `(1 - (n - 1) × READING) / n`,
+/// where `READING` is the cost of reading a row against replaying it.
+#[derive(Debug, Clone)]
+struct Routes {
+    /// By bucket: `None` for the reading thread, else a worker.
+    owners: Vec<Option<usize>>,
+    workers: usize,
+}
+
+impl Routes {
+    const BUCKETS: usize = 64;
+    /// Reading a row (splitting it, copying it into a worker's batch) against replaying it:
+    /// chosen by timing the 200k-call benchmark log with the reading thread's share from 15%
+    /// to 38% (docs/PERFORMANCE.md); 25% (two threads) was as fast as any.
+    const READING: f64 = 0.5;
+
+    fn new(threads: usize) -> Self {
+        let workers = threads.saturating_sub(1);
+        if workers == 0 {
+            return Routes {
+                owners: Vec::new(),
+                workers,
+            };
+        }
+        let share = ((1.0 - workers as f64 * Self::READING) / threads as f64).max(0.0);
+        let here = (share * Self::BUCKETS as f64).round() as usize;
+        let owners = (0..Self::BUCKETS)
+            .map(|bucket| (bucket >= here).then(|| (bucket - here) % workers))
+            .collect();
+        Routes { owners, workers }
+    }
+
+    fn workers(&self) -> usize {
+        self.workers
+    }
+
+    /// The worker that replays this call, or `None` for the reading thread.
+    fn worker_of(&self, call_id: &[u8]) -> Option<usize> {
+        if self.workers == 0 {
+            return None;
+        }
+        let bucket = (call_id_hash(call_id) % Self::BUCKETS as u64) as usize;
+        self.owners.get(bucket).copied().flatten()
+    }
 }
 
 /// Feeds one row, keeping it in the call's history when asked, and gives a finished call
@@ -305,9 +306,11 @@ fn worker(
     });
 }
 
-/// Collects the workers' epochs; an epoch is complete when every worker reported it.
+/// Collects the epochs of the reading thread and of the workers; an epoch is complete when
+/// every participant reported it, and the calls that start before all their open calls go out.
 struct Collector {
-    workers: usize,
+    participants: usize,
+    /// By epoch (its next line): how many reported it, and the earliest open line among them.
     pending: BTreeMap<u64, (usize, u64)>,
     done: usize,
     rows: RowCounts,
@@ -315,6 +318,33 @@ struct Collector {
 }
 
 impl Collector {
+    /// One participant reached the epoch that ends before `next_line`.
+    fn epoch(
+        &mut self,
+        next_line: u64,
+        earliest_open: Option<u64>,
+        order: &mut InOrder,
+        sink: &mut dyn CallSink,
+    ) -> std::io::Result<()> {
+        let entry = self.pending.entry(next_line).or_insert((0, next_line));
+        entry.0 += 1;
+        entry.1 = entry.1.min(earliest_open.unwrap_or(u64::MAX));
+        if entry.0 == self.participants {
+            let low = entry.1;
+            self.pending.remove(&next_line);
+            order.release(low, sink)?;
+        }
+        Ok(())
+    }
+
+    /// A participant's rows are all replayed.
+    fn count(&mut self, rows: RowCounts, rejected: Vec<Rejected>) {
+        self.rows.read += rows.read;
+        self.rows.replayed += rows.replayed;
+        self.rows.rejected += rows.rejected;
+        self.rejected.extend(rejected);
+    }
+
     fn take(
         &mut self,
         message: FromWorker,
@@ -330,14 +360,7 @@ impl Collector {
                 for report in finished {
                     order.add(report);
                 }
-                let entry = self.pending.entry(next_line).or_insert((0, next_line));
-                entry.0 += 1;
-                entry.1 = entry.1.min(earliest_open.unwrap_or(u64::MAX));
-                if entry.0 == self.workers {
-                    let low = entry.1;
-                    self.pending.remove(&next_line);
-                    order.release(low, sink)?;
-                }
+                self.epoch(next_line, earliest_open, order, sink)?;
             }
             FromWorker::Done {
                 finished,
@@ -347,10 +370,7 @@ impl Collector {
                 for report in finished {
                     order.add(report);
                 }
-                self.rows.read += rows.read;
-                self.rows.replayed += rows.replayed;
-                self.rows.rejected += rows.rejected;
-                self.rejected.extend(rejected);
+                self.count(rows, rejected);
                 self.done += 1;
             }
         }
@@ -358,7 +378,45 @@ impl Collector {
     }
 }
 
-fn run_threaded<R: Read>(
+/// The calls a run replays on its reading thread.
+struct Local {
+    replayer: Replayer,
+    histories: Option<Histories>,
+    render: Option<fn(&CallReport) -> Vec<u8>>,
+}
+
+impl Local {
+    /// Replays one row here; a call it finishes waits in `order`.
+    fn replay(
+        &mut self,
+        raw: &RawRecord,
+        record: RecordView<'_>,
+        columns: &Columns,
+        order: &mut InOrder,
+    ) {
+        let row = raw.row_of(record, columns);
+        if let Some(mut report) = feed(&mut self.replayer, self.histories.as_mut(), row) {
+            prerender(&mut report, self.render);
+            order.add(report);
+        }
+    }
+
+    /// The calls still open at the end of the log, judged, and the row counts.
+    fn finish(mut self, order: &mut InOrder, collector: &mut Collector) {
+        let (rest, rows, rejected) = self.replayer.finish();
+        for mut report in rest {
+            if let Some(histories) = self.histories.as_mut() {
+                histories.attach(&mut report);
+            }
+            order.add(report);
+        }
+        collector.count(rows, rejected);
+    }
+}
+
+/// Runs an audit: the reading thread parses every row and replays the calls of its own share
+/// of call ids; `threads - 1` workers replay the others, fed in batches.
+fn run<R: Read>(
     mut reader: LogReader<R>,
     config: Arc<Config>,
     options: AuditOptions<'_>,
@@ -366,35 +424,45 @@ fn run_threaded<R: Read>(
     sink: &mut dyn CallSink,
 ) -> Result<Totals, Error> {
     let source = reader.source_name().to_owned();
-    let shards = options.threads;
+    let columns = *reader.columns();
+    let routes = Routes::new(options.threads);
+    let workers = routes.workers();
+    let render = options.render_where_replayed();
     let (outbox, results) = mpsc::channel::<FromWorker>();
     let (recycle, recycled) = mpsc::channel::<RecordBatch>();
-    let mut inboxes: Vec<SyncSender<ToWorker>> = Vec::with_capacity(shards);
-    let mut handles = Vec::with_capacity(shards);
-    for _ in 0..shards {
+    let mut inboxes: Vec<SyncSender<ToWorker>> = Vec::with_capacity(workers);
+    let mut handles = Vec::with_capacity(workers);
+    for index in 0..workers {
         let (inbox, receiver) = mpsc::sync_channel::<ToWorker>(32);
         inboxes.push(inbox);
-        let columns = *reader.columns();
         let config = Arc::clone(&config);
         let outbox = outbox.clone();
         let recycle = recycle.clone();
         let history = options.history;
-        let render = options.render_where_replayed();
-        handles.push(thread::spawn(move || {
-            worker(columns, config, history, render, receiver, outbox, recycle)
-        }));
+        let spawned = thread::Builder::new()
+            .name(format!("replay-{index}"))
+            .spawn(move || worker(columns, config, history, render, receiver, outbox, recycle))
+            .map_err(|e| Error::Thread {
+                source_name: source.clone(),
+                source: e,
+            })?;
+        handles.push(spawned);
     }
     drop(outbox);
     drop(recycle);
+    let mut local = Local {
+        replayer: Replayer::new(config),
+        histories: options.history.then(Histories::default),
+        render,
+    };
     let mut collector = Collector {
-        workers: shards,
+        participants: workers + 1,
         pending: BTreeMap::new(),
         done: 0,
         rows: RowCounts::default(),
         rejected: Vec::new(),
     };
-    let mut batches: Vec<RecordBatch> = (0..shards).map(|_| RecordBatch::default()).collect();
-    let columns = *reader.columns();
+    let mut batches: Vec<RecordBatch> = (0..workers).map(|_| RecordBatch::default()).collect();
     let mut since = 0u64;
     let mut failure = None;
     let send = |inbox: &SyncSender<ToWorker>, message| inbox.send(message).is_ok();
@@ -408,21 +476,25 @@ fn run_threaded<R: Read>(
             }
         };
         let line = raw.line;
-        let shard = shard_of(call_id_bytes(record, &columns), shards);
-        let Some(batch) = batches.get_mut(shard) else {
-            continue;
-        };
-        batch.push(record, raw);
-        if batch.len() == BATCH {
-            let mut full = recycled.try_recv().unwrap_or_default();
-            std::mem::swap(&mut full, batch);
-            if let Some(inbox) = inboxes.get(shard) {
-                send(inbox, ToWorker::Rows(full));
+        match routes.worker_of(call_id_bytes(record, &columns)) {
+            None => local.replay(&raw, record, &columns, order),
+            Some(shard) => {
+                if let Some(batch) = batches.get_mut(shard) {
+                    batch.push(record, raw);
+                    if batch.len() == BATCH {
+                        let mut full = recycled.try_recv().unwrap_or_default();
+                        std::mem::swap(&mut full, batch);
+                        if let Some(inbox) = inboxes.get(shard) {
+                            send(inbox, ToWorker::Rows(full));
+                        }
+                    }
+                }
             }
         }
         since += 1;
         if since == EPOCH {
             since = 0;
+            let next_line = line + 1;
             for (shard, batch) in batches.iter_mut().enumerate() {
                 if !batch.is_empty() {
                     let mut part = recycled.try_recv().unwrap_or_default();
@@ -433,13 +505,11 @@ fn run_threaded<R: Read>(
                 }
             }
             for inbox in &inboxes {
-                send(
-                    inbox,
-                    ToWorker::Epoch {
-                        next_line: line + 1,
-                    },
-                );
+                send(inbox, ToWorker::Epoch { next_line });
             }
+            collector
+                .epoch(next_line, local.replayer.earliest_open_line(), order, sink)
+                .map_err(|e| write_error(&source, e))?;
             while let Ok(message) = results.try_recv() {
                 collector
                     .take(message, order, sink)
@@ -460,11 +530,12 @@ fn run_threaded<R: Read>(
         }
     }
     drop(inboxes);
+    local.finish(order, &mut collector);
     for message in results.iter() {
         collector
             .take(message, order, sink)
             .map_err(|e| write_error(&source, e))?;
-        if collector.done == shards {
+        if collector.done == workers {
             break;
         }
     }
@@ -482,4 +553,54 @@ fn run_threaded<R: Read>(
         rows: collector.rows,
         rejected: collector.rejected,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shares(threads: usize, calls: usize) -> Vec<usize> {
+        let routes = Routes::new(threads);
+        let mut counts = vec![0; routes.workers() + 1];
+        for n in 0..calls {
+            let id = format!("C-{n:06}");
+            let index = routes
+                .worker_of(id.as_bytes())
+                .map_or(0, |worker| worker + 1);
+            counts[index] += 1;
+        }
+        counts
+    }
+
+    #[test]
+    fn one_thread_replays_every_call_where_it_reads() {
+        let routes = Routes::new(1);
+        assert_eq!(routes.workers(), 0);
+        assert_eq!(shares(1, 1_000), vec![1_000]);
+    }
+
+    #[test]
+    fn with_two_threads_the_reading_thread_takes_about_a_quarter_of_the_calls() {
+        let counts = shares(2, 20_000);
+        assert_eq!(counts.len(), 2);
+        let here = counts[0] as f64 / 20_000.0;
+        assert!((0.2..0.3).contains(&here), "{counts:?}");
+    }
+
+    #[test]
+    fn with_more_threads_the_workers_share_the_calls_evenly_and_the_reader_only_reads() {
+        let counts = shares(4, 30_000);
+        assert_eq!(counts.len(), 4);
+        assert_eq!(counts[0], 0, "{counts:?}");
+        for &worker in &counts[1..] {
+            assert!((8_000..12_000).contains(&worker), "{counts:?}");
+        }
+    }
+
+    #[test]
+    fn a_call_always_goes_to_the_same_thread() {
+        let routes = Routes::new(3);
+        let first = routes.worker_of(b"C-000042");
+        assert!((0..50).all(|_| routes.worker_of(b"C-000042") == first));
+    }
 }
