@@ -51,6 +51,7 @@ pub mod explore;
 pub mod finding;
 pub mod frame;
 pub mod paid_call;
+mod recent_lines;
 pub mod script;
 pub mod shopping_dollars;
 pub mod values;

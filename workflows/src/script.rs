@@ -336,7 +336,15 @@ fn script_words(line: ScriptLine) -> &'static [u16] {
 /// assert_eq!(adherence(greeting, said), 1.0);
 /// assert!(adherence(greeting, "Yeah hi. What do you want?") < 0.2);
 /// ```
+///
+/// Agents say the same lines call after call, so each thread remembers the lines it measured
+/// lately (the whole text compared, so the answer is the same).
 pub fn adherence(line: ScriptLine, said: &str) -> f64 {
+    crate::recent_lines::remembered(line, said, measure_adherence)
+}
+
+/// [`adherence`], measured every time.
+pub(crate) fn measure_adherence(line: ScriptLine, said: &str) -> f64 {
     let script = script_words(line);
     if script.is_empty() {
         return 1.0;

@@ -1,0 +1,154 @@
+//! The adherence of lines said recently, on this thread: agents say their script lines the
+//! same way call after call (a department's greeting, "anything else", the goodbye), so a said
+//! line is usually one seen before. A direct-mapped table, one per thread, keyed by a hash of
+//! the script line and the said text; a hit also compares the whole text, so an answer is
+//! always the one the full measure would give.
+
+use std::cell::RefCell;
+use std::hash::{Hash, Hasher};
+
+use crate::script::ScriptLine;
+
+/// Slots in each thread's table (a power of two).
+const SLOTS: usize = 4096;
+/// Longer lines are measured every time (they are rare, and would crowd the table).
+const LONGEST: usize = 1024;
+
+#[derive(Default)]
+struct Slot {
+    hash: u64,
+    line: Option<ScriptLine>,
+    said: Vec<u8>,
+    adherence: f64,
+}
+
+struct RecentLines {
+    slots: Vec<Slot>,
+}
+
+thread_local! {
+    static RECENT: RefCell<RecentLines> = RefCell::new(RecentLines {
+        slots: (0..SLOTS).map(|_| Slot::default()).collect(),
+    });
+}
+
+/// `measure(line, said)`, taken from this thread's recent lines when `said` was measured
+/// against `line` before.
+pub(crate) fn remembered(
+    line: ScriptLine,
+    said: &str,
+    measure: fn(ScriptLine, &str) -> f64,
+) -> f64 {
+    if said.len() > LONGEST {
+        return measure(line, said);
+    }
+    let mut hasher = rustc_hash::FxHasher::default();
+    line.hash(&mut hasher);
+    hasher.write(said.as_bytes());
+    let hash = hasher.finish();
+    let looked_up = RECENT.try_with(|recent| {
+        let mut recent = recent.try_borrow_mut().ok()?;
+        let slot = recent.slots.get_mut(hash as usize & (SLOTS - 1))?;
+        if slot.hash == hash && slot.line == Some(line) && slot.said == said.as_bytes() {
+            return Some(slot.adherence);
+        }
+        let adherence = measure(line, said);
+        slot.hash = hash;
+        slot.line = Some(line);
+        slot.said.clear();
+        slot.said.extend_from_slice(said.as_bytes());
+        slot.adherence = adherence;
+        Some(adherence)
+    });
+    match looked_up {
+        Ok(Some(adherence)) => adherence,
+        // The thread is ending, or the table is in use further up the stack.
+        _ => measure(line, said),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    thread_local! {
+        static MEASURED: Cell<u32> = const { Cell::new(0) };
+    }
+
+    fn counting(line: ScriptLine, said: &str) -> f64 {
+        MEASURED.with(|m| m.set(m.get() + 1));
+        crate::script::measure_adherence(line, said)
+    }
+
+    /// How many times `run` measured a line (tests may share a thread, and its table).
+    fn measured_by(run: impl FnOnce()) -> u32 {
+        let before = MEASURED.with(Cell::get);
+        run();
+        MEASURED.with(Cell::get) - before
+    }
+
+    #[test]
+    fn a_line_seen_before_is_not_measured_again_and_gives_the_same_answer() {
+        let said = "Thank you for calling Home Warranty Rewards. My name is Ida, how may I assist you today?";
+        let (mut first, mut again) = (0.0, 0.0);
+        let measured = measured_by(|| {
+            first = remembered(ScriptLine::Greeting, said, counting);
+            again = remembered(ScriptLine::Greeting, said, counting);
+        });
+        assert_eq!(measured, 1);
+        assert_eq!(first, again);
+        assert_eq!(
+            first,
+            crate::script::measure_adherence(ScriptLine::Greeting, said)
+        );
+    }
+
+    #[test]
+    fn another_text_or_another_script_line_is_measured() {
+        let said = "Sorry, Una Vance. I apologize for the inconvenience.";
+        let (mut apology, mut as_greeting, mut other) = (0.0, 0.0, 0.0);
+        let measured = measured_by(|| {
+            apology = remembered(ScriptLine::ApologizeInconvenience, said, counting);
+            as_greeting = remembered(ScriptLine::Greeting, said, counting);
+            other = remembered(ScriptLine::ApologizeInconvenience, "Sorry, Una.", counting);
+        });
+        assert_eq!(measured, 3);
+        assert_eq!(apology, 1.0);
+        assert!(as_greeting < 0.5);
+        assert!(other < apology);
+    }
+
+    #[test]
+    fn long_lines_are_measured_every_time() {
+        let said = "word ".repeat(300);
+        let measured = measured_by(|| {
+            remembered(ScriptLine::Greeting, &said, counting);
+            remembered(ScriptLine::Greeting, &said, counting);
+        });
+        assert_eq!(measured, 2);
+    }
+
+    #[test]
+    fn answers_stay_exact_when_lines_push_each_other_out_of_the_table() {
+        let words = [
+            "thank", "you", "for", "calling", "my", "name", "is", "how", "may", "I",
+        ];
+        let lines: Vec<String> = (0..3 * SLOTS)
+            .map(|n| {
+                let pick = |k: usize| words[(n / 10usize.pow(k as u32)) % 10];
+                format!("{} {} {} {} today", pick(0), pick(1), pick(2), pick(3))
+            })
+            .collect();
+        for round in 0..2 {
+            for said in &lines {
+                let line = ScriptLine::Greeting;
+                assert_eq!(
+                    remembered(line, said, crate::script::measure_adherence),
+                    crate::script::measure_adherence(line, said),
+                    "round {round}: {said}"
+                );
+            }
+        }
+    }
+}
