@@ -364,6 +364,36 @@ fn split_row<'r>(
     let text = std::str::from_utf8(record.bytes).ok();
     let field =
         |index: usize| -> Option<&'r str> { text.and_then(|text| text.get(record.range(index)?)) };
+    // The common case without building any error: every column there and valid.
+    if record.len() == columns.count {
+        let optional = |index: Option<usize>| index.map_or(Some(""), field);
+        if let (
+            Some(call_id),
+            Some(timestamp),
+            Some(event),
+            Some(agent_id),
+            Some(value),
+            Some(text),
+        ) = (
+            field(columns.call_id),
+            field(columns.timestamp),
+            field(columns.event),
+            optional(columns.agent_id),
+            optional(columns.value),
+            optional(columns.text),
+        ) {
+            return Ok(Row {
+                line,
+                call_id,
+                timestamp,
+                event,
+                agent_id,
+                value,
+                text,
+            });
+        }
+    }
+    // Why not, in words.
     let call_id = field(columns.call_id).unwrap_or_else(|| call_id_of(record, columns));
     if record.len() != columns.count {
         return Err(BadRow {
