@@ -82,7 +82,10 @@ pub fn write(report: &AuditReport, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-/// One call as the stream writes it (for rendering on a replay worker).
+/// One call as the stream writes it (for rendering on a replay worker): the bytes
+/// `serde_json::to_vec` gives, written by hand (see `json_call`).
 pub fn render_call(report: &CallReport) -> Vec<u8> {
-    serde_json::to_vec(report).unwrap_or_default()
+    let mut out = Vec::with_capacity(256);
+    super::json_call::write_call(report, &mut out);
+    out
 }

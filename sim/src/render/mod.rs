@@ -9,6 +9,7 @@ mod charts;
 pub mod csv;
 pub mod html;
 pub mod json;
+mod json_call;
 pub mod markdown;
 pub mod text;
 
