@@ -107,6 +107,8 @@ pub struct Scanner<R> {
     ranges: Vec<(usize, usize)>,
     /// Where the current record's bytes are.
     current: Current,
+    /// The searches of [`split_record`], set up once.
+    search: Search,
 }
 
 /// Where the bytes of the record last read are.
@@ -172,6 +174,7 @@ impl<R: Read> Scanner<R> {
             ends: vec![0; 64],
             ranges: Vec::new(),
             current: Current::Parsed { len: 0 },
+            search: Search::new(),
         }
     }
 
@@ -264,7 +267,7 @@ impl<R: Read> Scanner<R> {
         let line = self.lines + 1;
         loop {
             let unread = self.buf.get(self.pos..self.len).unwrap_or_default();
-            match split_record(unread, self.eof, &mut self.ranges) {
+            match split_record(unread, self.eof, &mut self.ranges, &self.search) {
                 Split::Record { len, breaks } => {
                     if breaks {
                         let bytes = unread.get(..len).unwrap_or_default();
@@ -396,10 +399,56 @@ enum Split {
     Irregular,
 }
 
+/// The two searches that split a regular record: the end of an unquoted field (`,`, `\n` or
+/// `\r`) and a closing quote. `memchr::memchr3` picks its implementation and sets up its
+/// needles on every call, a cost as large as the search itself for a field of a few bytes;
+/// these are set up once per scanner (AVX2 where the processor has it).
+#[derive(Debug, Clone, Copy)]
+struct Search {
+    #[cfg(target_arch = "x86_64")]
+    avx2: Option<(
+        memchr::arch::x86_64::avx2::memchr::Three,
+        memchr::arch::x86_64::avx2::memchr::One,
+    )>,
+}
+
+impl Search {
+    fn new() -> Search {
+        Search {
+            #[cfg(target_arch = "x86_64")]
+            avx2: memchr::arch::x86_64::avx2::memchr::Three::new(b',', b'\n', b'\r')
+                .zip(memchr::arch::x86_64::avx2::memchr::One::new(b'"')),
+        }
+    }
+
+    /// Where the first `,`, `\n` or `\r` is.
+    fn field_end(&self, bytes: &[u8]) -> Option<usize> {
+        #[cfg(target_arch = "x86_64")]
+        if let Some((three, _)) = &self.avx2 {
+            return three.find(bytes);
+        }
+        memchr::memchr3(b',', b'\n', b'\r', bytes)
+    }
+
+    /// Where the first `"` is.
+    fn quote(&self, bytes: &[u8]) -> Option<usize> {
+        #[cfg(target_arch = "x86_64")]
+        if let Some((_, one)) = &self.avx2 {
+            return one.find(bytes);
+        }
+        memchr::memchr(b'"', bytes)
+    }
+}
+
 /// Splits the record at the start of `bytes` when its quoting is regular (every quoted field
 /// closed, then followed by a `,` or the end of the line, with no doubled quote inside): the
 /// fields' places go to `ranges`, each found with `memchr`.
-fn split_record(bytes: &[u8], at_eof: bool, ranges: &mut Vec<(usize, usize)>) -> Split {
+fn split_record(
+    bytes: &[u8],
+    at_eof: bool,
+    ranges: &mut Vec<(usize, usize)>,
+    search: &Search,
+) -> Split {
     let more = if at_eof {
         Split::Irregular
     } else {
@@ -413,7 +462,7 @@ fn split_record(bytes: &[u8], at_eof: bool, ranges: &mut Vec<(usize, usize)>) ->
         if bytes.get(at) == Some(&b'"') {
             let start = at + 1;
             let rest = bytes.get(start..).unwrap_or_default();
-            let Some(close) = memchr::memchr(b'"', rest).map(|q| start + q) else {
+            let Some(close) = search.quote(rest).map(|q| start + q) else {
                 return more;
             };
             match bytes.get(close + 1) {
@@ -429,7 +478,7 @@ fn split_record(bytes: &[u8], at_eof: bool, ranges: &mut Vec<(usize, usize)>) ->
             at = close + 1;
         } else {
             let rest = bytes.get(at..).unwrap_or_default();
-            match memchr::memchr3(b',', b'\n', b'\r', rest) {
+            match search.field_end(rest) {
                 Some(end) => {
                     ranges.push((at, at + end));
                     at += end;
