@@ -6,7 +6,7 @@
 //! chrono's RFC 3339 parser, which decides and words the error. Either way the result is the
 //! one chrono gives (a property test checks it).
 
-use chrono::{DateTime, FixedOffset, NaiveDate, TimeDelta, TimeZone};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 
 /// Parses a row's timestamp (see [`Timestamps`] to parse many).
 ///
@@ -26,12 +26,13 @@ pub struct Timestamps {
     last: Option<Day>,
 }
 
-/// A day in one offset: its date and offset as written, and its local midnight.
+/// A day in one offset: its date and offset as written, and both read.
 #[derive(Debug, Clone)]
 struct Day {
     /// `YYYY-MM-DD` then the offset (`Z` or `+HH:MM`), as written.
     key: [u8; 16],
-    midnight: DateTime<FixedOffset>,
+    date: NaiveDate,
+    offset: FixedOffset,
 }
 
 impl Timestamps {
@@ -60,22 +61,21 @@ impl Timestamps {
         let mut key = [0u8; 16];
         key.get_mut(..10)?.copy_from_slice(date);
         key.get_mut(10..10 + offset.len())?.copy_from_slice(offset);
-        let midnight = match &self.last {
-            Some(day) if day.key == key => day.midnight,
+        let (date, offset) = match &self.last {
+            Some(day) if day.key == key => (day.date, day.offset),
             _ => {
-                let midnight = local_midnight(date, offset)?;
-                self.last = Some(Day { key, midnight });
-                midnight
+                let (date, offset) = local_day(date, offset)?;
+                self.last = Some(Day { key, date, offset });
+                (date, offset)
             }
         };
-        midnight.checked_add_signed(TimeDelta::seconds(i64::from(
-            hours * 3600 + minutes * 60 + seconds,
-        )))
+        let time = NaiveTime::from_hms_opt(hours, minutes, seconds)?;
+        offset.from_local_datetime(&date.and_time(time)).single()
     }
 }
 
 /// Midnight of a `YYYY-MM-DD` date in a `Z` or `+HH:MM` offset.
-fn local_midnight(date: &[u8], offset: &[u8]) -> Option<DateTime<FixedOffset>> {
+fn local_day(date: &[u8], offset: &[u8]) -> Option<(NaiveDate, FixedOffset)> {
     let [y0, y1, y2, y3, b'-', mo0, mo1, b'-', d0, d1] = date else {
         return None;
     };
@@ -100,9 +100,7 @@ fn local_midnight(date: &[u8], offset: &[u8]) -> Option<DateTime<FixedOffset>> {
         }
         _ => return None,
     };
-    FixedOffset::east_opt(seconds_east)?
-        .from_local_datetime(&date.and_hms_opt(0, 0, 0)?)
-        .single()
+    Some((date, FixedOffset::east_opt(seconds_east)?))
 }
 
 /// A run of ASCII digits as a number.

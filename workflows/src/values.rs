@@ -159,7 +159,17 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, Error> {
     if !shape_ok {
         return Err(bad("expected YYYY-MM-DD"));
     }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| bad("no such date"))
+    // The shape is checked: every other byte is a digit.
+    let digits = |range: std::ops::Range<usize>| {
+        b.get(range)
+            .unwrap_or_default()
+            .iter()
+            .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'))
+    };
+    i32::try_from(digits(0..4))
+        .ok()
+        .and_then(|year| NaiveDate::from_ymd_opt(year, digits(5..7), digits(8..10)))
+        .ok_or_else(|| bad("no such date"))
 }
 
 /// The partner chat's start form (`chat_form`'s `key=value;...` payload), borrowed from the row.
@@ -455,6 +465,19 @@ impl<'a> Event<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_read_as_chrono_reads_them() {
+        for year in [0, 1900, 2000, 2024, 2026, 9999] {
+            for month in 0..=13 {
+                for day in 0..=32 {
+                    let text = format!("{year:04}-{month:02}-{day:02}");
+                    let chrono = NaiveDate::parse_from_str(&text, "%Y-%m-%d").ok();
+                    assert_eq!(parse_date(&text).ok(), chrono, "{text}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn amounts_compare_in_cents() {
