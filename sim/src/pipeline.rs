@@ -191,10 +191,11 @@ struct Routes {
 
 impl Routes {
     const BUCKETS: usize = 64;
-    /// Reading a row (splitting it, copying it into a worker's batch) against replaying it:
-    /// chosen by timing the 200k-call benchmark log with the reading thread's share from 15%
-    /// to 38% (docs/PERFORMANCE.md); 25% (two threads) was as fast as any.
-    const READING: f64 = 0.5;
+    /// Reading a row (splitting it, copying it into a worker's batch, writing the report)
+    /// against replaying it: measured, not derived. With 0.6 the reading thread replays a
+    /// fifth of the calls on two threads, and each thread does half the work (CPU samples per
+    /// thread, `perf record`, on the 200k-call log of docs/PERFORMANCE.md).
+    const READING: f64 = 0.6;
 
     fn new(threads: usize) -> Self {
         let workers = threads.saturating_sub(1);
@@ -580,11 +581,11 @@ mod tests {
     }
 
     #[test]
-    fn with_two_threads_the_reading_thread_takes_about_a_quarter_of_the_calls() {
+    fn with_two_threads_the_reading_thread_takes_about_a_fifth_of_the_calls() {
         let counts = shares(2, 20_000);
         assert_eq!(counts.len(), 2);
         let here = counts[0] as f64 / 20_000.0;
-        assert!((0.2..0.3).contains(&here), "{counts:?}");
+        assert!((0.15..0.25).contains(&here), "{counts:?}");
     }
 
     #[test]
