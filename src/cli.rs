@@ -512,6 +512,10 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
 /// `--out /dev/stdout`, a named pipe) is written to in place: renaming a file over it would
 /// replace the device itself (as root, `/dev/null` would become a plain file). A symbolic link
 /// keeps pointing where it did: the file it points to is the one replaced.
+/// Bytes written to `--out` (or standard output) at a time: a large report goes out in a few
+/// hundred system calls rather than tens of thousands.
+const OUTPUT_BUFFER: usize = 256 * 1024;
+
 fn write_output(
     out: Option<&Path>,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
@@ -519,7 +523,7 @@ fn write_output(
     match out {
         None => {
             let stdout = io::stdout();
-            let mut lock = io::BufWriter::new(stdout.lock());
+            let mut lock = io::BufWriter::with_capacity(OUTPUT_BUFFER, stdout.lock());
             write(&mut lock)?;
             lock.flush()?;
         }
@@ -534,7 +538,7 @@ fn write_output(
                         .write(true)
                         .open(path)
                         .with_context(cannot)?;
-                    let mut buffered = io::BufWriter::new(file);
+                    let mut buffered = io::BufWriter::with_capacity(OUTPUT_BUFFER, file);
                     write(&mut buffered).with_context(cannot)?;
                     buffered.flush().with_context(cannot)?;
                     return Ok(());
@@ -554,7 +558,7 @@ fn write_output(
             let mut file = tempfile::NamedTempFile::new_in(dir)
                 .with_context(|| format!("{}: cannot write", path.display()))?;
             {
-                let mut buffered = io::BufWriter::new(file.as_file_mut());
+                let mut buffered = io::BufWriter::with_capacity(OUTPUT_BUFFER, file.as_file_mut());
                 write(&mut buffered)
                     .with_context(|| format!("{}: cannot write", path.display()))?;
                 buffered
