@@ -139,7 +139,8 @@ pub struct AuditArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Threads in all: the reading thread, which also replays a share of the calls, and
-    /// replay workers for the rest (1: everything on one thread). Default: the machine's cores.
+    /// replay workers for the rest, 64 at most (1: everything on one thread). Default: the
+    /// machine's cores.
     #[arg(long)]
     pub threads: Option<usize>,
     /// No progress bar (it shows only on a terminal, for files of 8 MiB or more).

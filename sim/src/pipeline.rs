@@ -26,7 +26,7 @@ use crate::scanner::RecordView;
 #[derive(Clone, Copy)]
 pub struct AuditOptions<'a> {
     /// Threads in all: the reading thread (which also replays a share of the calls) and
-    /// `threads - 1` replay workers. 1 replays everything on the reading thread.
+    /// `threads - 1` replay workers (64 at most). 1 replays everything on the reading thread.
     pub threads: usize,
     /// Called now and then with the bytes read so far (for a progress bar).
     pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
@@ -199,14 +199,15 @@ impl Routes {
     const READING: f64 = 0.5;
 
     fn new(threads: usize) -> Self {
-        let workers = threads.saturating_sub(1);
+        // A worker per bucket at most: more would never be given a call.
+        let workers = threads.saturating_sub(1).min(Self::BUCKETS);
         if workers == 0 {
             return Routes {
                 owners: Vec::new(),
                 workers,
             };
         }
-        let share = ((1.0 - workers as f64 * Self::READING) / threads as f64).max(0.0);
+        let share = ((1.0 - workers as f64 * Self::READING) / (workers + 1) as f64).max(0.0);
         let here = (share * Self::BUCKETS as f64).round() as usize;
         let owners = (0..Self::BUCKETS)
             .map(|bucket| (bucket >= here).then(|| (bucket - here) % workers))
@@ -597,6 +598,14 @@ mod tests {
         for &worker in &counts[1..] {
             assert!((8_000..12_000).contains(&worker), "{counts:?}");
         }
+    }
+
+    #[test]
+    fn no_more_workers_than_buckets_are_started() {
+        let routes = Routes::new(1_000);
+        assert_eq!(routes.workers(), Routes::BUCKETS);
+        let counts = shares(1_000, 64_000);
+        assert!(counts[1..].iter().all(|&worker| worker > 0), "{counts:?}");
     }
 
     #[test]
