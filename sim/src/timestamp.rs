@@ -76,14 +76,10 @@ impl Timestamps {
 
 /// Midnight of a `YYYY-MM-DD` date in a `Z` or `+HH:MM` offset.
 fn local_day(date: &[u8], offset: &[u8]) -> Option<(NaiveDate, FixedOffset)> {
-    let [y0, y1, y2, y3, b'-', mo0, mo1, b'-', d0, d1] = date else {
-        return None;
-    };
-    let date = NaiveDate::from_ymd_opt(
-        i32::try_from(number(&[*y0, *y1, *y2, *y3])?).ok()?,
-        number(&[*mo0, *mo1])?,
-        number(&[*d0, *d1])?,
-    )?;
+    // The strict `YYYY-MM-DD` of the log's date values.
+    let date = std::str::from_utf8(date)
+        .ok()
+        .and_then(|text| callflow_workflows::values::parse_date(text).ok())?;
     let seconds_east = match offset {
         [b'Z'] => 0,
         [sign @ (b'+' | b'-'), oh0, oh1, b':', om0, om1] => {
