@@ -517,16 +517,23 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
 /// hundred system calls rather than tens of thousands.
 const OUTPUT_BUFFER: usize = 256 * 1024;
 
+/// Writes through a buffer of [`OUTPUT_BUFFER`] bytes, then flushes it.
+fn write_buffered(
+    to: impl Write,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut buffered = io::BufWriter::with_capacity(OUTPUT_BUFFER, to);
+    write(&mut buffered)?;
+    buffered.flush()
+}
+
 fn write_output(
     out: Option<&Path>,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<()> {
     match out {
         None => {
-            let stdout = io::stdout();
-            let mut lock = io::BufWriter::with_capacity(OUTPUT_BUFFER, stdout.lock());
-            write(&mut lock)?;
-            lock.flush()?;
+            write_buffered(io::stdout().lock(), write)?;
         }
         Some(path) => {
             let cannot = || format!("{}: cannot write", path.display());
@@ -539,9 +546,7 @@ fn write_output(
                         .write(true)
                         .open(path)
                         .with_context(cannot)?;
-                    let mut buffered = io::BufWriter::with_capacity(OUTPUT_BUFFER, file);
-                    write(&mut buffered).with_context(cannot)?;
-                    buffered.flush().with_context(cannot)?;
+                    write_buffered(file, write).with_context(cannot)?;
                     return Ok(());
                 }
             }
@@ -552,23 +557,15 @@ fn write_output(
                 path.to_path_buf()
             };
             let path = resolved.as_path();
+            let cannot = || format!("{}: cannot write", path.display());
             let dir = match path.parent() {
                 Some(p) if !p.as_os_str().is_empty() => p,
                 _ => Path::new("."),
             };
-            let mut file = tempfile::NamedTempFile::new_in(dir)
-                .with_context(|| format!("{}: cannot write", path.display()))?;
-            {
-                let mut buffered = io::BufWriter::with_capacity(OUTPUT_BUFFER, file.as_file_mut());
-                write(&mut buffered)
-                    .with_context(|| format!("{}: cannot write", path.display()))?;
-                buffered
-                    .flush()
-                    .with_context(|| format!("{}: cannot write", path.display()))?;
-            }
+            let mut file = tempfile::NamedTempFile::new_in(dir).with_context(cannot)?;
+            write_buffered(file.as_file_mut(), write).with_context(cannot)?;
             keep_permissions(file.path(), path);
-            file.persist(path)
-                .with_context(|| format!("{}: cannot write", path.display()))?;
+            file.persist(path).with_context(cannot)?;
         }
     }
     Ok(())
