@@ -6,7 +6,7 @@
 //! chrono's RFC 3339 parser, which decides and words the error. Either way the result is the
 //! one chrono gives (a property test checks it).
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
 /// Parses a row's timestamp (see [`Timestamps`] to parse many).
 ///
@@ -26,13 +26,49 @@ pub struct Timestamps {
     last: Option<Day>,
 }
 
-/// A day in one offset: its date and offset as written, and both read.
+/// A day in one offset: its date and offset as written, the offset read, and where the day
+/// starts in UTC (so that a row's time only needs adding to it).
 #[derive(Debug, Clone)]
 struct Day {
     /// `YYYY-MM-DD` then the offset (`Z` or `+HH:MM`), as written.
     key: [u8; 16],
-    date: NaiveDate,
     offset: FixedOffset,
+    /// The UTC date of the local midnight, and the one after it.
+    utc_date: NaiveDate,
+    utc_next_date: Option<NaiveDate>,
+    /// Seconds from that UTC date's midnight to the local midnight.
+    utc_seconds: u32,
+}
+
+impl Day {
+    fn new(key: [u8; 16], date: NaiveDate, offset: FixedOffset) -> Option<Day> {
+        // chrono's own arithmetic, once a day; `None` near the ends of chrono's range leaves
+        // those rows to chrono's parser.
+        let utc_midnight = date.and_time(NaiveTime::MIN).checked_sub_offset(offset)?;
+        Some(Day {
+            key,
+            offset,
+            utc_date: utc_midnight.date(),
+            utc_next_date: utc_midnight.date().succ_opt(),
+            utc_seconds: utc_midnight.time().num_seconds_from_midnight(),
+        })
+    }
+
+    /// The instant `seconds` after the local midnight (less than a day).
+    fn at(&self, seconds: u32) -> Option<DateTime<FixedOffset>> {
+        const DAY: u32 = 86_400;
+        let since = self.utc_seconds + seconds;
+        let (date, since) = if since < DAY {
+            (self.utc_date, since)
+        } else {
+            (self.utc_next_date?, since - DAY)
+        };
+        let time = NaiveTime::from_num_seconds_from_midnight_opt(since, 0)?;
+        Some(DateTime::from_naive_utc_and_offset(
+            NaiveDateTime::new(date, time),
+            self.offset,
+        ))
+    }
 }
 
 impl Timestamps {
@@ -61,16 +97,15 @@ impl Timestamps {
         let mut key = [0u8; 16];
         key.get_mut(..10)?.copy_from_slice(date);
         key.get_mut(10..10 + offset.len())?.copy_from_slice(offset);
-        let (date, offset) = match &self.last {
-            Some(day) if day.key == key => (day.date, day.offset),
+        let since_midnight = hours * 3600 + minutes * 60 + seconds;
+        match &self.last {
+            Some(day) if day.key == key => day.at(since_midnight),
             _ => {
                 let (date, offset) = local_day(date, offset)?;
-                self.last = Some(Day { key, date, offset });
-                (date, offset)
+                let day = self.last.insert(Day::new(key, date, offset)?);
+                day.at(since_midnight)
             }
-        };
-        let time = NaiveTime::from_hms_opt(hours, minutes, seconds)?;
-        offset.from_local_datetime(&date.and_time(time)).single()
+        }
     }
 }
 
@@ -112,9 +147,12 @@ fn number(digits: &[u8]) -> Option<u32> {
 mod tests {
     use super::*;
 
-    const COMMON: [&str; 7] = [
+    const COMMON: [&str; 10] = [
         "2026-03-02T14:05:11-05:00",
         "2026-03-02T23:59:59-05:00",
+        "2026-12-31T20:00:00-05:00",
+        "2026-03-02T00:00:00+05:30",
+        "2026-03-01T05:29:59+05:30",
         "2026-03-02T14:05:11+05:30",
         "2026-03-02T14:05:11Z",
         "0001-01-01T00:00:00+23:59",
@@ -127,9 +165,14 @@ mod tests {
         let mut timestamps = Timestamps::default();
         // Twice over: the second time from the remembered day where it is the same.
         for text in COMMON.iter().chain(COMMON.iter().rev()) {
+            // As written: `DateTime`'s equality compares instants, not offsets.
             assert_eq!(
-                timestamps.common_layout(text.as_bytes()),
-                DateTime::parse_from_rfc3339(text).ok(),
+                timestamps
+                    .common_layout(text.as_bytes())
+                    .map(|at| at.to_rfc3339()),
+                DateTime::parse_from_rfc3339(text)
+                    .ok()
+                    .map(|at| at.to_rfc3339()),
                 "{text}"
             );
             assert!(timestamps.last.is_some(), "{text}");
