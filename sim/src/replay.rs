@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap as HashMap;
 use std::io::Read;
 use std::sync::Arc;
 
-use callflow_workflows::values::Quoted;
+use callflow_workflows::values::{is_blank, Quoted};
 use callflow_workflows::{Call, CallStart, Config, Event, EventKind, Stamp, Step};
 
 use crate::ended::EndedCalls;
@@ -95,7 +95,7 @@ impl Replayer {
     }
 
     fn replay(&mut self, row: &Row<'_>) -> Result<Option<CallReport>, String> {
-        if row.call_id.trim().is_empty() {
+        if is_blank(row.call_id) {
             return Err(if row.call_id.is_empty() {
                 "empty call_id".to_owned()
             } else {
@@ -162,7 +162,7 @@ impl Replayer {
                 Quoted(row.call_id)
             ));
         }
-        if row.agent_id.trim().is_empty() {
+        if is_blank(row.agent_id) {
             return Err("call_started needs an agent_id".to_owned());
         }
         let call = Call::start(

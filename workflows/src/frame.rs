@@ -19,6 +19,7 @@ use crate::finding::{Code, Findings};
 use crate::paid_call::PaidCall;
 use crate::script::{adherence, ScriptLine};
 use crate::shopping_dollars::{Branch, ShoppingDollars};
+use crate::values::is_blank;
 
 /// The procedure machine behind one inquiry.
 #[derive(Clone, Serialize, Deserialize)]
@@ -389,7 +390,7 @@ impl Frame {
         {
             self.other_agents.push((agent.to_owned(), step.stamp.line));
         }
-        if let Some(said) = step.text.filter(|t| !t.trim().is_empty()) {
+        if let Some(said) = step.text.filter(|t| !is_blank(t)) {
             self.check_script(step, said, context.config);
         }
     }

@@ -136,6 +136,23 @@ impl fmt::Display for Cents {
     }
 }
 
+/// Whether a value is empty or only white space (as `str::trim` sees it), deciding from the
+/// first byte alone in the common case of a value that starts with a visible ASCII character.
+///
+/// ```
+/// use callflow_workflows::values::is_blank;
+/// assert!(is_blank("") && is_blank(" \t") && is_blank("\u{3000}"));
+/// assert!(!is_blank("C-1") && !is_blank(" x") && !is_blank("\u{1}") && !is_blank("é"));
+/// ```
+pub fn is_blank(value: &str) -> bool {
+    match value.as_bytes().first() {
+        None => true,
+        // ASCII but not the white space `char::is_whitespace` knows (space, \t to \r).
+        Some(&first) if first.is_ascii() && !matches!(first, b' ' | b'\t'..=b'\r') => false,
+        Some(_) => value.trim().is_empty(),
+    }
+}
+
 /// Parses a `YYYY-MM-DD` date that must exist (`2026-02-30` is an error).
 ///
 /// ```
@@ -202,7 +219,7 @@ impl<'a> ChatForm<'a> {
     /// ```
     pub fn parse(text: &'a str) -> Result<ChatForm<'a>, Error> {
         let mut form = ChatForm::default();
-        for pair in text.split(';').filter(|p| !p.trim().is_empty()) {
+        for pair in text.split(';').filter(|p| !is_blank(p)) {
             let (key, value) = pair.split_once('=').ok_or_else(|| Error::InvalidValue {
                 what: "chat form",
                 value: text.to_owned(),
@@ -298,7 +315,7 @@ fn one_of<T: Copy>(what: &'static str, value: &str, options: &[(&str, T)]) -> Re
 }
 
 fn non_empty<'a>(what: &'static str, value: &'a str) -> Result<&'a str, Error> {
-    if value.trim().is_empty() {
+    if is_blank(value) {
         Err(Error::InvalidValue {
             what,
             value: value.to_owned(),
@@ -465,6 +482,21 @@ impl<'a> Event<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blank_means_what_trim_means() {
+        for c in (0..=0x3000).filter_map(char::from_u32) {
+            for text in [
+                c.to_string(),
+                format!("{c}x"),
+                format!("{c} "),
+                format!(" {c}"),
+            ] {
+                assert_eq!(is_blank(&text), text.trim().is_empty(), "{text:?}");
+            }
+        }
+        assert!(is_blank("") && is_blank(" \u{85}\u{a0}\u{2028} "));
+    }
 
     #[test]
     fn dates_read_as_chrono_reads_them() {
