@@ -531,18 +531,32 @@ impl EventKind {
 
     /// The kind for an `event` column value, if it is in the vocabulary.
     pub fn from_name(name: &str) -> Option<EventKind> {
-        // Every row asks: a table built once from the names, not a walk through them.
-        static BY_NAME: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, EventKind>> =
+        // Every row asks: a table built once from the names, probed from a hash of the
+        // name's length and three of its bytes (cheaper than hashing the whole name).
+        static BY_NAME: std::sync::OnceLock<[Option<EventKind>; NAME_SLOTS]> =
             std::sync::OnceLock::new();
-        BY_NAME
-            .get_or_init(|| {
-                EventKind::ALL
-                    .into_iter()
-                    .map(|k| (k.as_str(), k))
-                    .collect()
-            })
-            .get(name)
-            .copied()
+        let slots = BY_NAME.get_or_init(|| {
+            let mut slots = [None; NAME_SLOTS];
+            for kind in EventKind::ALL {
+                let mut slot = name_slot(kind.as_str().as_bytes());
+                while slots.get(slot).is_some_and(Option::is_some) {
+                    slot = (slot + 1) % NAME_SLOTS;
+                }
+                if let Some(free) = slots.get_mut(slot) {
+                    *free = Some(kind);
+                }
+            }
+            slots
+        });
+        let mut slot = name_slot(name.as_bytes());
+        // The table is at most a third full: a free slot ends every probe.
+        while let Some(kind) = slots.get(slot).copied().flatten() {
+            if kind.as_str() == name {
+                return Some(kind);
+            }
+            slot = (slot + 1) % NAME_SLOTS;
+        }
+        None
     }
 
     /// Who produces this event.
@@ -639,6 +653,17 @@ impl Event<'_> {
             Event::ChatTranscript(_) => EventKind::ChatTranscript,
         }
     }
+}
+
+/// Slots of the table of event names: a power of two, over three times the names.
+const NAME_SLOTS: usize = 128;
+
+/// A name's first slot in the table of event names.
+fn name_slot(name: &[u8]) -> usize {
+    let byte = |index: usize| u64::from(name.get(index).copied().unwrap_or(0));
+    let len = name.len();
+    let key = (len as u64) | byte(0) << 8 | byte(len / 2) << 16 | byte(len.wrapping_sub(1)) << 24;
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 57) as usize % NAME_SLOTS
 }
 
 impl std::fmt::Display for EventKind {
