@@ -204,9 +204,12 @@ impl Call {
                 previous: frame.last().at.to_rfc3339(),
             });
         }
-        let config = Arc::clone(&self.config);
-        self.machine
-            .handle_with_context(&FrameInput::Step(*step), &mut FrameCtx { config: &config });
+        self.machine.handle_with_context(
+            &FrameInput::Step(step),
+            &mut FrameCtx {
+                config: &self.config,
+            },
+        );
         Ok(())
     }
 
@@ -214,9 +217,12 @@ impl Call {
     /// incomplete (CF05). Does nothing to a call that has ended.
     pub fn finish(&mut self) {
         if self.machine.inner().end().is_none() {
-            let config = Arc::clone(&self.config);
-            self.machine
-                .handle_with_context(&FrameInput::Finish, &mut FrameCtx { config: &config });
+            self.machine.handle_with_context(
+                &FrameInput::Finish,
+                &mut FrameCtx {
+                    config: &self.config,
+                },
+            );
         }
     }
 

@@ -202,7 +202,7 @@ pub struct FrameCtx<'c> {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum FrameInput<'a> {
     /// An event of the call.
-    Step(Step<'a>),
+    Step(&'a Step<'a>),
     /// No more events will come (end of log) and none said the call ended.
     Finish,
 }
