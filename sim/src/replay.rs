@@ -83,9 +83,13 @@ impl Replayer {
             }
         };
         match self.replay(&row) {
-            Ok(report) => {
+            Ok(None) => {
                 self.rows.replayed += 1;
-                report
+                None
+            }
+            Ok(Some(ended)) => {
+                self.rows.replayed += 1;
+                Some(CallReport::of(&ended.call, ended.first_line))
             }
             Err(reason) => {
                 self.reject(row.line, row.call_id, reason);
@@ -94,7 +98,9 @@ impl Replayer {
         }
     }
 
-    fn replay(&mut self, row: &Row<'_>) -> Result<Option<CallReport>, String> {
+    /// Replays a row; returns the call it ended, if any (a pointer, not the report: most rows
+    /// end nothing, and a report returned through every row's result is copied every time).
+    fn replay(&mut self, row: &Row<'_>) -> Result<Option<Box<OpenCall>>, String> {
         if is_blank(row.call_id) {
             return Err(if row.call_id.is_empty() {
                 "empty call_id".to_owned()
@@ -145,7 +151,7 @@ impl Replayer {
             .remove_entry(row.call_id)
             .ok_or_else(|| "internal: the call vanished".to_owned())?;
         self.ended.insert(&id, row.line);
-        Ok(Some(CallReport::of(&open.call, open.first_line)))
+        Ok(Some(open))
     }
 
     fn start(&mut self, row: &Row<'_>, department: &str, stamp: Stamp) -> Result<(), String> {
