@@ -30,8 +30,7 @@ pub struct Timestamps {
 /// starts in UTC (so that a row's time only needs adding to it).
 #[derive(Debug, Clone)]
 struct Day {
-    /// `YYYY-MM-DD` then the offset (`Z` or `+HH:MM`), as written.
-    key: [u8; 16],
+    key: DayKey,
     offset: FixedOffset,
     /// The UTC date of the local midnight, and the one after it.
     utc_date: NaiveDate,
@@ -40,8 +39,32 @@ struct Day {
     utc_seconds: u32,
 }
 
+/// A day as written: `YYYY-MM-DD`, and the offset's bytes (`Z` or `+HH:MM`) packed with their
+/// count (compared in two steps, not copied into a buffer for each row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct DayKey {
+    date: [u8; 10],
+    offset: u64,
+}
+
+impl DayKey {
+    /// `None` for a date that is not 10 bytes or an offset longer than 7.
+    fn of(date: &[u8], offset: &[u8]) -> Option<DayKey> {
+        if offset.len() > 7 {
+            return None;
+        }
+        let packed = offset.iter().fold(offset.len() as u64, |packed, &byte| {
+            packed << 8 | u64::from(byte)
+        });
+        Some(DayKey {
+            date: date.try_into().ok()?,
+            offset: packed,
+        })
+    }
+}
+
 impl Day {
-    fn new(key: [u8; 16], date: NaiveDate, offset: FixedOffset) -> Option<Day> {
+    fn new(key: DayKey, date: NaiveDate, offset: FixedOffset) -> Option<Day> {
         // chrono's own arithmetic, once a day; `None` near the ends of chrono's range leaves
         // those rows to chrono's parser.
         let utc_midnight = date.and_time(NaiveTime::MIN).checked_sub_offset(offset)?;
@@ -94,9 +117,7 @@ impl Timestamps {
         if hours >= 24 || minutes >= 60 || seconds >= 60 {
             return None;
         }
-        let mut key = [0u8; 16];
-        key.get_mut(..10)?.copy_from_slice(date);
-        key.get_mut(10..10 + offset.len())?.copy_from_slice(offset);
+        let key = DayKey::of(date, offset)?;
         let since_midnight = hours * 3600 + minutes * 60 + seconds;
         match &self.last {
             Some(day) if day.key == key => day.at(since_midnight),
