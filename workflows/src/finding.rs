@@ -169,13 +169,16 @@ impl Finding {
     ///
     /// `SD04 overdue: name, email or phone not asked — line 12: expected email collected, got not asked`
     pub fn message(&self) -> String {
+        use std::fmt::Write;
         let mut message = self.code.description().to_owned();
         for (i, e) in self.evidence.iter().enumerate() {
             message.push_str(if i == 0 { ": " } else { "; " });
-            message.push_str(&format!(
+            // Writing into a String cannot fail.
+            let _ = write!(
+                message,
                 "line {}: expected {}, got {}",
                 e.line, e.expected, e.actual
-            ));
+            );
         }
         message
     }
