@@ -39,8 +39,8 @@ struct Day {
     utc_seconds: u32,
 }
 
-/// A day as written: `YYYY-MM-DD`, and the offset's bytes (`Z` or `+HH:MM`) packed with their
-/// count (compared in two steps, not copied into a buffer for each row).
+/// A day as written: `YYYY-MM-DD`, and the offset's bytes (`Z` or `+HH:MM`) packed in a number
+/// (compared in two steps, not copied into a buffer for each row).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct DayKey {
     date: [u8; 10],
@@ -48,17 +48,18 @@ struct DayKey {
 }
 
 impl DayKey {
-    /// `None` for a date that is not 10 bytes or an offset longer than 7.
+    /// `None` for a date that is not 10 bytes or an offset that is neither `Z` nor 6 bytes.
     fn of(date: &[u8], offset: &[u8]) -> Option<DayKey> {
-        if offset.len() > 7 {
-            return None;
-        }
-        let packed = offset.iter().fold(offset.len() as u64, |packed, &byte| {
-            packed << 8 | u64::from(byte)
-        });
+        let offset = match *offset {
+            [zone] => u64::from(zone),
+            [sign, h0, h1, colon, m0, m1] => {
+                u64::from_be_bytes([1, 0, sign, h0, h1, colon, m0, m1])
+            }
+            _ => return None,
+        };
         Some(DayKey {
             date: date.try_into().ok()?,
-            offset: packed,
+            offset,
         })
     }
 }
@@ -110,9 +111,9 @@ impl Timestamps {
         };
         let offset = text.get(19..)?;
         let (hours, minutes, seconds) = (
-            number(&[*h0, *h1])?,
-            number(&[*m0, *m1])?,
-            number(&[*s0, *s1])?,
+            two_digits(*h0, *h1)?,
+            two_digits(*m0, *m1)?,
+            two_digits(*s0, *s1)?,
         );
         if hours >= 24 || minutes >= 60 || seconds >= 60 {
             return None;
@@ -139,7 +140,7 @@ fn local_day(date: &[u8], offset: &[u8]) -> Option<(NaiveDate, FixedOffset)> {
     let seconds_east = match offset {
         [b'Z'] => 0,
         [sign @ (b'+' | b'-'), oh0, oh1, b':', om0, om1] => {
-            let (hours, minutes) = (number(&[*oh0, *oh1])?, number(&[*om0, *om1])?);
+            let (hours, minutes) = (two_digits(*oh0, *oh1)?, two_digits(*om0, *om1)?);
             if hours >= 24 || minutes >= 60 {
                 return None;
             }
@@ -155,13 +156,10 @@ fn local_day(date: &[u8], offset: &[u8]) -> Option<(NaiveDate, FixedOffset)> {
     Some((date, FixedOffset::east_opt(seconds_east)?))
 }
 
-/// A run of ASCII digits as a number.
-fn number(digits: &[u8]) -> Option<u32> {
-    digits.iter().try_fold(0u32, |value, &digit| {
-        digit
-            .is_ascii_digit()
-            .then(|| value * 10 + u32::from(digit - b'0'))
-    })
+/// Two ASCII digits as a number.
+fn two_digits(tens: u8, ones: u8) -> Option<u32> {
+    let (tens, ones) = (tens.wrapping_sub(b'0'), ones.wrapping_sub(b'0'));
+    (tens < 10 && ones < 10).then(|| u32::from(tens) * 10 + u32::from(ones))
 }
 
 #[cfg(test)]
