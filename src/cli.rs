@@ -506,13 +506,6 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
     bar
 }
 
-/// Writes to `--out` atomically (a temporary file beside it, renamed on success), or to
-/// standard output.
-///
-/// Only a regular file is replaced that way. A device, a FIFO or a socket (`--out /dev/null`,
-/// `--out /dev/stdout`, a named pipe) is written to in place: renaming a file over it would
-/// replace the device itself (as root, `/dev/null` would become a plain file). A symbolic link
-/// keeps pointing where it did: the file it points to is the one replaced.
 /// Bytes written to `--out` (or standard output) at a time: a large report goes out in a few
 /// hundred system calls rather than tens of thousands.
 const OUTPUT_BUFFER: usize = 256 * 1024;
@@ -527,6 +520,13 @@ fn write_buffered(
     buffered.flush()
 }
 
+/// Writes to `--out` atomically (a temporary file beside it, renamed on success), or to
+/// standard output.
+///
+/// Only a regular file is replaced that way. A device, a FIFO or a socket (`--out /dev/null`,
+/// `--out /dev/stdout`, a named pipe) is written to in place: renaming a file over it would
+/// replace the device itself (as root, `/dev/null` would become a plain file). A symbolic link
+/// keeps pointing where it did: the file it points to is the one replaced.
 fn write_output(
     out: Option<&Path>,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
