@@ -9,7 +9,7 @@
 //! grows each bucket by a few entries, so no long list is ever copied whole (a single sorted
 //! list doubled the memory of its hashes while it grew).
 
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::Hasher;
 
 use rustc_hash::FxHashMap;
 
@@ -45,11 +45,16 @@ impl Default for EndedCalls {
 }
 
 fn id_hash(call_id: &str) -> u64 {
-    // SipHash with fixed keys: well mixed (the buckets need uniform top bits) and the same
-    // on every run.
-    let mut hasher = DefaultHasher::new();
-    call_id.hash(&mut hasher);
-    hasher.finish()
+    // FxHash (fast on short ids, the same on every run), then MurmurHash3's finalizer: every
+    // bit of the result depends on every bit of FxHash's, as the buckets' top bits need.
+    let mut hasher = rustc_hash::FxHasher::default();
+    hasher.write(call_id.as_bytes());
+    let mut hash = hasher.finish();
+    hash ^= hash >> 33;
+    hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    hash ^= hash >> 33;
+    hash = hash.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    hash ^ (hash >> 33)
 }
 
 fn bucket_of(hash: u64) -> usize {
@@ -84,12 +89,7 @@ impl EndedCalls {
             let (batch, later) = rest.split_at(count);
             rest = later;
             if let Some(bucket) = self.older.get_mut(index) {
-                // Exactly as much room as needed: these buckets are most of the memory of a
-                // long run.
-                bucket.reserve_exact(batch.len());
-                bucket.extend(batch.iter().map(|&hash| kept_of(hash)));
-                bucket.sort_unstable();
-                bucket.dedup();
+                *bucket = merged(bucket, batch);
             }
         }
     }
@@ -105,6 +105,26 @@ impl EndedCalls {
             .is_some_and(|bucket| bucket.binary_search(&kept_of(hash)).is_ok())
             .then_some(Ended::Earlier)
     }
+}
+
+/// A sorted bucket and a sorted batch of hashes of its bucket merged, without repeats, in
+/// exactly as much room as needed (these buckets are most of the memory of a long run).
+fn merged(bucket: &[Kept], batch: &[u64]) -> Vec<Kept> {
+    let mut out = Vec::with_capacity(bucket.len() + batch.len());
+    let mut old = bucket.iter().copied().peekable();
+    let mut new = batch.iter().map(|&hash| kept_of(hash)).peekable();
+    loop {
+        let next = match (old.peek(), new.peek()) {
+            (Some(a), Some(b)) if a <= b => old.next(),
+            (_, Some(_)) => new.next(),
+            (Some(_), None) => old.next(),
+            (None, None) => break,
+        };
+        if let Some(kept) = next.filter(|kept| out.last() != Some(kept)) {
+            out.push(kept);
+        }
+    }
+    out
 }
 
 impl std::fmt::Display for Ended {
@@ -141,6 +161,19 @@ mod tests {
             ended.older.iter().map(Vec::len).sum::<usize>() + ended.recent.len();
         assert_eq!(remembered as u64, total);
         assert!(ended.older.iter().all(|b| b.is_sorted()));
+    }
+
+    #[test]
+    fn merging_keeps_the_order_and_drops_repeats() {
+        let kept = |n: u64| kept_of(n << 4);
+        let bucket = [kept(1), kept(4), kept(9)];
+        let batch = [2u64 << 4, 4 << 4, 10 << 4, 11 << 4];
+        assert_eq!(
+            merged(&bucket, &batch),
+            [kept(1), kept(2), kept(4), kept(9), kept(10), kept(11)]
+        );
+        assert_eq!(merged(&[], &batch).len(), 4);
+        assert_eq!(merged(&bucket, &[]), bucket);
     }
 
     #[test]
