@@ -400,24 +400,26 @@ enum Split {
 }
 
 /// The two searches that split a regular record: the end of an unquoted field (`,`, `\n` or
-/// `\r`) and a closing quote. `memchr::memchr3` picks its implementation and sets up its
-/// needles on every call, a cost as large as the search itself for a field of a few bytes;
-/// these are set up once per scanner (AVX2 where the processor has it).
+/// `\r`), and in a quoted field its closing quote or a line break (one pass tells both).
+/// `memchr::memchr3` picks its implementation and sets up its needles on every call, a cost as
+/// large as the search itself for a field of a few bytes; these are set up once per scanner
+/// (AVX2 where the processor has it).
 #[derive(Debug, Clone, Copy)]
 struct Search {
     #[cfg(target_arch = "x86_64")]
     avx2: Option<(
         memchr::arch::x86_64::avx2::memchr::Three,
-        memchr::arch::x86_64::avx2::memchr::One,
+        memchr::arch::x86_64::avx2::memchr::Three,
     )>,
 }
 
 impl Search {
     fn new() -> Search {
+        #[cfg(target_arch = "x86_64")]
+        use memchr::arch::x86_64::avx2::memchr::Three;
         Search {
             #[cfg(target_arch = "x86_64")]
-            avx2: memchr::arch::x86_64::avx2::memchr::Three::new(b',', b'\n', b'\r')
-                .zip(memchr::arch::x86_64::avx2::memchr::One::new(b'"')),
+            avx2: Three::new(b',', b'\n', b'\r').zip(Three::new(b'"', b'\n', b'\r')),
         }
     }
 
@@ -430,13 +432,13 @@ impl Search {
         memchr::memchr3(b',', b'\n', b'\r', bytes)
     }
 
-    /// Where the first `"` is.
-    fn quote(&self, bytes: &[u8]) -> Option<usize> {
+    /// Where the first `"`, `\n` or `\r` is.
+    fn quote_or_break(&self, bytes: &[u8]) -> Option<usize> {
         #[cfg(target_arch = "x86_64")]
-        if let Some((_, one)) = &self.avx2 {
-            return one.find(bytes);
+        if let Some((_, three)) = &self.avx2 {
+            return three.find(bytes);
         }
-        memchr::memchr(b'"', bytes)
+        memchr::memchr3(b'"', b'\n', b'\r', bytes)
     }
 }
 
@@ -461,9 +463,18 @@ fn split_record(
         // One field, from `at`.
         if bytes.get(at) == Some(&b'"') {
             let start = at + 1;
-            let rest = bytes.get(start..).unwrap_or_default();
-            let Some(close) = search.quote(rest).map(|q| start + q) else {
-                return more;
+            // The closing quote, noting any line break on the way.
+            let mut from = start;
+            let close = loop {
+                let rest = bytes.get(from..).unwrap_or_default();
+                let Some(found) = search.quote_or_break(rest).map(|q| from + q) else {
+                    return more;
+                };
+                if bytes.get(found) == Some(&b'"') {
+                    break found;
+                }
+                breaks = true;
+                from = found + 1;
             };
             match bytes.get(close + 1) {
                 Some(b',' | b'\n' | b'\r') => {}
@@ -472,8 +483,6 @@ fn split_record(
                 // A doubled quote (its field must be undone) or text after the closing one.
                 Some(_) => return Split::Irregular,
             }
-            let content = bytes.get(start..close).unwrap_or_default();
-            breaks |= memchr::memchr2(b'\n', b'\r', content).is_some();
             ranges.push((start, close));
             at = close + 1;
         } else {
