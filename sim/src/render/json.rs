@@ -57,7 +57,8 @@ fn write_list<T: Serialize>(out: &mut dyn Write, key: &str, items: &[T]) -> io::
 
 impl CallSink for JsonStream<'_> {
     fn call(&mut self, report: CallReport) -> io::Result<()> {
-        write!(self.out, "{}\n    ", if self.first { "" } else { "," })?;
+        self.out
+            .write_all(if self.first { b"\n    " } else { b",\n    " })?;
         self.first = false;
         match &report.rendered {
             Some(line) => self.out.write_all(line)?,
