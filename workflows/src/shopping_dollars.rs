@@ -415,14 +415,15 @@ impl ShoppingDollars {
         context: &mut Ctx<'_>,
         event: &Input<'_>,
     ) -> Outcome<State> {
-        let state = review_state(context);
+        // The branch is worked out only where it is needed (dates are not free to compare):
+        // most events pass through to the superstate.
         match event {
-            Input::Close { complete } => self.close(state, context, *complete),
+            Input::Close { complete } => self.close(review_state(context), context, *complete),
             Input::Event(Event::WarrantyStarted(_) | Event::FirstPayment(_)) => {
                 if Branch::classify(context.call_date, context.facts) == branch {
                     Handled
                 } else {
-                    Transition(state)
+                    Transition(review_state(context))
                 }
             }
             Input::Event(_) => Super,
@@ -433,7 +434,10 @@ impl ShoppingDollars {
     /// already raised is not raised twice.
     fn judge_commissions(&mut self, state: State) {
         if let Some(branch) = state.branch() {
-            for (answer, stamp) in self.answers.clone() {
+            let ShoppingDollars {
+                answers, findings, ..
+            } = self;
+            for &(answer, stamp) in answers.iter() {
                 let wrong = match (branch, answer) {
                     (Branch::WithinReview | Branch::AwaitingFirstPayment, Answer::EmailSoon) => {
                         Some("the review-period explanation")
@@ -449,7 +453,7 @@ impl ShoppingDollars {
                         Answer::ReviewPeriod => "explain_review_period",
                         Answer::EmailSoon => "expect_email_soon",
                     };
-                    self.findings.raise(
+                    findings.raise(
                         Code::SD01,
                         stamp,
                         format!("{} ({})", expected, branch.as_str()),
@@ -477,13 +481,18 @@ impl ShoppingDollars {
             (State::AwaitingFacts {}, _) => true, // not judged yet
             _ => false,
         };
-        for (escalation, stamp) in self.escalations.clone() {
+        let ShoppingDollars {
+            escalations,
+            findings,
+            ..
+        } = self;
+        for &(escalation, stamp) in escalations.iter() {
             if !called_for(escalation) {
                 let step = match escalation {
                     Escalation::Collect(d) => format!("collect {}", d.as_str()),
                     Escalation::Email(t) => format!("email_sent {}", t.as_str()),
                 };
-                self.findings.raise(
+                findings.raise(
                     Code::SD13,
                     stamp,
                     format!("no escalation in {}", state.name()),
