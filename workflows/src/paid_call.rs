@@ -463,15 +463,18 @@ impl PaidCall {
     /// known is judged once it is, or at the close (`closing`) if it never is. Idempotent.
     fn judge_quotes(&mut self, context: &Ctx<'_>, closing: bool) {
         let target = self.amount_to_quote(context);
-        for (quoted, stamp) in self.quotes.clone() {
+        let PaidCall {
+            quotes, findings, ..
+        } = self;
+        for &(quoted, stamp) in quotes.iter() {
             match target {
-                Some(target) if target != quoted => self.findings.raise(
+                Some(target) if target != quoted => findings.raise(
                     Code::PC07,
                     stamp,
                     target.to_string(),
                     format!("quoted {quoted}"),
                 ),
-                None if closing => self.findings.raise(
+                None if closing => findings.raise(
                     Code::PC07,
                     stamp,
                     "no amount to quote (no calculator amount, none obtained in chat)",
