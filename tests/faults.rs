@@ -10,6 +10,8 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::util::{audit_text, callflow, code, find, stderr, stdout};
+use callflow::sim::pipeline::{audit_report, AuditOptions};
+use callflow::sim::report::AuditReport;
 use callflow::sim::{audit, LogReader, Replayer};
 use callflow::workflows::Config;
 
@@ -297,11 +299,22 @@ fn invalid_utf8_in_a_field_rejects_the_row_naming_the_column() {
         bytes.push(b'\n');
     }
     // (Not through check_invariants: a call id that is not UTF-8 is reported empty, while
-    // its independent parse reads it lossily; the reason shows it.)
-    let reader = LogReader::new(bytes.as_slice(), "log.csv").expect("a header");
-    let report = audit(reader, Arc::new(Config::default())).expect("an audit");
+    // its independent parse reads it lossily; the reason shows it.) Three threads and more
+    // replay every row on a worker, from batches checked as UTF-8 a batch at a time.
+    for threads in [1, 2, 3] {
+        let reader = LogReader::new(bytes.as_slice(), "log.csv").expect("a header");
+        let options = AuditOptions {
+            threads,
+            ..AuditOptions::default()
+        };
+        let report = audit_report(reader, Arc::new(Config::default()), options).expect("an audit");
+        check_invalid_utf8_rejections(&report);
+    }
+}
+
+fn check_invalid_utf8_rejections(report: &AuditReport) {
     assert_eq!(
-        rejected(&report),
+        rejected(report),
         [
             rej(
                 3,
@@ -319,7 +332,7 @@ fn invalid_utf8_in_a_field_rejects_the_row_naming_the_column() {
         (report.rows.read, report.rows.replayed, report.rows.rejected),
         (5, 3, 2)
     );
-    assert_eq!(find(&report, "A").verdict.as_str(), "pass");
+    assert_eq!(find(report, "A").verdict.as_str(), "pass");
 }
 
 #[test]

@@ -245,13 +245,25 @@ impl RawRecord {
         record: RecordView<'r>,
         columns: &Columns,
     ) -> Result<Row<'r>, BadRow<'r>> {
+        self.row_of_text(record, std::str::from_utf8(record.bytes).ok(), columns)
+    }
+
+    /// [`RawRecord::row_of`] for a record whose bytes are known to be `text` (checked as UTF-8
+    /// with others at once), or not known to be text (`None`: its fields are checked one by
+    /// one, and the first one that is not UTF-8 is the error).
+    fn row_of_text<'r>(
+        &self,
+        record: RecordView<'r>,
+        text: Option<&'r str>,
+        columns: &Columns,
+    ) -> Result<Row<'r>, BadRow<'r>> {
         match &self.fault {
             Some(reason) => Err(BadRow {
                 line: self.line,
                 call_id: call_id_of(record, columns),
                 reason: reason.clone(),
             }),
-            None => split_row(record, columns, self.line),
+            None => split_row(record, text, columns, self.line),
         }
     }
 }
@@ -310,6 +322,9 @@ impl RecordBatch {
         &'b self,
         columns: &'b Columns,
     ) -> impl Iterator<Item = Result<Row<'b>, BadRow<'b>>> + 'b {
+        // One UTF-8 check for the whole batch (a check per record costs twice as much, most
+        // of it getting started); a batch holding a record that is not UTF-8 checks each.
+        let all = std::str::from_utf8(&self.bytes).ok();
         self.records.iter().map(move |record| {
             let view = RecordView {
                 bytes: self
@@ -321,7 +336,10 @@ impl RecordBatch {
                     .get(record.fields.0..record.fields.1)
                     .unwrap_or_default(),
             };
-            record.raw.row_of(view, columns)
+            // Records start and end at ASCII bytes, between characters; a record that does not
+            // (or a batch that is not all UTF-8) has each field checked on its own.
+            let text = all.and_then(|all| all.get(record.bytes.0..record.bytes.1));
+            record.raw.row_of_text(view, text, columns)
         })
     }
 }
@@ -354,14 +372,14 @@ fn call_id_of<'r>(record: RecordView<'r>, columns: &Columns) -> &'r str {
     std::str::from_utf8(call_id_bytes(record, columns)).unwrap_or("")
 }
 
+/// The row of a record, given its bytes as text when they are valid UTF-8: a field then only
+/// needs its ends to fall between characters (they do unless a field is itself invalid).
 fn split_row<'r>(
     record: RecordView<'r>,
+    text: Option<&'r str>,
     columns: &Columns,
     line: u64,
 ) -> Result<Row<'r>, BadRow<'r>> {
-    // One UTF-8 check for the whole record; a field then only needs its ends to fall between
-    // characters (they do unless a field is itself invalid).
-    let text = std::str::from_utf8(record.bytes).ok();
     let field =
         |index: usize| -> Option<&'r str> { text.and_then(|text| text.get(record.range(index)?)) };
     // The common case without building any error: every column there and valid.
