@@ -286,8 +286,11 @@ fn worker(
                 let _ = recycle.send(batch);
             }
             ToWorker::Epoch { next_line } => {
+                // The next epoch finishes about as many calls: room for them from the start
+                // (growing a list of reports copies them over and over).
+                let room = finished.len();
                 let _ = outbox.send(FromWorker::Epoch {
-                    finished: std::mem::take(&mut finished),
+                    finished: std::mem::replace(&mut finished, Vec::with_capacity(room)),
                     earliest_open: replayer.earliest_open_line(),
                     next_line,
                 });
