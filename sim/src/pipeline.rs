@@ -468,7 +468,9 @@ fn run<R: Read>(
         rows: RowCounts::default(),
         rejected: Vec::new(),
     };
-    let mut batches: Vec<RecordBatch> = (0..workers).map(|_| RecordBatch::default()).collect();
+    let mut batches: Vec<RecordBatch> = (0..workers)
+        .map(|_| RecordBatch::with_room(BATCH))
+        .collect();
     let mut since = 0u64;
     let mut failure = None;
     let send = |inbox: &SyncSender<ToWorker>, message| inbox.send(message).is_ok();
@@ -488,7 +490,9 @@ fn run<R: Read>(
                 if let Some(batch) = batches.get_mut(shard) {
                     batch.push(record, raw);
                     if batch.len() == BATCH {
-                        let mut full = recycled.try_recv().unwrap_or_default();
+                        let mut full = recycled
+                            .try_recv()
+                            .unwrap_or_else(|_| RecordBatch::with_room(BATCH));
                         std::mem::swap(&mut full, batch);
                         if let Some(inbox) = inboxes.get(shard) {
                             send(inbox, ToWorker::Rows(full));
