@@ -507,7 +507,9 @@ fn run<R: Read>(
             let next_line = line + 1;
             for (shard, batch) in batches.iter_mut().enumerate() {
                 if !batch.is_empty() {
-                    let mut part = recycled.try_recv().unwrap_or_default();
+                    let mut part = recycled
+                        .try_recv()
+                        .unwrap_or_else(|_| RecordBatch::with_room(BATCH));
                     std::mem::swap(&mut part, batch);
                     if let Some(inbox) = inboxes.get(shard) {
                         send(inbox, ToWorker::Rows(part));
