@@ -1,11 +1,11 @@
 //! Splits the bytes of a log into records: their fields, the line each starts on, and the
 //! quoting mistakes the csv format lets through.
 //!
-//! A record with no `"` on its line (nearly every row of a log) is split here, on its commas,
-//! in one pass over bytes already found by `memchr`. A record with a quote goes to the csv
-//! crate's parser (`csv_core`, configured as `csv::Reader`'s defaults), which decides its fields,
-//! while the quoting is followed byte by byte to catch the mistakes it reads through
-//! ([`QuoteFault`]). Either way the records are those `csv::Reader` gives (RFC 4180: `,`,
+//! A record whose quoting is regular (nearly every row of a log: quoted fields closed, then
+//! followed by a comma or the end of the line) is split here, each field's end found by
+//! `memchr`. Any other record goes to the csv crate's parser (`csv_core`, configured as
+//! `csv::Reader`'s defaults), which decides its fields, while the quoting is followed byte by
+//! byte to catch the mistakes it reads through ([`QuoteFault`]). Either way the records are those `csv::Reader` gives (RFC 4180: `,`,
 //! `"` doubled inside quotes, `\r`, `\n` or `\r\n` ending a record, blank lines skipped, a
 //! leading UTF-8 BOM dropped); a test compares the two on random bytes.
 //!
@@ -598,6 +598,29 @@ mod tests {
                 .collect();
             let expected = reference::records(&input);
             for chunk in [1, 3, 1 << 20] {
+                assert_eq!(
+                    scan(&input, chunk),
+                    expected,
+                    "case {case}, chunk {chunk}: {:?}",
+                    String::from_utf8_lossy(&input)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn long_fields_split_as_the_old_reader_splits_them() {
+        // Few structural bytes: fields and quoted text run over many bytes (the searches' long
+        // paths), and records end anywhere.
+        const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789 ,,\"\n\r";
+        let mut rng = fastrand::Rng::with_seed(11);
+        for case in 0..4_000 {
+            let len = rng.usize(0..600);
+            let input: Vec<u8> = (0..len)
+                .map(|_| ALPHABET[rng.usize(..ALPHABET.len())])
+                .collect();
+            let expected = reference::records(&input);
+            for chunk in [1, 7, 1 << 20] {
                 assert_eq!(
                     scan(&input, chunk),
                     expected,
