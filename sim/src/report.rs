@@ -195,8 +195,9 @@ pub struct AgentReport {
 }
 
 /// The agents' figures, summed call by call (a streaming report needs them without the calls).
+/// Hashed by agent id while counting (every call asks), sorted by it at the end.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct AgentTally(BTreeMap<String, AgentReport>);
+pub struct AgentTally(rustc_hash::FxHashMap<String, AgentReport>);
 
 impl AgentTally {
     /// Counts one call for its agent.
@@ -219,7 +220,8 @@ impl AgentTally {
 
     /// The agents, by id, with their mean scores.
     pub fn finish(self) -> Vec<AgentReport> {
-        self.0
+        let mut agents: Vec<AgentReport> = self
+            .0
             .into_iter()
             .map(|(id, mut agent)| {
                 agent.agent_id = id;
@@ -227,7 +229,9 @@ impl AgentTally {
                     (agent.score_sum as f64 / agent.calls.max(1) as f64 * 100.0).round() / 100.0;
                 agent
             })
-            .collect()
+            .collect();
+        agents.sort_by(|a, b| a.agent_id.cmp(&b.agent_id));
+        agents
     }
 }
 
