@@ -1,6 +1,11 @@
 //! The calls that have ended, remembered to reject rows that come after a call's end and a
 //! second call with the same id: a 64-bit hash of each id, with its end line while it is
-//! recent. Memory: 6 bytes per ended call once it is no longer among the last 65,536.
+//! recent. Memory: 6 bytes per ended call once it is no longer recent.
+//!
+//! A row within [`RECENT_LINES`] lines of its call's end is told that line; a later one is told
+//! the call ended earlier in the log. The window is counted in lines, not in calls, so that
+//! the reason depends only on the log, never on how its calls were spread over threads (each
+//! thread remembers the calls it replayed).
 //!
 //! The older hashes sit in 4,096 sorted buckets chosen by their top 12 bits, each keeping the
 //! next 48 bits: 60 bits of the hash in all, so two different ids of a 5-million-call log
@@ -13,8 +18,11 @@ use std::hash::Hasher;
 
 use rustc_hash::FxHashMap;
 
-/// How many ended calls keep their end line (for the message naming it).
-const RECENT: usize = 1 << 16;
+/// How many lines after its call's end a row is told the line the call ended at.
+pub const RECENT_LINES: u64 = 1 << 16;
+/// How many recent calls at least are moved to the older buckets at a time (moving touches
+/// every bucket, so it is done in bulk).
+const MOVED_AT_ONCE: usize = 1 << 16;
 /// How many top bits of a hash choose its bucket.
 const BUCKET_BITS: u32 = 12;
 
@@ -23,14 +31,17 @@ const BUCKET_BITS: u32 = 12;
 pub enum Ended {
     /// At this line.
     AtLine(u64),
-    /// Earlier in the log (more than 65,536 calls ago).
+    /// Earlier in the log (more than [`RECENT_LINES`] lines before the row asking).
     Earlier,
 }
 
 /// The set of ended calls.
 #[derive(Debug)]
 pub struct EndedCalls {
+    /// Hashes of the calls ended since the last move, with their end lines.
     recent: FxHashMap<u64, u64>,
+    /// The size of `recent` that sets off the next move.
+    move_at: usize,
     /// Hashes of older ended calls, by their top bits, each bucket sorted ([`Kept`]).
     older: Vec<Vec<Kept>>,
 }
@@ -39,6 +50,7 @@ impl Default for EndedCalls {
     fn default() -> Self {
         EndedCalls {
             recent: FxHashMap::default(),
+            move_at: MOVED_AT_ONCE,
             older: vec![Vec::new(); 1 << BUCKET_BITS],
         }
     }
@@ -70,17 +82,27 @@ fn kept_of(hash: u64) -> Kept {
 }
 
 impl EndedCalls {
-    /// Remembers that a call ended at a line.
+    /// Remembers that a call ended at a line (lines come in increasing order).
     pub fn insert(&mut self, call_id: &str, line: u64) {
-        if self.recent.len() >= RECENT {
-            self.age();
+        if self.recent.len() >= self.move_at {
+            self.age(line);
         }
         self.recent.insert(id_hash(call_id), line);
     }
 
-    /// Moves the recent calls to the older buckets (they forget their end lines).
-    fn age(&mut self) {
-        let mut moved: Vec<u64> = self.recent.drain().map(|(hash, _)| hash).collect();
+    /// Moves the calls that ended more than [`RECENT_LINES`] lines before `line` to the older
+    /// buckets (they forget their end lines). The calls still within the window stay, and
+    /// the next move waits until as many again have ended.
+    fn age(&mut self, line: u64) {
+        let mut moved = Vec::with_capacity(self.recent.len());
+        self.recent.retain(|&hash, &mut end| {
+            let within = line.saturating_sub(end) <= RECENT_LINES;
+            if !within {
+                moved.push(hash);
+            }
+            within
+        });
+        self.move_at = self.recent.len() + MOVED_AT_ONCE;
         moved.sort_unstable();
         let mut rest = moved.as_slice();
         while let Some(&first) = rest.first() {
@@ -94,11 +116,15 @@ impl EndedCalls {
         }
     }
 
-    /// Whether (and where) a call with this id ended.
-    pub fn get(&self, call_id: &str) -> Option<Ended> {
+    /// Whether (and where) a call with this id ended, as a row at `line` is told.
+    pub fn get(&self, call_id: &str, line: u64) -> Option<Ended> {
         let hash = id_hash(call_id);
-        if let Some(&line) = self.recent.get(&hash) {
-            return Some(Ended::AtLine(line));
+        if let Some(&end) = self.recent.get(&hash) {
+            return Some(if line.saturating_sub(end) <= RECENT_LINES {
+                Ended::AtLine(end)
+            } else {
+                Ended::Earlier
+            });
         }
         self.older
             .get(bucket_of(hash))
@@ -143,24 +169,69 @@ mod tests {
     #[test]
     fn old_ends_are_remembered_without_their_line() {
         let mut ended = EndedCalls::default();
-        let total = 3 * RECENT as u64 + 10;
+        let total = 3 * MOVED_AT_ONCE as u64 + 10;
         for i in 0..total {
             ended.insert(&format!("C-{i}"), i + 2);
         }
-        for i in (0..2 * RECENT as u64).step_by(997) {
-            assert_eq!(ended.get(&format!("C-{i}")), Some(Ended::Earlier), "C-{i}");
+        let now = total + 2;
+        for i in (0..2 * MOVED_AT_ONCE as u64).step_by(997) {
+            assert_eq!(
+                ended.get(&format!("C-{i}"), now),
+                Some(Ended::Earlier),
+                "C-{i}"
+            );
         }
         let last = total - 1;
         assert_eq!(
-            ended.get(&format!("C-{last}")),
+            ended.get(&format!("C-{last}"), now),
             Some(Ended::AtLine(last + 2))
         );
-        assert_eq!(ended.get("C-never"), None);
-        assert_eq!(ended.get(&format!("C-{total}")), None);
+        assert_eq!(ended.get("C-never", now), None);
+        assert_eq!(ended.get(&format!("C-{total}"), now), None);
         let remembered: usize =
             ended.older.iter().map(Vec::len).sum::<usize>() + ended.recent.len();
         assert_eq!(remembered as u64, total);
         assert!(ended.older.iter().all(|b| b.is_sorted()));
+        assert!(
+            ended.recent.len() < 2 * MOVED_AT_ONCE,
+            "{}",
+            ended.recent.len()
+        );
+    }
+
+    #[test]
+    fn the_answer_depends_on_lines_only_not_on_how_calls_are_shared_out() {
+        // One set of ended calls, as one thread keeps them, and the same calls shared out
+        // between two sets, as two threads keep them: every row is told the same.
+        let total = 3 * MOVED_AT_ONCE as u64 + 10;
+        let mut one = EndedCalls::default();
+        let mut two = [EndedCalls::default(), EndedCalls::default()];
+        for i in 0..total {
+            let id = format!("C-{i}");
+            one.insert(&id, i + 2);
+            if let Some(half) = two.get_mut((i % 2) as usize) {
+                half.insert(&id, i + 2);
+            }
+        }
+        let now = total + 2;
+        let edge = total - RECENT_LINES;
+        for i in (0..total)
+            .step_by(97)
+            .chain([edge - 1, edge, edge + 1, total - 1])
+        {
+            let id = format!("C-{i}");
+            let end = i + 2;
+            let told = if now - end <= RECENT_LINES {
+                Ended::AtLine(end)
+            } else {
+                Ended::Earlier
+            };
+            assert_eq!(one.get(&id, now), Some(told), "{id}");
+            let half = two
+                .get((i % 2) as usize)
+                .and_then(|half| half.get(&id, now));
+            assert_eq!(half, Some(told), "{id}");
+        }
     }
 
     #[test]

@@ -125,7 +125,7 @@ impl Replayer {
             return self.start(row, department, stamp).map(|()| None);
         }
         let Some(open) = self.open.get_mut(row.call_id) else {
-            return Err(match self.ended.get(row.call_id) {
+            return Err(match self.ended.get(row.call_id, row.line) {
                 Some(end) => format!(
                     "call {} ended {end}; rows after call_ended are rejected",
                     Quoted(row.call_id)
@@ -162,7 +162,7 @@ impl Replayer {
                 open.first_line
             ));
         }
-        if let Some(end) = self.ended.get(row.call_id) {
+        if let Some(end) = self.ended.get(row.call_id, row.line) {
             return Err(format!(
                 "duplicate call_started: call {} already ran and ended {end}; call ids are unique per log",
                 Quoted(row.call_id)
