@@ -499,7 +499,7 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
     }
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
     if let Ok(style) = ProgressStyle::with_template(
-        "{spinner} auditing [{bar:40}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
+        "{spinner} auditing [{wide_bar}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
     ) {
         bar.set_style(style.progress_chars("=> "));
     }
