@@ -593,18 +593,33 @@ mod tests {
             } else {
                 rng.usize(0..400)
             };
-            let input: Vec<u8> = (0..len)
-                .map(|_| ALPHABET[rng.usize(..ALPHABET.len())])
-                .collect();
-            let expected = reference::records(&input);
-            for chunk in [1, 3, 1 << 20] {
-                assert_eq!(
-                    scan(&input, chunk),
-                    expected,
-                    "case {case}, chunk {chunk}: {:?}",
-                    String::from_utf8_lossy(&input)
-                );
-            }
+            agrees_with_the_old_reader(&random_bytes(&mut rng, ALPHABET, len), case, [1, 3]);
+        }
+    }
+
+    /// `len` bytes drawn from `alphabet`.
+    fn random_bytes(rng: &mut fastrand::Rng, alphabet: &[u8], len: usize) -> Vec<u8> {
+        (0..len)
+            .map(|_| {
+                alphabet
+                    .get(rng.usize(..alphabet.len()))
+                    .copied()
+                    .unwrap_or(b',')
+            })
+            .collect()
+    }
+
+    /// The scanner reads `input` as the old reader does, read in chunks of each of `chunks`
+    /// bytes and all at once.
+    fn agrees_with_the_old_reader(input: &[u8], case: usize, chunks: [usize; 2]) {
+        let expected = reference::records(input);
+        for chunk in chunks.into_iter().chain([1 << 20]) {
+            assert_eq!(
+                scan(input, chunk),
+                expected,
+                "case {case}, chunk {chunk}: {:?}",
+                String::from_utf8_lossy(input)
+            );
         }
     }
 
@@ -616,18 +631,7 @@ mod tests {
         let mut rng = fastrand::Rng::with_seed(11);
         for case in 0..4_000 {
             let len = rng.usize(0..600);
-            let input: Vec<u8> = (0..len)
-                .map(|_| ALPHABET[rng.usize(..ALPHABET.len())])
-                .collect();
-            let expected = reference::records(&input);
-            for chunk in [1, 7, 1 << 20] {
-                assert_eq!(
-                    scan(&input, chunk),
-                    expected,
-                    "case {case}, chunk {chunk}: {:?}",
-                    String::from_utf8_lossy(&input)
-                );
-            }
+            agrees_with_the_old_reader(&random_bytes(&mut rng, ALPHABET, len), case, [1, 7]);
         }
     }
 
