@@ -476,6 +476,16 @@ fn run<R: Read>(
     let mut since = 0u64;
     let mut failure = None;
     let send = |inbox: &SyncSender<ToWorker>, message| inbox.send(message).is_ok();
+    // Sends a shard's batch to its worker, leaving in its place one sent back (or a new one).
+    let hand_over = |shard: usize, batch: &mut RecordBatch| {
+        let next = recycled
+            .try_recv()
+            .unwrap_or_else(|_| RecordBatch::with_room(BATCH));
+        let full = std::mem::replace(batch, next);
+        if let Some(inbox) = inboxes.get(shard) {
+            send(inbox, ToWorker::Rows(full));
+        }
+    };
     loop {
         let (raw, record) = match reader.next_record() {
             Ok(Some(read)) => read,
@@ -492,13 +502,7 @@ fn run<R: Read>(
                 if let Some(batch) = batches.get_mut(shard) {
                     batch.push(record, raw);
                     if batch.len() == BATCH {
-                        let mut full = recycled
-                            .try_recv()
-                            .unwrap_or_else(|_| RecordBatch::with_room(BATCH));
-                        std::mem::swap(&mut full, batch);
-                        if let Some(inbox) = inboxes.get(shard) {
-                            send(inbox, ToWorker::Rows(full));
-                        }
+                        hand_over(shard, batch);
                     }
                 }
             }
@@ -509,13 +513,7 @@ fn run<R: Read>(
             let next_line = line + 1;
             for (shard, batch) in batches.iter_mut().enumerate() {
                 if !batch.is_empty() {
-                    let mut part = recycled
-                        .try_recv()
-                        .unwrap_or_else(|_| RecordBatch::with_room(BATCH));
-                    std::mem::swap(&mut part, batch);
-                    if let Some(inbox) = inboxes.get(shard) {
-                        send(inbox, ToWorker::Rows(part));
-                    }
+                    hand_over(shard, batch);
                 }
             }
             for inbox in &inboxes {
