@@ -253,6 +253,21 @@ fn feed(
     report
 }
 
+/// The log is over for one thread: its calls still open, judged (given their rows when they
+/// are kept), and its row counts and rejected rows.
+fn finish(
+    replayer: Replayer,
+    histories: Option<&mut Histories>,
+) -> (Vec<CallReport>, RowCounts, Vec<Rejected>) {
+    let (mut rest, rows, rejected) = replayer.finish();
+    if let Some(histories) = histories {
+        for report in &mut rest {
+            histories.attach(report);
+        }
+    }
+    (rest, rows, rejected)
+}
+
 /// Renders a finished call where it was replayed, keeping only what the sink's totals need.
 fn prerender(report: &mut CallReport, render: Option<fn(&CallReport) -> Vec<u8>>) {
     if let Some(render) = render {
@@ -300,13 +315,8 @@ fn worker(
             ToWorker::End => break,
         }
     }
-    let (rest, rows, rejected) = replayer.finish();
-    for mut report in rest {
-        if let Some(histories) = histories.as_mut() {
-            histories.attach(&mut report);
-        }
-        finished.push(report);
-    }
+    let (rest, rows, rejected) = finish(replayer, histories.as_mut());
+    finished.extend(rest);
     let _ = outbox.send(FromWorker::Done {
         finished,
         rows,
@@ -410,12 +420,14 @@ impl Local {
     }
 
     /// The calls still open at the end of the log, judged, and the row counts.
-    fn finish(mut self, order: &mut InOrder, collector: &mut Collector) {
-        let (rest, rows, rejected) = self.replayer.finish();
-        for mut report in rest {
-            if let Some(histories) = self.histories.as_mut() {
-                histories.attach(&mut report);
-            }
+    fn finish(self, order: &mut InOrder, collector: &mut Collector) {
+        let Local {
+            replayer,
+            mut histories,
+            ..
+        } = self;
+        let (rest, rows, rejected) = finish(replayer, histories.as_mut());
+        for report in rest {
             order.add(report);
         }
         collector.count(rows, rejected);
