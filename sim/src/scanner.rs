@@ -5,9 +5,10 @@
 //! followed by a comma or the end of the line) is split here, each field's end found by
 //! `memchr`. Any other record goes to the csv crate's parser (`csv_core`, configured as
 //! `csv::Reader`'s defaults), which decides its fields, while the quoting is followed byte by
-//! byte to catch the mistakes it reads through ([`QuoteFault`]). Either way the records are those `csv::Reader` gives (RFC 4180: `,`,
-//! `"` doubled inside quotes, `\r`, `\n` or `\r\n` ending a record, blank lines skipped, a
-//! leading UTF-8 BOM dropped); a test compares the two on random bytes.
+//! byte to catch the mistakes it reads through ([`QuoteFault`]). Either way the records are
+//! those `csv::Reader` gives (RFC 4180: `,`, `"` doubled inside quotes, `\r`, `\n` or `\r\n`
+//! ending a record, blank lines skipped, a leading UTF-8 BOM dropped); a test compares the two
+//! on random bytes.
 //!
 //! Lines are counted from the bytes: `\r\n` ends one line, and so does a lone `\r` or `\n`.
 
