@@ -89,7 +89,7 @@ fn frame_codes_cf01_to_cf07() {
         .contains("explain_review_period before any inquiry"));
     assert!(cf06.evidence[1]
         .actual
-        .contains("apologize while a warranty_cancellation inquiry"));
+        .contains("ask_ticket while a warranty_cancellation inquiry"));
     let cf02 = &find(&report, "F-02").findings[0];
     assert!(
         cf02.message.contains("Yeah hi. What do you want?"),
@@ -265,11 +265,11 @@ fn review_period_branch_boundaries() {
 }
 
 #[test]
-fn paid_call_codes_pc01_to_pc10() {
+fn paid_call_codes_pc01_to_pc12() {
     let report = audit_log("paid_call.csv");
     assert_eq!(
         (report.rows.read, report.rows.replayed, report.rows.rejected),
-        (152, 152, 0)
+        (164, 164, 0)
     );
     let cancel = &[(CANCEL, None)];
     assert_calls(
@@ -299,6 +299,10 @@ fn paid_call_codes_pc01_to_pc10() {
             call("P-13", "sjones", "pass", 85, cancel, &[("PC06", 134)]),
             // The prompt may come after the form: still PC05.
             call("P-14", "mlopez", "pass", 95, cancel, &[("PC05", 147)]),
+            // Nothing displayed, a service call reported, neither a chat nor a follow-up.
+            call("P-15", "tkim", "pass", 85, cancel, &[("PC11", 160)]),
+            // The customer asked to cancel and the agent said goodbye at once.
+            call("P-16", "rpatel", "pass", 85, cancel, &[("PC12", 165)]),
         ],
     );
     let pc04 = &find(&report, "P-04").findings[0];

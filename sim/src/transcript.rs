@@ -7,7 +7,6 @@
 //! or as a transcript (for trainers).
 
 use std::collections::VecDeque;
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 use chrono::{DateTime, Days, Duration, FixedOffset, NaiveDate};
@@ -28,7 +27,8 @@ pub enum Fault {
     Omit(Code),
     /// Read the greeting off-script (CF02).
     OffScriptGreeting,
-    /// Apologise before any inquiry is open (CF06).
+    /// Ask for the ticket number before any inquiry is open (CF06; an apology there would be
+    /// courtesy, not a finding).
     StepBeforeInquiry,
     /// Start with an inquiry no procedure covers (CF07).
     UncoveredInquiry,
@@ -83,7 +83,9 @@ impl Fault {
         match self {
             Fault::Omit(code) => format!("left out the step whose absence is {code}"),
             Fault::OffScriptGreeting => "greeting read off-script".to_owned(),
-            Fault::StepBeforeInquiry => "apologised before any inquiry was open".to_owned(),
+            Fault::StepBeforeInquiry => {
+                "asked for a ticket number before the customer said why they called".to_owned()
+            }
             Fault::UncoveredInquiry => "an inquiry no procedure covers".to_owned(),
             Fault::HangUp => "the customer hung up before the goodbye".to_owned(),
             Fault::WrongAnswer => "the review-period answer the branch makes false".to_owned(),
@@ -305,60 +307,6 @@ impl<'a> Scene<'a> {
             .map_or("none", |i| i.state_name())
     }
 
-    /// The event value written to the log for an event.
-    fn value_of(event: &Event<'_>) -> String {
-        match *event {
-            Event::CallStarted { department } => department.to_owned(),
-            Event::CustomerIdentified { name } => name.to_owned(),
-            Event::Inquiry { code, .. } => code.to_owned(),
-            Event::CallEnded(status) => status.as_str().to_owned(),
-            Event::WarrantyStarted(date) => date.to_string(),
-            Event::FirstPayment(date) => date.map_or("none".to_owned(), |d| d.to_string()),
-            Event::Collect { detail, declined } => {
-                format!(
-                    "{}{}",
-                    detail.as_str(),
-                    if declined { "_declined" } else { "" }
-                )
-            }
-            Event::EmailSent(team) => team.as_str().to_owned(),
-            Event::ContactTime(when) => when.as_str().to_owned(),
-            Event::Ticket(ticket) => ticket.to_owned(),
-            Event::PartnerContacted => "home_service_perks".to_owned(),
-            Event::RefundCalculator(amount) => amount.map_or("none".to_owned(), plain_amount),
-            Event::RecordMismatch(RecordField::Name) => "name".to_owned(),
-            Event::RecordMismatch(RecordField::Address) => "address".to_owned(),
-            Event::QuoteAmount(a) | Event::PaidAmountObtained(a) => plain_amount(a),
-            Event::ChatOpened(purpose) => purpose.as_str().to_owned(),
-            Event::WarrantyPrompt { yes } => if yes { "yes" } else { "no" }.to_owned(),
-            Event::ChatForm(form) => {
-                let mut v = String::new();
-                for (k, f) in [
-                    ("enterprise_id", form.enterprise_id),
-                    ("agent_name", form.agent_name),
-                    ("member_name", form.member_name),
-                    ("customer_id", form.customer_id),
-                    ("reason", form.reason),
-                ] {
-                    if let Some(f) = f {
-                        if !v.is_empty() {
-                            v.push(';');
-                        }
-                        let _ = write!(v, "{k}={f}");
-                    }
-                }
-                v
-            }
-            Event::ChatWaiting(minutes) => minutes.map_or(String::new(), |m| m.to_string()),
-            Event::ChatConnected { representative } => representative.to_owned(),
-            Event::ChatTranscript(copy) => match copy {
-                callflow_workflows::TranscriptCopy::Email => "email".to_owned(),
-                callflow_workflows::TranscriptCopy::Print => "print".to_owned(),
-            },
-            _ => String::new(),
-        }
-    }
-
     /// An agent event, with its script line when it has one, else a narration.
     fn agent(&mut self, event: Event<'_>, script: Option<ScriptLine>) {
         let kind = event.kind();
@@ -376,7 +324,7 @@ impl<'a> Scene<'a> {
             }
             None => self.narrate(&event),
         };
-        let value = Self::value_of(&event);
+        let value = event.value();
         self.event(event, value, text, spoken);
         self.respond(kind);
     }
@@ -746,14 +694,14 @@ impl<'a> Scene<'a> {
                     _ => format!("({})", kind.as_str().replace('_', " ")),
                 };
                 event.with(|e| {
-                    let value = Self::value_of(e);
+                    let value = e.value();
                     self.event(*e, value, text, true)
                 });
             }
             (_, Speaker::System) | (_, Speaker::Partner) => {
                 let text = self.system_text(&event);
                 event.with(|e| {
-                    let value = Self::value_of(e);
+                    let value = e.value();
                     self.event(*e, value, text, false)
                 });
             }
@@ -921,10 +869,6 @@ fn static_event(event: Event<'_>) -> Option<Event<'static>> {
     })
 }
 
-fn plain_amount(amount: Cents) -> String {
-    format!("{}.{:02}", amount.0 / 100, amount.0 % 100)
-}
-
 fn format_phone(digits: &str) -> String {
     if digits.len() == 10 {
         format!("{}-{}-{}", &digits[..3], &digits[3..6], &digits[6..])
@@ -1002,7 +946,7 @@ pub fn generate(path: &Path, setup: Setup<'_>) -> Generated {
     }
     if scene.has(Fault::StepBeforeInquiry) {
         scene.mark(Fault::StepBeforeInquiry);
-        scene.agent(Event::Apologize, None);
+        scene.agent(Event::AskTicket, Some(ScriptLine::AskTicket));
     }
     if scene.has(Fault::UncoveredInquiry) {
         scene.mark(Fault::UncoveredInquiry);

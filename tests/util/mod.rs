@@ -191,7 +191,7 @@ pub fn find<'r>(report: &'r AuditReport, id: &str) -> &'r CallReport {
 }
 
 /// The severity procedures.md section 4 gives each code.
-pub const SEVERITIES: [(&str, &str); 30] = [
+pub const SEVERITIES: [(&str, &str); 32] = [
     ("CF01", "minor"),
     ("CF02", "minor"),
     ("CF03", "minor"),
@@ -222,13 +222,15 @@ pub const SEVERITIES: [(&str, &str); 30] = [
     ("PC08", "major"),
     ("PC09", "major"),
     ("PC10", "minor"),
+    ("PC11", "major"),
+    ("PC12", "major"),
 ];
 
 /// The codes that say something was *not done*: never raised for what an incomplete call
 /// left undone (procedures.md section 4).
-pub const OMISSIONS: [&str; 14] = [
+pub const OMISSIONS: [&str; 16] = [
     "CF03", "CF04", "SD02", "SD04", "SD05", "SD06", "SD07", "SD08", "SD09", "SD10", "SD11", "PC08",
-    "PC09", "PC10",
+    "PC09", "PC10", "PC11", "PC12",
 ];
 
 /// The score and verdict section 4 gives a call's findings, computed independently of the

@@ -25,6 +25,15 @@ pub enum Input<'a> {
     Close {
         /// The call ran to its end.
         complete: bool,
+        /// The call is over too: the inquiry's after-call work is judged now as well. When a
+        /// later inquiry closes this one, its after-call work waits for the end of the call.
+        call_over: bool,
+    },
+    /// The call is over, for an inquiry a later one closed: its after-call work (the
+    /// escalation emails, contacting the partner) is judged now.
+    CallOver {
+        /// The call ran to its end.
+        complete: bool,
     },
 }
 
@@ -125,8 +134,14 @@ impl Requirement {
             what,
             code,
             script,
-            after_call: matches!(step, EventKind::EmailSent | EventKind::PartnerContacted),
+            after_call: Requirement::is_after_call(step),
         }
+    }
+
+    /// Whether a step is after-call work: done after the goodbye in the documents' dialogues,
+    /// so it may come after a later inquiry and still count for the one that requires it.
+    pub const fn is_after_call(step: EventKind) -> bool {
+        matches!(step, EventKind::EmailSent | EventKind::PartnerContacted)
     }
 
     /// The same requirement for one payload value.
@@ -136,10 +151,46 @@ impl Requirement {
     }
 }
 
-/// Raises the finding of every outstanding requirement: the omission findings of a closing
-/// inquiry. Callers do this only for complete calls.
-pub(crate) fn raise_outstanding(findings: &mut Findings, outstanding: &[Requirement], at: Stamp) {
-    for requirement in outstanding {
+/// Which outstanding requirements are judged: those of the inquiry itself as it closes, its
+/// after-call work as the call ends, or both when the two coincide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Judged {
+    /// The inquiry closes before the call ends: all but its after-call work.
+    InquiryOnly,
+    /// The call ends for an inquiry closed earlier: its after-call work only.
+    AfterCallOnly,
+    /// The inquiry closes as the call ends: everything.
+    All,
+}
+
+impl Judged {
+    /// What a close judges.
+    pub(crate) fn on_close(call_over: bool) -> Judged {
+        if call_over {
+            Judged::All
+        } else {
+            Judged::InquiryOnly
+        }
+    }
+
+    fn includes(self, requirement: &Requirement) -> bool {
+        match self {
+            Judged::InquiryOnly => !requirement.after_call,
+            Judged::AfterCallOnly => requirement.after_call,
+            Judged::All => true,
+        }
+    }
+}
+
+/// Raises the finding of every outstanding requirement `judged` covers: the omission findings
+/// of a closing inquiry. Callers do this only for complete calls.
+pub(crate) fn raise_outstanding(
+    findings: &mut Findings,
+    outstanding: &[Requirement],
+    judged: Judged,
+    at: Stamp,
+) {
+    for requirement in outstanding.iter().filter(|r| judged.includes(r)) {
         if let Some(code) = requirement.code {
             let expected = match &requirement.value {
                 Some(value) => format!("{} ({} {})", requirement.what, requirement.step, value),

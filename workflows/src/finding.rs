@@ -106,6 +106,8 @@ codes! {
     PC08, Major, true, "a calculator amount disputed without both the value rebuttal and the payment-due-letter advice";
     PC09, Major, true, "the inquiry closed with an amount to quote but none quoted, and no follow-up promised";
     PC10, Minor, true, "a chat opened but never ended";
+    PC11, Major, true, "a reported service call left unverified: no paid-call chat and no follow-up promised";
+    PC12, Major, true, "the cancellation closed without the refund calculator consulted";
 }
 
 impl fmt::Display for Code {

@@ -177,6 +177,22 @@ impl Inquiry {
         }
     }
 
+    /// The after-call work this inquiry still requires: of its current state while it is open,
+    /// of the state it closed in once it has.
+    fn outstanding_after_call(&self, ctx: &Ctx<'_>) -> Vec<Requirement> {
+        let mut pending = match &self.machine {
+            InquiryMachine::ShoppingDollars(m) => m
+                .inner()
+                .outstanding(m.inner().closed_in().unwrap_or(*m.state()), ctx),
+            InquiryMachine::PaidCall(m) => m
+                .inner()
+                .outstanding(m.inner().closed_in().unwrap_or(*m.state()), ctx),
+            InquiryMachine::Uncovered => Vec::new(),
+        };
+        pending.retain(|r| r.after_call);
+        pending
+    }
+
     /// The script line an agent event says in this inquiry, if the document scripts it.
     fn script_for(&self, kind: EventKind) -> Option<ScriptLine> {
         match (kind, self.reason) {
@@ -437,6 +453,13 @@ impl Frame {
 
     /// Dispatches one input to the open inquiry's machine.
     fn dispatch(&mut self, input: Input<'_>, stamp: Stamp, config: &Config) {
+        if self.open_inquiry().is_some() {
+            self.dispatch_to(self.inquiries.len() - 1, input, stamp, config);
+        }
+    }
+
+    /// Dispatches one input to the machine of the inquiry at `index` (open or closed).
+    fn dispatch_to(&mut self, index: usize, input: Input<'_>, stamp: Stamp, config: &Config) {
         let Frame {
             inquiries,
             facts,
@@ -445,7 +468,7 @@ impl Frame {
             customer_name,
             ..
         } = self;
-        let Some(inquiry) = inquiries.last_mut().filter(|i| i.closed.is_none()) else {
+        let Some(inquiry) = inquiries.get_mut(index) else {
             return;
         };
         let mut ctx = Ctx {
@@ -471,6 +494,12 @@ impl Frame {
             Event::RefundCalculator(amount) => self.facts.refund_calculator = Some(amount),
             _ => {}
         }
+        // After-call work counts for the earliest inquiry that still requires it, whichever
+        // inquiry is open (procedures.md 1).
+        if let Some(index) = self.earliest_requiring(step, config) {
+            self.dispatch_to(index, Input::Event(step.event), step.stamp, config);
+            return;
+        }
         let open = self
             .open_inquiry()
             .map(|i| (i.reason, i.reason.procedure()));
@@ -480,6 +509,8 @@ impl Frame {
             }
             // Account facts wait for the inquiry they serve.
             _ if kind.is_account_fact() => {}
+            // "Sorry about the wait" outside an inquiry of its procedure is courtesy.
+            _ if kind == EventKind::Apologize => {}
             None => self.findings.raise(
                 Code::CF06,
                 step.stamp,
@@ -495,15 +526,39 @@ impl Frame {
         }
     }
 
+    /// The earliest inquiry, closed or open, whose after-call work still requires this step
+    /// (the same team, the same partner); `None` for any other step.
+    fn earliest_requiring(&self, step: &Step<'_>, config: &Config) -> Option<usize> {
+        let kind = step.event.kind();
+        if !Requirement::is_after_call(kind) {
+            return None;
+        }
+        let ctx = self.ctx(config);
+        self.inquiries.iter().position(|inquiry| {
+            inquiry.outstanding_after_call(&ctx).iter().any(|r| {
+                r.step == kind && r.value.as_deref().is_none_or(|v| *v == step.event.value())
+            })
+        })
+    }
+
     /// Closes the open inquiry: its machine judges what is outstanding, and CF03 is judged.
-    fn close_inquiry(&mut self, stamp: Stamp, complete: bool, config: &Config) {
+    /// Its after-call work is judged with it when the call is over (`call_over`), else at the
+    /// end of the call.
+    fn close_inquiry(&mut self, stamp: Stamp, complete: bool, call_over: bool, config: &Config) {
         let Some(inquiry) = self.open_inquiry() else {
             return;
         };
         let missing_anything_else =
             inquiry.requires_anything_else() && inquiry.anything_else.is_none();
         let reason = inquiry.reason;
-        self.dispatch(Input::Close { complete }, stamp, config);
+        self.dispatch(
+            Input::Close {
+                complete,
+                call_over,
+            },
+            stamp,
+            config,
+        );
         if complete && missing_anything_else {
             self.findings.raise(
                 Code::CF03,
@@ -515,7 +570,7 @@ impl Frame {
     }
 
     fn start_inquiry(&mut self, reason: Reason, code: &str, stamp: Stamp, config: &Config) {
-        self.close_inquiry(stamp, true, config);
+        self.close_inquiry(stamp, true, false, config);
         if reason == Reason::Uncovered {
             self.findings.raise(
                 Code::CF07,
@@ -543,7 +598,15 @@ impl Frame {
     fn conclude(&mut self, stamp: Stamp, status: Option<EndStatus>, config: &Config) {
         let complete = status == Some(EndStatus::Completed);
         self.end = Some((stamp, status));
-        self.close_inquiry(stamp, complete, config);
+        // The inquiries a later one closed: their after-call work is judged now.
+        let earlier = match self.open_inquiry() {
+            Some(_) => self.inquiries.len() - 1,
+            None => self.inquiries.len(),
+        };
+        for index in 0..earlier {
+            self.dispatch_to(index, Input::CallOver { complete }, stamp, config);
+        }
+        self.close_inquiry(stamp, complete, true, config);
         if complete {
             if self.goodbye.is_none() {
                 self.findings.raise(
@@ -728,7 +791,16 @@ impl Frame {
                 out.extend(during);
                 out.push(goodbye);
             }
-            State::AfterGoodbye {} => out.extend(during.into_iter().chain(after)),
+            State::AfterGoodbye {} => {
+                out.extend(during);
+                // The after-call work of every inquiry, the closed ones first.
+                for inquiry in &self.inquiries {
+                    if inquiry.closed.is_some() {
+                        out.extend(inquiry.outstanding_after_call(&ctx));
+                    }
+                }
+                out.extend(after);
+            }
             State::Ended {} => {}
         }
         out

@@ -11,7 +11,7 @@
 use serde::{Deserialize, Serialize};
 use statig::prelude::*;
 
-use crate::engine::{raise_outstanding, Ctx, Input, Requirement};
+use crate::engine::{raise_outstanding, Ctx, Input, Judged, Requirement};
 use crate::event::{ChatPurpose, Event, EventKind, Reason, Stamp};
 use crate::finding::{Code, Findings};
 use crate::values::{Cents, ChatForm, CHAT_FORM_REASON};
@@ -70,7 +70,7 @@ mod machine {
                     reason: Reason::WarrantyCancellation,
                     ..
                 }) => Transition(PaidCall::default().resting_state(context)),
-                Input::Event(_) => Handled,
+                Input::Event(_) | Input::CallOver { .. } => Handled,
                 Input::Close { .. } => Transition(State::closed()),
             }
         }
@@ -81,9 +81,12 @@ mod machine {
             let stamp = context.stamp;
             let shown = calculator_amount(context);
             match event {
-                Input::Close { complete } => {
+                Input::Close {
+                    complete,
+                    call_over,
+                } => {
                     let state = self.resting_state(context);
-                    self.close(state, context, *complete)
+                    self.close(state, context, *complete, *call_over)
                 }
                 Input::Event(Event::PhoneCallPartner) => {
                     self.findings.raise(
@@ -132,7 +135,7 @@ mod machine {
                     self.judge_prompt(*yes, context);
                     Handled
                 }
-                Input::Event(_) => Handled,
+                Input::Event(_) | Input::CallOver { .. } => Handled,
             }
         }
 
@@ -255,10 +258,21 @@ mod machine {
             Super
         }
 
-        /// The inquiry is closed and judged; nothing changes it any more.
+        /// The inquiry is closed and judged; only its after-call work, done after a later
+        /// inquiry, still counts for it, and is judged when the call is over.
         #[state]
-        fn closed(event: &Input<'_>) -> Outcome<State> {
-            let _ = event;
+        fn closed(&mut self, context: &mut Ctx<'_>, event: &Input<'_>) -> Outcome<State> {
+            if let Input::CallOver { complete: true } = event {
+                if let Some(state) = self.closed_in {
+                    let outstanding = self.outstanding(state, context);
+                    raise_outstanding(
+                        &mut self.findings,
+                        &outstanding,
+                        Judged::AfterCallOnly,
+                        context.stamp,
+                    );
+                }
+            }
             Handled
         }
     }
@@ -367,6 +381,17 @@ impl PaidCall {
             }
             _ => {}
         }
+    }
+
+    /// PC11's condition, once nothing is displayed and a service call was reported: neither a
+    /// `paid_call` chat opened (a chat of another purpose does not count) nor a follow-up
+    /// promised.
+    fn unverified(&self) -> bool {
+        self.followup.is_none()
+            && !self
+                .chats
+                .iter()
+                .any(|chat| chat.purpose == ChatPurpose::PaidCall)
     }
 
     /// Rule 6: the calculator's amount when one is shown, else the total paid obtained in chat.
@@ -485,7 +510,13 @@ impl PaidCall {
         }
     }
 
-    fn close(&mut self, state: State, context: &Ctx<'_>, complete: bool) -> Outcome<State> {
+    fn close(
+        &mut self,
+        state: State,
+        context: &Ctx<'_>,
+        complete: bool,
+        call_over: bool,
+    ) -> Outcome<State> {
         self.judge_quotes(context, true);
         if complete {
             let mut outstanding = self.outstanding(state, context);
@@ -500,7 +531,12 @@ impl PaidCall {
                     .with_value(format!("the chat opened at line {}", chat.opened.line)),
                 );
             }
-            raise_outstanding(&mut self.findings, &outstanding, context.stamp);
+            raise_outstanding(
+                &mut self.findings,
+                &outstanding,
+                Judged::on_close(call_over),
+                context.stamp,
+            );
         }
         Transition(State::Closed {})
     }
@@ -527,8 +563,8 @@ impl PaidCall {
         match state {
             State::AwaitingCalculator {} => out.push(Requirement::new(
                 K::RefundCalculator,
-                "read the refund calculator",
-                None,
+                "consult the refund calculator before closing the cancellation",
+                Some(Code::PC12),
                 None,
             )),
             State::AmountShown {} => quote_or_followup(&mut out),
@@ -555,12 +591,12 @@ impl PaidCall {
             }
             State::NoAmount {} => quote_or_followup(&mut out),
             State::VerifyInChat {} => {
-                if self.obtained.is_none() && self.followup.is_none() && self.chats.is_empty() {
+                if self.unverified() {
                     out.push(
                         Requirement::new(
                             K::ChatOpened,
-                            "verify the paid call through the partner chat",
-                            None,
+                            "verify the reported service call through a paid_call chat, or promise a follow-up",
+                            Some(Code::PC11),
                             None,
                         )
                         .with_value("paid_call"),
@@ -569,11 +605,11 @@ impl PaidCall {
                 quote_or_followup(&mut out);
             }
             State::FollowUpLater {} => {
-                if self.obtained.is_none() && self.followup.is_none() {
+                if self.unverified() {
                     out.push(Requirement::new(
                         K::PromiseFollowup,
-                        "outside chat hours: promise to confirm the amount later",
-                        None,
+                        "outside chat hours: promise to confirm the amount of the reported service call later",
+                        Some(Code::PC11),
                         None,
                     ));
                 }

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use statig::prelude::*;
 
-use crate::engine::{raise_outstanding, AccountFacts, Ctx, Input, Requirement};
+use crate::engine::{raise_outstanding, AccountFacts, Ctx, Input, Judged, Requirement};
 use crate::event::{ContactTime, Detail, Event, EventKind, Reason, Stamp, Team};
 use crate::finding::{Code, Findings};
 use crate::script::ScriptLine;
@@ -144,7 +144,7 @@ mod machine {
                     Reason::RewardPartnerNoResponse => Transition(State::partner_unanswered()),
                     _ => Handled,
                 },
-                Input::Event(_) => Handled,
+                Input::Event(_) | Input::CallOver { .. } => Handled,
                 Input::Close { .. } => Transition(State::closed()),
             }
         }
@@ -225,12 +225,15 @@ mod machine {
         #[state(superstate = "open")]
         fn site_issue(&mut self, context: &mut Ctx<'_>, event: &Input<'_>) -> Outcome<State> {
             match event {
-                Input::Close { complete } => self.close(State::site_issue(), context, *complete),
+                Input::Close {
+                    complete,
+                    call_over,
+                } => self.close(State::site_issue(), context, *complete, *call_over),
                 Input::Event(Event::Collect { .. } | Event::EmailSent(_)) => {
                     self.judge_escalations(State::site_issue());
                     Super
                 }
-                Input::Event(_) => Super,
+                Input::Event(_) | Input::CallOver { .. } => Super,
             }
         }
 
@@ -254,10 +257,11 @@ mod machine {
         ) -> Outcome<State> {
             match event {
                 Input::Event(Event::ContactTime(when)) => Transition(contact_state(*when)),
-                Input::Close { complete } => {
-                    self.close(State::partner_unanswered(), context, *complete)
-                }
-                Input::Event(_) => Super,
+                Input::Close {
+                    complete,
+                    call_over,
+                } => self.close(State::partner_unanswered(), context, *complete, *call_over),
+                Input::Event(_) | Input::CallOver { .. } => Super,
             }
         }
 
@@ -269,14 +273,20 @@ mod machine {
             event: &Input<'_>,
         ) -> Outcome<State> {
             match event {
-                Input::Close { complete } => {
-                    self.close(State::reached_out_after_hours(), context, *complete)
-                }
+                Input::Close {
+                    complete,
+                    call_over,
+                } => self.close(
+                    State::reached_out_after_hours(),
+                    context,
+                    *complete,
+                    *call_over,
+                ),
                 Input::Event(Event::ContactTime(when)) => match contact_state(*when) {
                     State::ReachedOutAfterHours {} => Handled,
                     other => Transition(other),
                 },
-                Input::Event(_) => Super,
+                Input::Event(_) | Input::CallOver { .. } => Super,
             }
         }
 
@@ -288,21 +298,38 @@ mod machine {
             event: &Input<'_>,
         ) -> Outcome<State> {
             match event {
-                Input::Close { complete } => {
-                    self.close(State::reached_out_in_hours(), context, *complete)
-                }
+                Input::Close {
+                    complete,
+                    call_over,
+                } => self.close(
+                    State::reached_out_in_hours(),
+                    context,
+                    *complete,
+                    *call_over,
+                ),
                 Input::Event(Event::ContactTime(when)) => match contact_state(*when) {
                     State::ReachedOutInHours {} => Handled,
                     other => Transition(other),
                 },
-                Input::Event(_) => Super,
+                Input::Event(_) | Input::CallOver { .. } => Super,
             }
         }
 
-        /// The inquiry is closed and judged; nothing changes it any more.
+        /// The inquiry is closed and judged; only its after-call work, done after a later
+        /// inquiry, still counts for it, and is judged when the call is over.
         #[state]
-        fn closed(event: &Input<'_>) -> Outcome<State> {
-            let _ = event;
+        fn closed(&mut self, context: &mut Ctx<'_>, event: &Input<'_>) -> Outcome<State> {
+            if let Input::CallOver { complete: true } = event {
+                if let Some(state) = self.closed_in {
+                    let outstanding = self.outstanding(state, context);
+                    raise_outstanding(
+                        &mut self.findings,
+                        &outstanding,
+                        Judged::AfterCallOnly,
+                        context.stamp,
+                    );
+                }
+            }
             Handled
         }
 
@@ -418,7 +445,10 @@ impl ShoppingDollars {
         // The branch is worked out only where it is needed (dates are not free to compare):
         // most events pass through to the superstate.
         match event {
-            Input::Close { complete } => self.close(review_state(context), context, *complete),
+            Input::Close {
+                complete,
+                call_over,
+            } => self.close(review_state(context), context, *complete, *call_over),
             Input::Event(Event::WarrantyStarted(_) | Event::FirstPayment(_)) => {
                 if Branch::classify(context.call_date, context.facts) == branch {
                     Handled
@@ -426,7 +456,7 @@ impl ShoppingDollars {
                     Transition(review_state(context))
                 }
             }
-            Input::Event(_) => Super,
+            Input::Event(_) | Input::CallOver { .. } => Super,
         }
     }
 
@@ -502,7 +532,13 @@ impl ShoppingDollars {
         }
     }
 
-    fn close(&mut self, state: State, context: &Ctx<'_>, complete: bool) -> Outcome<State> {
+    fn close(
+        &mut self,
+        state: State,
+        context: &Ctx<'_>,
+        complete: bool,
+        call_over: bool,
+    ) -> Outcome<State> {
         self.judge_commissions(state);
         if matches!(state, State::AwaitingFacts {}) {
             self.findings.raise(
@@ -514,7 +550,12 @@ impl ShoppingDollars {
         }
         if complete {
             let outstanding = self.outstanding(state, context);
-            raise_outstanding(&mut self.findings, &outstanding, context.stamp);
+            raise_outstanding(
+                &mut self.findings,
+                &outstanding,
+                Judged::on_close(call_over),
+                context.stamp,
+            );
         }
         Transition(State::Closed {})
     }

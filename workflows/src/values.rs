@@ -207,6 +207,30 @@ pub struct ChatForm<'a> {
 /// The only reason the chat form accepts for this procedure.
 pub const CHAT_FORM_REASON: &str = "Cancellations/Paid Call Fee";
 
+impl ChatForm<'_> {
+    /// The form as its `key=value;...` payload, the fields given in the form's order.
+    pub fn value(&self) -> String {
+        let mut text = String::new();
+        for (key, field) in [
+            ("enterprise_id", self.enterprise_id),
+            ("agent_name", self.agent_name),
+            ("member_name", self.member_name),
+            ("customer_id", self.customer_id),
+            ("reason", self.reason),
+        ] {
+            if let Some(field) = field {
+                if !text.is_empty() {
+                    text.push(';');
+                }
+                text.push_str(key);
+                text.push('=');
+                text.push_str(field);
+            }
+        }
+        text
+    }
+}
+
 impl<'a> ChatForm<'a> {
     /// Parses `key=value` pairs joined by `;`, each split on its first `=`. Unknown keys are
     /// ignored (the format may grow); a pair without `=` or a repeated key is an error.
@@ -323,6 +347,67 @@ fn non_empty<'a>(what: &'static str, value: &'a str) -> Result<&'a str, Error> {
         })
     } else {
         Ok(value)
+    }
+}
+
+impl Event<'_> {
+    /// The event's `value` column as a log writes it: the inverse of [`Event::parse`].
+    ///
+    /// ```
+    /// use callflow_workflows::{Event, EventKind, Cents, Team};
+    /// assert_eq!(Event::EmailSent(Team::RewardsTeam).value(), "rewards_team");
+    /// assert_eq!(Event::QuoteAmount(Cents(7950)).value(), "79.50");
+    /// let e = Event::parse(EventKind::FirstPayment, "none").unwrap();
+    /// assert_eq!(Event::parse(EventKind::FirstPayment, &e.value()).unwrap(), e);
+    /// ```
+    pub fn value(&self) -> String {
+        let amount = |a: Cents| format!("{}.{:02}", a.0 / 100, a.0 % 100);
+        match *self {
+            Event::CallStarted { department } => department.to_owned(),
+            Event::CustomerIdentified { name } => name.to_owned(),
+            Event::Inquiry { code, .. } => code.to_owned(),
+            Event::CallEnded(status) => status.as_str().to_owned(),
+            Event::WarrantyStarted(date) => date.to_string(),
+            Event::FirstPayment(date) => date.map_or("none".to_owned(), |d| d.to_string()),
+            Event::Collect { detail, declined } => format!(
+                "{}{}",
+                detail.as_str(),
+                if declined { "_declined" } else { "" }
+            ),
+            Event::EmailSent(team) => team.as_str().to_owned(),
+            Event::ContactTime(when) => when.as_str().to_owned(),
+            Event::Ticket(ticket) => ticket.to_owned(),
+            Event::PartnerContacted => "home_service_perks".to_owned(),
+            Event::RefundCalculator(a) => a.map_or("none".to_owned(), amount),
+            Event::RecordMismatch(RecordField::Name) => "name".to_owned(),
+            Event::RecordMismatch(RecordField::Address) => "address".to_owned(),
+            Event::QuoteAmount(a) | Event::PaidAmountObtained(a) => amount(a),
+            Event::ChatOpened(purpose) => purpose.as_str().to_owned(),
+            Event::WarrantyPrompt { yes } => if yes { "yes" } else { "no" }.to_owned(),
+            Event::ChatForm(form) => form.value(),
+            Event::ChatWaiting(minutes) => minutes.map_or(String::new(), |m| m.to_string()),
+            Event::ChatConnected { representative } => representative.to_owned(),
+            Event::ChatTranscript(TranscriptCopy::Email) => "email".to_owned(),
+            Event::ChatTranscript(TranscriptCopy::Print) => "print".to_owned(),
+            Event::Greeting
+            | Event::AnythingElse
+            | Event::Goodbye
+            | Event::ExplainReviewPeriod
+            | Event::ExpectEmailSoon
+            | Event::Apologize
+            | Event::ExplainPartnerSupport
+            | Event::AskContactTime
+            | Event::AskTicket
+            | Event::PromiseFollowup
+            | Event::ServiceCallReported
+            | Event::AmountDisputed
+            | Event::BuildValue
+            | Event::AdviseDisputeLetter
+            | Event::PhoneCallPartner
+            | Event::ChatMessage
+            | Event::ChatReply
+            | Event::ChatEnded => String::new(),
+        }
     }
 }
 

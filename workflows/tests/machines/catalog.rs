@@ -349,6 +349,20 @@ fn every_code_is_raised_by_a_call_of_its_kind() {
             true,
             true,
         ),
+        (
+            Code::PC11,
+            "verified_in_chat",
+            variant("verified_in_chat", &[2, 3, 4, 5, 6, 7, 8], vec![]),
+            true,
+            true,
+        ),
+        (
+            Code::PC12,
+            "amount_shown",
+            variant("amount_shown", &[0, 1, 2, 3, 4], vec![]),
+            true,
+            true,
+        ),
     ];
     let mut raised: Vec<Code> = Vec::new();
     for (code, kind, steps, greet, goodbye) in cases {

@@ -231,12 +231,15 @@ fn cf06_steps_inside_an_uncovered_inquiry_and_cf07_for_its_reason() {
         &[
             ("14:05:13", Event::Greeting),
             ("14:05:31", inquiry("billing_address_change")),
-            ("14:05:40", Event::Apologize),
+            // "Sorry about that" is courtesy in any inquiry; a procedure step is CF06.
+            ("14:05:35", Event::Apologize),
+            ("14:05:40", Event::ExplainReviewPeriod),
             ("14:06:45", Event::Goodbye),
             ("14:06:47", ended()),
         ],
     );
     assert_codes(&call, &["CF06", "CF07"]);
+    assert_eq!(evidence_lines(&call, Code::CF06), vec![6]);
     assert_eq!(
         evidence(&call, Code::CF07)[0].actual,
         "inquiry 'billing_address_change'"
@@ -279,14 +282,16 @@ fn a_new_inquiry_closes_the_previous_one_which_is_judged_then() {
             ("14:06:12", ev("collect", "name")),
             ("14:06:14", ev("collect", "email_declined")),
             ("14:06:16", ev("collect", "phone")),
-            // Inquiry 3 (line 14) closes inquiry 2 before its email was sent: SD05.
+            // Inquiry 3 (line 14) closes inquiry 2 before its email was sent: after-call work,
+            // it still waits for the end of the call.
             ("14:06:30", inquiry("reward_email_missing")),
             ("14:06:32", Event::Apologize),
             ("14:06:34", ev("collect", "name")),
             ("14:06:36", ev("collect", "email")),
             ("14:06:38", ev("collect", "phone")),
             ("14:06:45", Event::Goodbye),
-            // After-call work still belongs to the open inquiry.
+            // After-call work counts for the earliest inquiry that still requires it: the
+            // second; the third's email is never sent (SD05 when the call ends, line 21).
             ("14:06:46", ev("email_sent", "rewards_team")),
             ("14:06:47", ended()),
         ],
@@ -304,11 +309,11 @@ fn a_new_inquiry_closes_the_previous_one_which_is_judged_then() {
             .collect::<Vec<_>>()
     };
     assert_eq!(inquiry_codes(0), vec![Code::SD11]);
-    assert_eq!(inquiry_codes(1), vec![Code::SD05]);
-    assert_eq!(inquiry_codes(2), vec![]);
+    assert_eq!(inquiry_codes(1), vec![]);
+    assert_eq!(inquiry_codes(2), vec![Code::SD05]);
     assert_eq!(evidence_lines(&call, Code::SD11), vec![7]);
     assert_eq!(evidence_lines(&call, Code::CF03), vec![7]);
-    assert_eq!(evidence_lines(&call, Code::SD05), vec![14]);
+    assert_eq!(evidence_lines(&call, Code::SD05), vec![21]);
     assert_eq!(branch(&call, 0), None);
     assert_eq!(branch(&call, 1), Some("overdue"));
     // Facts belong to the call: the third inquiry reuses them.

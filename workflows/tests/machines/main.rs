@@ -7,6 +7,7 @@ mod support;
 mod catalog;
 mod chat_form;
 mod chat_hours;
+mod decisions_2026_12_03;
 mod frame;
 mod incomplete;
 mod next_steps;

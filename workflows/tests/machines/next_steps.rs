@@ -294,10 +294,14 @@ fn review_period_answers_and_the_paid_call_path_by_the_clock() {
     // Monday 14:05 New York: chat; Saturday: promise a follow-up instead.
     assert_eq!(
         paid_call(START),
-        vec![(EventKind::ChatOpened, Some("paid_call".to_owned()), None)]
+        vec![(
+            EventKind::ChatOpened,
+            Some("paid_call".to_owned()),
+            Some(Code::PC11)
+        )]
     );
     assert_eq!(
         paid_call("2026-03-07T14:05:11-05:00"),
-        vec![(EventKind::PromiseFollowup, None, None)]
+        vec![(EventKind::PromiseFollowup, None, Some(Code::PC11))]
     );
 }
