@@ -35,6 +35,21 @@ pub fn temp_dir(label: &str) -> tempfile::TempDir {
         .expect("a temporary folder")
 }
 
+/// The names of the entries of a folder, sorted.
+pub fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("the folder")
+        .map(|e| {
+            e.expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
 /// insta settings shared by every snapshot: the top-level `snapshots/` folder, snapshot names
 /// without the module path.
 pub fn insta_settings() -> insta::Settings {
