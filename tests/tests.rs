@@ -12,6 +12,7 @@ mod audit_logs;
 mod diagrams;
 mod faults;
 mod html;
+mod integrity;
 mod pipeline;
 mod properties;
 mod simulate;

@@ -13,6 +13,8 @@
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]
 pub mod ended;
 pub mod error;
+#[cfg(feature = "fault-injection")]
+pub mod fault;
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]
 pub mod history;
 pub mod persona;
