@@ -20,7 +20,7 @@ use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::FileFailurePersistence;
 
-use crate::util::{check_invariants, row_lines, OMISSIONS};
+use crate::util::{check_invariants, row_lines};
 use callflow::sim::render::{self, Format};
 use callflow::sim::report::{CallReport, FindingReport};
 use callflow::sim::simulate::{simulate, SimulateOptions};
@@ -446,7 +446,7 @@ proptest! {
             );
             for finding in &call.findings {
                 let code = finding.code.as_str();
-                prop_assert!(!OMISSIONS.contains(&code), "{}: omission {}", call.call_id, code);
+                prop_assert!(!finding.code.is_omission(), "{}: omission {}", call.call_id, code);
                 if CLOSE_JUDGED.contains(&code) || code == "CF05" {
                     continue;
                 }

@@ -308,13 +308,6 @@ pub const SEVERITIES: [(&str, &str); 30] = [
     ("PC10", "minor"),
 ];
 
-/// The codes that say something was *not done*: never raised for what an incomplete call
-/// left undone (procedures.md section 4).
-pub const OMISSIONS: [&str; 14] = [
-    "CF03", "CF04", "SD02", "SD04", "SD05", "SD06", "SD07", "SD08", "SD09", "SD10", "SD11", "PC08",
-    "PC09", "PC10",
-];
-
 /// The score and verdict section 4 gives a call's findings, computed independently of the
 /// crate: 100 - 15 per major - 5 per minor, never below 0; any critical sets 0; incomplete
 /// without a critical is `incomplete`; else under 80 fails.
@@ -497,8 +490,7 @@ pub fn check_invariants(report: &AuditReport, log: &[u8]) {
             let last_inquiry = call.inquiries.last().map_or(0, |i| i.line);
             for f in &call.findings {
                 assert!(
-                    !(OMISSIONS.contains(&f.code.as_str()) && f.line > last_inquiry)
-                        && f.code.as_str() != "CF04",
+                    !(f.code.is_omission() && f.line > last_inquiry) && f.code.as_str() != "CF04",
                     "{}: omission {} in an incomplete call",
                     call.call_id,
                     f.code
