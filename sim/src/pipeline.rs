@@ -806,11 +806,4 @@ mod tests {
         let counts = shares(1_000, 64_000);
         assert!(counts[1..].iter().all(|&worker| worker > 0), "{counts:?}");
     }
-
-    #[test]
-    fn a_call_always_goes_to_the_same_thread() {
-        let routes = Routes::new(3);
-        let first = routes.worker_of(b"C-000042");
-        assert!((0..50).all(|_| routes.worker_of(b"C-000042") == first));
-    }
 }
