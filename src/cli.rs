@@ -1,7 +1,8 @@
 //! The `callflow` command line: argument parsing (clap), dispatch, output and exit codes.
 //!
 //! Exit status: 0 when every call passed (incomplete calls do not fail a run), 1 when any call
-//! failed, 2 for unusable input or a failed write, with one sentence on standard error.
+//! failed, 2 for unusable input, a failed write, or a run that could not account for every
+//! call, with one sentence on standard error.
 
 use std::fs;
 use std::io::{self, IsTerminal, Write};
