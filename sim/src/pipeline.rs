@@ -663,7 +663,12 @@ fn read<R: Read>(
             .unwrap_or_else(|_| RecordBatch::with_room(BATCH));
         send(shard, ToWorker::Rows(std::mem::replace(batch, next)))
     };
-    while let Some((raw, record)) = reader.next_record()? {
+    loop {
+        let (raw, record) = match reader.next_record() {
+            Ok(Some(read)) => read,
+            Ok(None) => break,
+            Err(e) => return Err(e),
+        };
         let line = raw.line;
         match routes.thread_of(record, &columns) {
             None => local.replay(&raw, record, &columns, order),
