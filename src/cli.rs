@@ -1,7 +1,8 @@
 //! The `callflow` command line: argument parsing (clap), dispatch, output and exit codes.
 //!
 //! Exit status: 0 when every call passed (incomplete calls do not fail a run), 1 when any call
-//! failed, 2 for unusable input or a failed write, with one sentence on standard error.
+//! failed, 2 for unusable input, a failed write, or a run that could not account for every
+//! call, with one sentence on standard error.
 
 use std::fs;
 use std::io::{self, IsTerminal, Write};
@@ -352,8 +353,10 @@ fn run_audit(args: AuditArgs) -> Result<ExitCode> {
     let mut any_failed = false;
     match format {
         Format::Json => {
+            // A failed audit, told as itself (not as a write of the report that failed).
+            let mut failed = None;
             // The JSON report streams: calls go out as they finish.
-            write_output(args.out.as_deref(), |out| {
+            let written = write_output(args.out.as_deref(), |out| {
                 let mut stream = JsonStream::start(out)?;
                 let mut transcribe = Transcribe::new(args.transcripts.as_deref(), &mut stream);
                 // Each call's JSON is rendered on its replay worker.
@@ -361,13 +364,23 @@ fn run_audit(args: AuditArgs) -> Result<ExitCode> {
                     render: Some(render_call),
                     ..options
                 };
-                let totals = reader
-                    .audit_into(config, options, &mut transcribe)
-                    .map_err(io::Error::other)?;
+                let totals = match reader.audit_into(config, options, &mut transcribe) {
+                    Ok(totals) => totals,
+                    // Writing the stream failed: the output's error, with its path.
+                    Err(e @ crate::sim::Error::Write { .. }) => return Err(io::Error::other(e)),
+                    Err(e) => {
+                        failed = Some(e);
+                        return Err(io::Error::other("the audit failed"));
+                    }
+                };
                 transcribe.result.map_err(io::Error::other)?;
                 any_failed = stream.finish(&totals)?;
                 Ok(())
-            })?;
+            });
+            if let Some(e) = failed {
+                return Err(e.into());
+            }
+            written?;
         }
         _ => {
             let source = reader.name().to_owned();

@@ -6,18 +6,8 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::util::{callflow, code, log_path, rendered, sample_report, stderr, stdout};
+use crate::util::{callflow, code, entries, log_path, rendered, sample_report, stderr, stdout};
 use callflow::sim::render::Format;
-
-/// The names of the entries of a folder, sorted.
-fn entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
 
 #[test]
 fn exit_0_when_every_call_passes_or_is_incomplete() {

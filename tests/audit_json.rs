@@ -481,18 +481,7 @@ fn sample_calls_come_out_as_documented() {
 
 #[test]
 fn every_log_keeps_the_contract() {
-    for name in [
-        "frame.csv",
-        "shopping_dollars.csv",
-        "branches.csv",
-        "paid_call.csv",
-        "interleaved.csv",
-        "incomplete.csv",
-        "multi_inquiry.csv",
-        "scores.csv",
-        "rejected.csv",
-        "all_pass.csv",
-    ] {
+    for name in crate::audit_logs::auditable_logs() {
         let path = log_path(name);
         let output = callflow([
             "audit".as_ref(),

@@ -1,13 +1,118 @@
 //! The hand-written logs under `tests/logs/`, each with its exact outcome: call ids, verdicts,
 //! scores, inquiries with their branches, finding codes with their lines, rejected rows with
-//! their lines and reasons. Every log also goes through `util::check_invariants`.
+//! their lines and reasons. Every log also goes through `util::check_invariants`. The logs are
+//! read from the folder, and a log without its expectations in [`LOGS`] fails.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use crate::util::{
-    assert_calls, audit_log, audit_text, call, find, log_text, rendered, Expect, SEVERITIES,
+    assert_calls, audit_log, audit_text, call, find, log_path, log_text, rendered, Expect, ROOT,
+    SEVERITIES,
 };
 use callflow::sim::render::Format;
+use callflow::sim::{audit, AuditReport, LogReader};
+use callflow::workflows::Config;
+
+/// What a log under `tests/logs/` must come out as.
+enum Expected {
+    /// The audit, held to the log's exact outcome by this function.
+    Audit(fn(&AuditReport)),
+    /// No audit: the log is unusable, and the error says this.
+    Unusable(&'static str),
+}
+
+/// Every log under `tests/logs/`, by file name, with its expectations.
+const LOGS: [(&str, Expected); 11] = [
+    (
+        "all_pass.csv",
+        Expected::Audit(every_call_passes_or_is_incomplete),
+    ),
+    (
+        "branches.csv",
+        Expected::Audit(review_period_branch_boundaries),
+    ),
+    ("frame.csv", Expected::Audit(frame_codes_cf01_to_cf07)),
+    (
+        "incomplete.csv",
+        Expected::Audit(calls_cut_off_are_incomplete_and_raise_no_omission),
+    ),
+    (
+        "interleaved.csv",
+        Expected::Audit(interleaved_calls_come_out_as_when_sorted_by_call),
+    ),
+    (
+        "missing_event.csv",
+        Expected::Unusable("line 1: missing required column 'event'"),
+    ),
+    (
+        "multi_inquiry.csv",
+        Expected::Audit(several_inquiries_in_one_call),
+    ),
+    (
+        "paid_call.csv",
+        Expected::Audit(paid_call_codes_pc01_to_pc12),
+    ),
+    (
+        "rejected.csv",
+        Expected::Audit(rejected_rows_name_their_line_and_the_bad_value),
+    ),
+    ("scores.csv", Expected::Audit(verdict_and_score_edges)),
+    (
+        "shopping_dollars.csv",
+        Expected::Audit(shopping_dollars_codes_sd01_to_sd13),
+    ),
+];
+
+/// The file names under `tests/logs/`, sorted.
+fn logs_in_folder() -> Vec<String> {
+    crate::util::entries(&std::path::Path::new(ROOT).join("tests/logs"))
+}
+
+/// The logs that audit (every one but those [`LOGS`] expects to be unusable).
+pub fn auditable_logs() -> Vec<&'static str> {
+    LOGS.iter()
+        .filter(|(_, expected)| matches!(expected, Expected::Audit(_)))
+        .map(|(name, _)| *name)
+        .collect()
+}
+
+/// Each log in the folder meets its expectations, and has some: a log added without them, or
+/// expectations left for a log that is gone, fail here, named.
+#[test]
+fn every_log_in_the_folder_meets_its_expectations() {
+    let folder = logs_in_folder();
+    let mut without = Vec::new();
+    let mut failed = Vec::new();
+    for name in &folder {
+        let Some((_, expected)) = LOGS.iter().find(|(log, _)| log == name) else {
+            without.push(name.as_str());
+            continue;
+        };
+        let outcome = std::panic::catch_unwind(|| match expected {
+            Expected::Audit(check) => check(&audit_log(name)),
+            Expected::Unusable(problem) => {
+                let error = LogReader::open(&log_path(name))
+                    .and_then(|reader| audit(reader, Arc::new(Config::default())))
+                    .expect_err("an unusable log");
+                assert!(error.to_string().contains(problem), "{name}: {error}");
+            }
+        });
+        if outcome.is_err() {
+            failed.push(name.as_str());
+        }
+    }
+    let gone: Vec<&str> = LOGS
+        .iter()
+        .map(|(name, _)| *name)
+        .filter(|name| !folder.iter().any(|log| log == name))
+        .collect();
+    assert!(
+        without.is_empty() && failed.is_empty() && gone.is_empty(),
+        "logs without expectations in LOGS: {without:?}; logs that fail theirs (see above): \
+         {failed:?}; expectations of logs not in tests/logs: {gone:?}"
+    );
+}
 
 const EMAIL: &str = "reward_email_missing";
 const SITE: &str = "reward_site_issue";
@@ -72,16 +177,14 @@ fn frame_calls() -> Vec<Expect> {
     ]
 }
 
-#[test]
-fn frame_codes_cf01_to_cf07() {
-    let report = audit_log("frame.csv");
+fn frame_codes_cf01_to_cf07(report: &AuditReport) {
     assert_eq!(
         (report.rows.read, report.rows.replayed, report.rows.rejected),
         (49, 49, 0)
     );
-    assert_calls(&report, &frame_calls());
+    assert_calls(report, &frame_calls());
     // CF codes are raised once per call; every instance is evidence (procedures.md 4).
-    let cf06 = &find(&report, "F-06").findings[0];
+    let cf06 = &find(report, "F-06").findings[0];
     let lines: Vec<u64> = cf06.evidence.iter().map(|e| e.line).collect();
     assert_eq!(lines, [39, 42]);
     assert!(cf06.evidence[0]
@@ -90,19 +193,19 @@ fn frame_codes_cf01_to_cf07() {
     assert!(cf06.evidence[1]
         .actual
         .contains("ask_ticket while a warranty_cancellation inquiry"));
-    let cf02 = &find(&report, "F-02").findings[0];
+    let cf02 = &find(report, "F-02").findings[0];
     assert!(
         cf02.message.contains("Yeah hi. What do you want?"),
         "{}",
         cf02.message
     );
-    let cf05 = &find(&report, "F-05").findings[0];
+    let cf05 = &find(report, "F-05").findings[0];
     assert!(
         cf05.message.contains("call_ended dropped"),
         "{}",
         cf05.message
     );
-    let cf07 = &find(&report, "F-07").findings[0];
+    let cf07 = &find(report, "F-07").findings[0];
     assert!(
         cf07.message.contains("'billing_question'"),
         "{}",
@@ -110,9 +213,7 @@ fn frame_codes_cf01_to_cf07() {
     );
 }
 
-#[test]
-fn shopping_dollars_codes_sd01_to_sd13() {
-    let report = audit_log("shopping_dollars.csv");
+fn shopping_dollars_codes_sd01_to_sd13(report: &AuditReport) {
     assert_eq!(
         (report.rows.read, report.rows.replayed, report.rows.rejected),
         (105, 105, 0)
@@ -126,7 +227,7 @@ fn shopping_dollars_codes_sd01_to_sd13() {
         ("SD11", 46),
     ];
     assert_calls(
-        &report,
+        report,
         &[
             call(
                 "S-01",
@@ -213,7 +314,7 @@ fn shopping_dollars_codes_sd01_to_sd13() {
         ],
     );
     // SD03 for facts that never came: the early answer and the close are both evidence.
-    let sd03 = &find(&report, "S-04").findings[0];
+    let sd03 = &find(report, "S-04").findings[0];
     let lines: Vec<u64> = sd03.evidence.iter().map(|e| e.line).collect();
     assert_eq!(lines, [28, 30]);
     assert!(
@@ -222,29 +323,27 @@ fn shopping_dollars_codes_sd01_to_sd13() {
         sd03.evidence[1]
     );
     // SD04 names the one detail not asked (a declined one counts as asked).
-    let sd04 = &find(&report, "S-05").findings[0];
+    let sd04 = &find(report, "S-05").findings[0];
     assert_eq!(sd04.evidence.len(), 1);
     assert!(
         sd04.evidence[0].expected.contains("collect phone"),
         "{:?}",
         sd04.evidence
     );
-    let sd05 = &find(&report, "S-06").findings[0];
+    let sd05 = &find(report, "S-06").findings[0];
     assert!(sd05.message.contains("product_team"), "{}", sd05.message);
-    let sd13 = &find(&report, "S-10").findings[0];
+    let sd13 = &find(report, "S-10").findings[0];
     assert!(sd13.message.contains("collect email"), "{}", sd13.message);
 }
 
-#[test]
-fn review_period_branch_boundaries() {
+fn review_period_branch_boundaries(report: &AuditReport) {
     // Call date 2026-03-02 (America/New_York): d = 29 is inside the review period, 30 outside,
     // 36 still recently eligible, 37 overdue; a start after the call date counts as inside; a
     // first payment after the call date is no payment yet; the call date is the business
     // zone's (03:30Z on March 2 is March 1 in New York: d = 29, not 30).
-    let report = audit_log("branches.csv");
     assert_eq!((report.rows.read, report.rows.rejected), (60, 0));
     assert_calls(
-        &report,
+        report,
         &[
             call("B-29", "sjones", "pass", 100, &[(EMAIL, WITHIN)], &[]),
             call("B-30", "mlopez", "pass", 100, &[(EMAIL, RECENT)], &[]),
@@ -264,16 +363,14 @@ fn review_period_branch_boundaries() {
     );
 }
 
-#[test]
-fn paid_call_codes_pc01_to_pc12() {
-    let report = audit_log("paid_call.csv");
+fn paid_call_codes_pc01_to_pc12(report: &AuditReport) {
     assert_eq!(
         (report.rows.read, report.rows.replayed, report.rows.rejected),
         (164, 164, 0)
     );
     let cancel = &[(CANCEL, None)];
     assert_calls(
-        &report,
+        report,
         &[
             call("P-01", "sjones", "fail", 0, cancel, &[("PC01", 6)]),
             call("P-02", "mlopez", "fail", 0, cancel, &[("PC02", 19)]),
@@ -305,14 +402,14 @@ fn paid_call_codes_pc01_to_pc12() {
             call("P-16", "rpatel", "pass", 85, cancel, &[("PC12", 165)]),
         ],
     );
-    let pc04 = &find(&report, "P-04").findings[0];
+    let pc04 = &find(report, "P-04").findings[0];
     assert!(
         pc04.message.contains("Mon 2026-03-02 18:00"),
         "{}",
         pc04.message
     );
     // Every defect of the form is evidence of the one PC06.
-    let pc06 = &find(&report, "P-06").findings[0];
+    let pc06 = &find(report, "P-06").findings[0];
     assert_eq!(pc06.evidence.len(), 2, "{:?}", pc06.evidence);
     assert!(
         pc06.evidence[0].actual.contains("'312-555-0142'"),
@@ -324,42 +421,30 @@ fn paid_call_codes_pc01_to_pc12() {
         "{:?}",
         pc06.evidence
     );
-    let pc06 = &find(&report, "P-13").findings[0];
+    let pc06 = &find(report, "P-13").findings[0];
     assert!(pc06
         .message
         .contains("no chat_form before the representative connected (line 135)"));
     // Amounts compare in cents and print with separators (rule 6).
-    let pc07 = &find(&report, "P-07").findings[0];
+    let pc07 = &find(report, "P-07").findings[0];
     assert_eq!(pc07.evidence[0].expected, "$1,079.00");
     assert_eq!(pc07.evidence[0].actual, "quoted $1,079.50");
     // PC08 lists what was missing: the payment-due-letter advice only.
-    let pc08 = &find(&report, "P-08").findings[0];
+    let pc08 = &find(report, "P-08").findings[0];
     assert_eq!(pc08.evidence.len(), 1);
     assert!(
         pc08.evidence[0].expected.contains("advise_dispute_letter"),
         "{:?}",
         pc08.evidence
     );
-    let pc10 = &find(&report, "P-10").findings[0];
+    let pc10 = &find(report, "P-10").findings[0];
     assert!(pc10.message.contains("line 107"), "{}", pc10.message);
 }
 
 #[test]
 fn every_finding_code_is_raised_by_some_log() {
-    let logs = [
-        "frame.csv",
-        "shopping_dollars.csv",
-        "branches.csv",
-        "paid_call.csv",
-        "interleaved.csv",
-        "incomplete.csv",
-        "multi_inquiry.csv",
-        "scores.csv",
-        "rejected.csv",
-        "all_pass.csv",
-    ];
     let mut raised = BTreeSet::new();
-    for log in logs {
+    for log in auditable_logs() {
         for call in audit_log(log).calls {
             raised.extend(call.findings.iter().map(|f| f.code.as_str()));
         }
@@ -384,16 +469,14 @@ fn sorted_by_call(log: &str) -> String {
     out
 }
 
-#[test]
-fn interleaved_calls_come_out_as_when_sorted_by_call() {
+fn interleaved_calls_come_out_as_when_sorted_by_call(interleaved: &AuditReport) {
     let text = log_text("interleaved.csv");
-    let interleaved = audit_text(&text, "interleaved.csv");
     let sorted_text = sorted_by_call(&text);
     assert_ne!(sorted_text, text);
     let sorted = audit_text(&sorted_text, "sorted.csv");
     let inquiry = |branch| vec![(EMAIL, branch)];
     assert_calls(
-        &interleaved,
+        interleaved,
         &[
             call("I-A", "sjones", "pass", 100, &inquiry(WITHIN), &[]),
             call(
@@ -448,16 +531,14 @@ fn interleaved_calls_come_out_as_when_sorted_by_call() {
     assert_eq!(interleaved.rows, sorted.rows);
 }
 
-#[test]
-fn calls_cut_off_are_incomplete_and_raise_no_omission() {
-    let report = audit_log("incomplete.csv");
+fn calls_cut_off_are_incomplete_and_raise_no_omission(report: &AuditReport) {
     assert_eq!(
         (report.rows.read, report.rows.replayed, report.rows.rejected),
         (36, 36, 0)
     );
     // N-1 and N-2 never end (both open at the end of the log, interleaved), N-6 neither.
     assert_calls(
-        &report,
+        report,
         &[
             call(
                 "N-3",
@@ -510,7 +591,7 @@ fn calls_cut_off_are_incomplete_and_raise_no_omission() {
         ],
     );
     let why = |id: &str| {
-        find(&report, id)
+        find(report, id)
             .findings
             .iter()
             .find(|f| f.code.as_str() == "CF05")
@@ -525,15 +606,13 @@ fn calls_cut_off_are_incomplete_and_raise_no_omission() {
     assert!(why("N-6").contains("no call_ended event"));
 }
 
-#[test]
-fn several_inquiries_in_one_call() {
-    let report = audit_log("multi_inquiry.csv");
+fn several_inquiries_in_one_call(report: &AuditReport) {
     assert_eq!(
         (report.rows.read, report.rows.replayed, report.rows.rejected),
         (35, 35, 0)
     );
     assert_calls(
-        &report,
+        report,
         &[
             call(
                 "M-1",
@@ -565,7 +644,7 @@ fn several_inquiries_in_one_call() {
             ),
         ],
     );
-    let inquiry_lines: Vec<u64> = find(&report, "M-1")
+    let inquiry_lines: Vec<u64> = find(report, "M-1")
         .inquiries
         .iter()
         .map(|i| i.line)
@@ -579,15 +658,13 @@ fn several_inquiries_in_one_call() {
         .find(|(c, _)| c.as_str() == "SD11")
         .map(|(_, n)| *n);
     assert_eq!(sd11, Some(1));
-    let text = rendered(&report, Format::Text);
+    let text = rendered(report, Format::Text);
     assert!(text.contains("  SD11  minor        1  "), "{text}");
-    let markdown = rendered(&report, Format::Markdown);
+    let markdown = rendered(report, Format::Markdown);
     assert!(markdown.contains("| SD11 | minor | 1 |"), "{markdown}");
 }
 
-#[test]
-fn rejected_rows_name_their_line_and_the_bad_value() {
-    let report = audit_log("rejected.csv");
+fn rejected_rows_name_their_line_and_the_bad_value(report: &AuditReport) {
     assert_eq!(
         (report.rows.read, report.rows.replayed, report.rows.rejected),
         (28, 15, 13)
@@ -633,7 +710,7 @@ fn rejected_rows_name_their_line_and_the_bad_value() {
     assert_eq!(rejected, expected);
     // The rows around them still make whole calls (the greeting's text spans lines 3-4).
     assert_calls(
-        &report,
+        report,
         &[
             call("R-1", "sjones", "pass", 100, &[(EMAIL, WITHIN)], &[]),
             call("R-2", "mlopez", "pass", 100, &[(CANCEL, None)], &[]),
@@ -641,27 +718,25 @@ fn rejected_rows_name_their_line_and_the_bad_value() {
     );
     assert_eq!(
         (
-            find(&report, "R-1").first_line,
-            find(&report, "R-1").last_line
+            find(report, "R-1").first_line,
+            find(report, "R-1").last_line
         ),
         (2, 13)
     );
     assert_eq!(
         (
-            find(&report, "R-2").first_line,
-            find(&report, "R-2").last_line
+            find(report, "R-2").first_line,
+            find(report, "R-2").last_line
         ),
         (16, 28)
     );
 }
 
-#[test]
-fn verdict_and_score_edges() {
-    let report = audit_log("scores.csv");
+fn verdict_and_score_edges(report: &AuditReport) {
     assert_eq!((report.rows.read, report.rows.rejected), (37, 0));
     let email = &[(EMAIL, WITHIN)];
     assert_calls(
-        &report,
+        report,
         &[
             // Four minors: 80, exactly the threshold: a pass.
             call(
@@ -727,6 +802,21 @@ fn verdict_and_score_edges() {
     );
 }
 
+fn every_call_passes_or_is_incomplete(report: &AuditReport) {
+    assert_eq!(
+        (report.rows.read, report.rows.replayed, report.rows.rejected),
+        (20, 20, 0)
+    );
+    assert_calls(
+        report,
+        &[
+            call("A-1", "sjones", "pass", 100, &[(EMAIL, WITHIN)], &[]),
+            call("A-2", "mlopez", "pass", 100, &[(CANCEL, None)], &[]),
+            call("A-3", "tkim", "incomplete", 100, &[], &[("CF05", 21)]),
+        ],
+    );
+}
+
 #[test]
 fn columns_in_any_order_with_extra_columns() {
     let text = log_text("all_pass.csv");
@@ -754,14 +844,7 @@ fn columns_in_any_order_with_extra_columns() {
     let b = audit_text(&shuffled, "shuffled.csv");
     assert_eq!(a.calls, b.calls);
     assert_eq!(a.rows, b.rows);
-    assert_calls(
-        &b,
-        &[
-            call("A-1", "sjones", "pass", 100, &[(EMAIL, WITHIN)], &[]),
-            call("A-2", "mlopez", "pass", 100, &[(CANCEL, None)], &[]),
-            call("A-3", "tkim", "incomplete", 100, &[], &[("CF05", 21)]),
-        ],
-    );
+    every_call_passes_or_is_incomplete(&b);
 }
 
 #[test]

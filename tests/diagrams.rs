@@ -3,19 +3,16 @@
 
 use callflow::workflows::explore::{graph, Workflow};
 
-use crate::util::{insta_settings, ROOT};
+use crate::util::{insta_settings, Snapshot, DIAGRAM_LANGUAGES, ROOT};
 
 #[test]
 fn each_machine_diagram_is_pinned() {
     for workflow in Workflow::ALL {
         let g = graph(workflow);
-        insta_settings().bind(|| {
-            insta::assert_snapshot!(
-                format!("diagram_{}_mermaid", workflow.name()),
-                g.to_mermaid()
-            );
-            insta::assert_snapshot!(format!("diagram_{}_dot", workflow.name()), g.to_dot());
-        });
+        for (language, draw) in DIAGRAM_LANGUAGES {
+            let name = Snapshot::Diagram(workflow, language).name();
+            insta_settings().bind(|| insta::assert_snapshot!(name, draw(&g)));
+        }
     }
 }
 

@@ -6,6 +6,8 @@
 //! - auditing the same log twice gives the same report;
 //! - shuffling the interleaving of different calls (each call's rows kept in order) changes no
 //!   call's verdict, score, inquiries or findings (line numbers mapped back);
+//! - every row of a call goes to the thread that replays its call, however its id is quoted
+//!   and wherever its rows fall;
 //! - truncating a log judges the calls it cuts as incomplete, and invents no finding on the
 //!   rows kept (the precise statement is on [`truncating_a_log_cuts_calls_short_and_invents_no_finding`]
 //!   and in docs/INPUT-FAULTS.md).
@@ -20,7 +22,8 @@ use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::FileFailurePersistence;
 
-use crate::util::{check_invariants, row_lines, OMISSIONS};
+use crate::util::{check_invariants, row_lines};
+use callflow::sim::pipeline::Routes;
 use callflow::sim::render::{self, Format};
 use callflow::sim::report::{CallReport, FindingReport};
 use callflow::sim::simulate::{simulate, SimulateOptions};
@@ -446,7 +449,7 @@ proptest! {
             );
             for finding in &call.findings {
                 let code = finding.code.as_str();
-                prop_assert!(!OMISSIONS.contains(&code), "{}: omission {}", call.call_id, code);
+                prop_assert!(!finding.code.is_omission(), "{}: omission {}", call.call_id, code);
                 if CLOSE_JUDGED.contains(&code) || code == "CF05" {
                     continue;
                 }
@@ -630,5 +633,52 @@ proptest! {
                 "{}", text
             );
         }
+    }
+}
+
+/// One field as a log may hold it: bare when it can be, else (or when `quoted`) in quotes,
+/// its own quotes doubled.
+fn field(text: &str, quoted: bool) -> String {
+    let must = text.contains([',', '"', '\n', '\r']);
+    if quoted || must {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+proptest! {
+    #![proptest_config(config(128))]
+
+    /// Every row of a call goes to the thread that replays its call, wherever its rows fall
+    /// in the log and however its id is written (bare or quoted): the route the pipeline
+    /// takes for a record (`Routes::thread_of`, on the field as read) is the route of the id
+    /// the replayer keys the call by, on every number of threads.
+    #[test]
+    fn every_row_of_a_call_goes_to_the_thread_of_its_call(
+        ids in prop::collection::btree_set("[A-Za-z0-9 ,\"é-]{1,10}", 1..12),
+        rows_per_call in 1usize..5,
+        quoting in prop::collection::vec(any::<bool>(), 60),
+        order in Just((0..60).collect::<Vec<usize>>()).prop_shuffle(),
+        threads in 2usize..8,
+    ) {
+        let rows: Vec<&String> = ids.iter().flat_map(|id| vec![id; rows_per_call]).collect();
+        let mut log = HEADER.join(",");
+        for index in order.iter().filter(|&&index| index < rows.len()) {
+            let id = field(rows[*index], quoting[*index]);
+            log.push_str(&format!("\n{id},2026-03-02T14:05:11-05:00,sjones,greeting,,"));
+        }
+        let mut reader = LogReader::new(log.as_bytes(), "log.csv").expect("a header");
+        let columns = *reader.columns();
+        let routes = Routes::new(threads);
+        let mut seen = 0;
+        while let Some((raw, record)) = reader.next_record().expect("a record") {
+            let route = routes.thread_of(record, &columns);
+            let row = raw.row_of(record, &columns).expect("a well-formed row");
+            prop_assert_eq!(route, routes.worker_of(row.call_id.as_bytes()), "{:?}", row.call_id);
+            prop_assert!(ids.contains(row.call_id), "{:?}", row.call_id);
+            seen += 1;
+        }
+        prop_assert_eq!(seen, rows.len());
     }
 }

@@ -1,32 +1,53 @@
 //! Snapshots of the bundled sample's reports in every format (files in the top-level
 //! `snapshots/` folder). Their figures are checked by hand against the sample log and, for
-//! the calls, by `audit_json::sample_calls_come_out_as_documented`.
+//! the calls, by `audit_json::sample_calls_come_out_as_documented`. And the folder itself:
+//! it holds the snapshots the tests take, no more, no fewer.
 
-use crate::util::{insta_settings, rendered, sample_report};
+use std::collections::BTreeSet;
+
+use crate::util::{
+    insta_settings, rendered, sample_report, snapshot_names, Snapshot, ROOT, SAMPLE_FORMATS,
+};
 use callflow::sim::render::Format;
 
 #[test]
-fn sample_text_report() {
-    let report = rendered(&sample_report(), Format::Text);
-    insta_settings().bind(|| insta::assert_snapshot!("sample_text", report));
+fn the_samples_report_is_pinned_in_each_format() {
+    let sample = sample_report();
+    for (name, format) in SAMPLE_FORMATS {
+        let report = rendered(&sample, format);
+        if format == Format::Json {
+            // The JSON exactly as written (key order and layout included), not re-serialized.
+            serde_json::from_str::<serde_json::Value>(&report).expect("one JSON document");
+        }
+        let snapshot = Snapshot::Sample(name).name();
+        insta_settings().bind(|| insta::assert_snapshot!(snapshot, report));
+    }
 }
 
+/// A snapshot no test takes any more (a path gone from the machines, a renamed test) would
+/// stay in `snapshots/` unchecked; one a test takes without its file fails that test only
+/// after writing a `.snap.new`. The names come from `Snapshot::name`, as the tests' do.
 #[test]
-fn sample_markdown_report() {
-    let report = rendered(&sample_report(), Format::Markdown);
-    insta_settings().bind(|| insta::assert_snapshot!("sample_markdown", report));
-}
-
-#[test]
-fn sample_csv_report() {
-    let report = rendered(&sample_report(), Format::Csv);
-    insta_settings().bind(|| insta::assert_snapshot!("sample_csv", report));
-}
-
-/// The JSON exactly as written (key order and layout included), not re-serialized.
-#[test]
-fn sample_json_report() {
-    let report = rendered(&sample_report(), Format::Json);
-    serde_json::from_str::<serde_json::Value>(&report).expect("one JSON document");
-    insta_settings().bind(|| insta::assert_snapshot!("sample_json", report));
+fn the_snapshot_folder_holds_the_snapshots_the_tests_take() {
+    let folder = format!("{ROOT}/snapshots");
+    let files: BTreeSet<String> = std::fs::read_dir(&folder)
+        .expect("the snapshots folder")
+        .map(|entry| {
+            entry
+                .expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter_map(|name| name.strip_suffix(".snap").map(str::to_owned))
+        .collect();
+    let taken = snapshot_names();
+    let stale: Vec<&String> = files.difference(&taken).collect();
+    let missing: Vec<&String> = taken.difference(&files).collect();
+    assert!(
+        stale.is_empty() && missing.is_empty(),
+        "snapshots/ is out of step with the tests:\n  stale (no test takes them; delete them): \
+         {stale:?}\n  missing (run the tests and review the .snap.new files): {missing:?}"
+    );
+    assert!(!taken.is_empty(), "the tests take snapshots");
 }

@@ -1,7 +1,18 @@
-//! Integration tests of `callflow audit`, as one test binary: the JSON contract
-//! (`audit_json`), the hand-written logs under `tests/logs/` with their exact outcomes
-//! (`audit_logs`), the command line and its exit codes (`audit_cli`), and the snapshots of
-//! the sample's reports (`snapshots`, files in the top-level `snapshots/` folder).
+//! Integration tests of callflow, as one test binary, a module per topic:
+//! - `audit_json`: the JSON contract, field by field, for the sample and every log;
+//! - `audit_logs`: the hand-written logs under `tests/logs/`, each with its exact outcome;
+//! - `audit_cli`: the command line, its exit codes and `--out`;
+//! - `diagrams`: the machines' diagrams, pinned, and their copies in ARCHITECTURE.md;
+//! - `faults`: the catalogue of input faults (docs/INPUT-FAULTS.md), one test per item;
+//! - `html`: the HTML report, also rendered by a headless browser;
+//! - `integrity`: a run that loses a call fails (faults injected into the pipeline);
+//! - `pipeline`: the same report on any number of threads, the streamed JSON, histories;
+//! - `properties`: properties over generated and corrupted logs (proptest);
+//! - `simulate`: simulated logs audited against their answer keys;
+//! - `snapshots`: the sample's reports pinned, and the `snapshots/` folder kept in step;
+//! - `transcripts`: the trainers' transcripts, one per path, pinned.
+//!
+//! `util` holds what they share; snapshots are files in the top-level `snapshots/` folder.
 
 #[macro_use]
 mod util;
@@ -12,8 +23,31 @@ mod audit_logs;
 mod diagrams;
 mod faults;
 mod html;
+mod integrity;
 mod pipeline;
 mod properties;
 mod simulate;
 mod snapshots;
 mod transcripts;
+
+/// The header above names every topic module, so that it cannot fall behind the list again.
+#[test]
+fn the_header_names_every_module() {
+    let source = include_str!("tests.rs");
+    let header: String = source
+        .lines()
+        .filter_map(|line| line.strip_prefix("//!"))
+        .collect();
+    let modules: Vec<&str> = source
+        .lines()
+        .filter_map(|line| line.strip_prefix("mod ")?.strip_suffix(';'))
+        .filter(|name| *name != "util")
+        .collect();
+    assert!(!modules.is_empty());
+    for module in modules {
+        assert!(
+            header.contains(&format!("`{module}`: ")),
+            "the header of tests/tests.rs does not name `{module}`"
+        );
+    }
+}

@@ -10,7 +10,7 @@ use callflow::workflows::explore::Workflow;
 use callflow::workflows::script::PLACEHOLDERS;
 use callflow::workflows::Config;
 
-use crate::util::insta_settings;
+use crate::util::{insta_settings, pinned_transcripts, Snapshot};
 
 fn config() -> Arc<Config> {
     Arc::new(Config::default())
@@ -20,7 +20,7 @@ fn config() -> Arc<Config> {
 fn every_path_has_a_transcript_and_each_is_pinned() {
     let config = config();
     let paths = clean_paths(&Workflow::ALL, &config);
-    let files = transcripts(&paths, 1, false, TranscriptFormat::Markdown, &config);
+    let files = pinned_transcripts();
     assert_eq!(files.len(), paths.len());
     for branch in [
         "within_review",
@@ -35,7 +35,7 @@ fn every_path_has_a_transcript_and_each_is_pinned() {
         );
     }
     for file in &files {
-        let name = format!("transcript__{}", file.name.trim_end_matches(".md"));
+        let name = Snapshot::Transcript(file).name();
         insta_settings().bind(|| insta::assert_snapshot!(name, file.contents));
     }
 }

@@ -1,6 +1,9 @@
-//! The replay stage alone, 1 against 2 threads: the rows are read and routed to their shard's
-//! `RecordBatch` before timing (as the pipeline's reading thread does), then each thread
-//! replays its shard of calls with its own `Replayer`.
+//! The replay stage alone, 1 against 2 threads: the rows are read and copied into one
+//! `RecordBatch` per shard before timing (as the pipeline's reading thread copies a worker's
+//! rows), then each thread replays its shard of calls with its own `Replayer`. The calls are
+//! split evenly (`shard_of`), not as the pipeline routes them (`Routes`, which gives the
+//! reading thread a smaller share because it also reads): nothing is read while this is
+//! timed, and an even split measures how the stage itself scales.
 
 use std::sync::Arc;
 

@@ -82,6 +82,27 @@ pub enum Error {
         /// The cause.
         source: std::io::Error,
     },
+    /// A thread of the run stopped before its work was done (it panicked, or its channel
+    /// closed early): the calls it held are missing, so the run gives no report, and what a
+    /// sink received before must not be used as one.
+    #[error("{source_name}: {thread} stopped unexpectedly ({cause}); the audit is incomplete")]
+    ThreadStopped {
+        /// The input being audited.
+        source_name: String,
+        /// Which thread: `the reading thread`, or `replay thread replay-N`.
+        thread: String,
+        /// What is known of why: `panicked: ` and the panic's message, or the channel closed.
+        cause: String,
+    },
+    /// The run's own books do not balance: rows read against rows replayed and rejected, or
+    /// calls started against calls reported. An internal error: a report would be wrong.
+    #[error("{source_name}: internal error: {problem}; the audit is incomplete")]
+    Unbalanced {
+        /// The input being audited.
+        source_name: String,
+        /// The figures that disagree.
+        problem: String,
+    },
     /// A replay worker could not be started.
     #[error("{source_name}: cannot start a replay thread")]
     Thread {

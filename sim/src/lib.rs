@@ -3,7 +3,9 @@
 //! Reads v1 call logs ([`reader`]), replays them through the callflow machines ([`replay`]),
 //! and reports the audit ([`report`], rendered by [`render`]). The only crate that reads input.
 //!
-//! Invariant: every row read ends replayed or rejected; `read = replayed + rejected`.
+//! Invariant: every row read ends replayed or rejected; `read = replayed + rejected`; every
+//! call started is reported once. Each audit run checks both before it reports
+//! ([`Error::Unbalanced`] otherwise).
 #![warn(missing_docs)]
 // Nothing from a log may panic the audit: no unwrap or expect outside tests, and no indexing
 // in the modules that take input apart (reader, replay, pipeline, reports, history). The
@@ -13,6 +15,8 @@
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]
 pub mod ended;
 pub mod error;
+#[cfg(feature = "fault-injection")]
+pub mod fault;
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]
 pub mod history;
 pub mod persona;

@@ -30,6 +30,8 @@ pub struct Replayer {
     open: HashMap<Box<str>, Box<OpenCall>>,
     ended: EndedCalls,
     rows: RowCounts,
+    /// Calls started: `call_started` rows replayed, each of which opened a call.
+    started: u64,
     rejected: Vec<Rejected>,
     timestamps: Timestamps,
 }
@@ -42,6 +44,7 @@ impl Replayer {
             open: HashMap::default(),
             ended: EndedCalls::default(),
             rows: RowCounts::default(),
+            started: 0,
             rejected: Vec::new(),
             timestamps: Timestamps::default(),
         }
@@ -50,6 +53,12 @@ impl Replayer {
     /// Row counts so far.
     pub fn rows(&self) -> RowCounts {
         self.rows
+    }
+
+    /// Calls started so far (`call_started` rows replayed): each gives one report, when it
+    /// ends or at [`Replayer::finish`].
+    pub fn calls_started(&self) -> u64 {
+        self.started
     }
 
     /// Calls open now.
@@ -188,6 +197,7 @@ impl Replayer {
                 first_line: row.line,
             }),
         );
+        self.started += 1;
         Ok(())
     }
 

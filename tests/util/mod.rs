@@ -1,6 +1,6 @@
 //! Shared helpers: the logs under `tests/logs/`, the audit through the library, the built
-//! binary, a fresh temporary folder per test, insta settings, and the exact-expectation and
-//! invariant checks every log goes through.
+//! binary, a fresh temporary folder per test, insta settings and the snapshots' names, and the
+//! exact-expectation and invariant checks every log goes through.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -10,7 +10,9 @@ use std::sync::Arc;
 use callflow::sim::render::{self, Format};
 use callflow::sim::report::CallReport;
 use callflow::sim::sample::{SAMPLE_LOG, SAMPLE_NAME};
+use callflow::sim::transcripts::{clean_paths, transcripts, TranscriptFile, TranscriptFormat};
 use callflow::sim::{audit, AuditReport, LogReader};
+use callflow::workflows::explore::{Graph, Workflow};
 use callflow::workflows::{Config, Verdict};
 
 /// The package root (where `tests/`, `snapshots/` and `sim/` are).
@@ -35,6 +37,21 @@ pub fn temp_dir(label: &str) -> tempfile::TempDir {
         .expect("a temporary folder")
 }
 
+/// The names of the entries of a folder, sorted.
+pub fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("the folder")
+        .map(|e| {
+            e.expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
 /// insta settings shared by every snapshot: the top-level `snapshots/` folder, snapshot names
 /// without the module path.
 pub fn insta_settings() -> insta::Settings {
@@ -42,6 +59,73 @@ pub fn insta_settings() -> insta::Settings {
     settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"));
     settings.set_prepend_module_to_snapshot(false);
     settings
+}
+
+/// The snapshots the tests take, named by [`Snapshot::name`] only: the tests that take them
+/// and the check that `snapshots/` holds exactly their files
+/// (`snapshots::the_snapshot_folder_holds_the_snapshots_the_tests_take`) both name them here.
+pub enum Snapshot<'a> {
+    /// The bundled sample's report, in a format of [`SAMPLE_FORMATS`].
+    Sample(&'static str),
+    /// A machine's diagram, in a language of [`DIAGRAM_LANGUAGES`].
+    Diagram(Workflow, &'static str),
+    /// A transcript of [`pinned_transcripts`].
+    Transcript(&'a TranscriptFile),
+}
+
+impl Snapshot<'_> {
+    /// The snapshot's name: its file is `snapshots/NAME.snap`.
+    pub fn name(&self) -> String {
+        match self {
+            Snapshot::Sample(format) => format!("sample_{format}"),
+            Snapshot::Diagram(workflow, language) => {
+                format!("diagram_{}_{language}", workflow.name())
+            }
+            Snapshot::Transcript(file) => {
+                format!("transcript__{}", file.name.trim_end_matches(".md"))
+            }
+        }
+    }
+}
+
+/// The formats the sample's report is pinned in, by the name its snapshot carries.
+pub const SAMPLE_FORMATS: [(&str, Format); 4] = [
+    ("text", Format::Text),
+    ("markdown", Format::Markdown),
+    ("csv", Format::Csv),
+    ("json", Format::Json),
+];
+
+/// Draws a machine's diagram in one language.
+pub type Draw = fn(&Graph) -> String;
+
+/// The languages each machine's diagram is pinned in, by the name its snapshot carries.
+pub const DIAGRAM_LANGUAGES: [(&str, Draw); 2] =
+    [("mermaid", Graph::to_mermaid), ("dot", Graph::to_dot)];
+
+/// The transcripts pinned: one per clean path of every workflow (seed 1, Markdown, no flawed
+/// variants).
+pub fn pinned_transcripts() -> Vec<TranscriptFile> {
+    let config = Arc::new(Config::default());
+    let paths = clean_paths(&Workflow::ALL, &config);
+    transcripts(&paths, 1, false, TranscriptFormat::Markdown, &config)
+}
+
+/// The name of every snapshot the tests take.
+pub fn snapshot_names() -> BTreeSet<String> {
+    let samples = SAMPLE_FORMATS.map(|(name, _)| Snapshot::Sample(name).name());
+    let diagrams = Workflow::ALL.into_iter().flat_map(|workflow| {
+        DIAGRAM_LANGUAGES.map(|(language, _)| Snapshot::Diagram(workflow, language).name())
+    });
+    let transcripts = pinned_transcripts();
+    let transcripts = transcripts
+        .iter()
+        .map(|file| Snapshot::Transcript(file).name());
+    samples
+        .into_iter()
+        .chain(diagrams)
+        .chain(transcripts)
+        .collect()
 }
 
 /// The path of a hand-written log.
@@ -226,13 +310,6 @@ pub const SEVERITIES: [(&str, &str); 32] = [
     ("PC12", "major"),
 ];
 
-/// The codes that say something was *not done*: never raised for what an incomplete call
-/// left undone (procedures.md section 4).
-pub const OMISSIONS: [&str; 16] = [
-    "CF03", "CF04", "SD02", "SD04", "SD05", "SD06", "SD07", "SD08", "SD09", "SD10", "SD11", "PC08",
-    "PC09", "PC10", "PC11", "PC12",
-];
-
 /// The score and verdict section 4 gives a call's findings, computed independently of the
 /// crate: 100 - 15 per major - 5 per minor, never below 0; any critical sets 0; incomplete
 /// without a critical is `incomplete`; else under 80 fails.
@@ -415,8 +492,7 @@ pub fn check_invariants(report: &AuditReport, log: &[u8]) {
             let last_inquiry = call.inquiries.last().map_or(0, |i| i.line);
             for f in &call.findings {
                 assert!(
-                    !(OMISSIONS.contains(&f.code.as_str()) && f.line > last_inquiry)
-                        && f.code.as_str() != "CF04",
+                    !(f.code.is_omission() && f.line > last_inquiry) && f.code.as_str() != "CF04",
                     "{}: omission {} in an incomplete call",
                     call.call_id,
                     f.code

@@ -8,11 +8,21 @@ use crate::support::*;
 
 const START: &str = "2026-03-02T14:05:11-05:00";
 
-/// The omission codes of section 4, as the spec lists them.
-const OMISSIONS: [&str; 16] = [
+/// The omission codes of section 4, as the spec lists them: the one hand-written list, held
+/// against `Code::is_omission` by the first test; every other test asks `is_omission`.
+const SPEC_OMISSIONS: [&str; 16] = [
     "CF03", "CF04", "SD02", "SD04", "SD05", "SD06", "SD07", "SD08", "SD09", "SD10", "SD11", "PC08",
     "PC09", "PC10", "PC11", "PC12",
 ];
+
+/// The omission codes, as the crate knows them.
+fn omissions() -> Vec<&'static str> {
+    Code::ALL
+        .iter()
+        .filter(|c| c.is_omission())
+        .map(|c| c.as_str())
+        .collect()
+}
 
 struct Scenario {
     name: &'static str,
@@ -111,13 +121,9 @@ fn scenarios() -> Vec<Scenario> {
 
 #[test]
 fn the_omission_codes_are_those_the_spec_lists() {
-    let mut omissions: Vec<&str> = Code::ALL
-        .iter()
-        .filter(|c| c.is_omission())
-        .map(|c| c.as_str())
-        .collect();
+    let mut omissions = omissions();
     omissions.sort_unstable();
-    let mut expected = OMISSIONS.to_vec();
+    let mut expected = SPEC_OMISSIONS.to_vec();
     expected.sort_unstable();
     assert_eq!(omissions, expected);
 }
@@ -153,8 +159,7 @@ fn an_incomplete_call_raises_no_omission_whatever_ended_it() {
             let mut expected = vec!["CF05"];
             expected.extend_from_slice(scenario.others);
             assert_codes(&call, &expected);
-            assert_absent(&call, &OMISSIONS);
-            assert_absent(&call, &["PC10"]);
+            assert_absent(&call, &omissions());
             let critical = scenario
                 .others
                 .iter()
