@@ -2,20 +2,21 @@
 //! stands, the next step with its script line, and any finding the moment it is raised.
 //!
 //! Run it with `cargo run --example agent_assist`. The events below stand in for a telephony
-//! or CRM feed; the same loop works on live events. Halfway through, the call is saved to JSON
-//! and resumed, as an assist service would across a restart.
+//! or CRM feed: each is an event name and a value as a v1 log writes them, read by the engine.
+//! Halfway through, the call is saved to JSON and restored under the same engine, as an assist
+//! service would across a restart.
 
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use callflow::workflows::{Call, CallStart, Config, Detail, Event, Reason, Stamp, Step, Team};
+use callflow_workflows::{Call, CallStart, Engine, Stamp, Step};
 use chrono::{DateTime, Duration, FixedOffset};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let config = Arc::new(Config::default());
+    let engine = Arc::new(Engine::builtin());
     let start: DateTime<FixedOffset> = DateTime::parse_from_rfc3339("2026-03-02T14:05:11-05:00")?;
     let mut call = Call::start(
-        Arc::clone(&config),
+        &engine,
         CallStart {
             call_id: "C-2001",
             agent_id: "sjones",
@@ -25,39 +26,32 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
     );
     let feed = [
-        Event::Greeting,
-        Event::CustomerIdentified { name: "Pat Lee" },
-        Event::Inquiry {
-            reason: Reason::RewardEmailMissing,
-            code: "reward_email_missing",
-        },
-        Event::WarrantyStarted("2026-01-20".parse()?),
-        Event::FirstPayment(Some("2026-02-01".parse()?)),
-        Event::Apologize,
-        Event::Collect {
-            detail: Detail::Name,
-            declined: false,
-        },
-        Event::Collect {
-            detail: Detail::Email,
-            declined: false,
-        },
-        Event::ExpectEmailSoon, // a slip: false in the overdue branch
-        Event::Goodbye,
-        Event::EmailSent(Team::RewardsTeam),
-        Event::CallEnded(Default::default()),
+        ("greeting", ""),
+        ("customer_identified", "Pat Lee"),
+        ("inquiry", "reward_email_missing"),
+        ("warranty_started", "2026-01-20"),
+        ("first_payment", "2026-02-01"),
+        ("apologize", ""),
+        ("collect", "name"),
+        ("collect", "email"),
+        ("expect_email_soon", ""), // a slip: false in the overdue branch
+        ("goodbye", ""),
+        ("email_sent", "rewards_team"),
+        ("call_ended", ""),
     ];
     let mut seen = HashSet::new();
     show(&call, &mut seen);
-    for (i, event) in feed.into_iter().enumerate() {
+    for (i, (name, value)) in feed.into_iter().enumerate() {
         let line = i as u64 + 2;
         let at = start + Duration::seconds(15 * line as i64);
-        println!("\n> {} (line {line})", event.kind());
+        println!("\n> {name} {value} (line {line})");
+        let event = engine.event(name, value)?;
         call.handle(&Step::new(Stamp { line, at }, event))?;
         if line == 6 {
             let saved = serde_json::to_string(&call)?;
-            call = serde_json::from_str::<Call>(&saved)?.with_config(Arc::clone(&config));
-            println!("  (saved as {} bytes of JSON and resumed)", saved.len());
+            let mut json = serde_json::Deserializer::from_str(&saved);
+            call = Call::restore(&engine, &mut json)?;
+            println!("  (saved as {} bytes of JSON and restored)", saved.len());
         }
         show(&call, &mut seen);
     }
@@ -75,7 +69,7 @@ fn show(call: &Call, seen: &mut HashSet<(String, u64)>) {
         .inquiries()
         .last()
         .and_then(|i| i.branch())
-        .map_or("-", |b| b.as_str());
+        .unwrap_or("-");
     println!("  state: {}, branch: {branch}", call.state().name());
     if let Some(next) = call.next_steps().first() {
         let requirement = &next.requirement;
@@ -90,7 +84,7 @@ fn show(call: &Call, seen: &mut HashSet<(String, u64)>) {
             println!(
                 "  !! {} ({}): {}",
                 finding.code,
-                finding.severity(),
+                call.severity(finding),
                 finding.message()
             );
         }

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::util::{callflow, code, entries, log_path, rendered, sample_report, stderr, stdout};
-use callflow::sim::render::Format;
+use callflow::audit::render::Format;
 
 #[test]
 fn exit_0_when_every_call_passes_or_is_incomplete() {

@@ -10,8 +10,8 @@ use crate::util::{
     assert_calls, call, callflow, code, log_path, rendered, row_lines, sample_report, stdout,
     SEVERITIES,
 };
-use callflow::sim::render::Format;
-use callflow::sim::sample::SAMPLE_LOG;
+use callflow::audit::render::Format;
+use callflow::audit::sample::SAMPLE_LOG;
 
 const BRANCHES: [&str; 4] = [
     "within_review",

@@ -10,9 +10,9 @@ use crate::util::{
     assert_calls, audit_log, audit_text, call, find, log_path, log_text, rendered, Expect, ROOT,
     SEVERITIES,
 };
-use callflow::sim::render::Format;
-use callflow::sim::{audit, AuditReport, LogReader};
-use callflow::workflows::Config;
+use callflow::audit::render::Format;
+use callflow::audit::{audit, AuditReport, LogReader};
+use callflow::workflows::Engine;
 
 /// What a log under `tests/logs/` must come out as.
 enum Expected {
@@ -93,7 +93,7 @@ fn every_log_in_the_folder_meets_its_expectations() {
             Expected::Audit(check) => check(&audit_log(name)),
             Expected::Unusable(problem) => {
                 let error = LogReader::open(&log_path(name))
-                    .and_then(|reader| audit(reader, Arc::new(Config::default())))
+                    .and_then(|reader| audit(reader, Arc::new(Engine::builtin())))
                     .expect_err("an unusable log");
                 assert!(error.to_string().contains(problem), "{name}: {error}");
             }
@@ -855,7 +855,7 @@ fn line_numbers_survive_bom_crlf_and_blank_lines() {
     let crlf = audit_text(&bom_crlf, "rejected-crlf.csv");
     assert_eq!(lf.rejected, crlf.rejected);
     assert_eq!(lf.rows, crlf.rows);
-    let key = |r: &callflow::sim::AuditReport| -> Vec<Expect> {
+    let key = |r: &callflow::audit::AuditReport| -> Vec<Expect> {
         r.calls.iter().map(crate::util::actual).collect()
     };
     assert_eq!(key(&lf), key(&crlf));

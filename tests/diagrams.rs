@@ -3,14 +3,15 @@
 
 use callflow::workflows::explore::{graph, Workflow};
 
-use crate::util::{insta_settings, Snapshot, DIAGRAM_LANGUAGES, ROOT};
+use crate::util::{engine, insta_settings, Snapshot, DIAGRAM_LANGUAGES, ROOT};
 
 #[test]
 fn each_machine_diagram_is_pinned() {
-    for workflow in Workflow::ALL {
-        let g = graph(workflow);
+    let engine = engine();
+    for workflow in Workflow::all(&engine) {
+        let g = graph(&engine, workflow);
         for (language, draw) in DIAGRAM_LANGUAGES {
-            let name = Snapshot::Diagram(workflow, language).name();
+            let name = Snapshot::Diagram(workflow.name(&engine), language).name();
             insta_settings().bind(|| insta::assert_snapshot!(name, draw(&g)));
         }
     }
@@ -22,8 +23,10 @@ fn each_machine_diagram_is_pinned() {
 #[test]
 fn the_diagrams_in_architecture_md_match_the_machines() {
     let doc = std::fs::read_to_string(format!("{ROOT}/ARCHITECTURE.md")).expect("ARCHITECTURE.md");
-    for workflow in Workflow::ALL {
-        let open = format!("<!-- diagram:{} -->", workflow.name());
+    let engine = engine();
+    for workflow in Workflow::all(&engine) {
+        let name = workflow.name(&engine);
+        let open = format!("<!-- diagram:{name} -->");
         let start = doc
             .find(&open)
             .unwrap_or_else(|| panic!("ARCHITECTURE.md has no {open}"));
@@ -31,13 +34,16 @@ fn the_diagrams_in_architecture_md_match_the_machines() {
         let end = body
             .find("<!-- /diagram -->")
             .expect("a closing <!-- /diagram -->");
-        let expected = format!("\n```mermaid\n{}```\n", graph(workflow).to_mermaid());
+        let expected = format!(
+            "\n```mermaid\n{}```\n",
+            graph(&engine, workflow).to_mermaid()
+        );
         assert_eq!(
             &body[..end],
             expected,
             "the {} diagram in ARCHITECTURE.md is stale: regenerate it with `callflow graph --workflow {}`",
-            workflow.name(),
-            workflow.name()
+            name,
+            name
         );
     }
 }

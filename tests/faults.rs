@@ -10,10 +10,10 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::util::{audit_text, callflow, code, find, stderr, stdout};
-use callflow::sim::pipeline::{audit_report, AuditOptions};
-use callflow::sim::report::AuditReport;
-use callflow::sim::{audit, LogReader, Replayer};
-use callflow::workflows::Config;
+use callflow::audit::pipeline::{audit_report, AuditOptions};
+use callflow::audit::report::AuditReport;
+use callflow::audit::{audit, LogReader, Replayer};
+use callflow::workflows::Engine;
 
 const HEADER: &str = "call_id,timestamp,agent_id,event,value,text";
 const DEPT: &str = "Home Warranty Rewards";
@@ -49,7 +49,7 @@ fn start(id: &str, s: u32) -> String {
 }
 
 /// `(line, call_id, reason)` of every rejected row.
-fn rejected(report: &callflow::sim::AuditReport) -> Vec<(u64, String, String)> {
+fn rejected(report: &callflow::audit::AuditReport) -> Vec<(u64, String, String)> {
     report
         .rejected
         .iter()
@@ -63,7 +63,7 @@ fn rej(line: u64, call_id: &str, reason: &str) -> (u64, String, String) {
 }
 
 /// `(code, line)` of a call's findings.
-fn codes(report: &callflow::sim::AuditReport, id: &str) -> Vec<(&'static str, u64)> {
+fn codes(report: &callflow::audit::AuditReport, id: &str) -> Vec<(&'static str, u64)> {
     find(report, id)
         .findings
         .iter()
@@ -229,7 +229,7 @@ fn binary_garbage_after_a_good_header_is_rejected_row_by_row() {
     bytes.push(b'\n');
     // (Its call id is not UTF-8: reported empty; see the UTF-8 test below.)
     let reader = LogReader::new(bytes.as_slice(), "log.csv").expect("a header");
-    let report = audit(reader, Arc::new(Config::default())).expect("an audit");
+    let report = audit(reader, Arc::new(Engine::builtin())).expect("an audit");
     assert_eq!(
         (report.rows.read, report.rows.replayed, report.rows.rejected),
         (4, 3, 1)
@@ -307,7 +307,7 @@ fn invalid_utf8_in_a_field_rejects_the_row_naming_the_column() {
             threads,
             ..AuditOptions::default()
         };
-        let report = audit_report(reader, Arc::new(Config::default()), options).expect("an audit");
+        let report = audit_report(reader, Arc::new(Engine::builtin()), options).expect("an audit");
         check_invalid_utf8_rejections(&report);
     }
 }
@@ -501,7 +501,7 @@ fn a_bom_crlf_or_lone_cr_log_reads_as_the_same_log() {
         &row("A", 2, "gretting", ""),
         &row("A", 3, "call_ended", ""),
     ]);
-    let expected = |report: &callflow::sim::AuditReport| {
+    let expected = |report: &callflow::audit::AuditReport| {
         assert_eq!(
             rejected(report),
             [rej(6, "A", "unknown event 'gretting'")],
@@ -789,7 +789,7 @@ fn twenty_thousand_calls_that_never_end_are_all_incomplete_and_leave_when_judged
         text.push_str(&row(&id, i + 2, "inquiry", "reward_site_issue"));
         text.push('\n');
     }
-    let config = Arc::new(Config::default());
+    let config = Arc::new(Engine::builtin());
     let mut reader = LogReader::new(text.as_bytes(), "open.csv").expect("a header");
     let mut replayer = Replayer::new(Arc::clone(&config));
     while let Some(row) = reader.next_row().expect("rows") {

@@ -6,10 +6,10 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use callflow::sim::render::html::{self, HtmlOptions, TranscriptLine};
-use callflow::sim::render::Format;
-use callflow::sim::report::{AuditReport, CallReport};
-use callflow::sim::sample::SAMPLE_LOG;
+use callflow::audit::render::html::{self, HtmlOptions, TranscriptLine};
+use callflow::audit::render::Format;
+use callflow::audit::report::{AuditReport, CallReport};
+use callflow::audit::sample::SAMPLE_LOG;
 use callflow::workflows::Verdict;
 
 use crate::util;

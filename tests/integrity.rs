@@ -6,11 +6,11 @@
 
 use std::sync::{Arc, OnceLock};
 
-use callflow::sim::fault;
-use callflow::sim::pipeline::{audit_report, AuditOptions, Routes};
-use callflow::sim::simulate::{simulate, SimulateOptions};
-use callflow::sim::{AuditReport, Error, LogReader};
-use callflow::workflows::Config;
+use callflow::audit::fault;
+use callflow::audit::pipeline::{audit_report, AuditOptions, Routes};
+use callflow::audit::{AuditReport, Error, LogReader};
+use callflow::gen::simulate::{simulate, SimulateOptions};
+use callflow::workflows::Engine;
 
 use crate::util::{callflow, code, entries, stderr, stdout};
 
@@ -27,7 +27,7 @@ fn simulated_rows() -> &'static str {
             seed: 13,
             fault_rate: 0.2,
         };
-        simulate(options, &Arc::new(Config::default()), &mut log, None).expect("a log");
+        simulate(options, &Arc::new(Engine::builtin()), &mut log, None).expect("a log");
         let log = String::from_utf8(log).expect("UTF-8");
         log.strip_prefix(HEADER).expect("the v1 header").to_owned()
     })
@@ -71,7 +71,7 @@ fn audited(log: &str, threads: usize) -> Result<AuditReport, Error> {
     };
     audit_report(
         LogReader::new(log.as_bytes(), "log.csv").expect("a header"),
-        Arc::new(Config::default()),
+        Arc::new(Engine::builtin()),
         options,
     )
 }

@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
-use callflow::sim::pipeline::{audit_report, AuditOptions};
-use callflow::sim::render::{self, Format};
-use callflow::sim::simulate::{simulate, SimulateOptions};
-use callflow::sim::LogReader;
-use callflow::workflows::Config;
+use callflow::audit::pipeline::{audit_report, AuditOptions};
+use callflow::audit::render::{self, Format};
+use callflow::audit::LogReader;
+use callflow::gen::simulate::{simulate, SimulateOptions};
+use callflow::workflows::Engine;
 
 use crate::util::callflow as run;
 
@@ -18,7 +18,7 @@ fn simulated(calls: u64) -> Vec<u8> {
         seed: 77,
         fault_rate: 0.3,
     };
-    simulate(options, &Arc::new(Config::default()), &mut log, None).expect("a log");
+    simulate(options, &Arc::new(Engine::builtin()), &mut log, None).expect("a log");
     log
 }
 
@@ -30,7 +30,7 @@ fn report_with(log: &[u8], threads: usize, history: bool) -> String {
     };
     let report = audit_report(
         LogReader::new(log, "log.csv").expect("a header"),
-        Arc::new(Config::default()),
+        Arc::new(Engine::builtin()),
         options,
     )
     .expect("an audit");

@@ -23,12 +23,12 @@ use proptest::sample::Index;
 use proptest::test_runner::FileFailurePersistence;
 
 use crate::util::{check_invariants, row_lines};
-use callflow::sim::pipeline::Routes;
-use callflow::sim::render::{self, Format};
-use callflow::sim::report::{CallReport, FindingReport};
-use callflow::sim::simulate::{simulate, SimulateOptions};
-use callflow::sim::{audit, AuditReport, Error, LogReader};
-use callflow::workflows::Config;
+use callflow::audit::pipeline::Routes;
+use callflow::audit::render::{self, Format};
+use callflow::audit::report::{CallReport, FindingReport};
+use callflow::audit::{audit, AuditReport, Error, LogReader};
+use callflow::gen::simulate::{simulate, SimulateOptions};
+use callflow::workflows::Engine;
 
 /// Where failing cases are saved (and replayed from).
 const REGRESSIONS: &str = concat!(
@@ -62,7 +62,7 @@ fn simulated(calls: u64, seed: u64, fault_rate: f64) -> Vec<Record> {
         seed,
         fault_rate,
     };
-    simulate(options, &Arc::new(Config::default()), &mut log, None).expect("a simulation");
+    simulate(options, &Arc::new(Engine::builtin()), &mut log, None).expect("a simulation");
     let mut reader = csv::ReaderBuilder::new().from_reader(log.as_slice());
     reader
         .records()
@@ -275,7 +275,7 @@ fn generate(source: &Source) -> Vec<Record> {
 fn audited(bytes: &[u8]) -> Result<AuditReport, Error> {
     audit(
         LogReader::new(bytes, "generated.csv")?,
-        Arc::new(Config::default()),
+        Arc::new(Engine::builtin()),
     )
 }
 
@@ -613,7 +613,7 @@ proptest! {
     ) {
         // As written (instant and offset): `DateTime`'s equality compares instants only.
         prop_assert_eq!(
-            callflow::sim::timestamp::parse_timestamp(&text).ok().map(|at| at.to_rfc3339()),
+            callflow::audit::timestamp::parse_timestamp(&text).ok().map(|at| at.to_rfc3339()),
             chrono::DateTime::parse_from_rfc3339(&text).ok().map(|at| at.to_rfc3339())
         );
     }
@@ -625,7 +625,7 @@ proptest! {
         texts in proptest::collection::vec(
             "2026-0[23]-0[12]T[0-2][0-9]:[0-6][0-9]:[0-6][0-9](Z|-05:00|\\+05:30)", 1..40)
     ) {
-        let mut timestamps = callflow::sim::timestamp::Timestamps::default();
+        let mut timestamps = callflow::audit::timestamp::Timestamps::default();
         for text in &texts {
             prop_assert_eq!(
                 timestamps.parse(text).ok().map(|at| at.to_rfc3339()),

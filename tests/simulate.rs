@@ -4,9 +4,9 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use callflow::sim::simulate::{simulate, SimulateOptions};
-use callflow::sim::{audit, LogReader};
-use callflow::workflows::Config;
+use callflow::audit::{audit, LogReader};
+use callflow::gen::simulate::{simulate, SimulateOptions};
+use callflow::workflows::Engine;
 
 fn simulated(calls: u64, seed: u64, fault_rate: f64) -> (Vec<u8>, serde_json::Value) {
     let mut log = Vec::new();
@@ -18,7 +18,7 @@ fn simulated(calls: u64, seed: u64, fault_rate: f64) -> (Vec<u8>, serde_json::Va
     };
     let stats = simulate(
         options,
-        &Arc::new(Config::default()),
+        &Arc::new(Engine::builtin()),
         &mut log,
         Some(&mut key),
     )
@@ -33,7 +33,7 @@ fn the_audit_of_a_simulated_log_agrees_with_its_answer_key_on_every_call() {
     let (log, key) = simulated(5_000, 42, 0.3);
     let report = audit(
         LogReader::new(log.as_slice(), "simulated.csv").expect("a header"),
-        Arc::new(Config::default()),
+        Arc::new(Engine::builtin()),
     )
     .expect("an audit");
     assert_eq!(report.rows.rejected, 0, "{:?}", report.rejected.first());

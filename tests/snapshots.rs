@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use crate::util::{
     insta_settings, rendered, sample_report, snapshot_names, Snapshot, ROOT, SAMPLE_FORMATS,
 };
-use callflow::sim::render::Format;
+use callflow::audit::render::Format;
 
 #[test]
 fn the_samples_report_is_pinned_in_each_format() {

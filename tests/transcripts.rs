@@ -3,23 +3,23 @@
 
 use std::sync::Arc;
 
-use callflow::sim::simulate::records;
-use callflow::sim::transcripts::{clean_paths, play, transcripts, TranscriptFormat};
-use callflow::sim::{audit, LogReader};
+use callflow::audit::{audit, LogReader};
+use callflow::gen::simulate::records;
+use callflow::gen::transcripts::{clean_paths, play, transcripts, TranscriptFormat};
 use callflow::workflows::explore::Workflow;
 use callflow::workflows::script::PLACEHOLDERS;
-use callflow::workflows::Config;
+use callflow::workflows::Engine;
 
 use crate::util::{insta_settings, pinned_transcripts, Snapshot};
 
-fn config() -> Arc<Config> {
-    Arc::new(Config::default())
+fn engine() -> Arc<Engine> {
+    Arc::new(Engine::builtin())
 }
 
 #[test]
 fn every_path_has_a_transcript_and_each_is_pinned() {
-    let config = config();
-    let paths = clean_paths(&Workflow::ALL, &config);
+    let engine = engine();
+    let paths = clean_paths(&Workflow::all(&engine), &engine);
     let files = pinned_transcripts();
     assert_eq!(files.len(), paths.len());
     for branch in [
@@ -42,21 +42,21 @@ fn every_path_has_a_transcript_and_each_is_pinned() {
 
 #[test]
 fn the_same_seed_gives_byte_identical_files() {
-    let config = config();
-    let paths = clean_paths(&Workflow::ALL, &config);
-    let a = transcripts(&paths, 5, true, TranscriptFormat::Text, &config);
-    let b = transcripts(&paths, 5, true, TranscriptFormat::Text, &config);
+    let engine = engine();
+    let paths = clean_paths(&Workflow::all(&engine), &engine);
+    let a = transcripts(&paths, 5, true, TranscriptFormat::Text, &engine);
+    let b = transcripts(&paths, 5, true, TranscriptFormat::Text, &engine);
     assert_eq!(a, b);
-    let c = transcripts(&paths, 6, true, TranscriptFormat::Text, &config);
+    let c = transcripts(&paths, 6, true, TranscriptFormat::Text, &engine);
     assert_ne!(a, c);
 }
 
 #[test]
 fn no_transcript_leaves_a_placeholder_unfilled() {
-    let config = config();
-    let paths = clean_paths(&Workflow::ALL, &config);
+    let engine = engine();
+    let paths = clean_paths(&Workflow::all(&engine), &engine);
     for format in [TranscriptFormat::Markdown, TranscriptFormat::Text] {
-        for file in transcripts(&paths, 3, true, format, &config) {
+        for file in transcripts(&paths, 3, true, format, &engine) {
             for placeholder in PLACEHOLDERS {
                 assert!(
                     !file.contents.contains(placeholder),
@@ -72,11 +72,11 @@ fn no_transcript_leaves_a_placeholder_unfilled() {
 /// dates written in it make the branch true.
 #[test]
 fn the_dates_in_a_transcript_make_its_branch_true() {
-    let config = config();
+    let engine = engine();
     let mut rng = fastrand::Rng::with_seed(21);
-    for path in clean_paths(&Workflow::ALL, &config) {
+    for path in clean_paths(&Workflow::all(&engine), &engine) {
         for round in 0..5 {
-            let generated = play(&path, &mut rng, &config, &format!("T-{round}"), &[]);
+            let generated = play(&path, &mut rng, &engine, &format!("T-{round}"), &[]);
             let mut log = String::from("call_id,timestamp,agent_id,event,value,text\n");
             let mut writer = csv::Writer::from_writer(Vec::new());
             for (_, record) in records(&generated) {
@@ -85,7 +85,7 @@ fn the_dates_in_a_transcript_make_its_branch_true() {
             log.push_str(&String::from_utf8(writer.into_inner().expect("rows")).expect("UTF-8"));
             let report = audit(
                 LogReader::new(log.as_bytes(), "t.csv").expect("header"),
-                config.clone(),
+                engine.clone(),
             )
             .expect("an audit");
             let call = &report.calls[0];
@@ -127,9 +127,9 @@ fn the_dates_in_a_transcript_make_its_branch_true() {
 
 #[test]
 fn flawed_variants_end_with_an_answer_key_the_audit_agrees_with() {
-    let config = config();
-    let paths = clean_paths(&Workflow::ALL, &config);
-    let files = transcripts(&paths, 2, true, TranscriptFormat::Markdown, &config);
+    let engine = engine();
+    let paths = clean_paths(&Workflow::all(&engine), &engine);
+    let files = transcripts(&paths, 2, true, TranscriptFormat::Markdown, &engine);
     let flawed: Vec<_> = files
         .iter()
         .filter(|f| f.name.contains("__flawed"))

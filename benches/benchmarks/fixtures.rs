@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use callflow::sim::simulate::{simulate, SimulateOptions};
-use callflow::workflows::Config;
+use callflow::gen::simulate::{simulate, SimulateOptions};
+use callflow::workflows::Engine;
 
 /// How a log's rows are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,7 +38,7 @@ pub fn log(calls: u64, order: Order) -> (Vec<u8>, u64) {
                 seed: 1,
                 fault_rate: 0.1,
             };
-            simulate(options, &Arc::new(Config::default()), &mut bytes, None)
+            simulate(options, &Arc::new(Engine::builtin()), &mut bytes, None)
                 .expect("a simulated log");
             if order == Order::SortedByCall {
                 bytes = sort_by_call(&bytes);

@@ -2,39 +2,30 @@
 
 use std::sync::Arc;
 
-use callflow::workflows::{Call, CallStart, Config, Detail, Event, Reason, Stamp, Step, Team};
+use callflow::workflows::{Call, CallStart, Engine, Event, Stamp, Step};
 use chrono::{DateTime, Duration};
 use criterion::{criterion_group, Criterion, Throughput};
 
 fn bench(c: &mut Criterion) {
-    let config = Arc::new(Config::default());
+    let engine = Arc::new(Engine::builtin());
     let start = DateTime::parse_from_rfc3339("2026-03-02T14:05:11-05:00").expect("a time");
-    let events = [
-        Event::Greeting,
-        Event::CustomerIdentified { name: "Pat Lee" },
-        Event::Inquiry {
-            reason: Reason::RewardEmailMissing,
-            code: "reward_email_missing",
-        },
-        Event::WarrantyStarted("2026-01-10".parse().expect("a date")),
-        Event::FirstPayment(Some("2026-01-20".parse().expect("a date"))),
-        Event::Apologize,
-        Event::Collect {
-            detail: Detail::Name,
-            declined: false,
-        },
-        Event::Collect {
-            detail: Detail::Email,
-            declined: false,
-        },
-        Event::Collect {
-            detail: Detail::Phone,
-            declined: false,
-        },
-        Event::Goodbye,
-        Event::EmailSent(Team::RewardsTeam),
-        Event::CallEnded(Default::default()),
-    ];
+    let events: Vec<Event<'static>> = [
+        ("greeting", ""),
+        ("customer_identified", "Pat Lee"),
+        ("inquiry", "reward_email_missing"),
+        ("warranty_started", "2026-01-10"),
+        ("first_payment", "2026-01-20"),
+        ("apologize", ""),
+        ("collect", "name"),
+        ("collect", "email"),
+        ("collect", "phone"),
+        ("goodbye", ""),
+        ("email_sent", "rewards_team"),
+        ("call_ended", ""),
+    ]
+    .into_iter()
+    .map(|(name, value)| engine.event(name, value).expect("an event"))
+    .collect();
     let steps: Vec<Step<'_>> = events
         .iter()
         .enumerate()
@@ -53,7 +44,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function("overdue_call", |b| {
         b.iter(|| {
             let mut call = Call::start(
-                Arc::clone(&config),
+                &engine,
                 CallStart {
                     call_id: "B-1",
                     agent_id: "sjones",

@@ -5,10 +5,10 @@
 
 use std::sync::Arc;
 
-use callflow::sim::pipeline::{audit_into, AuditOptions};
-use callflow::sim::render::json::{render_call, JsonStream};
-use callflow::sim::LogReader;
-use callflow::workflows::Config;
+use callflow::audit::pipeline::{audit_into, AuditOptions};
+use callflow::audit::render::json::{render_call, JsonStream};
+use callflow::audit::LogReader;
+use callflow::workflows::Engine;
 use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
 
 use super::fixtures::{log, Order};
@@ -40,7 +40,7 @@ impl std::io::Write for Counted {
 }
 
 fn bench(c: &mut Criterion) {
-    let config = Arc::new(Config::default());
+    let engine = Arc::new(Engine::builtin());
     for calls in [10_000u64, 100_000] {
         for order in [Order::Interleaved, Order::SortedByCall] {
             let (bytes, rows) = log(calls, order);
@@ -62,7 +62,7 @@ fn bench(c: &mut Criterion) {
                         };
                         let mut out = Counted::default();
                         let mut stream = JsonStream::start(&mut out).expect("a sink");
-                        let totals = audit_into(reader, Arc::clone(&config), options, &mut stream)
+                        let totals = audit_into(reader, Arc::clone(&engine), options, &mut stream)
                             .expect("an audit");
                         stream.finish(&totals).expect("a sink");
                         assert_eq!(totals.rows.read, rows);

@@ -7,20 +7,20 @@
 
 use std::sync::Arc;
 
-use callflow::sim::pipeline::shard_of;
-use callflow::sim::reader::{call_id_bytes, RecordBatch};
-use callflow::sim::{LogReader, Replayer};
-use callflow::workflows::Config;
+use callflow::audit::pipeline::shard_of;
+use callflow::audit::reader::{call_id_bytes, RecordBatch};
+use callflow::audit::{LogReader, Replayer};
+use callflow::workflows::Engine;
 use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
 
 use super::fixtures::{log, Order};
 
 fn replay_shard(
-    config: &Arc<Config>,
-    columns: &callflow::sim::reader::Columns,
+    engine: &Arc<Engine>,
+    columns: &callflow::audit::reader::Columns,
     rows: &RecordBatch,
 ) -> u64 {
-    let mut replayer = Replayer::new(Arc::clone(config));
+    let mut replayer = Replayer::new(Arc::clone(engine));
     let mut calls = 0;
     for row in rows.rows(columns) {
         if replayer.feed(row).is_some() {
@@ -32,7 +32,7 @@ fn replay_shard(
 }
 
 fn bench(c: &mut Criterion) {
-    let config = Arc::new(Config::default());
+    let engine = Arc::new(Engine::builtin());
     let (bytes, rows) = log(100_000, Order::Interleaved);
     let mut group = c.benchmark_group("replay_stage/100000-calls");
     group.sample_size(10);
@@ -50,7 +50,7 @@ fn bench(c: &mut Criterion) {
                 let calls: u64 = std::thread::scope(|scope| {
                     let handles: Vec<_> = shards
                         .iter()
-                        .map(|shard| scope.spawn(|| replay_shard(&config, &columns, shard)))
+                        .map(|shard| scope.spawn(|| replay_shard(&engine, &columns, shard)))
                         .collect();
                     handles
                         .into_iter()

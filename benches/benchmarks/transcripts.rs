@@ -2,19 +2,19 @@
 
 use std::sync::Arc;
 
-use callflow::sim::transcripts::{clean_paths, transcripts, TranscriptFormat};
+use callflow::gen::transcripts::{clean_paths, transcripts, TranscriptFormat};
 use callflow::workflows::explore::Workflow;
-use callflow::workflows::Config;
+use callflow::workflows::Engine;
 use criterion::{criterion_group, Criterion, Throughput};
 
 fn bench(c: &mut Criterion) {
-    let config = Arc::new(Config::default());
-    let paths = clean_paths(&Workflow::ALL, &config);
+    let engine = Arc::new(Engine::builtin());
+    let paths = clean_paths(&Workflow::all(&engine), &engine);
     let mut group = c.benchmark_group("transcripts");
     group.throughput(Throughput::Elements(paths.len() as u64));
     group.bench_function("render_all_paths", |b| {
         b.iter(|| {
-            let files = transcripts(&paths, 1, false, TranscriptFormat::Markdown, &config);
+            let files = transcripts(&paths, 1, false, TranscriptFormat::Markdown, &engine);
             assert_eq!(files.len(), paths.len());
         })
     });

@@ -7,9 +7,9 @@
 use std::io;
 use std::sync::Arc;
 
-use callflow_sim::render::{self, Format};
-use callflow_sim::{audit, Error, LogReader};
-use callflow_workflows::Config;
+use callflow_audit::render::{self, Format};
+use callflow_audit::{audit, Error, LogReader};
+use callflow_workflows::Engine;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
         ) => return,
         Err(e) => panic!("not a fault of the header: {e}"),
     };
-    let report = match audit(reader, Arc::new(Config::default())) {
+    let report = match audit(reader, Arc::new(Engine::builtin())) {
         Ok(report) => report,
         Err(e) => panic!("an in-memory log cannot fail to read: {e}"),
     };

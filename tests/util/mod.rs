@@ -7,13 +7,19 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Arc;
 
-use callflow::sim::render::{self, Format};
-use callflow::sim::report::CallReport;
-use callflow::sim::sample::{SAMPLE_LOG, SAMPLE_NAME};
-use callflow::sim::transcripts::{clean_paths, transcripts, TranscriptFile, TranscriptFormat};
-use callflow::sim::{audit, AuditReport, LogReader};
+use callflow::audit::render::{self, Format};
+use callflow::audit::report::CallReport;
+use callflow::audit::sample::{SAMPLE_LOG, SAMPLE_NAME};
+use callflow::audit::{audit, AuditReport, LogReader};
+use callflow::gen::transcripts::{clean_paths, transcripts, TranscriptFile, TranscriptFormat};
 use callflow::workflows::explore::{Graph, Workflow};
-use callflow::workflows::{Config, Verdict};
+use callflow::workflows::{Engine, Verdict};
+
+/// The built-in engine, shared by the tests.
+pub fn engine() -> Arc<Engine> {
+    static ENGINE: std::sync::OnceLock<Arc<Engine>> = std::sync::OnceLock::new();
+    Arc::clone(ENGINE.get_or_init(|| Arc::new(Engine::builtin())))
+}
 
 /// The package root (where `tests/`, `snapshots/` and `sim/` are).
 pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
@@ -67,8 +73,8 @@ pub fn insta_settings() -> insta::Settings {
 pub enum Snapshot<'a> {
     /// The bundled sample's report, in a format of [`SAMPLE_FORMATS`].
     Sample(&'static str),
-    /// A machine's diagram, in a language of [`DIAGRAM_LANGUAGES`].
-    Diagram(Workflow, &'static str),
+    /// A machine's diagram (by the machine's name), in a language of [`DIAGRAM_LANGUAGES`].
+    Diagram(&'static str, &'static str),
     /// A transcript of [`pinned_transcripts`].
     Transcript(&'a TranscriptFile),
 }
@@ -78,9 +84,7 @@ impl Snapshot<'_> {
     pub fn name(&self) -> String {
         match self {
             Snapshot::Sample(format) => format!("sample_{format}"),
-            Snapshot::Diagram(workflow, language) => {
-                format!("diagram_{}_{language}", workflow.name())
-            }
+            Snapshot::Diagram(workflow, language) => format!("diagram_{workflow}_{language}"),
             Snapshot::Transcript(file) => {
                 format!("transcript__{}", file.name.trim_end_matches(".md"))
             }
@@ -106,16 +110,18 @@ pub const DIAGRAM_LANGUAGES: [(&str, Draw); 2] =
 /// The transcripts pinned: one per clean path of every workflow (seed 1, Markdown, no flawed
 /// variants).
 pub fn pinned_transcripts() -> Vec<TranscriptFile> {
-    let config = Arc::new(Config::default());
-    let paths = clean_paths(&Workflow::ALL, &config);
-    transcripts(&paths, 1, false, TranscriptFormat::Markdown, &config)
+    let engine = engine();
+    let paths = clean_paths(&Workflow::all(&engine), &engine);
+    transcripts(&paths, 1, false, TranscriptFormat::Markdown, &engine)
 }
 
 /// The name of every snapshot the tests take.
 pub fn snapshot_names() -> BTreeSet<String> {
     let samples = SAMPLE_FORMATS.map(|(name, _)| Snapshot::Sample(name).name());
-    let diagrams = Workflow::ALL.into_iter().flat_map(|workflow| {
-        DIAGRAM_LANGUAGES.map(|(language, _)| Snapshot::Diagram(workflow, language).name())
+    let engine = engine();
+    let diagrams = Workflow::all(&engine).into_iter().flat_map(|workflow| {
+        DIAGRAM_LANGUAGES
+            .map(|(language, _)| Snapshot::Diagram(workflow.name(&engine), language).name())
     });
     let transcripts = pinned_transcripts();
     let transcripts = transcripts
@@ -141,7 +147,7 @@ pub fn log_text(name: &str) -> String {
 /// Audits a log file with the default configuration, as `callflow audit FILE` does.
 pub fn audit_file(path: &Path) -> AuditReport {
     let reader = LogReader::open(path).expect("a readable log");
-    let report = audit(reader, Arc::new(Config::default())).expect("an audit");
+    let report = audit(reader, Arc::new(Engine::builtin())).expect("an audit");
     check_invariants(&report, &std::fs::read(path).expect("the log's bytes"));
     report
 }
@@ -154,7 +160,7 @@ pub fn audit_log(name: &str) -> AuditReport {
 /// Audits log text.
 pub fn audit_text(text: &str, name: &str) -> AuditReport {
     let reader = LogReader::new(text.as_bytes(), name).expect("a log with a header");
-    let report = audit(reader, Arc::new(Config::default())).expect("an audit");
+    let report = audit(reader, Arc::new(Engine::builtin())).expect("an audit");
     check_invariants(&report, text.as_bytes());
     report
 }

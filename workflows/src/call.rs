@@ -4,27 +4,29 @@
 use std::fmt;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
 use statig::blocking::{IntoStateMachineExt, StateMachine};
 
-use crate::config::Config;
+use crate::config::Scoring;
 use crate::engine::Requirement;
 use crate::error::Error;
-use crate::event::{EndStatus, Event, Step};
 use crate::finding::{Finding, Severity};
-use crate::frame::{CallStart, CallState, Frame, FrameCtx, FrameInput, Inquiry};
+use crate::frame::{with_engine, CallStart, CallState, Frame, FrameCtx, FrameInput, Inquiry};
+use crate::registry::{Engine, Rules};
 use crate::script::Placeholders;
+use crate::vocab::{EndStatus, Event, Step};
 
 /// One call running through the procedure machines.
 ///
 /// ```
 /// use std::sync::Arc;
-/// use callflow_workflows::{Call, CallStart, Config, Event, Reason, Stamp, Step, Verdict};
+/// use callflow_workflows::{Call, CallStart, Engine, Stamp, Step, Verdict};
 ///
+/// let engine = Arc::new(Engine::builtin());
 /// let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
 /// let mut line = 1;
 /// let mut stamp = |t: &str| { line += 1; Stamp { line, at: at(t) } };
-/// let mut call = Call::start(Arc::new(Config::default()), CallStart {
+/// let mut call = Call::start(&engine, CallStart {
 ///     call_id: "C-1001",
 ///     agent_id: "sjones",
 ///     department: "Home Warranty Rewards",
@@ -37,26 +39,44 @@ use crate::script::Placeholders;
 ///     first.line.as_deref(),
 ///     Some("Thank you for calling Home Warranty Rewards. My name is Sam, how may I assist you today?")
 /// );
-/// for (t, event) in [
-///     ("2026-03-02T14:05:13-05:00", Event::Greeting),
-///     ("2026-03-02T14:05:31-05:00", Event::Inquiry { reason: Reason::RewardEmailMissing, code: "reward_email_missing" }),
-///     ("2026-03-02T14:05:50-05:00", Event::WarrantyStarted("2026-02-10".parse().unwrap())),
-///     ("2026-03-02T14:06:20-05:00", Event::ExplainReviewPeriod),
-///     ("2026-03-02T14:06:45-05:00", Event::Goodbye),
+/// for (t, name, value) in [
+///     ("2026-03-02T14:05:13-05:00", "greeting", ""),
+///     ("2026-03-02T14:05:31-05:00", "inquiry", "reward_email_missing"),
+///     ("2026-03-02T14:05:50-05:00", "warranty_started", "2026-02-10"),
+///     ("2026-03-02T14:06:20-05:00", "explain_review_period", ""),
+///     ("2026-03-02T14:06:45-05:00", "goodbye", ""),
 /// ] {
+///     let event = engine.event(name, value).unwrap();
 ///     call.handle(&Step::new(stamp(t), event)).unwrap();
 /// }
-/// assert_eq!(call.inquiries()[0].branch().map(|b| b.as_str()), Some("within_review"));
-/// call.handle(&Step::new(stamp("2026-03-02T14:06:47-05:00"), Event::CallEnded(Default::default()))).unwrap();
+/// assert_eq!(call.inquiries()[0].branch(), Some("within_review"));
+/// let end = engine.event("call_ended", "").unwrap();
+/// call.handle(&Step::new(stamp("2026-03-02T14:06:47-05:00"), end)).unwrap();
 /// let outcome = call.outcome();
 /// assert_eq!(outcome.verdict, Verdict::Pass);
 /// assert_eq!(outcome.score, 100);
 /// ```
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Clone)]
 pub struct Call {
     machine: StateMachine<Frame>,
-    #[serde(skip)]
-    config: Arc<Config>,
+    engine: Arc<Engine>,
+    rules: Arc<Rules>,
+}
+
+impl Serialize for Call {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut call = serializer.serialize_struct("Call", 1)?;
+        call.serialize_field("machine", &self.machine)?;
+        call.end()
+    }
+}
+
+/// A saved call as read back.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Saved {
+    machine: StateMachine<Frame>,
 }
 
 impl fmt::Debug for Call {
@@ -69,7 +89,7 @@ impl fmt::Debug for Call {
 }
 
 impl PartialEq for Call {
-    /// Two calls are equal when their machines are (the configuration is not compared).
+    /// Two calls are equal when their machines are (the rules are not compared).
     fn eq(&self, other: &Self) -> bool {
         self.machine.state() == other.machine.state()
             && self.machine.inner() == other.machine.inner()
@@ -133,7 +153,7 @@ pub struct CallOutcome {
 pub fn score(
     severities: impl IntoIterator<Item = Severity>,
     complete: bool,
-    scoring: &crate::config::Scoring,
+    scoring: &Scoring,
 ) -> CallOutcome {
     let mut penalty: u32 = 0;
     let mut critical = false;
@@ -174,12 +194,14 @@ pub struct NextStep {
 }
 
 impl Call {
-    /// Starts a call (its `call_started` event).
-    pub fn start(config: Arc<Config>, start: CallStart<'_>) -> Call {
-        let frame = Frame::new(&start, &config);
+    /// Starts a call (its `call_started` event) under the engine's rules.
+    pub fn start(engine: &Arc<Engine>, start: CallStart<'_>) -> Call {
+        let rules = Arc::clone(engine.rules());
+        let frame = Frame::new(&start, rules.config().business_tz);
         Call {
             machine: frame.state_machine(),
-            config,
+            engine: Arc::clone(engine),
+            rules,
         }
     }
 
@@ -190,7 +212,7 @@ impl Call {
         if let Some((end, _)) = frame.end() {
             return Err(Error::AfterEnd {
                 ended_at: end.line,
-                event: step.event.kind(),
+                event: step.event.name(),
             });
         }
         if let Event::CallStarted { .. } = step.event {
@@ -207,7 +229,8 @@ impl Call {
         self.machine.handle_with_context(
             &FrameInput::Step(step),
             &mut FrameCtx {
-                config: &self.config,
+                engine: &self.engine,
+                rules: &self.rules,
             },
         );
         Ok(())
@@ -220,7 +243,8 @@ impl Call {
             self.machine.handle_with_context(
                 &FrameInput::Finish,
                 &mut FrameCtx {
-                    config: &self.config,
+                    engine: &self.engine,
+                    rules: &self.rules,
                 },
             );
         }
@@ -250,16 +274,24 @@ impl Call {
     ///
     /// Once a call has ended incomplete (hung up, dropped, transferred, or no end), nothing
     /// counts as missing: the omission codes are left out, those of an earlier inquiry that a
-    /// later one closed included (procedures.md section 4).
+    /// later one closed included (procedures.md section 4). Codes the rules switch off are
+    /// never reported.
     pub fn findings(&self) -> impl Iterator<Item = &Finding> + '_ {
         let frame = self.machine.inner();
         let incomplete =
             matches!(frame.end(), Some((_, status)) if status != Some(EndStatus::Completed));
+        let scoring = &self.rules.config().scoring;
         frame
             .findings()
             .iter()
             .chain(frame.inquiries().iter().flat_map(|i| i.findings().iter()))
             .filter(move |f| !(incomplete && f.code.is_omission()))
+            .filter(move |f| scoring.switched_off.is_empty() || !scoring.is_off(f.code))
+    }
+
+    /// A finding's severity under the call's rules (a policy may override a code's).
+    pub fn severity(&self, finding: &Finding) -> Severity {
+        self.rules.config().scoring.severity(finding.code)
     }
 
     /// What the agent should do next, in order, with the script lines filled in.
@@ -272,7 +304,13 @@ impl Call {
             ticket: None,
         };
         frame
-            .outstanding(*self.machine.state(), &self.config)
+            .outstanding(
+                *self.machine.state(),
+                &FrameCtx {
+                    engine: &self.engine,
+                    rules: &self.rules,
+                },
+            )
             .into_iter()
             .map(|requirement| NextStep {
                 line: requirement.script.map(|s| s.fill(&names)),
@@ -288,37 +326,52 @@ impl Call {
             self.machine.inner().end(),
             Some((_, Some(EndStatus::Completed)))
         );
+        let scoring = &self.rules.config().scoring;
         score(
-            self.findings().map(Finding::severity),
+            self.findings().map(|f| scoring.severity(f.code)),
             complete,
-            &self.config.scoring,
+            scoring,
         )
     }
 
-    /// The configuration the call runs with.
-    pub fn config(&self) -> &Arc<Config> {
-        &self.config
+    /// The engine the call runs under.
+    pub fn engine(&self) -> &Arc<Engine> {
+        &self.engine
     }
 
-    /// Gives a restored call its configuration (serde cannot carry it): use the same one the
-    /// call was saved with, or its behaviour may differ.
+    /// The rules the call runs under.
+    pub fn rules(&self) -> &Arc<Rules> {
+        &self.rules
+    }
+
+    /// Reads a saved call back, under `engine`'s rules: its inquiries' machines are restored
+    /// through their procedures.
     ///
     /// ```
     /// # use std::sync::Arc;
-    /// # use callflow_workflows::{Call, CallStart, Config, Event, Stamp, Step};
+    /// # use callflow_workflows::{Call, CallStart, Engine, Stamp, Step};
     /// # let at = chrono::DateTime::parse_from_rfc3339("2026-03-02T14:05:11-05:00").unwrap();
-    /// let config = Arc::new(Config::default());
-    /// let mut call = Call::start(config.clone(), CallStart {
+    /// let engine = Arc::new(Engine::builtin());
+    /// let mut call = Call::start(&engine, CallStart {
     ///     call_id: "C-1", agent_id: "sjones", department: "Rewards", agent_name: None,
     ///     stamp: Stamp { line: 2, at },
     /// });
-    /// call.handle(&Step::new(Stamp { line: 3, at }, Event::Greeting)).unwrap();
+    /// let greeting = engine.event("greeting", "").unwrap();
+    /// call.handle(&Step::new(Stamp { line: 3, at }, greeting)).unwrap();
     /// let saved = serde_json::to_string(&call).unwrap();
-    /// let resumed: Call = serde_json::from_str::<Call>(&saved).unwrap().with_config(config);
+    /// let mut json = serde_json::Deserializer::from_str(&saved);
+    /// let resumed = Call::restore(&engine, &mut json).unwrap();
     /// assert_eq!(resumed, call);
     /// ```
-    pub fn with_config(mut self, config: Arc<Config>) -> Call {
-        self.config = config;
-        self
+    pub fn restore<'de, D: serde::Deserializer<'de>>(
+        engine: &Arc<Engine>,
+        deserializer: D,
+    ) -> Result<Call, D::Error> {
+        let saved = with_engine(engine, || Saved::deserialize(deserializer))?;
+        Ok(Call {
+            machine: saved.machine,
+            engine: Arc::clone(engine),
+            rules: Arc::clone(engine.rules()),
+        })
     }
 }

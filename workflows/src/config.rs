@@ -1,9 +1,16 @@
-//! The knobs a QA team may turn: time zone, scoring weights, adherence threshold, addresses.
+//! The rules a QA team may change: time zone, scoring, the adherence threshold, and each
+//! procedure's parameters (declared by the procedure, [`ParamDef`]).
 
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, NaiveTime, Weekday};
 use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use crate::finding::{Code, Severity};
 
 /// Scoring weights and the pass threshold (procedures.md section 4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scoring {
     /// Points a `major` finding costs (default 15).
     pub major_penalty: u32,
@@ -11,6 +18,10 @@ pub struct Scoring {
     pub minor_penalty: u32,
     /// A score under this fails (default 80: a score of exactly 80 passes).
     pub pass_threshold: u32,
+    /// Codes whose severity the QA team changed.
+    pub severity_overrides: BTreeMap<Code, Severity>,
+    /// Codes switched off: not raised at all, so neither scored nor reported.
+    pub switched_off: Vec<Code>,
 }
 
 impl Default for Scoring {
@@ -19,11 +30,102 @@ impl Default for Scoring {
             major_penalty: 15,
             minor_penalty: 5,
             pass_threshold: 80,
+            severity_overrides: BTreeMap::new(),
+            switched_off: Vec::new(),
         }
     }
 }
 
-/// Everything the machines read but do not decide.
+impl Scoring {
+    /// A code's severity under this scoring: its override, else as declared.
+    pub fn severity(&self, code: Code) -> Severity {
+        self.severity_overrides
+            .get(&code)
+            .copied()
+            .unwrap_or(code.severity())
+    }
+
+    /// Whether the code is switched off.
+    pub fn is_off(&self, code: Code) -> bool {
+        self.switched_off.contains(&code)
+    }
+}
+
+/// A parameter's value, as a policy file writes it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ParamValue {
+    /// A whole number (days).
+    Int(i64),
+    /// Text (an address, a script line, a time `HH:MM`).
+    Text(String),
+    /// A list of texts (steps, weekdays, dates).
+    List(Vec<String>),
+}
+
+impl ParamValue {
+    /// The number, for a number.
+    pub fn int(&self) -> Option<i64> {
+        match self {
+            ParamValue::Int(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// The text, for a text.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            ParamValue::Text(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The list, for a list.
+    pub fn list(&self) -> Option<&[String]> {
+        match self {
+            ParamValue::List(list) => Some(list),
+            _ => None,
+        }
+    }
+
+    /// A time of day `HH:MM`.
+    pub fn time(&self) -> Option<NaiveTime> {
+        NaiveTime::parse_from_str(self.text()?, "%H:%M").ok()
+    }
+
+    /// A list of weekdays (`mon`, `Tuesday`...).
+    pub fn weekdays(&self) -> Option<Vec<Weekday>> {
+        self.list()?
+            .iter()
+            .map(|d| d.parse::<Weekday>().ok())
+            .collect()
+    }
+
+    /// A list of dates `YYYY-MM-DD`.
+    pub fn dates(&self) -> Option<Vec<NaiveDate>> {
+        self.list()?
+            .iter()
+            .map(|d| crate::vocab::parse_date(d).ok())
+            .collect()
+    }
+}
+
+/// A procedure's parameter: its key, what it decides (quoting the document it comes from),
+/// and its default.
+#[derive(Debug)]
+pub struct ParamDef {
+    /// The key in the procedure's table of a policy (`review_period_days`).
+    pub key: &'static str,
+    /// What it decides, quoting the seed sentence or spec line it comes from.
+    pub doc: &'static str,
+    /// The default value.
+    pub default: fn() -> ParamValue,
+}
+
+/// The values of one procedure's parameters, by key (missing keys take their defaults).
+pub type ParamTable = BTreeMap<String, ParamValue>;
+
+/// Everything the machines read but do not decide: one version of a QA team's rules.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// The business time zone: the call date and chat hours are read in it.
@@ -33,12 +135,9 @@ pub struct Config {
     /// A said line whose adherence (share of the script's words said in order) is under this
     /// raises CF02. Default 0.7.
     pub adherence_threshold: f64,
-    /// Where the `overdue` escalation email goes (the seed names no address).
-    pub rewards_team_address: String,
-    /// Where the no-response escalation email goes.
-    pub product_team_address: String,
-    /// The steps that walk a customer through the reward site (2b). The seed lists none.
-    pub site_issue_steps: Vec<String>,
+    /// Each procedure's parameters, by procedure name; a procedure missing here, or a key
+    /// missing from its table, takes the defaults it declares.
+    pub procedures: BTreeMap<String, ParamTable>,
 }
 
 impl Default for Config {
@@ -47,9 +146,15 @@ impl Default for Config {
             business_tz: chrono_tz::America::New_York,
             scoring: Scoring::default(),
             adherence_threshold: 0.7,
-            rewards_team_address: "rewards-team@example.com".to_owned(),
-            product_team_address: "product-team@example.com".to_owned(),
-            site_issue_steps: Vec::new(),
+            procedures: BTreeMap::new(),
         }
+    }
+}
+
+impl Config {
+    /// A procedure's value for a key: the configured one, else `None` (the procedure's default
+    /// applies).
+    pub fn param(&self, procedure: &str, key: &str) -> Option<&ParamValue> {
+        self.procedures.get(procedure)?.get(key)
     }
 }

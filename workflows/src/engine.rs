@@ -1,25 +1,33 @@
-//! The engine core the procedure machines share: what an inquiry machine receives
-//! ([`Input`], [`Ctx`]), the account facts, and the requirements it reports as outstanding.
+//! What procedure machines share: what an inquiry machine receives ([`Input`], [`Ctx`]), the
+//! call's account facts ([`Facts`]), and the requirements it reports as outstanding.
 //!
 //! A procedure machine's shared storage records what happened; its statig state says where the
-//! procedure stands (which branch, which step of the chat). Omission findings come from one
+//! procedure stands (which branch, which step of a chat). Omission findings come from one
 //! place: the requirements a machine reports as outstanding are the next steps while the call is
 //! live and, when the inquiry closes on a complete call, the findings.
 
-use chrono::{Datelike, NaiveDate, Timelike, Weekday};
-use serde::{Deserialize, Serialize};
+use std::any::Any;
+
+use chrono::NaiveDate;
+use serde::de::{MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::config::Config;
-use crate::event::{Event, EventKind, Stamp};
 use crate::finding::{Code, Findings};
 use crate::script::ScriptLine;
-use crate::values::Cents;
+use crate::vocab::{
+    lookup_event, Cents, EventDef, EventName, OwnedValue, ProcedureStep, ReasonDef, Stamp, Value,
+};
 
-/// What an inquiry machine is fed: the call's events, and the close of the inquiry.
+/// What an inquiry machine is fed: its procedure's events, its opening and its close. `E` is
+/// the procedure's own event type; the engine hands machines [`ProcedureStep`]s.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Input<'a> {
-    /// An event of the call, routed to the open inquiry.
-    Event(Event<'a>),
+pub enum Input<E> {
+    /// The inquiry opens for a reason of the procedure.
+    Open(&'static ReasonDef),
+    /// An event of the procedure, routed to this inquiry.
+    Event(E),
     /// The inquiry is over (a new inquiry opened, or the call ended). `complete` is false when
     /// the call did not run to its end: then nothing counts as missing.
     Close {
@@ -29,61 +37,131 @@ pub enum Input<'a> {
         /// later inquiry closes this one, its after-call work waits for the end of the call.
         call_over: bool,
     },
-    /// The call is over, for an inquiry a later one closed: its after-call work (the
-    /// escalation emails, contacting the partner) is judged now.
+    /// The call is over, for an inquiry a later one closed: its after-call work (escalation
+    /// emails, contacting a partner) is judged now.
     CallOver {
         /// The call ran to its end.
         complete: bool,
     },
 }
 
-/// Facts the account system writes into the call. They belong to the call, not to one inquiry:
-/// a fact logged before the inquiry it serves is kept for it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccountFacts {
-    /// `warranty_started`, once known.
-    pub warranty_started: Option<NaiveDate>,
-    /// `first_payment`, once known: `Some(None)` is "no payment".
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "known")]
-    pub first_payment: Option<Option<NaiveDate>>,
-    /// `refund_calculator`, once known: `Some(None)` is "no amount displayed".
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "known")]
-    pub refund_calculator: Option<Option<Cents>>,
+impl<'a> Input<ProcedureStep<'a>> {
+    /// The same input with the event converted by `convert` (`None`: an event the procedure
+    /// does not know, which the frame never routes to it).
+    pub fn map<E>(
+        &self,
+        convert: impl FnOnce(&ProcedureStep<'a>) -> Option<E>,
+    ) -> Option<Input<E>> {
+        Some(match *self {
+            Input::Open(reason) => Input::Open(reason),
+            Input::Event(ref step) => Input::Event(convert(step)?),
+            Input::Close {
+                complete,
+                call_over,
+            } => Input::Close {
+                complete,
+                call_over,
+            },
+            Input::CallOver { complete } => Input::CallOver { complete },
+        })
+    }
 }
 
-/// Serde for a fact that may be known to be empty (`Some(None)`): plain serde writes both
-/// `None` and `Some(None)` as `null` and reads `null` back as `None`, so a saved call would
-/// forget `first_payment none` or `refund_calculator none`. Here an unknown fact is left out
-/// and a known one is written as its value, `null` for "known to be none".
-mod known {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+/// Facts the account system writes into the call (events declared [`EventDef::fact`]). They
+/// belong to the call, not to one inquiry: a fact logged before the inquiry it serves is kept
+/// for it. The latest value of each fact counts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Facts(Vec<(EventName, OwnedValue)>);
 
-    pub fn serialize<T: Serialize, S: Serializer>(
-        fact: &Option<Option<T>>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match fact {
-            Some(value) => value.serialize(serializer),
-            None => serializer.serialize_unit(),
+impl Facts {
+    /// Records a fact (replacing an earlier value of the same fact).
+    pub fn set(&mut self, step: &ProcedureStep<'_>) {
+        let value = step.value.to_owned_value();
+        match self.0.iter_mut().find(|(name, _)| *name == step.name) {
+            Some(slot) => slot.1 = value,
+            None => self.0.push((step.name, value)),
         }
     }
 
-    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<Option<T>>, D::Error> {
-        Option::<T>::deserialize(deserializer).map(Some)
+    /// The value of a fact, once known.
+    pub fn get(&self, def: &'static EventDef) -> Option<Value<'_>> {
+        self.0
+            .iter()
+            .find(|(name, _)| name.is(def))
+            .map(|(_, value)| value.as_value())
+    }
+
+    /// A date fact, once known.
+    pub fn date(&self, def: &'static EventDef) -> Option<NaiveDate> {
+        self.get(def)?.date()
+    }
+
+    /// A date-or-none fact, once known: `Some(None)` is "known to be none".
+    pub fn date_or_none(&self, def: &'static EventDef) -> Option<Option<NaiveDate>> {
+        self.get(def)?.date_or_none()
+    }
+
+    /// An amount-or-none fact, once known: `Some(None)` is "known: nothing".
+    pub fn amount_or_none(&self, def: &'static EventDef) -> Option<Option<Cents>> {
+        self.get(def)?.amount_or_none()
+    }
+
+    /// Every fact known, in the order first logged.
+    pub fn iter(&self) -> impl Iterator<Item = (EventName, Value<'_>)> {
+        self.0.iter().map(|(name, value)| (*name, value.as_value()))
+    }
+}
+
+impl Serialize for Facts {
+    /// A map from the fact's event name to its value as a log writes it.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, value) in &self.0 {
+            map.serialize_entry(name.as_str(), &name.def().syntax.write(&value.as_value()))?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Facts {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FactsVisitor;
+        impl<'de> Visitor<'de> for FactsVisitor {
+            type Value = Facts;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map of account facts to their values")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Facts, A::Error> {
+                let mut facts = Facts::default();
+                while let Some((name, value)) = access.next_entry::<String, String>()? {
+                    let event = lookup_event(&name).ok_or_else(|| {
+                        serde::de::Error::custom(format!("unknown account fact '{name}'"))
+                    })?;
+                    let parsed = event
+                        .def()
+                        .syntax
+                        .parse(&value)
+                        .map_err(serde::de::Error::custom)?;
+                    facts.0.push((event, parsed.to_owned_value()));
+                }
+                Ok(facts)
+            }
+        }
+        deserializer.deserialize_map(FactsVisitor)
     }
 }
 
 /// What a procedure machine may read while it handles an input.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct Ctx<'c> {
     /// The line and time of the input (for a close: of the event that closed the inquiry).
     pub stamp: Stamp,
     /// The configuration.
     pub config: &'c Config,
+    /// The procedure's parameters (its own type: [`Ctx::params`] gives it back).
+    pub params: &'c (dyn Any + Send + Sync),
     /// The call's account facts so far.
-    pub facts: &'c AccountFacts,
+    pub facts: &'c Facts,
     /// The call date: the calendar date of `call_started` in the business time zone.
     pub call_date: NaiveDate,
     /// The agent who started the call.
@@ -92,13 +170,22 @@ pub struct Ctx<'c> {
     pub customer_name: Option<&'c str>,
 }
 
-impl Ctx<'_> {
-    /// Whether the partner chat is open at this input's time: Monday to Friday, from 09:00
-    /// (inside) to 18:00 (outside), in the business time zone.
-    pub fn within_chat_hours(&self) -> bool {
-        let local = self.stamp.at.with_timezone(&self.config.business_tz);
-        let weekday = !matches!(local.weekday(), Weekday::Sat | Weekday::Sun);
-        weekday && (9..18).contains(&local.hour())
+impl<'c> Ctx<'c> {
+    /// The procedure's parameters, as the procedure declared their type. `None` for another
+    /// type (a procedure asking for someone else's).
+    pub fn params<P: Any>(&self) -> Option<&'c P> {
+        self.params.downcast_ref::<P>()
+    }
+}
+
+impl std::fmt::Debug for Ctx<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ctx")
+            .field("stamp", &self.stamp)
+            .field("facts", &self.facts)
+            .field("call_date", &self.call_date)
+            .field("agent_id", &self.agent_id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -106,7 +193,7 @@ impl Ctx<'_> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Requirement {
     /// The event that would satisfy it.
-    pub step: EventKind,
+    pub step: EventName,
     /// The payload that event needs, when it matters (`rewards_team`, `email`, an amount).
     pub value: Option<String>,
     /// What the document asks, in words.
@@ -122,26 +209,20 @@ pub struct Requirement {
 
 impl Requirement {
     /// A requirement without a payload.
-    pub const fn new(
-        step: EventKind,
+    pub fn new(
+        step: &'static EventDef,
         what: &'static str,
         code: Option<Code>,
         script: Option<ScriptLine>,
     ) -> Self {
         Requirement {
-            step,
+            step: EventName::of(step),
             value: None,
             what,
             code,
             script,
-            after_call: Requirement::is_after_call(step),
+            after_call: step.after_call,
         }
-    }
-
-    /// Whether a step is after-call work: done after the goodbye in the documents' dialogues,
-    /// so it may come after a later inquiry and still count for the one that requires it.
-    pub const fn is_after_call(step: EventKind) -> bool {
-        matches!(step, EventKind::EmailSent | EventKind::PartnerContacted)
     }
 
     /// The same requirement for one payload value.
@@ -149,12 +230,21 @@ impl Requirement {
         self.value = Some(value.into());
         self
     }
+
+    /// Whether `step` satisfies it: the same event, with the same value when it names one.
+    pub fn is_met_by(&self, step: &ProcedureStep<'_>) -> bool {
+        self.step == step.name
+            && self
+                .value
+                .as_deref()
+                .is_none_or(|value| *value == step.name.def().syntax.write(&step.value))
+    }
 }
 
 /// Which outstanding requirements are judged: those of the inquiry itself as it closes, its
 /// after-call work as the call ends, or both when the two coincide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Judged {
+pub enum Judged {
     /// The inquiry closes before the call ends: all but its after-call work.
     InquiryOnly,
     /// The call ends for an inquiry closed earlier: its after-call work only.
@@ -165,7 +255,7 @@ pub(crate) enum Judged {
 
 impl Judged {
     /// What a close judges.
-    pub(crate) fn on_close(call_over: bool) -> Judged {
+    pub fn on_close(call_over: bool) -> Judged {
         if call_over {
             Judged::All
         } else {
@@ -184,7 +274,7 @@ impl Judged {
 
 /// Raises the finding of every outstanding requirement `judged` covers: the omission findings
 /// of a closing inquiry. Callers do this only for complete calls.
-pub(crate) fn raise_outstanding(
+pub fn raise_outstanding(
     findings: &mut Findings,
     outstanding: &[Requirement],
     judged: Judged,

@@ -2,65 +2,56 @@
 //! each sample event, watch which state the machine lands in. The states, transitions and paths
 //! of every diagram and transcript come from here, never from a hand-kept list.
 //!
-//! The alphabet is a set of representative events, each with the condition it stands for
-//! (`warranty_started [d ≤ 29]`). Account facts and decision events are tried at most once per
-//! path (a fact is logged once), which keeps every path finite; the call is explored at two
-//! times of day (inside and outside chat hours) so that time-dependent transitions show.
+//! Each procedure gives its alphabet: a set of representative events, each with the
+//! condition it stands for (`warranty_started [d ≤ 29]`). Account facts and decision events
+//! are tried at most once per path (a fact is logged once), which keeps every path finite;
+//! the call is explored at two times of day (inside and outside chat hours) so that
+//! time-dependent transitions show. The explorer names no procedure and no state: it asks the
+//! engine and the procedures.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
 
-use chrono::{DateTime, Days, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset};
 
 use crate::call::Call;
-use crate::config::Config;
-use crate::event::{
-    ChatPurpose, ContactTime, Detail, EndStatus, Event, EventKind, Procedure, Reason, RecordField,
-    Stamp, Step, Team, TranscriptCopy,
+use crate::frame::CallStart;
+use crate::registry::Engine;
+use crate::vocab::{
+    frame_events, EndStatus, Event, EventDef, EventName, ProcedureStep, Reason, ReasonDef, Stamp,
+    Step, Value,
 };
-use crate::frame::{CallStart, InquiryMachine};
-use crate::values::{Cents, ChatForm};
 
-/// A machine that can be explored and drawn.
+/// A machine that can be explored and drawn: the call frame, or a registered procedure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Workflow {
     /// The call frame around the procedures.
     CallFrame,
-    /// Seed 002.
-    ShoppingDollars,
-    /// Seed 000.
-    PaidCall,
+    /// The procedure at this index of the engine.
+    Procedure(usize),
 }
 
 impl Workflow {
-    /// Every workflow.
-    pub const ALL: [Workflow; 3] = [
-        Workflow::CallFrame,
-        Workflow::ShoppingDollars,
-        Workflow::PaidCall,
-    ];
+    /// Every workflow of an engine: the frame, then each procedure.
+    pub fn all(engine: &Engine) -> Vec<Workflow> {
+        std::iter::once(Workflow::CallFrame)
+            .chain((0..engine.procedures().len()).map(Workflow::Procedure))
+            .collect()
+    }
 
     /// The name used on the command line and in path names.
-    pub fn name(self) -> &'static str {
+    pub fn name(self, engine: &Engine) -> &'static str {
         match self {
             Workflow::CallFrame => "call_frame",
-            Workflow::ShoppingDollars => "shopping_dollars",
-            Workflow::PaidCall => "paid_call",
+            Workflow::Procedure(index) => engine.procedure(index).map_or("?", |p| p.name()),
         }
     }
 
     /// The workflow for a name.
-    pub fn from_name(name: &str) -> Option<Workflow> {
-        Workflow::ALL.into_iter().find(|w| w.name() == name)
-    }
-
-    /// The procedure this workflow runs, if it is one.
-    pub fn procedure(self) -> Option<Procedure> {
-        match self {
-            Workflow::CallFrame => None,
-            Workflow::ShoppingDollars => Some(Procedure::ShoppingDollars),
-            Workflow::PaidCall => Some(Procedure::PaidCall),
-        }
+    pub fn from_name(engine: &Engine, name: &str) -> Option<Workflow> {
+        Workflow::all(engine)
+            .into_iter()
+            .find(|w| w.name(engine) == name)
     }
 }
 
@@ -73,180 +64,89 @@ pub struct Sample {
     pub event: Event<'static>,
 }
 
-fn sample(label: impl Into<String>, event: Event<'static>) -> Sample {
-    Sample {
-        label: label.into(),
-        event,
+impl Sample {
+    /// A procedure step with a value, labelled with the condition it stands for.
+    pub fn step(label: impl Into<String>, def: &'static EventDef, value: Value<'static>) -> Sample {
+        Sample {
+            label: label.into(),
+            event: Event::Step(ProcedureStep {
+                name: EventName::of(def),
+                value,
+            }),
+        }
+    }
+
+    /// A procedure step with no value, labelled with its name.
+    pub fn plain(def: &'static EventDef) -> Sample {
+        Sample::step(def.name, def, Value::Empty)
+    }
+
+    /// A frame event labelled with its name.
+    fn frame(event: Event<'static>) -> Sample {
+        Sample {
+            label: event.name().as_str().to_owned(),
+            event,
+        }
+    }
+
+    /// The `inquiry` sample of a reason.
+    fn inquiry(def: &'static ReasonDef, procedure: usize) -> Sample {
+        Sample {
+            label: format!("inquiry [{}]", def.code),
+            event: Event::Inquiry {
+                reason: Reason::Covered { def, procedure },
+                code: def.code,
+            },
+        }
     }
 }
 
-/// The form a careful agent fills in (the exploration's agent is `sjones`).
-pub const GOOD_FORM: ChatForm<'static> = ChatForm {
-    enterprise_id: Some("sjones"),
-    agent_name: Some("Sam Jones"),
-    member_name: Some("Pat Lee"),
-    customer_id: Some("3125550142"),
-    reason: Some(crate::values::CHAT_FORM_REASON),
-};
-
-/// The alphabet of a workflow: every event of its vocabulary, with representative values
-/// (dates relative to `call_date`). Values a careful agent would use come first.
-pub fn alphabet(workflow: Workflow, call_date: NaiveDate) -> Vec<Sample> {
-    let before = |days: u64| {
-        call_date
-            .checked_sub_days(Days::new(days))
-            .unwrap_or(call_date)
-    };
-    let after = |days: u64| {
-        call_date
-            .checked_add_days(Days::new(days))
-            .unwrap_or(call_date)
-    };
-    let inquiry = |reason: Reason| {
-        sample(
-            format!("inquiry [{}]", reason.as_str()),
-            Event::Inquiry {
-                reason,
-                code: reason.as_str(),
-            },
-        )
-    };
-    let plain = |event: Event<'static>| sample(event.kind().as_str(), event);
+/// The alphabet of a workflow: the frame's own events (with the first two reasons of the
+/// engine, the bounded case of several inquiries), or a procedure's inquiries and sample
+/// events.
+pub fn alphabet(engine: &Engine, workflow: Workflow, call_date: chrono::NaiveDate) -> Vec<Sample> {
     match workflow {
-        Workflow::CallFrame => vec![
-            plain(Event::Greeting),
-            plain(Event::CustomerIdentified { name: "Pat Lee" }),
-            inquiry(Reason::RewardEmailMissing),
-            inquiry(Reason::RewardSiteIssue),
-            plain(Event::AnythingElse),
-            plain(Event::Goodbye),
-            sample(
-                "call_ended [completed]",
-                Event::CallEnded(EndStatus::Completed),
-            ),
-            sample(
-                "call_ended [customer_hung_up]",
-                Event::CallEnded(EndStatus::CustomerHungUp),
-            ),
-        ],
-        Workflow::ShoppingDollars => vec![
-            inquiry(Reason::RewardEmailMissing),
-            inquiry(Reason::RewardSiteIssue),
-            inquiry(Reason::RewardPartnerNoResponse),
-            sample(
-                "warranty_started [d ≤ 29]",
-                Event::WarrantyStarted(before(12)),
-            ),
-            sample(
-                "warranty_started [30 ≤ d ≤ 36]",
-                Event::WarrantyStarted(before(33)),
-            ),
-            sample(
-                "warranty_started [d ≥ 37]",
-                Event::WarrantyStarted(before(45)),
-            ),
-            sample(
-                "first_payment [on or before the call date]",
-                Event::FirstPayment(Some(before(20))),
-            ),
-            sample("first_payment [none]", Event::FirstPayment(None)),
-            sample(
-                "first_payment [after the call date]",
-                Event::FirstPayment(Some(after(3))),
-            ),
-            plain(Event::ExplainReviewPeriod),
-            plain(Event::ExpectEmailSoon),
-            plain(Event::Apologize),
-            sample(
-                "collect [name]",
-                Event::Collect {
-                    detail: Detail::Name,
-                    declined: false,
+        Workflow::CallFrame => {
+            let mut samples = vec![
+                Sample::frame(Event::Greeting),
+                Sample::frame(Event::CustomerIdentified { name: "Pat Lee" }),
+            ];
+            let reasons = engine
+                .procedures()
+                .iter()
+                .enumerate()
+                .flat_map(|(index, p)| p.reasons().iter().map(move |r| (index, *r)));
+            samples.extend(
+                reasons
+                    .take(2)
+                    .map(|(index, def)| Sample::inquiry(def, index)),
+            );
+            samples.extend([
+                Sample::frame(Event::AnythingElse),
+                Sample::frame(Event::Goodbye),
+                Sample {
+                    label: "call_ended [completed]".to_owned(),
+                    event: Event::CallEnded(EndStatus::Completed),
                 },
-            ),
-            sample(
-                "collect [email]",
-                Event::Collect {
-                    detail: Detail::Email,
-                    declined: false,
+                Sample {
+                    label: "call_ended [customer_hung_up]".to_owned(),
+                    event: Event::CallEnded(EndStatus::CustomerHungUp),
                 },
-            ),
-            sample(
-                "collect [phone]",
-                Event::Collect {
-                    detail: Detail::Phone,
-                    declined: false,
-                },
-            ),
-            sample(
-                "email_sent [rewards_team]",
-                Event::EmailSent(Team::RewardsTeam),
-            ),
-            sample(
-                "email_sent [product_team]",
-                Event::EmailSent(Team::ProductTeam),
-            ),
-            plain(Event::ExplainPartnerSupport),
-            plain(Event::AskContactTime),
-            sample(
-                "contact_time [outside_business_hours]",
-                Event::ContactTime(ContactTime::OutsideBusinessHours),
-            ),
-            sample(
-                "contact_time [business_hours]",
-                Event::ContactTime(ContactTime::BusinessHours),
-            ),
-            plain(Event::AskTicket),
-            plain(Event::Ticket("HSP-48213")),
-            plain(Event::PromiseFollowup),
-            plain(Event::PartnerContacted),
-        ],
-        Workflow::PaidCall => vec![
-            inquiry(Reason::WarrantyCancellation),
-            sample(
-                "refund_calculator [amount shown]",
-                Event::RefundCalculator(Some(Cents(7900))),
-            ),
-            sample("refund_calculator [none]", Event::RefundCalculator(None)),
-            plain(Event::ServiceCallReported),
-            sample(
-                "record_mismatch [address]",
-                Event::RecordMismatch(RecordField::Address),
-            ),
-            plain(Event::AmountDisputed),
-            plain(Event::BuildValue),
-            plain(Event::AdviseDisputeLetter),
-            sample(
-                "chat_opened [paid_call]",
-                Event::ChatOpened(ChatPurpose::PaidCall),
-            ),
-            sample(
-                "chat_opened [record_verification]",
-                Event::ChatOpened(ChatPurpose::RecordVerification),
-            ),
-            sample(
-                "chat_opened [relay_cancellation]",
-                Event::ChatOpened(ChatPurpose::RelayCancellation),
-            ),
-            sample("warranty_prompt [no]", Event::WarrantyPrompt { yes: false }),
-            sample("warranty_prompt [yes]", Event::WarrantyPrompt { yes: true }),
-            plain(Event::ChatForm(GOOD_FORM)),
-            plain(Event::ChatWaiting(Some(3))),
-            plain(Event::ChatConnected {
-                representative: "Dee",
-            }),
-            plain(Event::ChatMessage),
-            plain(Event::ChatReply),
-            plain(Event::PaidAmountObtained(Cents(8900))),
-            plain(Event::ChatEnded),
-            sample(
-                "chat_transcript [email]",
-                Event::ChatTranscript(TranscriptCopy::Email),
-            ),
-            plain(Event::QuoteAmount(Cents(7900))),
-            plain(Event::PromiseFollowup),
-            plain(Event::PhoneCallPartner),
-        ],
+            ]);
+            samples
+        }
+        Workflow::Procedure(index) => {
+            let Some(procedure) = engine.procedure(index) else {
+                return Vec::new();
+            };
+            let mut samples: Vec<Sample> = procedure
+                .reasons()
+                .iter()
+                .map(|def| Sample::inquiry(def, index))
+                .collect();
+            samples.extend(procedure.alphabet(call_date));
+            samples
+        }
     }
 }
 
@@ -284,11 +184,11 @@ struct Probe {
 }
 
 impl Probe {
-    fn new(workflow: Workflow, clock: Clock, config: &Arc<Config>) -> Probe {
+    fn new(engine: &Arc<Engine>, workflow: Workflow, clock: Clock) -> Probe {
         let at = parse_start(clock);
         let mut probe = Probe {
             call: Call::start(
-                Arc::clone(config),
+                engine,
                 CallStart {
                     call_id: "explore",
                     agent_id: "sjones",
@@ -318,15 +218,16 @@ impl Probe {
         ));
     }
 
-    /// The observed state of the workflow's machine.
-    fn state(&self, workflow: Workflow) -> &'static str {
+    /// The observed state of the workflow's machine (`initial` before its first inquiry).
+    fn state(&self, workflow: Workflow, initial: &'static str) -> &'static str {
         match workflow {
             Workflow::CallFrame => self.call.state().name(),
-            _ => match self.call.inquiries().last().map(|i| i.machine()) {
-                None | Some(InquiryMachine::Uncovered) => "idle",
-                Some(InquiryMachine::ShoppingDollars(m)) => m.state().name(),
-                Some(InquiryMachine::PaidCall(m)) => m.state().name(),
-            },
+            Workflow::Procedure(_) => self
+                .call
+                .inquiries()
+                .last()
+                .and_then(|i| i.machine())
+                .map_or(initial, |m| m.state()),
         }
     }
 
@@ -336,6 +237,43 @@ impl Probe {
 
     fn close(&mut self) {
         self.feed(&Event::CallEnded(EndStatus::Completed));
+    }
+}
+
+/// The first and last states of a workflow's machine: `opening` and `ended` for the frame; a
+/// procedure's state before its inquiry opens and once it has closed.
+fn ends(engine: &Engine, workflow: Workflow) -> (&'static str, &'static str) {
+    match workflow {
+        Workflow::CallFrame => ("opening", "ended"),
+        Workflow::Procedure(index) => {
+            let Some(procedure) = engine.procedure(index) else {
+                return ("idle", "closed");
+            };
+            let mut machine = procedure.start();
+            let initial = machine.state();
+            let rules = engine.rules();
+            let facts = crate::engine::Facts::default();
+            let mut ctx = crate::engine::Ctx {
+                stamp: Stamp {
+                    line: 1,
+                    at: parse_start(CLOCKS[0]),
+                },
+                config: rules.config(),
+                params: rules.params(index),
+                facts: &facts,
+                call_date: parse_start(CLOCKS[0]).date_naive(),
+                agent_id: "sjones",
+                customer_name: None,
+            };
+            machine.handle(
+                &crate::engine::Input::Close {
+                    complete: false,
+                    call_over: true,
+                },
+                &mut ctx,
+            );
+            (initial, machine.state())
+        }
     }
 }
 
@@ -355,6 +293,8 @@ pub struct Edge {
 pub struct Graph {
     /// Which machine.
     pub workflow: Workflow,
+    /// Its name.
+    pub name: &'static str,
     /// The initial state.
     pub initial: &'static str,
     /// The final state (`closed` for procedures, `ended` for the frame).
@@ -370,40 +310,40 @@ pub const CLOSE_LABEL: &str = "inquiry closes";
 
 /// Explores a workflow's machine: breadth first over (state, facts, events used), trying every
 /// sample not yet used on the path, at each clock.
-pub fn graph(workflow: Workflow) -> Graph {
-    let config = Arc::new(Config::default());
+pub fn graph(engine: &Arc<Engine>, workflow: Workflow) -> Graph {
+    let (initial, last) = ends(engine, workflow);
     let mut edges: BTreeMap<(&'static str, &'static str), BTreeMap<String, BTreeSet<usize>>> =
         BTreeMap::new();
     let mut states = BTreeSet::new();
-    let mut initial = "idle";
+    let mut first = initial;
     for (clock_index, clock) in CLOCKS.into_iter().enumerate() {
-        let root = Probe::new(workflow, clock, &config);
-        initial = root.state(workflow);
-        let samples = alphabet(workflow, root.call.frame().call_date());
+        let root = Probe::new(engine, workflow, clock);
+        first = root.state(workflow, initial);
+        let samples = alphabet(engine, workflow, root.call.frame().call_date());
         let mut seen = BTreeSet::new();
         let mut queue = VecDeque::from([(root, 0u64)]);
         while let Some((probe, used)) = queue.pop_front() {
-            let from = probe.state(workflow);
+            let from = probe.state(workflow, initial);
             states.insert(from);
             if !seen.insert((from, probe.facts(), used)) {
                 continue;
             }
             let mut tries: Vec<(String, Probe, u64)> = Vec::new();
             for (i, s) in samples.iter().enumerate() {
-                if used & (1 << i) != 0 || used_kind(workflow, &samples, used, s.event.kind()) {
+                if used & (1 << i) != 0 || used_kind(workflow, &samples, used, s.event.name()) {
                     continue;
                 }
                 let mut next = probe.clone();
                 next.feed(&s.event);
                 tries.push((s.label.clone(), next, used | (1 << i)));
             }
-            if workflow != Workflow::CallFrame && !matches!(from, "idle" | "closed") {
+            if workflow != Workflow::CallFrame && from != initial && from != last {
                 let mut next = probe.clone();
                 next.close();
                 tries.push((CLOSE_LABEL.to_owned(), next, used));
             }
             for (label, next, next_used) in tries {
-                let to = next.state(workflow);
+                let to = next.state(workflow, initial);
                 if to != from {
                     edges
                         .entry((from, to))
@@ -442,27 +382,25 @@ pub fn graph(workflow: Workflow) -> Graph {
         .collect();
     Graph {
         workflow,
-        initial,
-        last: if workflow == Workflow::CallFrame {
-            "ended"
-        } else {
-            "closed"
-        },
+        name: workflow.name(engine),
+        initial: first,
+        last,
         states: states.into_iter().collect(),
         edges,
     }
 }
 
-/// Whether an event of the same kind as `kind` (a fact, a reason, a chat) was already used:
-/// each kind is tried once per path: one inquiry per procedure path. The frame's inquiries are
+/// Whether an event of the same name as `name` (a fact, a reason, a chat) was already used:
+/// each name is tried once per path: one inquiry per procedure path. The frame's inquiries are
 /// the exception (each inquiry sample once: its alphabet holds two, the bounded case of several
 /// inquiries in one call).
-fn used_kind(workflow: Workflow, samples: &[Sample], used: u64, kind: EventKind) -> bool {
-    !(workflow == Workflow::CallFrame && kind == EventKind::Inquiry)
+fn used_kind(workflow: Workflow, samples: &[Sample], used: u64, name: EventName) -> bool {
+    let inquiry = name.is(&frame_events::INQUIRY);
+    !(workflow == Workflow::CallFrame && inquiry)
         && samples
             .iter()
             .enumerate()
-            .any(|(i, s)| used & (1 << i) != 0 && s.event.kind() == kind)
+            .any(|(i, s)| used & (1 << i) != 0 && s.event.name() == name)
 }
 
 impl Graph {
@@ -486,8 +424,7 @@ impl Graph {
     pub fn to_dot(&self) -> String {
         let mut out = format!(
             "digraph {} {{\n    rankdir=LR;\n    node [shape=box, style=rounded];\n    start [shape=point];\n    start -> {};\n",
-            self.workflow.name(),
-            self.initial
+            self.name, self.initial
         );
         for edge in &self.edges {
             out.push_str(&format!(
@@ -509,6 +446,8 @@ impl Graph {
 pub struct Path {
     /// Which machine.
     pub workflow: Workflow,
+    /// The machine's name (`paid_call`).
+    pub workflow_name: &'static str,
     /// The inquiry reasons, in order.
     pub reasons: Vec<Reason>,
     /// The time of day the path was found at first.
@@ -524,7 +463,11 @@ pub struct Path {
 impl Path {
     /// `workflow/reason/branch`, e.g. `shopping_dollars/reward_email_missing/overdue`.
     pub fn name(&self) -> String {
-        let reasons: Vec<&str> = self.reasons.iter().map(|r| r.as_str()).collect();
+        let reasons: Vec<&str> = self
+            .reasons
+            .iter()
+            .map(|r| r.def().map_or("uncovered", |d| d.code))
+            .collect();
         let reasons = if reasons.is_empty() {
             "no_inquiry".to_owned()
         } else {
@@ -532,25 +475,34 @@ impl Path {
         };
         format!(
             "{}/{}/{}",
-            self.workflow.name(),
+            self.workflow_name,
             reasons,
             self.tokens.join("+")
         )
     }
+
+    /// The procedure of the path's first inquiry, if any.
+    pub fn first_procedure(&self) -> Option<usize> {
+        self.reasons.first().and_then(|r| r.procedure())
+    }
 }
 
-/// The token a state contributes to a path's name, if any.
-fn token(state: &'static str, entered_by: &Sample) -> Option<String> {
-    match state {
-        "idle" | "closed" | "awaiting_facts" | "awaiting_calculator" | "opening" | "greeted" => {
-            None
-        }
-        "chat_open" => match entered_by.event {
-            Event::ChatOpened(purpose) => Some(format!("chat_{}", purpose.as_str())),
-            _ => None,
+/// The token a state contributes to a path's name, if any: the frame names every state but
+/// its first two; a procedure is asked, its first and last states aside.
+fn token(
+    engine: &Engine,
+    workflow: Workflow,
+    ends: (&'static str, &'static str),
+    state: &'static str,
+    entered_by: &Sample,
+) -> Option<String> {
+    match workflow {
+        Workflow::CallFrame => match state {
+            "opening" | "greeted" => None,
+            other => Some(other.to_owned()),
         },
-        "prompt_answered" | "form_sent" | "chat_waiting" | "chat_connected" => None,
-        other => Some(other.to_owned()),
+        Workflow::Procedure(_) if state == ends.0 || state == ends.1 => None,
+        Workflow::Procedure(index) => engine.procedure(index)?.path_token(state, entered_by),
     }
 }
 
@@ -568,28 +520,30 @@ fn richness(states: &[&'static str]) -> usize {
 /// the representative that makes the most transitions (a chat that connects and ends, not one
 /// abandoned), then the fewest events; among equals, the first found, and the alphabet lists a
 /// careful agent's values first. Sorted by name.
-pub fn paths(workflow: Workflow) -> Vec<Path> {
+pub fn paths(engine: &Arc<Engine>, workflow: Workflow) -> Vec<Path> {
     const MAX_LEN: usize = 10;
-    let config = Arc::new(Config::default());
+    let ends = ends(engine, workflow);
+    let (initial, last) = ends;
     let mut found: BTreeMap<String, (usize, Path)> = BTreeMap::new();
     for clock in CLOCKS {
-        let root = Probe::new(workflow, clock, &config);
-        let samples = alphabet(workflow, root.call.frame().call_date());
-        let start = root.state(workflow);
+        let root = Probe::new(engine, workflow, clock);
+        let samples = alphabet(engine, workflow, root.call.frame().call_date());
+        let start = root.state(workflow, initial);
         let mut queue = VecDeque::from([(root, 0u64, Vec::<usize>::new(), vec![start])]);
         while let Some((probe, used, taken, states)) = queue.pop_front() {
-            let from = probe.state(workflow);
-            let ended = matches!(from, "closed" | "ended");
-            if ended || (workflow != Workflow::CallFrame && from != "idle") {
+            let from = probe.state(workflow, initial);
+            let ended = from == last;
+            if ended || (workflow != Workflow::CallFrame && from != initial) {
                 let mut closed = probe.clone();
                 let mut visited = states.clone();
                 if !ended {
                     closed.close();
-                    visited.push(closed.state(workflow));
+                    visited.push(closed.state(workflow, initial));
                 }
-                if ended || closed.state(workflow) == "closed" {
+                if ended || closed.state(workflow, initial) == last {
                     record_path(
-                        &mut found, workflow, clock, &samples, &taken, &visited, &closed,
+                        engine, &mut found, workflow, ends, clock, &samples, &taken, &visited,
+                        &closed,
                     );
                 }
                 if ended {
@@ -600,12 +554,12 @@ pub fn paths(workflow: Workflow) -> Vec<Path> {
                 continue;
             }
             for (i, s) in samples.iter().enumerate() {
-                if used & (1 << i) != 0 || used_kind(workflow, &samples, used, s.event.kind()) {
+                if used & (1 << i) != 0 || used_kind(workflow, &samples, used, s.event.name()) {
                     continue;
                 }
                 let mut next = probe.clone();
                 next.feed(&s.event);
-                let to = next.state(workflow);
+                let to = next.state(workflow, initial);
                 if to == from && next.facts() == probe.facts() {
                     continue;
                 }
@@ -624,9 +578,12 @@ pub fn paths(workflow: Workflow) -> Vec<Path> {
     paths
 }
 
+#[allow(clippy::too_many_arguments)]
 fn record_path(
+    engine: &Arc<Engine>,
     found: &mut BTreeMap<String, (usize, Path)>,
     workflow: Workflow,
+    ends: (&'static str, &'static str),
     clock: Clock,
     samples: &[Sample],
     taken: &[usize],
@@ -639,13 +596,13 @@ fn record_path(
         .collect();
     // Name the path by the states it went through, each entered by its sample.
     let mut tokens: Vec<String> = Vec::new();
-    let mut replay = Probe::new(workflow, clock, &Arc::new(Config::default()));
+    let mut replay = Probe::new(engine, workflow, clock);
     for s in &chosen {
-        let before = replay.state(workflow);
+        let before = replay.state(workflow, ends.0);
         replay.feed(&s.event);
-        let after = replay.state(workflow);
+        let after = replay.state(workflow, ends.0);
         if after != before {
-            if let Some(t) = token(after, s) {
+            if let Some(t) = token(engine, workflow, ends, after, s) {
                 if !tokens.contains(&t) {
                     tokens.push(t);
                 }
@@ -663,14 +620,15 @@ fn record_path(
         let stopped = visited
             .iter()
             .rev()
-            .find(|s| !matches!(**s, "closed" | "idle" | "ended"))
+            .find(|s| **s != ends.0 && **s != ends.1)
             .copied()
-            .unwrap_or("idle");
+            .unwrap_or(ends.0);
         tokens.push(stopped.to_owned());
     }
     let reasons = probe.call.inquiries().iter().map(|i| i.reason()).collect();
     let path = Path {
         workflow,
+        workflow_name: workflow.name(engine),
         reasons,
         clock,
         clocks: vec![clock],
@@ -681,7 +639,12 @@ fn record_path(
     // one path: keyed by the reasons and the set of tokens.
     let mut key_tokens = path.tokens.clone();
     key_tokens.sort();
-    let key = format!("{:?} {key_tokens:?}", path.reasons);
+    let reason_codes: Vec<&str> = path
+        .reasons
+        .iter()
+        .map(|r| r.def().map_or("uncovered", |d| d.code))
+        .collect();
+    let key = format!("{reason_codes:?} {key_tokens:?}");
     let rich = richness(visited);
     let (better, mut clocks) = match found.get(&key) {
         None => (true, Vec::new()),
@@ -697,54 +660,5 @@ fn record_path(
         found.insert(key, (rich, Path { clocks, ..path }));
     } else if let Some((_, kept)) = found.get_mut(&key) {
         kept.clocks = clocks;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_cover_every_review_branch() {
-        let names: Vec<String> = paths(Workflow::ShoppingDollars)
-            .iter()
-            .map(Path::name)
-            .collect();
-        for branch in [
-            "within_review",
-            "awaiting_first_payment",
-            "recently_eligible",
-            "overdue",
-        ] {
-            let name = format!("shopping_dollars/reward_email_missing/{branch}");
-            assert!(names.contains(&name), "{name} missing from {names:#?}");
-        }
-    }
-
-    #[test]
-    fn paid_call_paths_include_the_after_hours_follow_up() {
-        let names: Vec<String> = paths(Workflow::PaidCall).iter().map(Path::name).collect();
-        for name in [
-            "paid_call/warranty_cancellation/no_amount+follow_up_later",
-            "paid_call/warranty_cancellation/no_amount+verify_in_chat+chat_paid_call",
-            "paid_call/warranty_cancellation/amount_shown+amount_disputed",
-        ] {
-            assert!(
-                names.contains(&name.to_owned()),
-                "{name} missing from {names:#?}"
-            );
-        }
-    }
-
-    #[test]
-    fn graph_edges_carry_the_branch_conditions() {
-        let graph = graph(Workflow::ShoppingDollars);
-        let edge = graph
-            .edges
-            .iter()
-            .find(|e| e.from == "awaiting_facts" && e.to == "within_review")
-            .expect("awaiting_facts -> within_review");
-        assert_eq!(edge.labels, vec!["warranty_started [d ≤ 29]".to_owned()]);
-        assert!(graph.states.contains(&"overdue"));
     }
 }

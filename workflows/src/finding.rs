@@ -1,11 +1,17 @@
-//! Findings: the codes of procedures.md section 4, their severity, and their evidence.
+//! Findings: the codes a procedure declares (procedures.md section 4 for the built-in ones),
+//! their severity, and their evidence.
+//!
+//! A [`Code`] is a handle to a static [`CodeDef`]: the frame's codes (`CF01`...) are declared
+//! here, each procedure declares its own in its folder.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::{OnceLock, RwLock};
 
 use chrono::{DateTime, FixedOffset};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::event::Stamp;
+use crate::vocab::Stamp;
 
 /// How much a finding weighs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -22,6 +28,14 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// The four, most severe first.
+    pub const ALL: [Severity; 4] = [
+        Severity::Critical,
+        Severity::Major,
+        Severity::Minor,
+        Severity::Info,
+    ];
+
     /// The name used in reports.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -39,93 +53,270 @@ impl fmt::Display for Severity {
     }
 }
 
-macro_rules! codes {
-    ($($code:ident, $sev:ident, $omission:literal, $what:literal;)*) => {
-        /// A finding code of procedures.md section 4.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        pub enum Code {
-            $(#[doc = $what] $code,)*
-        }
-
-        impl Code {
-            /// Every code, in the spec's order.
-            pub const ALL: &'static [Code] = &[$(Code::$code,)*];
-
-            /// The code as written in reports (`SD01`).
-            pub fn as_str(self) -> &'static str {
-                match self { $(Code::$code => stringify!($code),)* }
-            }
-
-            /// The code's severity.
-            pub fn severity(self) -> Severity {
-                match self { $(Code::$code => Severity::$sev,)* }
-            }
-
-            /// Whether the code says something was *not done*: such codes are not raised for
-            /// incomplete calls, where nothing counts as missing.
-            pub fn is_omission(self) -> bool {
-                match self { $(Code::$code => $omission,)* }
-            }
-
-            /// What the code means, in one line.
-            pub fn description(self) -> &'static str {
-                match self { $(Code::$code => $what,)* }
-            }
-        }
-    };
+/// A finding code: what it means, how much it weighs, and whether it says something was not
+/// done (an omission: never raised on incomplete calls).
+#[derive(Debug)]
+pub struct CodeDef {
+    /// The code as reports write it (`SD01`).
+    pub code: &'static str,
+    /// Its severity.
+    pub severity: Severity,
+    /// Whether it says something was *not done*.
+    pub omission: bool,
+    /// What it means, in one line.
+    pub description: &'static str,
+    /// Where it sorts: the built-in codes in the spec's order, then every other code by name.
+    rank: u16,
 }
 
-codes! {
-    CF01, Minor, false, "no greeting before the first inquiry";
-    CF02, Minor, false, "a said line strays from its script";
-    CF03, Minor, true, "\"anything else\" not asked after an inquiry that requires it";
-    CF04, Minor, true, "no goodbye before the call ended";
-    CF05, Info, false, "the call is incomplete";
-    CF06, Minor, false, "a procedure step while no inquiry of its procedure is open";
-    CF07, Info, false, "an inquiry reason no procedure covers";
-    SD01, Critical, false, "the agent told the customer something the branch makes false";
-    SD02, Major, true, "no review-period answer at all";
-    SD03, Major, false, "the answer came before the facts it depends on, or the facts never came";
-    SD04, Major, true, "overdue: name, email or phone not asked";
-    SD05, Major, true, "escalation email missing";
-    SD06, Major, true, "no-response: the ticket number neither asked for nor given";
-    SD07, Minor, true, "no-response: how long ago the customer reached out neither asked nor told";
-    SD08, Major, true, "no-response: the 24-hour follow-up was not promised";
-    SD09, Major, true, "no-response: the partner was not contacted";
-    SD10, Major, true, "site issue: partner support and steps not explained";
-    SD11, Minor, true, "no apology where the script has one";
-    SD12, Info, false, "awaiting first payment: a branch the document does not cover";
-    SD13, Minor, false, "escalation steps in a branch that does not call for them";
-    PC01, Critical, false, "the partner contacted about the amount while the calculator showed one";
-    PC02, Critical, false, "a phone call to the partner";
-    PC03, Major, false, "a chat opened for a purpose the rules do not allow";
-    PC04, Major, false, "a chat opened outside chat hours";
-    PC05, Minor, false, "\"Yes\" selected on the warranty prompt";
-    PC06, Major, false, "chat form invalid";
-    PC07, Critical, false, "the amount quoted differs from the amount to quote";
-    PC08, Major, true, "a calculator amount disputed without both the value rebuttal and the payment-due-letter advice";
-    PC09, Major, true, "the inquiry closed with an amount to quote but none quoted, and no follow-up promised";
-    PC10, Minor, true, "a chat opened but never ended";
-    PC11, Major, true, "a reported service call left unverified: no paid-call chat and no follow-up promised";
-    PC12, Major, true, "the cancellation closed without the refund calculator consulted";
+/// The rank of codes declared outside this crate: after the built-in ones.
+const OTHER_RANK: u16 = u16::MAX;
+
+impl CodeDef {
+    /// A code declared by a procedure. Codes sort by name after the built-in ones.
+    pub const fn new(
+        code: &'static str,
+        severity: Severity,
+        omission: bool,
+        description: &'static str,
+    ) -> CodeDef {
+        CodeDef {
+            code,
+            severity,
+            omission,
+            description,
+            rank: OTHER_RANK,
+        }
+    }
+
+    /// A built-in code, sorting in the spec's order (`rank`).
+    pub(crate) const fn ranked(
+        rank: u16,
+        code: &'static str,
+        severity: Severity,
+        omission: bool,
+        description: &'static str,
+    ) -> CodeDef {
+        CodeDef {
+            code,
+            severity,
+            omission,
+            description,
+            rank,
+        }
+    }
+}
+
+/// A finding code: a handle to its [`CodeDef`].
+#[derive(Clone, Copy)]
+pub struct Code(&'static CodeDef);
+
+impl Code {
+    /// The handle of a definition.
+    pub const fn of(def: &'static CodeDef) -> Code {
+        Code(def)
+    }
+
+    /// The definition.
+    pub fn def(self) -> &'static CodeDef {
+        self.0
+    }
+
+    /// The code as written in reports (`SD01`).
+    pub fn as_str(self) -> &'static str {
+        self.0.code
+    }
+
+    /// The code's severity as declared (a policy may override it: `Config::severity`).
+    pub fn severity(self) -> Severity {
+        self.0.severity
+    }
+
+    /// Whether the code says something was *not done*: such codes are not raised for
+    /// incomplete calls, where nothing counts as missing.
+    pub fn is_omission(self) -> bool {
+        self.0.omission
+    }
+
+    /// What the code means, in one line.
+    pub fn description(self) -> &'static str {
+        self.0.description
+    }
+}
+
+/// The call frame's codes (procedures.md section 4).
+impl Code {
+    /// No greeting before the first inquiry.
+    pub const CF01: Code = Code(&CF01);
+    /// A said line strays from its script.
+    pub const CF02: Code = Code(&CF02);
+    /// "Anything else" not asked after an inquiry that requires it.
+    pub const CF03: Code = Code(&CF03);
+    /// No goodbye before the call ended.
+    pub const CF04: Code = Code(&CF04);
+    /// The call is incomplete.
+    pub const CF05: Code = Code(&CF05);
+    /// A procedure step while no inquiry of its procedure is open.
+    pub const CF06: Code = Code(&CF06);
+    /// An inquiry reason no procedure covers.
+    pub const CF07: Code = Code(&CF07);
+}
+
+static CF01: CodeDef = CodeDef::ranked(
+    1,
+    "CF01",
+    Severity::Minor,
+    false,
+    "no greeting before the first inquiry",
+);
+static CF02: CodeDef = CodeDef::ranked(
+    2,
+    "CF02",
+    Severity::Minor,
+    false,
+    "a said line strays from its script",
+);
+static CF03: CodeDef = CodeDef::ranked(
+    3,
+    "CF03",
+    Severity::Minor,
+    true,
+    "\"anything else\" not asked after an inquiry that requires it",
+);
+static CF04: CodeDef = CodeDef::ranked(
+    4,
+    "CF04",
+    Severity::Minor,
+    true,
+    "no goodbye before the call ended",
+);
+static CF05: CodeDef = CodeDef::ranked(5, "CF05", Severity::Info, false, "the call is incomplete");
+static CF06: CodeDef = CodeDef::ranked(
+    6,
+    "CF06",
+    Severity::Minor,
+    false,
+    "a procedure step while no inquiry of its procedure is open",
+);
+static CF07: CodeDef = CodeDef::ranked(
+    7,
+    "CF07",
+    Severity::Info,
+    false,
+    "an inquiry reason no procedure covers",
+);
+
+/// The call frame's codes, in the spec's order.
+pub static FRAME_CODES: &[Code] = &[
+    Code::CF01,
+    Code::CF02,
+    Code::CF03,
+    Code::CF04,
+    Code::CF05,
+    Code::CF06,
+    Code::CF07,
+];
+
+impl PartialEq for Code {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.0, other.0) || self.0.code == other.0.code
+    }
+}
+
+impl Eq for Code {}
+
+impl std::hash::Hash for Code {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.code.hash(state);
+    }
+}
+
+impl PartialOrd for Code {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Code {
+    /// The built-in codes in the spec's order (CF, SD, PC), then any other code by name.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.0.rank, self.0.code).cmp(&(other.0.rank, other.0.code))
+    }
+}
+
+impl fmt::Debug for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.code)
+    }
 }
 
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.write_str(self.0.code)
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0.code)
+    }
+}
+
+impl<'de> Deserialize<'de> for Code {
+    /// By name, among the frame's codes and those of every procedure registered in this
+    /// program.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let code = String::deserialize(deserializer)?;
+        lookup_code(&code).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "unknown finding code '{code}' (no registered procedure declares it)"
+            ))
+        })
     }
 }
 
 impl std::str::FromStr for Code {
     type Err = ();
 
+    /// A code of the frame or of a procedure an engine of this program registered.
     fn from_str(s: &str) -> Result<Code, ()> {
-        Code::ALL
-            .iter()
-            .copied()
-            .find(|c| c.as_str() == s)
-            .ok_or(())
+        lookup_code(s).ok_or(())
     }
+}
+
+fn codes() -> &'static RwLock<HashMap<&'static str, &'static CodeDef>> {
+    static CODES: OnceLock<RwLock<HashMap<&'static str, &'static CodeDef>>> = OnceLock::new();
+    CODES.get_or_init(|| {
+        let map = FRAME_CODES.iter().map(|c| (c.0.code, c.0)).collect();
+        RwLock::new(map)
+    })
+}
+
+/// Records the codes an engine registers. Errors with the code when another definition has
+/// its name.
+pub(crate) fn register_codes(defs: &[Code]) -> Result<(), &'static str> {
+    let mut map = codes()
+        .write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    for code in defs {
+        match map.get(code.0.code) {
+            Some(known) if !std::ptr::eq(*known, code.0) => return Err(code.0.code),
+            Some(_) => {}
+            None => {
+                map.insert(code.0.code, code.0);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The code of that name, among the frame's and those of every procedure an engine of this
+/// program registered.
+pub fn lookup_code(code: &str) -> Option<Code> {
+    let map = codes()
+        .read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    map.get(code).map(|def| Code(def))
 }
 
 /// One instance behind a finding: where, when, what was expected and what happened.
@@ -152,7 +343,7 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// The code's severity.
+    /// The code's severity, as declared.
     pub fn severity(&self) -> Severity {
         self.code.severity()
     }

@@ -15,13 +15,13 @@ fn with_form(prompt: &'static str, form: Option<&'static str>) -> callflow_workf
         ("14:05:13", Event::Greeting),
         ("14:05:31", inquiry("warranty_cancellation")),
         ("14:05:40", ev("refund_calculator", "none")),
-        ("14:05:50", Event::ServiceCallReported),
+        ("14:05:50", step("service_call_reported")),
         ("14:06:00", ev("chat_opened", "paid_call")), // line 7
     ];
     if !prompt.is_empty() {
         rows.push(("14:06:05", ev("warranty_prompt", prompt)));
     } else {
-        rows.push(("14:06:05", Event::ChatMessage));
+        rows.push(("14:06:05", step("chat_message")));
     }
     if let Some(form) = form {
         rows.push(("14:06:10", ev("chat_form", form)));
@@ -29,7 +29,7 @@ fn with_form(prompt: &'static str, form: Option<&'static str>) -> callflow_workf
     rows.extend([
         ("14:07:00", ev("chat_connected", "Alex")),
         ("14:07:35", ev("paid_amount_obtained", "120.00")),
-        ("14:07:40", Event::ChatEnded),
+        ("14:07:40", step("chat_ended")),
         ("14:08:00", ev("quote_amount", "120")),
         ("14:09:45", Event::Goodbye),
         ("14:09:47", ended()),

@@ -223,12 +223,12 @@ fn hours_are_judged_at_chat_opened_not_at_the_call_start() {
             ("17:50:05", Event::Greeting),
             ("17:50:20", inquiry("warranty_cancellation")),
             ("17:51:00", ev("refund_calculator", "none")),
-            ("17:52:00", Event::ServiceCallReported),
+            ("17:52:00", step("service_call_reported")),
             ("18:02:00", ev("chat_opened", "paid_call")), // line 7
             ("18:02:10", ev("chat_form", FORM)),
             ("18:03:00", ev("chat_connected", "Alex")),
             ("18:04:00", ev("paid_amount_obtained", "120")),
-            ("18:04:30", Event::ChatEnded),
+            ("18:04:30", step("chat_ended")),
             ("18:05:00", ev("quote_amount", "120")),
             ("18:06:00", Event::Goodbye),
             ("18:06:05", ended()),
@@ -245,7 +245,7 @@ fn hours_are_judged_at_chat_opened_not_at_the_call_start() {
 #[test]
 fn the_business_time_zone_is_configuration() {
     // 08:30 in New York is 14:30 in Paris: inside chat hours for a Paris call centre.
-    let config = std::sync::Arc::new(callflow_workflows::Config {
+    let config = engine_with(callflow_workflows::Config {
         business_tz: chrono_tz::Europe::Paris,
         ..callflow_workflows::Config::default()
     });

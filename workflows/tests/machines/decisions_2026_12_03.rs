@@ -3,7 +3,7 @@
 //! consulted) on complete and incomplete calls, courtesy apologies, and after-call work that
 //! comes after a later inquiry.
 
-use callflow_workflows::{Code, EndStatus, Event, EventKind, Verdict};
+use callflow_workflows::{Code, EndStatus, Event, EventName, Verdict};
 
 use crate::support::*;
 
@@ -38,10 +38,12 @@ fn cancellation(start_at: &str, steps: &[Row]) -> callflow_workflows::Call {
 }
 
 /// Nothing displayed, and the customer reports a recent service call.
-const UNLISTED: [Row; 2] = [
-    ("14:05:40", Event::RefundCalculator(None)),
-    ("14:05:50", Event::ServiceCallReported),
-];
+fn unlisted() -> Vec<Row> {
+    vec![
+        ("14:05:40", ev("refund_calculator", "none")),
+        ("14:05:50", step("service_call_reported")),
+    ]
+}
 
 /// A partner chat of `purpose`, whole, that obtains nothing.
 fn chat(purpose: &'static str) -> Vec<Row> {
@@ -50,18 +52,18 @@ fn chat(purpose: &'static str) -> Vec<Row> {
         ("14:06:05", ev("warranty_prompt", "no")),
         ("14:06:10", ev("chat_form", FORM)),
         ("14:07:00", ev("chat_connected", "Alex")),
-        ("14:07:40", Event::ChatEnded),
+        ("14:07:40", step("chat_ended")),
     ]
 }
 
 #[test]
 fn pc11_an_unlisted_service_call_neither_verified_nor_followed_up() {
-    let call = cancellation(MONDAY, &UNLISTED);
+    let call = cancellation(MONDAY, &unlisted());
     assert_codes(&call, &["PC11"]);
     assert_eq!(evidence_lines(&call, Code::PC11), vec![8]);
     assert_eq!(outcome(&call), (85, Verdict::Pass));
     // Outside chat hours the documented way is the promised follow-up: without it, PC11 too.
-    let weekend = cancellation(SATURDAY, &UNLISTED);
+    let weekend = cancellation(SATURDAY, &unlisted());
     assert_codes(&weekend, &["PC11"]);
     assert!(evidence(&weekend, Code::PC11)[0]
         .expected
@@ -70,17 +72,17 @@ fn pc11_an_unlisted_service_call_neither_verified_nor_followed_up() {
 
 #[test]
 fn pc11_is_avoided_by_a_paid_call_chat_or_a_promised_follow_up() {
-    let mut verified = UNLISTED.to_vec();
+    let mut verified = unlisted();
     verified.extend(chat("paid_call"));
     assert_codes(&cancellation(MONDAY, &verified), &[]);
 
-    let mut promised = UNLISTED.to_vec();
-    promised.push(("14:06:00", Event::PromiseFollowup));
+    let mut promised = unlisted();
+    promised.push(("14:06:00", step("promise_followup")));
     assert_codes(&cancellation(MONDAY, &promised), &[]);
     assert_codes(&cancellation(SATURDAY, &promised), &[]);
 
     // An empty chat purpose is a paid_call chat (the default).
-    let mut default_purpose = UNLISTED.to_vec();
+    let mut default_purpose = unlisted();
     default_purpose.extend(chat(""));
     assert_codes(&cancellation(MONDAY, &default_purpose), &[]);
 }
@@ -88,7 +90,7 @@ fn pc11_is_avoided_by_a_paid_call_chat_or_a_promised_follow_up() {
 #[test]
 fn pc11_a_chat_of_another_purpose_does_not_count() {
     for purpose in ["relay_cancellation", "record_verification"] {
-        let mut steps = UNLISTED.to_vec();
+        let mut steps = unlisted();
         if purpose == "record_verification" {
             steps.push(("14:05:55", ev("record_mismatch", "address")));
         }
@@ -101,7 +103,7 @@ fn pc11_a_chat_of_another_purpose_does_not_count() {
 fn pc11_needs_nothing_displayed_and_a_reported_service_call() {
     // Nothing displayed, nothing reported: nothing to verify.
     assert_codes(
-        &cancellation(MONDAY, &[("14:05:40", Event::RefundCalculator(None))]),
+        &cancellation(MONDAY, &[("14:05:40", ev("refund_calculator", "none"))]),
         &[],
     );
     // An amount displayed: it is what is communicated (quoted here), whatever was reported.
@@ -109,7 +111,7 @@ fn pc11_needs_nothing_displayed_and_a_reported_service_call() {
         MONDAY,
         &[
             ("14:05:40", ev("refund_calculator", "79.00")),
-            ("14:05:50", Event::ServiceCallReported),
+            ("14:05:50", step("service_call_reported")),
             ("14:06:00", ev("quote_amount", "79.00")),
         ],
     );
@@ -123,7 +125,7 @@ fn pc11_is_not_raised_on_incomplete_calls() {
         Some(EndStatus::CustomerHungUp),
         Some(EndStatus::Transferred),
     ] {
-        let call = cancellation_at(MONDAY, &UNLISTED, status);
+        let call = cancellation_at(MONDAY, &unlisted(), status);
         assert_codes(&call, &["CF05"]);
         assert_eq!(call.outcome().verdict, Verdict::Incomplete);
     }
@@ -150,10 +152,10 @@ fn pc12_is_judged_when_the_inquiry_closes_not_when_the_call_ends() {
             ("14:05:13", Event::Greeting),
             ("14:05:31", inquiry("warranty_cancellation")),
             ("14:06:00", inquiry("reward_site_issue")),
-            ("14:06:10", Event::Apologize),
-            ("14:06:20", Event::ExplainPartnerSupport),
+            ("14:06:10", step("apologize")),
+            ("14:06:20", step("explain_partner_support")),
             ("14:06:30", Event::AnythingElse),
-            ("14:06:40", Event::RefundCalculator(None)),
+            ("14:06:40", ev("refund_calculator", "none")),
             ("14:06:45", Event::Goodbye),
             ("14:06:47", ended()),
         ],
@@ -168,7 +170,7 @@ fn pc12_is_met_by_a_calculator_read_before_the_inquiry_and_not_raised_on_incompl
         MONDAY,
         &[
             ("14:05:13", Event::Greeting),
-            ("14:05:20", Event::RefundCalculator(None)),
+            ("14:05:20", ev("refund_calculator", "none")),
             ("14:05:31", inquiry("warranty_cancellation")),
             ("14:09:45", Event::Goodbye),
             ("14:09:47", ended()),
@@ -188,11 +190,11 @@ fn an_apology_outside_an_inquiry_of_its_procedure_is_courtesy() {
         &[
             ("14:05:13", Event::Greeting),
             // "Sorry about the wait" before any inquiry.
-            ("14:05:20", Event::Apologize),
+            ("14:05:20", step("apologize")),
             ("14:05:31", inquiry("warranty_cancellation")),
             ("14:05:40", ev("refund_calculator", "79.00")),
             // An apology inside a paid-call inquiry (a shopping-dollars step).
-            ("14:05:50", Event::Apologize),
+            ("14:05:50", step("apologize")),
             ("14:06:00", ev("quote_amount", "79.00")),
             ("14:09:45", Event::Goodbye),
             ("14:09:47", ended()),
@@ -205,7 +207,7 @@ fn an_apology_outside_an_inquiry_of_its_procedure_is_courtesy() {
         MONDAY,
         &[
             ("14:05:13", Event::Greeting),
-            ("14:05:20", Event::AskTicket),
+            ("14:05:20", step("ask_ticket")),
             ("14:05:31", inquiry("reward_partner_no_response")),
             ("14:09:47", Event::CallEnded(EndStatus::CustomerHungUp)),
         ],
@@ -219,7 +221,7 @@ fn overdue() -> Vec<Row> {
         ("14:05:31", inquiry("reward_email_missing")),
         ("14:05:35", ev("warranty_started", "2026-01-02")),
         ("14:05:36", ev("first_payment", "2026-01-10")),
-        ("14:05:40", Event::Apologize),
+        ("14:05:40", step("apologize")),
         ("14:05:42", ev("collect", "name")),
         ("14:05:44", ev("collect", "email")),
         ("14:05:46", ev("collect", "phone")),
@@ -230,8 +232,8 @@ fn overdue() -> Vec<Row> {
 fn site_issue() -> Vec<Row> {
     vec![
         ("14:06:00", inquiry("reward_site_issue")),
-        ("14:06:05", Event::Apologize),
-        ("14:06:10", Event::ExplainPartnerSupport),
+        ("14:06:05", step("apologize")),
+        ("14:06:10", step("explain_partner_support")),
         ("14:06:20", Event::AnythingElse),
     ]
 }
@@ -271,14 +273,14 @@ fn after_call_work_missing_is_judged_when_the_call_ends() {
     assert_eq!(first, vec![Code::SD05]);
     // The agent assist lists the first inquiry's email after the goodbye.
     let mut live_call = live(MONDAY, &rows[..rows.len() - 1]);
-    let next: Vec<(EventKind, Option<String>)> = live_call
+    let next: Vec<(EventName, Option<String>)> = live_call
         .next_steps()
         .into_iter()
         .map(|n| (n.requirement.step, n.requirement.value))
         .collect();
     assert_eq!(
         next,
-        vec![(EventKind::EmailSent, Some("rewards_team".to_owned()))]
+        vec![(name("email_sent"), Some("rewards_team".to_owned()))]
     );
     live_call.finish();
 }
@@ -291,10 +293,10 @@ fn after_call_work_goes_to_the_second_and_third_inquiry_in_turn() {
     let no_response = |t: [&'static str; 6]| -> Vec<Row> {
         vec![
             (t[0], inquiry("reward_partner_no_response")),
-            (t[1], Event::Apologize),
+            (t[1], step("apologize")),
             (t[2], ev("contact_time", "outside_business_hours")),
             (t[3], ev("ticket", "HSP-1")),
-            (t[4], Event::PromiseFollowup),
+            (t[4], step("promise_followup")),
             (t[5], Event::AnythingElse),
         ]
     };

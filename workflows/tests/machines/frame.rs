@@ -1,7 +1,7 @@
 //! The call frame (procedures.md 1 and the CF codes): greeting, inquiries, "anything else",
 //! goodbye, end, and the input errors of `Call::handle`.
 
-use callflow_workflows::{Code, EndStatus, Error, Event, EventKind, Stamp, Step, Verdict};
+use callflow_workflows::{Code, EndStatus, Error, Event, Stamp, Step, Verdict};
 
 use crate::support::*;
 
@@ -15,7 +15,7 @@ fn clean_rows() -> Vec<Row> {
         ("14:05:31", inquiry("reward_email_missing")),
         ("14:05:50", ev("warranty_started", "2026-02-10")),
         ("14:05:50", ev("first_payment", "none")),
-        ("14:06:20", Event::ExplainReviewPeriod),
+        ("14:06:20", step("explain_review_period")),
         ("14:06:40", Event::AnythingElse),
         ("14:06:45", Event::Goodbye),
         ("14:06:47", ended()),
@@ -45,7 +45,7 @@ fn cf01_an_inquiry_before_any_greeting() {
             // A greeting after the inquiry does not repair it.
             ("14:05:40", Event::Greeting),
             ("14:05:50", ev("warranty_started", "2026-02-10")),
-            ("14:06:20", Event::ExplainReviewPeriod),
+            ("14:06:20", step("explain_review_period")),
             ("14:06:45", Event::Goodbye),
             ("14:06:47", ended()),
         ],
@@ -81,7 +81,7 @@ fn cf02_a_greeting_under_the_adherence_threshold_and_one_read_word_for_word() {
     say(
         &mut polite,
         "14:06:20",
-        Event::ExplainReviewPeriod,
+        step("explain_review_period"),
         "OK, thank you Pat Lee. Your shopping dollars are made available once you have had your \
          warranty for at least 30 days and made your first payment. Typically, you will receive \
          your shopping dollars email the week following your 30-day review period.",
@@ -109,8 +109,8 @@ fn cf02_each_off_script_line_is_one_instance_of_one_finding() {
         &mut call,
         &[
             ("14:05:31", inquiry("reward_site_issue")),
-            ("14:05:40", Event::Apologize),
-            ("14:05:50", Event::ExplainPartnerSupport),
+            ("14:05:40", step("apologize")),
+            ("14:05:50", step("explain_partner_support")),
         ],
     );
     say(&mut call, "14:06:40", Event::AnythingElse, "Anything else?");
@@ -128,8 +128,8 @@ fn cf03_anything_else_is_required_after_a_site_issue_and_counts_when_asked() {
         &[
             ("14:05:13", Event::Greeting),
             ("14:05:31", inquiry("reward_site_issue")),
-            ("14:05:40", Event::Apologize),
-            ("14:05:50", Event::ExplainPartnerSupport),
+            ("14:05:40", step("apologize")),
+            ("14:05:50", step("explain_partner_support")),
             ("14:06:40", Event::AnythingElse),
             ("14:06:45", Event::Goodbye),
             ("14:06:47", ended()),
@@ -143,8 +143,8 @@ fn cf03_anything_else_is_required_after_a_site_issue_and_counts_when_asked() {
         &[
             ("14:05:13", Event::Greeting),
             ("14:05:31", inquiry("reward_site_issue")),
-            ("14:05:40", Event::Apologize),
-            ("14:05:50", Event::ExplainPartnerSupport),
+            ("14:05:40", step("apologize")),
+            ("14:05:50", step("explain_partner_support")),
             ("14:06:45", Event::Goodbye),
             ("14:06:47", ended()),
         ],
@@ -204,12 +204,12 @@ fn cf06_procedure_steps_outside_an_inquiry_of_their_procedure() {
         &[
             ("14:05:13", Event::Greeting),
             // Before any inquiry: a step is CF06, an account fact is not (it waits).
-            ("14:05:20", Event::ExplainReviewPeriod),
+            ("14:05:20", step("explain_review_period")),
             ("14:05:25", ev("warranty_started", "2026-02-10")),
             ("14:05:26", ev("refund_calculator", "79.00")),
             ("14:05:31", inquiry("reward_email_missing")),
             ("14:05:50", ev("first_payment", "none")),
-            ("14:06:20", Event::ExplainReviewPeriod),
+            ("14:06:20", step("explain_review_period")),
             // A paid-call step inside a shopping-dollars inquiry.
             ("14:06:30", ev("quote_amount", "79.00")),
             ("14:06:45", Event::Goodbye),
@@ -232,8 +232,8 @@ fn cf06_steps_inside_an_uncovered_inquiry_and_cf07_for_its_reason() {
             ("14:05:13", Event::Greeting),
             ("14:05:31", inquiry("billing_address_change")),
             // "Sorry about that" is courtesy in any inquiry; a procedure step is CF06.
-            ("14:05:35", Event::Apologize),
-            ("14:05:40", Event::ExplainReviewPeriod),
+            ("14:05:35", step("apologize")),
+            ("14:05:40", step("explain_review_period")),
             ("14:06:45", Event::Goodbye),
             ("14:06:47", ended()),
         ],
@@ -273,19 +273,19 @@ fn a_new_inquiry_closes_the_previous_one_which_is_judged_then() {
             ("14:05:20", ev("customer_identified", "Pat Lee")),
             // Inquiry 1 (line 5): a site issue with no apology and no "anything else".
             ("14:05:31", inquiry("reward_site_issue")),
-            ("14:05:50", Event::ExplainPartnerSupport),
+            ("14:05:50", step("explain_partner_support")),
             // Inquiry 2 (line 7) closes inquiry 1: SD11 and CF03 are judged on line 7.
             ("14:06:00", inquiry("reward_email_missing")),
             ("14:06:05", ev("warranty_started", "2026-01-24")),
             ("14:06:06", ev("first_payment", "2026-01-24")),
-            ("14:06:10", Event::Apologize),
+            ("14:06:10", step("apologize")),
             ("14:06:12", ev("collect", "name")),
             ("14:06:14", ev("collect", "email_declined")),
             ("14:06:16", ev("collect", "phone")),
             // Inquiry 3 (line 14) closes inquiry 2 before its email was sent: after-call work,
             // it still waits for the end of the call.
             ("14:06:30", inquiry("reward_email_missing")),
-            ("14:06:32", Event::Apologize),
+            ("14:06:32", step("apologize")),
             ("14:06:34", ev("collect", "name")),
             ("14:06:36", ev("collect", "email")),
             ("14:06:38", ev("collect", "phone")),
@@ -331,7 +331,7 @@ fn the_call_refuses_rows_after_its_end_a_second_start_and_time_going_back() {
         call.handle(&late),
         Err(Error::AfterEnd {
             ended_at: 11,
-            event: EventKind::Goodbye
+            event: name("goodbye")
         })
     );
     assert_eq!(serde_json::to_string(&call).unwrap(), before);
@@ -352,7 +352,7 @@ fn the_call_refuses_rows_after_its_end_a_second_start_and_time_going_back() {
             line: 6,
             at: ts("2026-03-02T14:05:00-05:00"),
         },
-        Event::ExplainReviewPeriod,
+        step("explain_review_period"),
     );
     assert!(matches!(call.handle(&back), Err(Error::BackInTime { .. })));
     // Equal timestamps keep file order: accepted.

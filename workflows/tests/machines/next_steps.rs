@@ -1,14 +1,19 @@
 //! `Call::next_steps`: what the agent should do next, with the script line to say and the
 //! finding its absence would raise.
 
-use callflow_workflows::{Call, CallStart, Code, Event, EventKind, Stamp};
+use callflow_workflows::{Call, CallStart, Code, Event, Stamp};
 
 use crate::support::*;
 
 const START: &str = "2026-03-02T14:05:11-05:00";
 
 /// One next step: the event, its value, the finding its absence raises, the line to say.
-type Summary = (EventKind, Option<String>, Option<Code>, Option<String>);
+type Summary = (
+    callflow_workflows::EventName,
+    Option<String>,
+    Option<Code>,
+    Option<String>,
+);
 
 /// Each next step as (event, value, code, line).
 fn summary(call: &Call) -> Vec<Summary> {
@@ -35,7 +40,7 @@ fn the_greeting_comes_first_with_its_placeholders_filled() {
     assert_eq!(
         summary(&call),
         vec![(
-            EventKind::Greeting,
+            name("greeting"),
             None,
             Some(Code::CF01),
             line("Thank you for calling Home Warranty Rewards. My name is Sam, how may I assist you today?")
@@ -46,7 +51,7 @@ fn the_greeting_comes_first_with_its_placeholders_filled() {
 
     // An unknown agent name stays a placeholder.
     let anonymous = Call::start(
-        config(),
+        &engine(),
         CallStart {
             call_id: "C-2",
             agent_id: AGENT_ID,
@@ -72,20 +77,20 @@ fn overdue_lists_the_apology_the_three_collects_and_the_rewards_team_email_until
     );
     let collect = |detail: &str| {
         (
-            EventKind::Collect,
+            name("collect"),
             Some(detail.to_owned()),
             Some(Code::SD04),
             confirm.clone(),
         )
     };
     let email = (
-        EventKind::EmailSent,
+        name("email_sent"),
         Some("rewards_team".to_owned()),
         Some(Code::SD05),
         None,
     );
     let goodbye = (
-        EventKind::Goodbye,
+        name("goodbye"),
         None,
         Some(Code::CF04),
         line("OK, thank you and have a great day. Goodbye."),
@@ -101,7 +106,7 @@ fn overdue_lists_the_apology_the_three_collects_and_the_rewards_team_email_until
     // Before the facts: look them up (no finding of its own).
     assert_eq!(
         summary(&call),
-        vec![(EventKind::WarrantyStarted, None, None, None)]
+        vec![(name("warranty_started"), None, None, None)]
     );
     feed(
         &mut call,
@@ -117,7 +122,7 @@ fn overdue_lists_the_apology_the_three_collects_and_the_rewards_team_email_until
         summary(&call),
         vec![
             (
-                EventKind::Apologize,
+                name("apologize"),
                 None,
                 Some(Code::SD11),
                 line("We do apologize for the delay.")
@@ -130,7 +135,7 @@ fn overdue_lists_the_apology_the_three_collects_and_the_rewards_team_email_until
     feed(
         &mut call,
         &[
-            ("14:06:10", Event::Apologize),
+            ("14:06:10", step("apologize")),
             ("14:06:12", ev("collect", "name")),
             ("14:06:14", ev("collect", "phone")),
         ],
@@ -158,7 +163,7 @@ fn an_email_sent_during_the_conversation_counts_too() {
             ("14:05:31", inquiry("reward_email_missing")),
             ("14:05:50", ev("warranty_started", "2026-01-20")),
             ("14:05:51", ev("first_payment", "2026-01-20")),
-            ("14:06:10", Event::Apologize),
+            ("14:06:10", step("apologize")),
             ("14:06:12", ev("collect", "name")),
             ("14:06:14", ev("collect", "email")),
             ("14:06:16", ev("collect", "phone")),
@@ -188,10 +193,10 @@ fn no_response_steps_carry_the_customer_name() {
             .map(|(step, _, code, _)| (*step, *code))
             .collect::<Vec<_>>(),
         vec![
-            (EventKind::Apologize, Some(Code::SD11)),
-            (EventKind::AskContactTime, Some(Code::SD07)),
-            (EventKind::AskTicket, Some(Code::SD06)),
-            (EventKind::PromiseFollowup, Some(Code::SD08)),
+            (name("apologize"), Some(Code::SD11)),
+            (name("ask_contact_time"), Some(Code::SD07)),
+            (name("ask_ticket"), Some(Code::SD06)),
+            (name("promise_followup"), Some(Code::SD08)),
         ]
     );
     assert_eq!(
@@ -201,17 +206,17 @@ fn no_response_steps_carry_the_customer_name() {
     feed(
         &mut call,
         &[
-            ("14:05:40", Event::Apologize),
+            ("14:05:40", step("apologize")),
             ("14:05:50", ev("contact_time", "outside_business_hours")),
             ("14:06:00", ev("ticket", "HSP-1")),
-            ("14:06:10", Event::PromiseFollowup),
+            ("14:06:10", step("promise_followup")),
         ],
     );
     // "Anything else" is required after this inquiry, with the customer's name.
     assert_eq!(
         summary(&call),
         vec![(
-            EventKind::AnythingElse,
+            name("anything_else"),
             None,
             Some(Code::CF03),
             line("Is there anything else I can assist you with today Pat Lee?")
@@ -223,7 +228,7 @@ fn no_response_steps_carry_the_customer_name() {
             .iter()
             .map(|(step, _, _, _)| *step)
             .collect::<Vec<_>>(),
-        vec![EventKind::Goodbye]
+        vec![name("goodbye")]
     );
     feed(&mut call, &[("14:07:45", Event::Goodbye)]);
     // After the goodbye: the after-call work, contacting the partner and the email.
@@ -233,9 +238,9 @@ fn no_response_steps_carry_the_customer_name() {
             .map(|(step, value, code, _)| (*step, value.clone(), *code))
             .collect::<Vec<_>>(),
         vec![
-            (EventKind::PartnerContacted, None, Some(Code::SD09)),
+            (name("partner_contacted"), None, Some(Code::SD09)),
             (
-                EventKind::EmailSent,
+                name("email_sent"),
                 Some("product_team".to_owned()),
                 Some(Code::SD05)
             ),
@@ -267,7 +272,7 @@ fn review_period_answers_and_the_paid_call_path_by_the_clock() {
     assert_eq!(steps.len(), 1);
     assert_eq!(
         (steps[0].0, steps[0].2),
-        (EventKind::ExplainReviewPeriod, Some(Code::SD02))
+        (name("explain_review_period"), Some(Code::SD02))
     );
     assert!(steps[0]
         .3
@@ -283,7 +288,7 @@ fn review_period_answers_and_the_paid_call_path_by_the_clock() {
                 ("14:05:13", Event::Greeting),
                 ("14:05:31", inquiry("warranty_cancellation")),
                 ("14:05:40", ev("refund_calculator", "none")),
-                ("14:05:50", Event::ServiceCallReported),
+                ("14:05:50", step("service_call_reported")),
             ],
         );
         summary(&call)
@@ -295,13 +300,13 @@ fn review_period_answers_and_the_paid_call_path_by_the_clock() {
     assert_eq!(
         paid_call(START),
         vec![(
-            EventKind::ChatOpened,
+            name("chat_opened"),
             Some("paid_call".to_owned()),
             Some(Code::PC11)
         )]
     );
     assert_eq!(
         paid_call("2026-03-07T14:05:11-05:00"),
-        vec![(EventKind::PromiseFollowup, None, Some(Code::PC11))]
+        vec![(name("promise_followup"), None, Some(Code::PC11))]
     );
 }

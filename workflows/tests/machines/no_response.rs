@@ -28,10 +28,10 @@ fn the_seed_dialogue_is_clean_with_the_product_team_email_after_the_goodbye() {
             ("14:05:13", Event::Greeting),
             ("14:05:20", ev("customer_identified", "Pat Lee")),
             ("14:05:31", inquiry("reward_partner_no_response")),
-            ("14:05:40", Event::Apologize),
-            ("14:05:45", Event::AskContactTime),
+            ("14:05:40", step("apologize")),
+            ("14:05:45", step("ask_contact_time")),
             ("14:05:50", ev("contact_time", "outside_business_hours")),
-            ("14:05:55", Event::AskTicket),
+            ("14:05:55", step("ask_ticket")),
             ("14:06:00", ev("ticket", "HSP-48213")),
         ],
     );
@@ -39,7 +39,7 @@ fn the_seed_dialogue_is_clean_with_the_product_team_email_after_the_goodbye() {
     say(
         &mut call,
         "14:06:10",
-        Event::PromiseFollowup,
+        step("promise_followup"),
         "Thank you for the additional detail. What I'm going to do is contact Home Service Perks \
          to make sure that your online support ticket is answered within 24 hours. If you don't \
          get a response via email by this time tomorrow, please don't hesitate to call me back \
@@ -68,11 +68,11 @@ fn the_seed_dialogue_is_clean_with_the_product_team_email_after_the_goodbye() {
 #[test]
 fn information_the_customer_volunteers_counts_as_learned() {
     let call = no_response_call(&[
-        ("14:05:40", Event::Apologize),
+        ("14:05:40", step("apologize")),
         // No ask_contact_time, no ask_ticket: the customer told both.
         ("14:05:50", ev("contact_time", "business_hours")),
         ("14:06:00", ev("ticket", "HSP-1")),
-        ("14:06:10", Event::PromiseFollowup),
+        ("14:06:10", step("promise_followup")),
         ("14:06:20", ev("partner_contacted", "")),
         ("14:06:30", ev("email_sent", "product_team")),
         ("14:06:40", Event::AnythingElse),
@@ -101,10 +101,10 @@ fn sd05_to_sd09_sd11_cf03_a_no_response_with_nothing_done() {
 #[test]
 fn each_no_response_omission_on_its_own() {
     let all: Vec<Row> = vec![
-        ("14:05:40", Event::Apologize),
-        ("14:05:45", Event::AskContactTime),
-        ("14:05:55", Event::AskTicket),
-        ("14:06:10", Event::PromiseFollowup),
+        ("14:05:40", step("apologize")),
+        ("14:05:45", step("ask_contact_time")),
+        ("14:05:55", step("ask_ticket")),
+        ("14:06:10", step("promise_followup")),
         ("14:06:20", ev("partner_contacted", "home_service_perks")),
         ("14:06:30", ev("email_sent", "product_team")),
         ("14:06:40", Event::AnythingElse),
@@ -129,11 +129,11 @@ fn each_no_response_omission_on_its_own() {
 #[test]
 fn sd13_rewards_team_steps_in_a_no_response_inquiry() {
     let call = no_response_call(&[
-        ("14:05:40", Event::Apologize),
-        ("14:05:45", Event::AskContactTime),
-        ("14:05:55", Event::AskTicket),
+        ("14:05:40", step("apologize")),
+        ("14:05:45", step("ask_contact_time")),
+        ("14:05:55", step("ask_ticket")),
         ("14:06:00", ev("collect", "phone")),
-        ("14:06:10", Event::PromiseFollowup),
+        ("14:06:10", step("promise_followup")),
         ("14:06:20", ev("partner_contacted", "home_service_perks")),
         ("14:06:25", ev("email_sent", "rewards_team")),
         ("14:06:30", ev("email_sent", "product_team")),
@@ -150,15 +150,15 @@ fn cf02_an_off_script_follow_up_promise() {
         &[
             ("14:05:13", Event::Greeting),
             ("14:05:31", inquiry("reward_partner_no_response")),
-            ("14:05:40", Event::Apologize),
-            ("14:05:45", Event::AskContactTime),
-            ("14:05:55", Event::AskTicket),
+            ("14:05:40", step("apologize")),
+            ("14:05:45", step("ask_contact_time")),
+            ("14:05:55", step("ask_ticket")),
         ],
     );
     say(
         &mut call,
         "14:06:10",
-        Event::PromiseFollowup,
+        step("promise_followup"),
         "I'll look into it.",
     );
     feed(

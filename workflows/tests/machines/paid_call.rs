@@ -31,13 +31,13 @@ fn chat(purpose: &'static str, obtained: &'static str) -> Vec<Row> {
         ("14:06:10", ev("chat_form", FORM)),
         ("14:06:15", ev("chat_waiting", "4")),
         ("14:07:00", ev("chat_connected", "Alex")),
-        ("14:07:05", Event::ChatMessage),
-        ("14:07:30", Event::ChatReply),
+        ("14:07:05", step("chat_message")),
+        ("14:07:30", step("chat_reply")),
     ];
     if !obtained.is_empty() {
         rows.push(("14:07:35", ev("paid_amount_obtained", obtained)));
     }
-    rows.push(("14:07:40", Event::ChatEnded));
+    rows.push(("14:07:40", step("chat_ended")));
     rows.push(("14:07:45", ev("chat_transcript", "email")));
     rows
 }
@@ -74,7 +74,7 @@ fn no_amount_shown_a_reported_service_call_verified_through_the_chat_is_clean() 
             ("14:05:13", Event::Greeting),
             ("14:05:31", inquiry("warranty_cancellation")),
             ("14:05:40", ev("refund_calculator", "none")),
-            ("14:05:50", Event::ServiceCallReported),
+            ("14:05:50", step("service_call_reported")),
         ],
     );
     let mut states = vec![call.inquiries()[0].state_name()];
@@ -118,8 +118,8 @@ fn no_amount_outside_chat_hours_a_promised_follow_up_is_the_documented_path() {
             ("19:05:13", Event::Greeting),
             ("19:05:31", inquiry("warranty_cancellation")),
             ("19:05:40", ev("refund_calculator", "none")),
-            ("19:05:50", Event::ServiceCallReported),
-            ("19:06:00", Event::PromiseFollowup),
+            ("19:05:50", step("service_call_reported")),
+            ("19:06:00", step("promise_followup")),
             ("19:09:45", Event::Goodbye),
             ("19:09:47", ended()),
         ],
@@ -177,7 +177,7 @@ fn pc07_a_quote_when_there_is_nothing_to_quote_and_a_chat_amount_misquoted() {
     );
     let mut steps = vec![
         ("14:05:40", ev("refund_calculator", "none")),
-        ("14:05:50", Event::ServiceCallReported),
+        ("14:05:50", step("service_call_reported")),
     ];
     steps.extend(chat("paid_call", "120.00"));
     steps.push(("14:08:00", ev("quote_amount", "100.00")));
@@ -190,7 +190,7 @@ fn pc07_a_quote_when_there_is_nothing_to_quote_and_a_chat_amount_misquoted() {
 fn pc01_a_paid_call_chat_and_an_amount_obtained_while_the_calculator_shows_one() {
     let mut steps = vec![
         ("14:05:40", ev("refund_calculator", "79.00")),
-        ("14:05:50", Event::ServiceCallReported),
+        ("14:05:50", step("service_call_reported")),
     ];
     steps.extend(chat("", "120.00")); // an empty purpose is paid_call
     steps.push(("14:08:00", ev("quote_amount", "79.00")));
@@ -207,9 +207,9 @@ fn pc01_the_partner_asked_about_a_disputed_calculator_amount() {
     let mut steps = vec![
         ("14:05:40", ev("refund_calculator", "79.00")),
         ("14:05:45", ev("quote_amount", "79.00")),
-        ("14:05:50", Event::AmountDisputed),
-        ("14:05:55", Event::BuildValue),
-        ("14:05:58", Event::AdviseDisputeLetter),
+        ("14:05:50", step("amount_disputed")),
+        ("14:05:55", step("build_value")),
+        ("14:05:58", step("advise_dispute_letter")),
     ];
     steps.extend(chat("paid_call", "60.00"));
     let call = cancellation(&steps);
@@ -221,9 +221,9 @@ fn pc01_the_partner_asked_about_a_disputed_calculator_amount() {
 fn pc02_a_phone_call_to_the_partner_and_pc01_when_an_amount_was_shown() {
     let no_amount = cancellation(&[
         ("14:05:40", ev("refund_calculator", "none")),
-        ("14:05:50", Event::ServiceCallReported),
-        ("14:06:00", Event::PhoneCallPartner),
-        ("14:06:30", Event::PromiseFollowup),
+        ("14:05:50", step("service_call_reported")),
+        ("14:06:00", step("phone_call_partner")),
+        ("14:06:30", step("promise_followup")),
     ]);
     assert_codes(&no_amount, &["PC02"]);
     assert_eq!(evidence_lines(&no_amount, Code::PC02), vec![7]);
@@ -231,7 +231,7 @@ fn pc02_a_phone_call_to_the_partner_and_pc01_when_an_amount_was_shown() {
 
     let shown = cancellation(&[
         ("14:05:40", ev("refund_calculator", "79.00")),
-        ("14:06:00", Event::PhoneCallPartner),
+        ("14:06:00", step("phone_call_partner")),
         ("14:06:30", ev("quote_amount", "79.00")),
     ]);
     assert_codes(&shown, &["PC01", "PC02"]);
@@ -283,12 +283,12 @@ fn pc08_a_disputed_calculator_amount_needs_the_rebuttal_and_the_letter_advice() 
     let base = [
         ("14:05:40", ev("refund_calculator", "79.00")),
         ("14:05:45", ev("quote_amount", "79.00")),
-        ("14:05:50", Event::AmountDisputed),
+        ("14:05:50", step("amount_disputed")),
     ];
     for (extra, missing) in [
         (vec![], 2),
-        (vec![("14:06:00", Event::BuildValue)], 1),
-        (vec![("14:06:00", Event::AdviseDisputeLetter)], 1),
+        (vec![("14:06:00", step("build_value"))], 1),
+        (vec![("14:06:00", step("advise_dispute_letter"))], 1),
     ] {
         let mut steps = base.to_vec();
         steps.extend(extra);
@@ -299,8 +299,8 @@ fn pc08_a_disputed_calculator_amount_needs_the_rebuttal_and_the_letter_advice() 
         assert_eq!(outcome(&call), (85, Verdict::Pass));
     }
     let mut steps = base.to_vec();
-    steps.push(("14:06:00", Event::BuildValue));
-    steps.push(("14:06:10", Event::AdviseDisputeLetter));
+    steps.push(("14:06:00", step("build_value")));
+    steps.push(("14:06:10", step("advise_dispute_letter")));
     let call = cancellation(&steps);
     assert_codes(&call, &[]);
 }
@@ -316,13 +316,13 @@ fn pc09_an_amount_to_quote_never_quoted_nor_followed_up() {
 
     let promised = cancellation(&[
         ("14:05:40", ev("refund_calculator", "79.00")),
-        ("14:06:00", Event::PromiseFollowup),
+        ("14:06:00", step("promise_followup")),
     ]);
     assert_codes(&promised, &[]);
 
     let mut steps = vec![
         ("14:05:40", ev("refund_calculator", "none")),
-        ("14:05:50", Event::ServiceCallReported),
+        ("14:05:50", step("service_call_reported")),
     ];
     steps.extend(chat("paid_call", "120.00"));
     let obtained = cancellation(&steps);
@@ -337,10 +337,10 @@ fn pc09_an_amount_to_quote_never_quoted_nor_followed_up() {
 fn pc10_a_chat_opened_but_never_ended() {
     let mut steps = vec![
         ("14:05:40", ev("refund_calculator", "none")),
-        ("14:05:50", Event::ServiceCallReported),
+        ("14:05:50", step("service_call_reported")),
     ];
     let mut session = chat("paid_call", "120.00");
-    session.retain(|(_, e)| *e != Event::ChatEnded);
+    session.retain(|(_, e)| *e != step("chat_ended"));
     steps.extend(session);
     steps.push(("14:08:00", ev("quote_amount", "120")));
     let call = cancellation(&steps);

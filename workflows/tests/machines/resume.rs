@@ -1,5 +1,5 @@
-//! Save a call mid-way with serde, resume it with `Call::with_config`, feed the rest: the
-//! findings and outcome must be those of the uninterrupted run.
+//! Save a call mid-way with serde, resume it with `Call::restore` under the engine, feed the
+//! rest: the findings and outcome must be those of the uninterrupted run.
 
 use callflow_workflows::{Call, Code, Event, Verdict};
 
@@ -12,9 +12,12 @@ fn save(call: &Call) -> String {
 }
 
 fn restore(saved: &str) -> Call {
-    serde_json::from_str::<Call>(saved)
-        .unwrap()
-        .with_config(config())
+    restore_under(&engine(), saved)
+}
+
+fn restore_under(engine: &std::sync::Arc<callflow_workflows::Engine>, saved: &str) -> Call {
+    let mut json = serde_json::Deserializer::from_str(saved);
+    Call::restore(engine, &mut json).unwrap()
 }
 
 /// The call fed `rows[..k]`, saved, restored, fed `rows[k..]`, finished.
@@ -34,7 +37,7 @@ fn awaiting_payment_log() -> Vec<Row> {
         ("14:05:31", inquiry("reward_email_missing")),
         ("14:05:50", ev("warranty_started", "2026-01-20")),
         ("14:05:51", ev("first_payment", "none")), // line 7: the branch is entered
-        ("14:06:20", Event::ExplainReviewPeriod),
+        ("14:06:20", step("explain_review_period")),
         ("14:06:25", ev("collect", "phone")),
         ("14:06:40", Event::AnythingElse),
         ("14:07:45", Event::Goodbye),
@@ -46,16 +49,16 @@ fn awaiting_payment_log() -> Vec<Row> {
 fn busy_log() -> Vec<Row> {
     vec![
         ("14:05:31", inquiry("reward_site_issue")),
-        ("14:05:40", Event::Apologize),
+        ("14:05:40", step("apologize")),
         ("14:05:50", ev("collect", "name")),
         ("14:06:00", inquiry("reward_email_missing")),
-        ("14:06:05", Event::ExplainReviewPeriod),
+        ("14:06:05", step("explain_review_period")),
         ("14:06:10", ev("warranty_started", "2026-01-20")),
         ("14:06:11", ev("first_payment", "2026-01-21")),
         ("14:06:20", ev("collect", "email")),
         ("14:06:30", inquiry("warranty_cancellation")),
         ("14:06:35", ev("refund_calculator", "none")),
-        ("14:06:40", Event::ServiceCallReported),
+        ("14:06:40", step("service_call_reported")),
         ("14:06:45", ev("chat_opened", "paid_call")),
         ("14:06:50", ev("warranty_prompt", "yes")),
         (
@@ -65,7 +68,7 @@ fn busy_log() -> Vec<Row> {
         ("14:07:00", ev("chat_waiting", "3")),
         ("14:07:10", ev("chat_connected", "Alex")),
         ("14:07:20", ev("paid_amount_obtained", "120")),
-        ("14:07:30", Event::ChatEnded),
+        ("14:07:30", step("chat_ended")),
         ("14:07:40", ev("quote_amount", "12.00")),
         ("14:07:45", Event::Goodbye),
         ("14:07:50", ev("call_ended", "customer_hung_up")),
@@ -77,10 +80,10 @@ fn cut_off_log() -> Vec<Row> {
     vec![
         ("14:05:13", Event::Greeting),
         ("14:05:31", inquiry("reward_partner_no_response")),
-        ("14:05:40", Event::Apologize),
+        ("14:05:40", step("apologize")),
         ("14:05:50", ev("contact_time", "outside_business_hours")),
         ("14:06:00", ev("email_sent", "rewards_team")),
-        ("14:06:10", Event::PromiseFollowup),
+        ("14:06:10", step("promise_followup")),
     ]
 }
 
@@ -162,9 +165,7 @@ fn restoring_in_awaiting_first_payment_reruns_its_entry_action_harmlessly() {
     // row after the restore raises it again, with the evidence of when the branch was entered.
     let mut tampered: serde_json::Value = serde_json::from_str(&saved).unwrap();
     let findings_of_inquiry = tampered
-        .pointer_mut(
-            "/machine/shared_storage/inquiries/0/machine/shopping_dollars/shared_storage/findings",
-        )
+        .pointer_mut("/machine/shared_storage/inquiries/0/machine/shared_storage/findings")
         .expect("the saved inquiry's findings");
     assert_eq!(findings_of_inquiry.as_array().map(Vec::len), Some(1));
     *findings_of_inquiry = serde_json::json!([]);
@@ -178,18 +179,17 @@ fn restoring_in_awaiting_first_payment_reruns_its_entry_action_harmlessly() {
 fn the_restored_call_runs_with_the_configuration_it_is_given() {
     let rows = cut_off_log();
     let saved = save(&live(START, &rows[..3]));
-    let strict = std::sync::Arc::new(callflow_workflows::Config {
+    let strict = engine_with(callflow_workflows::Config {
         scoring: callflow_workflows::Scoring {
             major_penalty: 15,
             minor_penalty: 30,
             pass_threshold: 80,
+            ..Default::default()
         },
         ..callflow_workflows::Config::default()
     });
-    let mut call = serde_json::from_str::<Call>(&saved)
-        .unwrap()
-        .with_config(strict.clone());
-    assert!(std::sync::Arc::ptr_eq(call.config(), &strict));
+    let mut call = restore_under(&strict, &saved);
+    assert!(std::sync::Arc::ptr_eq(call.rules(), strict.rules()));
     feed(&mut call, &rows[3..]);
     feed(&mut call, &[("14:06:20", ended())]);
     // Complete now: the no-response omissions count (SD06, SD09, SD05, CF03, CF04) and SD13.
@@ -218,10 +218,22 @@ fn facts_known_to_be_none_survive_a_save() {
             ("14:05:51", ev("refund_calculator", "none")),
         ],
     );
-    let facts = *call.frame().facts();
-    assert_eq!(facts.first_payment, Some(None));
-    assert_eq!(facts.refund_calculator, Some(None));
-    assert_eq!(facts.warranty_started, None);
+    let facts = call.frame().facts().clone();
+    let fact = |event: &str| {
+        facts
+            .iter()
+            .find(|(n, _)| n.as_str() == event)
+            .map(|(_, v)| v)
+    };
+    assert_eq!(
+        fact("first_payment"),
+        Some(callflow_workflows::Value::DateOrNone(None))
+    );
+    assert_eq!(
+        fact("refund_calculator"),
+        Some(callflow_workflows::Value::AmountOrNone(None))
+    );
+    assert_eq!(fact("warranty_started"), None);
     let restored = restore(&save(&call));
     // "No payment" and "nothing displayed" are facts; "not looked up yet" is not.
     assert_eq!(*restored.frame().facts(), facts);

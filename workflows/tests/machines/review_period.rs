@@ -12,11 +12,11 @@ const START: &str = "2026-03-02T14:05:11-05:00";
 fn right_steps(branch: &str) -> Vec<Row> {
     match branch {
         "within_review" | "awaiting_first_payment" => {
-            vec![("14:06:20", Event::ExplainReviewPeriod)]
+            vec![("14:06:20", step("explain_review_period"))]
         }
-        "recently_eligible" => vec![("14:06:20", Event::ExpectEmailSoon)],
+        "recently_eligible" => vec![("14:06:20", step("expect_email_soon"))],
         "overdue" => vec![
-            ("14:06:10", Event::Apologize),
+            ("14:06:10", step("apologize")),
             ("14:06:12", ev("collect", "name")),
             ("14:06:14", ev("collect", "email")),
             ("14:06:16", ev("collect", "phone")),
@@ -107,7 +107,7 @@ fn inside_the_period_the_first_payment_is_not_needed() {
             ("14:05:13", Event::Greeting),
             ("14:05:31", inquiry("reward_email_missing")),
             ("14:05:50", ev("warranty_started", "2026-02-01")),
-            ("14:06:20", Event::ExplainReviewPeriod),
+            ("14:06:20", step("explain_review_period")),
             ("14:07:45", Event::Goodbye),
             ("14:07:47", ended()),
         ],
@@ -128,7 +128,7 @@ fn the_call_date_is_the_new_york_date_of_call_started() {
                 ("2026-03-03T04:30:20Z", inquiry("reward_email_missing")),
                 ("2026-03-03T04:30:30Z", ev("warranty_started", "2026-02-01")),
                 ("2026-03-03T04:30:31Z", ev("first_payment", "2026-02-01")),
-                ("2026-03-03T04:31:00Z", Event::ExplainReviewPeriod),
+                ("2026-03-03T04:31:00Z", step("explain_review_period")),
                 ("2026-03-03T04:31:30Z", Event::Goodbye),
                 ("2026-03-03T04:31:35Z", ended()),
             ],
@@ -145,7 +145,7 @@ fn the_call_date_is_the_new_york_date_of_call_started() {
             ("00:30:20", inquiry("reward_email_missing")),
             ("00:30:30", ev("warranty_started", "2026-02-01")),
             ("00:30:31", ev("first_payment", "2026-02-01")),
-            ("00:31:00", Event::ExpectEmailSoon),
+            ("00:31:00", step("expect_email_soon")),
             ("00:31:30", Event::Goodbye),
             ("00:31:35", ended()),
         ],
@@ -161,7 +161,7 @@ fn the_call_date_is_the_new_york_date_of_call_started() {
             ("03:30:20", inquiry("reward_email_missing")),
             ("03:30:30", ev("warranty_started", "2026-06-02")),
             ("03:30:31", ev("first_payment", "2026-06-02")),
-            ("03:31:00", Event::ExplainReviewPeriod),
+            ("03:31:00", step("explain_review_period")),
             ("03:31:30", Event::Goodbye),
             ("03:31:35", ended()),
         ],
@@ -180,7 +180,7 @@ fn facts_logged_before_the_inquiry_serve_it() {
             ("14:05:20", ev("warranty_started", "2026-01-25")),
             ("14:05:21", ev("first_payment", "2026-01-25")),
             ("14:05:31", inquiry("reward_email_missing")),
-            ("14:06:20", Event::ExpectEmailSoon),
+            ("14:06:20", step("expect_email_soon")),
             ("14:07:45", Event::Goodbye),
             ("14:07:47", ended()),
         ],
@@ -196,7 +196,7 @@ fn sd03_an_answer_before_the_facts_that_the_facts_then_confirm() {
         &[
             ("14:05:13", Event::Greeting),
             ("14:05:31", inquiry("reward_email_missing")),
-            ("14:05:40", Event::ExplainReviewPeriod),
+            ("14:05:40", step("explain_review_period")),
             ("14:05:50", ev("warranty_started", "2026-02-10")),
             ("14:05:51", ev("first_payment", "none")),
             ("14:07:45", Event::Goodbye),
@@ -221,7 +221,7 @@ fn sd03_past_day_30_the_answer_also_waits_for_the_first_payment() {
             ("14:05:13", Event::Greeting),
             ("14:05:31", inquiry("reward_email_missing")),
             ("14:05:50", ev("warranty_started", "2026-01-31")),
-            ("14:06:00", Event::ExpectEmailSoon),
+            ("14:06:00", step("expect_email_soon")),
             ("14:06:10", ev("first_payment", "2026-02-01")),
             ("14:07:45", Event::Goodbye),
             ("14:07:47", ended()),
@@ -243,10 +243,10 @@ fn sd01_and_sd03_when_late_facts_make_the_answer_false() {
         &[
             ("14:05:13", Event::Greeting),
             ("14:05:31", inquiry("reward_email_missing")),
-            ("14:05:40", Event::ExplainReviewPeriod), // line 5
+            ("14:05:40", step("explain_review_period")), // line 5
             ("14:05:50", ev("warranty_started", "2026-01-20")),
             ("14:05:51", ev("first_payment", "2026-01-20")),
-            ("14:06:10", Event::Apologize),
+            ("14:06:10", step("apologize")),
             ("14:06:12", ev("collect", "name")),
             ("14:06:14", ev("collect", "email")),
             ("14:06:16", ev("collect", "phone")),
@@ -270,7 +270,7 @@ fn sd03_when_the_facts_never_arrive_and_the_branch_stays_unknown() {
         &[
             ("14:05:13", Event::Greeting),
             ("14:05:31", inquiry("reward_email_missing")),
-            ("14:06:20", Event::ExplainReviewPeriod),
+            ("14:06:20", step("explain_review_period")),
             ("14:07:45", Event::Goodbye),
             ("14:07:47", ended()),
         ],
@@ -310,35 +310,35 @@ fn sd01_every_answer_the_branch_makes_false() {
             "2026-02-10",
             "none",
             "within_review",
-            Event::ExpectEmailSoon,
+            step("expect_email_soon"),
             &[][..],
         ),
         (
             "2026-01-20",
             "none",
             "awaiting_first_payment",
-            Event::ExpectEmailSoon,
+            step("expect_email_soon"),
             &["SD12"][..],
         ),
         (
             "2026-01-31",
             "2026-02-01",
             "recently_eligible",
-            Event::ExplainReviewPeriod,
+            step("explain_review_period"),
             &[][..],
         ),
         (
             "2026-01-20",
             "2026-01-20",
             "overdue",
-            Event::ExplainReviewPeriod,
+            step("explain_review_period"),
             &[][..],
         ),
         (
             "2026-01-20",
             "2026-01-20",
             "overdue",
-            Event::ExpectEmailSoon,
+            step("expect_email_soon"),
             &[][..],
         ),
     ] {
@@ -405,7 +405,7 @@ fn sd04_sd05_sd11_an_overdue_escalation_done_by_halves() {
         "2026-01-20",
         "2026-01-20",
         &[
-            ("14:06:10", Event::Apologize),
+            ("14:06:10", step("apologize")),
             ("14:06:12", ev("collect", "name")),
             ("14:06:14", ev("collect", "email_declined")),
             ("14:06:30", ev("email_sent", "product_team")),
@@ -429,8 +429,8 @@ fn sd13_escalation_steps_in_a_branch_that_does_not_call_for_them() {
         "2026-02-10",
         "none",
         &[
-            ("14:06:00", Event::Apologize), // an apology is never a finding
-            ("14:06:10", Event::ExplainReviewPeriod),
+            ("14:06:00", step("apologize")), // an apology is never a finding
+            ("14:06:10", step("explain_review_period")),
             ("14:06:12", ev("collect", "name")),
             ("14:06:14", ev("collect", "email")),
         ],
@@ -443,7 +443,7 @@ fn sd13_escalation_steps_in_a_branch_that_does_not_call_for_them() {
         "2026-01-31",
         "2026-02-01",
         &[
-            ("14:06:10", Event::ExpectEmailSoon),
+            ("14:06:10", step("expect_email_soon")),
             ("14:06:30", ev("email_sent", "rewards_team")),
         ],
     );
@@ -460,13 +460,13 @@ fn sd13_steps_taken_before_the_facts_are_judged_once_the_branch_is_known() {
         vec![
             ("14:05:13", Event::Greeting),
             ("14:05:31", inquiry("reward_email_missing")),
-            ("14:05:40", Event::Apologize),
+            ("14:05:40", step("apologize")),
             ("14:05:42", ev("collect", "name")), // line 6, before any fact
             ("14:05:43", ev("collect", "email")),
             ("14:05:44", ev("collect", "phone")),
             ("14:05:50", ev("warranty_started", warranty)),
             ("14:05:51", ev("first_payment", paid)),
-            ("14:06:20", Event::ExplainReviewPeriod),
+            ("14:06:20", step("explain_review_period")),
             ("14:06:30", ev("email_sent", "rewards_team")),
             ("14:07:45", Event::Goodbye),
             ("14:07:47", ended()),

@@ -2,8 +2,6 @@
 //! critical sets 0 and fails; under 80 fails; an incomplete call without a critical is
 //! `incomplete`.
 
-use std::sync::Arc;
-
 use callflow_workflows::{score, Config, Event, Scoring, Severity, Verdict};
 
 use crate::support::*;
@@ -15,7 +13,7 @@ const START: &str = "2026-03-02T14:05:11-05:00";
 fn call_with(extra: &[Row], end: Option<Event<'static>>) -> callflow_workflows::Call {
     let mut rows = vec![
         ("14:05:31", inquiry("reward_email_missing")),
-        ("14:05:40", Event::ExplainReviewPeriod),
+        ("14:05:40", step("explain_review_period")),
         ("14:05:50", ev("warranty_started", "2026-02-10")),
     ];
     rows.extend_from_slice(extra);
@@ -43,7 +41,7 @@ fn a_score_of_exactly_80_passes() {
     say(
         &mut call,
         "14:05:35",
-        Event::ExplainReviewPeriod,
+        step("explain_review_period"),
         "Wait a month.",
     );
     feed(
@@ -70,7 +68,7 @@ fn a_critical_sets_the_score_to_0_and_fails() {
     // The explanation is true (SD03 only) but then the agent says the email comes soon: SD01.
     let call = call_with(
         &[
-            ("14:06:00", Event::ExpectEmailSoon),
+            ("14:06:00", step("expect_email_soon")),
             ("14:07:45", Event::Goodbye),
         ],
         Some(ended()),
@@ -82,7 +80,7 @@ fn a_critical_sets_the_score_to_0_and_fails() {
 #[test]
 fn an_incomplete_call_with_a_critical_fails_one_without_is_incomplete() {
     for end in [None, Some(ev("call_ended", "customer_hung_up"))] {
-        let critical = call_with(&[("14:06:00", Event::ExpectEmailSoon)], end);
+        let critical = call_with(&[("14:06:00", step("expect_email_soon"))], end);
         assert_codes(&critical, &["CF01", "CF05", "SD01", "SD03"]);
         assert_eq!(outcome(&critical), (0, Verdict::Fail));
         assert!(!critical.outcome().complete);
@@ -97,8 +95,8 @@ fn an_incomplete_call_with_a_critical_fails_one_without_is_incomplete() {
         START,
         &[
             ("14:05:31", inquiry("reward_email_missing")),
-            ("14:05:40", Event::ExplainReviewPeriod),
-            ("14:05:50", Event::PhoneCallPartner),
+            ("14:05:40", step("explain_review_period")),
+            ("14:05:50", step("phone_call_partner")),
             ("14:05:55", ev("warranty_started", "2026-01-01")),
             ("14:06:00", ev("collect", "name")),
             ("14:06:10", ev("call_ended", "dropped")),
@@ -144,7 +142,7 @@ fn info_findings_cost_nothing() {
             ("14:05:40", inquiry("reward_email_missing")),
             ("14:05:50", ev("warranty_started", "2026-01-01")),
             ("14:05:51", ev("first_payment", "none")),
-            ("14:06:00", Event::ExplainReviewPeriod),
+            ("14:06:00", step("explain_review_period")),
             ("14:07:45", Event::Goodbye),
             ("14:07:47", ended()),
         ],
@@ -155,11 +153,12 @@ fn info_findings_cost_nothing() {
 
 #[test]
 fn weights_and_threshold_are_configuration() {
-    let strict = Arc::new(Config {
+    let strict = engine_with(Config {
         scoring: Scoring {
             major_penalty: 10,
             minor_penalty: 1,
             pass_threshold: 90,
+            ..Scoring::default()
         },
         ..Config::default()
     });
@@ -168,7 +167,7 @@ fn weights_and_threshold_are_configuration() {
         &mut call,
         &[
             ("14:05:31", inquiry("reward_email_missing")),
-            ("14:05:40", Event::ExplainReviewPeriod),
+            ("14:05:40", step("explain_review_period")),
             ("14:05:50", ev("warranty_started", "2026-02-10")),
             ("14:07:45", Event::Goodbye),
             ("14:07:47", ended()),

@@ -35,13 +35,13 @@ fn a_site_issue_handled_by_the_script_is_clean() {
     say(
         &mut call,
         "14:05:40",
-        Event::Apologize,
+        step("apologize"),
         "Sorry, Pat Lee. I apologize for the inconvenience.",
     );
     say(
         &mut call,
         "14:05:50",
-        Event::ExplainPartnerSupport,
+        step("explain_partner_support"),
         "To help get this resolved quickly, we have partnered with Home Service Perks to handle \
          all customer service that is needed for your shopping dollars. Since this is an online \
          reward program, you'll just need to follow a few simple steps to make sure everything \
@@ -74,7 +74,7 @@ fn sd10_sd11_cf03_a_site_issue_with_nothing_done() {
 #[test]
 fn sd10_alone_when_partner_support_is_not_explained() {
     let call = site_call(&[
-        ("14:05:40", Event::Apologize),
+        ("14:05:40", step("apologize")),
         ("14:06:40", Event::AnythingElse),
     ]);
     assert_codes(&call, &["SD10"]);
@@ -91,11 +91,11 @@ fn sd13_escalation_steps_in_a_site_issue_and_cf02_for_an_off_script_apology() {
             ("14:05:31", inquiry("reward_site_issue")),
         ],
     );
-    say(&mut call, "14:05:40", Event::Apologize, "My bad.");
+    say(&mut call, "14:05:40", step("apologize"), "My bad.");
     feed(
         &mut call,
         &[
-            ("14:05:50", Event::ExplainPartnerSupport),
+            ("14:05:50", step("explain_partner_support")),
             ("14:06:00", ev("collect", "email")),
             ("14:06:10", ev("email_sent", "rewards_team")),
             ("14:06:40", Event::AnythingElse),

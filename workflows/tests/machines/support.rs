@@ -8,7 +8,8 @@
 use std::sync::Arc;
 
 use callflow_workflows::{
-    Call, CallStart, Code, Config, EndStatus, Event, EventKind, Evidence, Stamp, Step, Verdict,
+    Call, CallStart, Code, Config, EndStatus, Engine, Event, EventName, Evidence, Stamp, Step,
+    Verdict,
 };
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
@@ -32,20 +33,33 @@ pub fn date(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
 }
 
-/// The default configuration.
-pub fn config() -> Arc<Config> {
-    Arc::new(Config::default())
+/// The built-in engine with the default configuration, shared by every test.
+pub fn engine() -> Arc<Engine> {
+    static ENGINE: std::sync::OnceLock<Arc<Engine>> = std::sync::OnceLock::new();
+    Arc::clone(ENGINE.get_or_init(|| Arc::new(Engine::builtin())))
+}
+
+/// The built-in engine under another configuration.
+pub fn engine_with(config: Config) -> Arc<Engine> {
+    Arc::new(engine().with_config(config).expect("a valid configuration"))
+}
+
+/// An event's name in the vocabulary.
+pub fn name(name: &str) -> EventName {
+    engine()
+        .lookup(name)
+        .unwrap_or_else(|| panic!("no event {name:?}"))
 }
 
 /// Starts a call at `start` (its `call_started`, line 2) with the default configuration.
 pub fn start(start: &str) -> Call {
-    start_with(config(), start)
+    start_with(engine(), start)
 }
 
-/// Starts a call at `start` with a given configuration.
-pub fn start_with(config: Arc<Config>, start: &str) -> Call {
+/// Starts a call at `start` under a given engine.
+pub fn start_with(engine: Arc<Engine>, start: &str) -> Call {
     Call::start(
-        config,
+        &engine,
         CallStart {
             call_id: "C-1",
             agent_id: AGENT_ID,
@@ -87,7 +101,7 @@ pub fn feed(call: &mut Call, rows: &[Row]) {
     for (time, event) in rows {
         let step = Step::new(next_stamp(call, time), *event);
         call.handle(&step)
-            .unwrap_or_else(|e| panic!("row {time} {:?} rejected: {e}", event.kind()));
+            .unwrap_or_else(|e| panic!("row {time} {} rejected: {e}", event.name()));
     }
 }
 
@@ -112,10 +126,16 @@ pub fn run(start_at: &str, rows: &[Row]) -> Call {
     call
 }
 
-/// An event from its log name and value, through `Event::parse` (the log's own syntax).
+/// An event from its log name and value, through the engine (the log's own syntax).
 pub fn ev(name: &str, value: &'static str) -> Event<'static> {
-    let kind = EventKind::from_name(name).unwrap_or_else(|| panic!("no event {name:?}"));
-    Event::parse(kind, value).unwrap_or_else(|e| panic!("{name} {value:?}: {e}"))
+    engine()
+        .event(name, value)
+        .unwrap_or_else(|e| panic!("{name} {value:?}: {e}"))
+}
+
+/// A procedure event with no value.
+pub fn step(name: &str) -> Event<'static> {
+    ev(name, "")
 }
 
 /// `inquiry` with a reason code.
@@ -181,7 +201,7 @@ pub fn outcome(call: &Call) -> (u32, Verdict) {
 
 /// The branch name of inquiry `i`.
 pub fn branch(call: &Call, i: usize) -> Option<&'static str> {
-    call.inquiries()[i].branch().map(|b| b.as_str())
+    call.inquiries()[i].branch()
 }
 
 /// The findings and the outcome as JSON: what a report shows, to compare two runs.

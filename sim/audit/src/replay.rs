@@ -1,0 +1,241 @@
+//! Replay: each row becomes a typed event fed to its call's machines. Every row ends replayed
+//! or rejected with its line and a reason naming the bad value.
+//!
+//! Memory grows with the calls open at once, not with the log: a call leaves the table when it
+//! ends, and only a hash of its id (and, while it is recent, its end line) is kept, to reject
+//! late rows and reused ids ([`crate::ended`]).
+
+use rustc_hash::FxHashMap as HashMap;
+use std::io::Read;
+use std::sync::Arc;
+
+use callflow_workflows::vocab::{is_blank, Quoted};
+use callflow_workflows::{Call, CallStart, Engine, Event, Stamp, Step};
+
+use crate::ended::EndedCalls;
+use crate::error::Error;
+use crate::reader::{BadRow, LogReader, Row};
+use crate::report::{AuditReport, CallReport, Rejected, RowCounts};
+use crate::timestamp::Timestamps;
+
+struct OpenCall {
+    call: Call,
+    first_line: u64,
+}
+
+/// Replays rows into calls.
+pub struct Replayer {
+    engine: Arc<Engine>,
+    /// Boxed: the table's spare capacity then costs a pointer a slot, not a whole call.
+    open: HashMap<Box<str>, Box<OpenCall>>,
+    ended: EndedCalls,
+    rows: RowCounts,
+    /// Calls started: `call_started` rows replayed, each of which opened a call.
+    started: u64,
+    rejected: Vec<Rejected>,
+    timestamps: Timestamps,
+}
+
+impl Replayer {
+    /// A replayer with no calls yet, replaying under `engine`'s procedures and rules.
+    pub fn new(engine: Arc<Engine>) -> Replayer {
+        Replayer {
+            engine,
+            open: HashMap::default(),
+            ended: EndedCalls::default(),
+            rows: RowCounts::default(),
+            started: 0,
+            rejected: Vec::new(),
+            timestamps: Timestamps::default(),
+        }
+    }
+
+    /// Row counts so far.
+    pub fn rows(&self) -> RowCounts {
+        self.rows
+    }
+
+    /// Calls started so far (`call_started` rows replayed): each gives one report, when it
+    /// ends or at [`Replayer::finish`].
+    pub fn calls_started(&self) -> u64 {
+        self.started
+    }
+
+    /// Calls open now.
+    pub fn open_calls(&self) -> usize {
+        self.open.len()
+    }
+
+    /// The first line of the earliest call still open, if any: every call that ends from now
+    /// on starts at or after it (or after the rows read so far).
+    pub fn earliest_open_line(&self) -> Option<u64> {
+        self.open.values().map(|open| open.first_line).min()
+    }
+
+    fn reject(&mut self, line: u64, call_id: &str, reason: String) {
+        self.rows.rejected += 1;
+        self.rejected.push(Rejected {
+            line,
+            call_id: call_id.to_owned(),
+            reason,
+        });
+    }
+
+    /// Feeds one row as the reader gave it. Returns the report of the call this row ended.
+    pub fn feed(&mut self, row: Result<Row<'_>, BadRow<'_>>) -> Option<CallReport> {
+        self.rows.read += 1;
+        let row = match row {
+            Ok(row) => row,
+            Err(bad) => {
+                self.reject(bad.line, bad.call_id, bad.reason);
+                return None;
+            }
+        };
+        match self.replay(&row) {
+            Ok(None) => {
+                self.rows.replayed += 1;
+                None
+            }
+            Ok(Some(ended)) => {
+                self.rows.replayed += 1;
+                Some(CallReport::of(&ended.call, ended.first_line))
+            }
+            Err(reason) => {
+                self.reject(row.line, row.call_id, reason);
+                None
+            }
+        }
+    }
+
+    /// Replays a row; returns the call it ended, if any (a pointer, not the report: most rows
+    /// end nothing, and a report returned through every row's result is copied every time).
+    fn replay(&mut self, row: &Row<'_>) -> Result<Option<Box<OpenCall>>, String> {
+        if is_blank(row.call_id) {
+            return Err(if row.call_id.is_empty() {
+                "empty call_id".to_owned()
+            } else {
+                format!(
+                    "blank call_id {}: a call id needs a visible character",
+                    Quoted(row.call_id)
+                )
+            });
+        }
+        let at = self.timestamps.parse(row.timestamp).map_err(|e| {
+            format!(
+                "timestamp {} is not RFC 3339 with an offset, like 2026-03-02T14:05:11-05:00 ({e})",
+                Quoted(row.timestamp)
+            )
+        })?;
+        let name = self
+            .engine
+            .lookup(row.event)
+            .ok_or_else(|| format!("unknown event {}", Quoted(row.event)))?;
+        let event = self
+            .engine
+            .parse(name, row.value)
+            .map_err(|e| format!("{name}: {e}"))?;
+        let stamp = Stamp { line: row.line, at };
+        if let Event::CallStarted { department } = event {
+            return self.start(row, department, stamp).map(|()| None);
+        }
+        let Some(open) = self.open.get_mut(row.call_id) else {
+            return Err(match self.ended.get(row.call_id, row.line) {
+                Some(end) => format!(
+                    "call {} ended {end}; rows after call_ended are rejected",
+                    Quoted(row.call_id)
+                ),
+                None => format!(
+                    "call {} was never started (no call_started before this row)",
+                    Quoted(row.call_id)
+                ),
+            });
+        };
+        let step = Step {
+            stamp,
+            event,
+            text: Some(row.text).filter(|t| !t.is_empty()),
+            agent_id: Some(row.agent_id).filter(|a| !a.is_empty()),
+        };
+        open.call.handle(&step).map_err(|e| e.to_string())?;
+        if !open.call.is_over() {
+            return Ok(None);
+        }
+        let (id, open) = self
+            .open
+            .remove_entry(row.call_id)
+            .ok_or_else(|| "internal: the call vanished".to_owned())?;
+        self.ended.insert(&id, row.line);
+        Ok(Some(open))
+    }
+
+    fn start(&mut self, row: &Row<'_>, department: &str, stamp: Stamp) -> Result<(), String> {
+        if let Some(open) = self.open.get(row.call_id) {
+            return Err(format!(
+                "duplicate call_started: call {} already started at line {}",
+                Quoted(row.call_id),
+                open.first_line
+            ));
+        }
+        if let Some(end) = self.ended.get(row.call_id, row.line) {
+            return Err(format!(
+                "duplicate call_started: call {} already ran and ended {end}; call ids are unique per log",
+                Quoted(row.call_id)
+            ));
+        }
+        if is_blank(row.agent_id) {
+            return Err("call_started needs an agent_id".to_owned());
+        }
+        let call = Call::start(
+            &self.engine,
+            CallStart {
+                call_id: row.call_id,
+                agent_id: row.agent_id,
+                department,
+                agent_name: None,
+                stamp,
+            },
+        );
+        self.open.insert(
+            row.call_id.into(),
+            Box::new(OpenCall {
+                call,
+                first_line: row.line,
+            }),
+        );
+        self.started += 1;
+        Ok(())
+    }
+
+    /// The log is over: every call still open is judged incomplete. Returns their reports,
+    /// the row counts and the rejected rows.
+    pub fn finish(mut self) -> (Vec<CallReport>, RowCounts, Vec<Rejected>) {
+        let reports = self
+            .open
+            .drain()
+            .map(|(_, mut open)| {
+                open.call.finish();
+                CallReport::of(&open.call, open.first_line)
+            })
+            .collect();
+        (reports, self.rows, self.rejected)
+    }
+}
+
+/// Audits a whole log: reads, replays and reports.
+///
+/// ```
+/// use std::sync::Arc;
+/// use callflow_audit::{audit, LogReader};
+/// let log = "call_id,timestamp,agent_id,event,value,text\n\
+///            C-1,2026-03-02T14:05:11-05:00,sjones,call_started,Rewards,\n\
+///            C-1,2026-03-02T14:05:12-05:00,,greeting,,\n\
+///            C-1,2026-03-02T14:05:13-05:00,,gretting,,\n";
+/// let reader = LogReader::new(log.as_bytes(), "example.csv").unwrap();
+/// let report = audit(reader, Arc::new(callflow_workflows::Engine::builtin())).unwrap();
+/// assert_eq!((report.rows.read, report.rows.replayed, report.rows.rejected), (3, 2, 1));
+/// assert_eq!(report.rejected[0].line, 4);
+/// assert_eq!(report.calls[0].verdict.as_str(), "incomplete");
+/// ```
+pub fn audit<R: Read>(reader: LogReader<R>, engine: Arc<Engine>) -> Result<AuditReport, Error> {
+    crate::pipeline::audit_report(reader, engine, crate::pipeline::AuditOptions::default())
+}

@@ -1,0 +1,332 @@
+//! The audit report: per call, per agent, the rejected rows, and the row counts. Its JSON form
+//! is the `callflow-audit/1` contract of call-log-v1.md (more fields may be added, none renamed).
+
+use std::collections::BTreeMap;
+
+use callflow_workflows::{Call, Code, Severity, Verdict};
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::Serialize;
+
+/// Rows read, replayed, rejected: read = replayed + rejected.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct RowCounts {
+    /// Rows read (the header not counted).
+    pub read: u64,
+    /// Rows fed to a call.
+    pub replayed: u64,
+    /// Rows rejected with a reason.
+    pub rejected: u64,
+}
+
+/// A rejected row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rejected {
+    /// 1-based line (the header is line 1).
+    pub line: u64,
+    /// The row's call id as read (may be empty).
+    pub call_id: String,
+    /// Why, naming the value.
+    pub reason: String,
+}
+
+/// One inquiry of a call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InquiryReport {
+    /// The reason code as written.
+    pub reason: String,
+    /// The review-check branch; `null` for other inquiries or when the facts never came.
+    pub branch: Option<&'static str>,
+    /// The procedure machine's final state.
+    pub state: &'static str,
+    /// The line of the `inquiry` event.
+    pub line: u64,
+}
+
+/// One instance behind a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EvidenceReport {
+    /// Line.
+    pub line: u64,
+    /// Timestamp (RFC 3339).
+    pub timestamp: String,
+    /// What the procedure expected.
+    pub expected: String,
+    /// What happened.
+    pub actual: String,
+}
+
+/// One finding of a call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FindingReport {
+    /// `SD01`
+    pub code: Code,
+    /// `critical` ...
+    pub severity: Severity,
+    /// The line of its first instance.
+    pub line: u64,
+    /// One sentence: what the code means and each instance.
+    pub message: String,
+    /// The first instance's timestamp.
+    pub timestamp: String,
+    /// Every instance.
+    pub evidence: Vec<EvidenceReport>,
+}
+
+/// The audit of one call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CallReport {
+    /// The call id.
+    pub call_id: String,
+    /// The agent who started the call.
+    pub agent_id: String,
+    /// Pass, fail or incomplete.
+    pub verdict: Verdict,
+    /// 0 to 100.
+    pub score: u32,
+    /// The inquiries, in order.
+    pub inquiries: Vec<InquiryReport>,
+    /// The findings, by line.
+    pub findings: Vec<FindingReport>,
+    /// The line of the call's first row.
+    pub first_line: u64,
+    /// The line of its last row.
+    pub last_line: u64,
+    /// When the call started, with the offset it was written with (HTML report; not in the
+    /// JSON contract).
+    #[serde(skip)]
+    pub started: DateTime<FixedOffset>,
+    /// The call date in the business time zone (HTML report; not in the JSON contract).
+    #[serde(skip)]
+    pub call_date: NaiveDate,
+    /// The customer's name, once identified (HTML report; not in the JSON contract).
+    #[serde(skip)]
+    pub customer: Option<String>,
+    /// The call's rows as they happened, when the audit was asked to keep them.
+    #[serde(skip)]
+    pub history: Option<Vec<crate::history::HistoryRow>>,
+    /// The call already rendered by its worker (the JSON stream's line), when asked.
+    #[serde(skip)]
+    pub rendered: Option<Vec<u8>>,
+}
+
+impl CallReport {
+    /// Builds the report of a call that is over.
+    pub fn of(call: &Call, first_line: u64) -> CallReport {
+        let frame = call.frame();
+        let outcome = call.outcome();
+        let mut findings: Vec<FindingReport> = call
+            .findings()
+            .map(|f| FindingReport {
+                code: f.code,
+                severity: call.severity(f),
+                line: f.line(),
+                message: f.message(),
+                timestamp: f.at().map(|t| t.to_rfc3339()).unwrap_or_default(),
+                evidence: f
+                    .evidence
+                    .iter()
+                    .map(|e| EvidenceReport {
+                        line: e.line,
+                        timestamp: e.at.to_rfc3339(),
+                        expected: e.expected.clone(),
+                        actual: e.actual.clone(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        findings.sort_by_key(|f| (f.line, f.code));
+        CallReport {
+            call_id: frame.call_id().to_owned(),
+            agent_id: frame.agent_id().to_owned(),
+            verdict: outcome.verdict,
+            score: outcome.score,
+            inquiries: frame
+                .inquiries()
+                .iter()
+                .map(|i| InquiryReport {
+                    reason: i.code().to_owned(),
+                    branch: i.branch(),
+                    state: i.state_name(),
+                    line: i.opened().line,
+                })
+                .collect(),
+            findings,
+            first_line,
+            started: frame.started().at,
+            call_date: frame.call_date(),
+            customer: frame.customer_name().map(str::to_owned),
+            history: None,
+            rendered: None,
+            last_line: frame
+                .end()
+                .map_or(frame.last().line, |(s, _)| s.line.max(frame.last().line)),
+        }
+    }
+}
+
+impl CallReport {
+    /// The codes the call raised, each once (a code may be raised once per inquiry, so a call
+    /// can hold it more than once).
+    pub fn codes(&self) -> std::collections::BTreeSet<Code> {
+        self.findings.iter().map(|f| f.code).collect()
+    }
+}
+
+/// One agent's figures.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct AgentReport {
+    /// The agent id.
+    pub agent_id: String,
+    /// Calls the agent started.
+    pub calls: u64,
+    /// Passed.
+    pub passed: u64,
+    /// Failed.
+    pub failed: u64,
+    /// Incomplete.
+    pub incomplete: u64,
+    /// Mean score over all the agent's calls, to two decimals.
+    pub mean_score: f64,
+    /// How many of the agent's calls raised each code.
+    #[serde(skip)]
+    pub codes: BTreeMap<Code, u64>,
+    #[serde(skip)]
+    score_sum: u64,
+}
+
+/// The agents' figures, summed call by call (a streaming report needs them without the calls).
+/// Hashed by agent id while counting (every call asks), sorted by it at the end.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AgentTally(rustc_hash::FxHashMap<String, AgentReport>);
+
+impl AgentTally {
+    /// Counts one call for its agent.
+    pub fn add(&mut self, call: &CallReport) {
+        let agent = match self.0.get_mut(&call.agent_id) {
+            Some(agent) => agent,
+            None => self.0.entry(call.agent_id.clone()).or_default(),
+        };
+        agent.calls += 1;
+        match call.verdict {
+            Verdict::Pass => agent.passed += 1,
+            Verdict::Fail => agent.failed += 1,
+            Verdict::Incomplete => agent.incomplete += 1,
+        }
+        agent.score_sum += u64::from(call.score);
+        for code in call.codes() {
+            *agent.codes.entry(code).or_default() += 1;
+        }
+    }
+
+    /// The agents, by id, with their mean scores.
+    pub fn finish(self) -> Vec<AgentReport> {
+        let mut agents: Vec<AgentReport> = self
+            .0
+            .into_iter()
+            .map(|(id, mut agent)| {
+                agent.agent_id = id;
+                agent.mean_score =
+                    (agent.score_sum as f64 / agent.calls.max(1) as f64 * 100.0).round() / 100.0;
+                agent
+            })
+            .collect();
+        agents.sort_by(|a, b| a.agent_id.cmp(&b.agent_id));
+        agents
+    }
+}
+
+/// The whole audit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditReport {
+    /// Always `callflow-audit/1`.
+    pub format: &'static str,
+    /// The input's name.
+    #[serde(skip)]
+    pub source: String,
+    /// Row counts.
+    pub rows: RowCounts,
+    /// Rejected rows, by line.
+    pub rejected: Vec<Rejected>,
+    /// Calls, ordered by their first line in the log.
+    pub calls: Vec<CallReport>,
+    /// Agents, by id.
+    pub agents: Vec<AgentReport>,
+}
+
+/// The contract's format name.
+pub const FORMAT: &str = "callflow-audit/1";
+
+/// Figures over all calls, built as calls finish.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Summary {
+    /// Calls audited.
+    pub calls: u64,
+    /// Passed.
+    pub passed: u64,
+    /// Failed.
+    pub failed: u64,
+    /// Incomplete.
+    pub incomplete: u64,
+    /// For each code: how many calls raised it.
+    pub codes: BTreeMap<Code, u64>,
+}
+
+impl Summary {
+    /// The share of calls that passed, in percent (0 when there are none).
+    pub fn pass_rate(&self) -> f64 {
+        if self.calls == 0 {
+            0.0
+        } else {
+            self.passed as f64 * 100.0 / self.calls as f64
+        }
+    }
+}
+
+impl AuditReport {
+    /// Puts a report together: sorts calls by first line and rejected rows by line, and
+    /// computes the agents' figures.
+    pub fn new(
+        source: String,
+        rows: RowCounts,
+        mut rejected: Vec<Rejected>,
+        mut calls: Vec<CallReport>,
+    ) -> AuditReport {
+        calls.sort_by_key(|c| c.first_line);
+        rejected.sort_by_key(|r| r.line);
+        let mut agents = AgentTally::default();
+        for call in &calls {
+            agents.add(call);
+        }
+        let agents = agents.finish();
+        AuditReport {
+            format: FORMAT,
+            source,
+            rows,
+            rejected,
+            calls,
+            agents,
+        }
+    }
+
+    /// Figures over all calls.
+    pub fn summary(&self) -> Summary {
+        let mut summary = Summary::default();
+        for call in &self.calls {
+            summary.calls += 1;
+            match call.verdict {
+                Verdict::Pass => summary.passed += 1,
+                Verdict::Fail => summary.failed += 1,
+                Verdict::Incomplete => summary.incomplete += 1,
+            }
+            for code in call.codes() {
+                *summary.codes.entry(code).or_default() += 1;
+            }
+        }
+        summary
+    }
+
+    /// Whether any call failed (the CLI exits 1 then).
+    pub fn any_failed(&self) -> bool {
+        self.calls.iter().any(|c| c.verdict == Verdict::Fail)
+    }
+}

@@ -1,0 +1,101 @@
+//! The `callflow` command line: argument parsing (clap), dispatch, output and exit codes.
+//! One module per command ([`audit`], [`graph`], [`transcripts`], [`simulate`]); [`output`]
+//! writes files atomically.
+//!
+//! Exit status: 0 when every call passed (incomplete calls do not fail a run), 1 when any call
+//! failed, 2 for unusable input, a failed write, or a run that could not account for every
+//! call, with one sentence on standard error.
+
+use std::io;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+use crate::workflows::explore::Workflow;
+use crate::workflows::Engine;
+
+pub mod audit;
+pub mod graph;
+pub mod output;
+pub mod simulate;
+pub mod transcripts;
+
+pub use audit::{AuditArgs, FormatArg};
+pub use graph::{GraphArgs, GraphFormat};
+pub use simulate::SimulateArgs;
+pub use transcripts::{TranscriptFormatArg, TranscriptsArgs};
+
+/// Documented call procedures as state machines: audit call logs against them.
+#[derive(Debug, Parser)]
+#[command(name = "callflow", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Replay a v1 call log through the procedure machines and report what each call did
+    /// against what the documents require.
+    Audit(AuditArgs),
+    /// Draw each machine's states and transitions, found by exploring the machine.
+    Graph(GraphArgs),
+    /// Write sample transcripts for trainers: one per path through each procedure.
+    Transcripts(TranscriptsArgs),
+    /// Write a simulated v1 call log, with injected faults and their answer key.
+    Simulate(SimulateArgs),
+}
+
+/// Runs the command line; returns the exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("callflow: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let engine = Arc::new(Engine::builtin());
+    match cli.command {
+        Command::Audit(args) => audit::run(args, &engine),
+        Command::Graph(args) => graph::run(args, &engine),
+        Command::Transcripts(args) => transcripts::run(args, &engine),
+        Command::Simulate(args) => simulate::run(args, &engine),
+    }
+}
+
+/// The workflows a `--workflow` option names (all when `None`).
+fn workflows_named(engine: &Engine, name: Option<&str>) -> Result<Vec<Workflow>> {
+    match name {
+        None => Ok(Workflow::all(engine)),
+        Some(name) => Workflow::from_name(engine, name)
+            .map(|w| vec![w])
+            .ok_or_else(|| {
+                let known: Vec<&str> = Workflow::all(engine)
+                    .iter()
+                    .map(|w| w.name(engine))
+                    .collect();
+                anyhow::anyhow!("unknown workflow '{name}' (known: {})", known.join(", "))
+            }),
+    }
+}

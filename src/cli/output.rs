@@ -1,0 +1,109 @@
+//! Writing outputs: atomically to a file (a temporary file beside it, renamed on success), in
+//! place to a device or a pipe, or to standard output; and the progress bar.
+
+use std::fs;
+use std::io::{self, IsTerminal, Write};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// A progress bar on standard error for long runs on a terminal; hidden otherwise.
+pub(crate) fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
+    const WORTH_SHOWING: u64 = 8 << 20;
+    if quiet || total < WORTH_SHOWING || !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} auditing [{wide_bar}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+/// Bytes written to `--out` (or standard output) at a time: a large report goes out in a few
+/// hundred system calls rather than tens of thousands.
+const OUTPUT_BUFFER: usize = 256 * 1024;
+
+/// Writes through a buffer of [`OUTPUT_BUFFER`] bytes, then flushes it.
+fn write_buffered(
+    to: impl Write,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut buffered = io::BufWriter::with_capacity(OUTPUT_BUFFER, to);
+    write(&mut buffered)?;
+    buffered.flush()
+}
+
+/// Writes to `--out` atomically (a temporary file beside it, renamed on success), or to
+/// standard output.
+///
+/// Only a regular file is replaced that way. A device, a FIFO or a socket (`--out /dev/null`,
+/// `--out /dev/stdout`, a named pipe) is written to in place: renaming a file over it would
+/// replace the device itself (as root, `/dev/null` would become a plain file). A symbolic link
+/// keeps pointing where it did: the file it points to is the one replaced.
+pub(crate) fn write_output(
+    out: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<()> {
+    match out {
+        None => {
+            write_buffered(io::stdout().lock(), write)?;
+        }
+        Some(path) => {
+            let cannot = || format!("{}: cannot write", path.display());
+            if let Ok(existing) = fs::metadata(path) {
+                if existing.is_dir() {
+                    anyhow::bail!("{}: is a folder, not a file to write", path.display());
+                }
+                if !existing.is_file() {
+                    let file = fs::OpenOptions::new()
+                        .write(true)
+                        .open(path)
+                        .with_context(cannot)?;
+                    write_buffered(file, write).with_context(cannot)?;
+                    return Ok(());
+                }
+            }
+            let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+            let resolved = if is_link {
+                fs::canonicalize(path).with_context(cannot)?
+            } else {
+                path.to_path_buf()
+            };
+            let path = resolved.as_path();
+            let cannot = || format!("{}: cannot write", path.display());
+            let dir = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            let mut file = tempfile::NamedTempFile::new_in(dir).with_context(cannot)?;
+            write_buffered(file.as_file_mut(), write).with_context(cannot)?;
+            keep_permissions(file.path(), path);
+            file.persist(path).with_context(cannot)?;
+        }
+    }
+    Ok(())
+}
+
+/// A temporary file is created readable by its owner only; the output gets the permissions of
+/// the file it replaces, or those of a newly created file.
+fn keep_permissions(temporary: &Path, target: &Path) {
+    let permissions = match fs::metadata(target) {
+        Ok(existing) => existing.permissions(),
+        Err(_) => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                fs::Permissions::from_mode(0o644)
+            }
+            #[cfg(not(unix))]
+            {
+                return;
+            }
+        }
+    };
+    let _ = fs::set_permissions(temporary, permissions);
+}

@@ -1,0 +1,311 @@
+//! One inquiry of a call: its reason, when it opened and closed, and its procedure's machine.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::sync::Arc;
+
+use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::engine::{Ctx, Requirement};
+use crate::finding::Findings;
+use crate::procedure::{InquiryMachine, Procedure};
+use crate::registry::Engine;
+use crate::script::ScriptLine;
+use crate::vocab::{EventName, Reason, Stamp};
+
+/// One inquiry of a call.
+#[derive(Clone)]
+pub struct Inquiry {
+    pub(super) reason: Reason,
+    pub(super) code: String,
+    pub(super) opened: Stamp,
+    pub(super) anything_else: Option<Stamp>,
+    pub(super) closed: Option<Stamp>,
+    /// The name of the procedure that runs it (`None` for a reason no procedure covers).
+    pub(super) procedure_name: Option<&'static str>,
+    /// The procedure's machine; `None` for a reason no procedure covers.
+    pub(super) machine: Option<Box<dyn InquiryMachine>>,
+}
+
+impl fmt::Debug for Inquiry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Inquiry")
+            .field("code", &self.code)
+            .field("opened", &self.opened)
+            .field("anything_else", &self.anything_else)
+            .field("closed", &self.closed)
+            .field("machine", &self.machine)
+            .finish()
+    }
+}
+
+impl PartialEq for Inquiry {
+    /// Two inquiries are equal when their reasons, stamps, states and storages are.
+    fn eq(&self, other: &Self) -> bool {
+        self.reason == other.reason
+            && self.code == other.code
+            && self.opened == other.opened
+            && self.anything_else == other.anything_else
+            && self.closed == other.closed
+            && match (&self.machine, &other.machine) {
+                (Some(a), Some(b)) => a.same_as(b.as_ref()),
+                (None, None) => true,
+                _ => false,
+            }
+    }
+}
+
+impl Inquiry {
+    /// The reason, as the engine resolved it.
+    pub fn reason(&self) -> Reason {
+        self.reason
+    }
+
+    /// The reason code as written in the log.
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
+    /// The index of the procedure that runs it, if a procedure covers its reason.
+    pub fn procedure(&self) -> Option<usize> {
+        self.reason.procedure()
+    }
+
+    /// The name of the procedure that runs it, if a procedure covers its reason.
+    pub fn procedure_name(&self) -> Option<&'static str> {
+        self.procedure_name
+    }
+
+    /// Where the inquiry opened.
+    pub fn opened(&self) -> Stamp {
+        self.opened
+    }
+
+    /// Where "anything else" was asked after it, if it was.
+    pub fn anything_else(&self) -> Option<Stamp> {
+        self.anything_else
+    }
+
+    /// Where the inquiry closed, once it has.
+    pub fn closed(&self) -> Option<Stamp> {
+        self.closed
+    }
+
+    /// The branch the inquiry is in (or closed in), for procedures whose document decides
+    /// between branches.
+    pub fn branch(&self) -> Option<&'static str> {
+        self.machine.as_ref()?.branch()
+    }
+
+    /// The procedure machine's current state by name; for a closed inquiry, the state it
+    /// closed in; `uncovered` for a reason no procedure covers.
+    pub fn state_name(&self) -> &'static str {
+        match &self.machine {
+            Some(machine) => machine.closed_in().unwrap_or_else(|| machine.state()),
+            None => "uncovered",
+        }
+    }
+
+    /// The procedure machine's live state (`closed` once the inquiry closed).
+    pub fn live_state(&self) -> &'static str {
+        self.machine.as_ref().map_or("idle", |m| m.state())
+    }
+
+    /// The procedure machine, if a procedure covers the reason.
+    pub fn machine(&self) -> Option<&dyn InquiryMachine> {
+        self.machine.as_deref()
+    }
+
+    /// The inquiry's findings so far.
+    pub fn findings(&self) -> &Findings {
+        static NONE: Findings = Findings::EMPTY;
+        self.machine.as_ref().map_or(&NONE, |m| m.findings())
+    }
+
+    /// Whether the document asks "anything else" after this inquiry.
+    pub fn requires_anything_else(&self) -> bool {
+        self.reason.def().is_some_and(|r| r.anything_else)
+    }
+
+    /// What the procedure still requires.
+    pub(super) fn outstanding(&self, ctx: &Ctx<'_>) -> Vec<Requirement> {
+        self.machine
+            .as_ref()
+            .map_or_else(Vec::new, |m| m.outstanding(ctx))
+    }
+
+    /// The after-call work this inquiry still requires.
+    pub(super) fn outstanding_after_call(&self, ctx: &Ctx<'_>) -> Vec<Requirement> {
+        let mut pending = self.outstanding(ctx);
+        pending.retain(|r| r.after_call);
+        pending
+    }
+
+    /// The script line an event says in this inquiry, beyond its own, if the reason's
+    /// dialogue scripts one.
+    pub(super) fn script_for(&self, event: EventName) -> Option<ScriptLine> {
+        self.reason.def()?.script_for(event)
+    }
+}
+
+impl Serialize for Inquiry {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Inquiry", 6)?;
+        s.serialize_field("code", &self.code)?;
+        s.serialize_field("opened", &self.opened)?;
+        s.serialize_field("anything_else", &self.anything_else)?;
+        s.serialize_field("closed", &self.closed)?;
+        s.serialize_field("procedure", &self.procedure_name)?;
+        match &self.machine {
+            Some(machine) => s.serialize_field("machine", machine.as_serialize())?,
+            None => s.serialize_field("machine", &())?,
+        }
+        s.end()
+    }
+}
+
+thread_local! {
+    /// The engine of the call being restored on this thread: inquiries restore their machine
+    /// through their procedure.
+    static SAVING: RefCell<Option<Arc<Engine>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with `engine` as the engine of the calls restored on this thread.
+pub(crate) fn with_engine<R>(engine: &Arc<Engine>, f: impl FnOnce() -> R) -> R {
+    let previous = SAVING.with(|slot| slot.replace(Some(Arc::clone(engine))));
+    let result = f();
+    SAVING.with(|slot| *slot.borrow_mut() = previous);
+    result
+}
+
+impl<'de> Deserialize<'de> for Inquiry {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_struct(
+            "Inquiry",
+            &[
+                "code",
+                "opened",
+                "anything_else",
+                "closed",
+                "procedure",
+                "machine",
+            ],
+            InquiryVisitor,
+        )
+    }
+}
+
+struct InquiryVisitor;
+
+impl<'de> Visitor<'de> for InquiryVisitor {
+    type Value = Inquiry;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an inquiry")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Inquiry, A::Error> {
+        let engine = SAVING.with(|slot| slot.borrow().clone()).ok_or_else(|| {
+            de::Error::custom("a call is restored with Call::restore, which takes the engine")
+        })?;
+        let mut code: Option<String> = None;
+        let mut opened = None;
+        let mut anything_else = None;
+        let mut closed = None;
+        let mut procedure: Option<Option<String>> = None;
+        let mut machine: Option<Option<Box<dyn InquiryMachine>>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "code" => code = Some(map.next_value()?),
+                "opened" => opened = Some(map.next_value()?),
+                "anything_else" => anything_else = Some(map.next_value()?),
+                "closed" => closed = Some(map.next_value()?),
+                "procedure" => procedure = Some(map.next_value()?),
+                "machine" => {
+                    // The procedure that reads the machine: the saved one, else the reason's.
+                    let name =
+                        match (&procedure, &code) {
+                            (Some(saved), _) => saved.clone(),
+                            (None, Some(code)) => engine
+                                .reason(code)
+                                .procedure()
+                                .and_then(|index| engine.procedure(index))
+                                .map(|p| p.name().to_owned()),
+                            (None, None) => return Err(de::Error::custom(
+                                "an inquiry's 'code' or 'procedure' must come before its 'machine'",
+                            )),
+                        };
+                    machine = Some(match name {
+                        None => {
+                            map.next_value::<()>()?;
+                            None
+                        }
+                        Some(name) => {
+                            let (_, found) = engine.procedure_named(&name).ok_or_else(|| {
+                                de::Error::custom(format!(
+                                    "the saved call has an inquiry of procedure '{name}', which this engine does not register"
+                                ))
+                            })?;
+                            Some(map.next_value_seed(MachineSeed(found))?)
+                        }
+                    });
+                }
+                other => {
+                    return Err(de::Error::unknown_field(
+                        other,
+                        &[
+                            "code",
+                            "opened",
+                            "anything_else",
+                            "closed",
+                            "procedure",
+                            "machine",
+                        ],
+                    ))
+                }
+            }
+        }
+        let code = code.ok_or_else(|| de::Error::missing_field("code"))?;
+        let reason = engine.reason(&code);
+        let machine = machine.unwrap_or(None);
+        if reason.procedure().is_some() != machine.is_some() {
+            return Err(de::Error::custom(format!(
+                "inquiry '{code}': its machine does not match its reason under this engine"
+            )));
+        }
+        let procedure_name = reason
+            .procedure()
+            .and_then(|index| engine.procedure(index))
+            .map(|p| p.name());
+        if let (Some(found), Some(Some(saved))) = (procedure_name, &procedure) {
+            if found != saved {
+                return Err(de::Error::custom(format!(
+                    "inquiry '{code}': saved under procedure '{saved}', this engine gives the reason to '{found}'"
+                )));
+            }
+        }
+        Ok(Inquiry {
+            procedure_name,
+            reason,
+            code,
+            opened: opened.ok_or_else(|| de::Error::missing_field("opened"))?,
+            anything_else: anything_else.unwrap_or(None),
+            closed: closed.unwrap_or(None),
+            machine,
+        })
+    }
+}
+
+/// Reads a machine through its procedure.
+struct MachineSeed<'p>(&'p dyn Procedure);
+
+impl<'de> DeserializeSeed<'de> for MachineSeed<'_> {
+    type Value = Box<dyn InquiryMachine>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        let mut erased = <dyn erased_serde::Deserializer>::erase(deserializer);
+        self.0.restore(&mut erased).map_err(de::Error::custom)
+    }
+}

@@ -1,0 +1,291 @@
+//! The procedure interface: what a documented procedure declares to the engine, and the
+//! machine each of its inquiries runs.
+//!
+//! A procedure is one folder (`procedures/<name>/` for the built-in ones): its statig machine,
+//! its vocabulary (events, reasons, finding codes, script lines, parameters), its exploration
+//! alphabet, and what generated calls need (see [`crate::stage`]). It registers with
+//! [`crate::EngineBuilder::procedure`], the same call for the built-in procedures
+//! ([`crate::procedures::builtin`]) and for a procedure of one's own.
+//!
+//! ```
+//! use callflow_workflows::Engine;
+//! let engine = Engine::builtin();
+//! let names: Vec<&str> = engine.procedures().iter().map(|p| p.name()).collect();
+//! assert_eq!(names, ["shopping_dollars", "paid_call"]);
+//! ```
+
+use std::any::Any;
+use std::fmt;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use crate::config::{ParamDef, ParamTable};
+use crate::engine::{Ctx, Input, Requirement};
+use crate::error::Error;
+use crate::explore::Sample;
+use crate::finding::{Code, Findings};
+use crate::script::ScriptLine;
+use crate::stage::Stage;
+use crate::vocab::{EventDef, ProcedureStep, ReasonDef};
+
+/// A documented procedure, as the engine sees it.
+pub trait Procedure: Send + Sync + 'static {
+    /// The name used in paths, on the command line and in saved calls (`paid_call`).
+    fn name(&self) -> &'static str;
+
+    /// The procedure's version: saved calls carry it, and a call saved under another version
+    /// is not restored under this one.
+    fn version(&self) -> u32 {
+        1
+    }
+
+    /// What the procedure is, in one line (the seed document it reads).
+    fn title(&self) -> &'static str;
+
+    /// The department its calls reach (fills `<Department Name>` in generated calls).
+    fn department(&self) -> &'static str;
+
+    /// The inquiry reasons it handles.
+    fn reasons(&self) -> &'static [&'static ReasonDef];
+
+    /// Its events (an event another procedure declares too, by the same static, is shared).
+    fn events(&self) -> &'static [&'static EventDef];
+
+    /// Its finding codes.
+    fn codes(&self) -> &'static [Code];
+
+    /// Its script lines (those checked for adherence and those generated calls say).
+    fn scripts(&self) -> &'static [ScriptLine];
+
+    /// Its parameters: what a policy may set, with their defaults.
+    fn parameters(&self) -> &'static [ParamDef] {
+        &[]
+    }
+
+    /// Its parameters resolved from a policy's table (missing keys take their defaults), in
+    /// the procedure's own type: its machines read them back with [`Ctx::params`].
+    fn params(&self, table: &ParamTable) -> Result<Arc<dyn Any + Send + Sync>, Error>;
+
+    /// A fresh machine for an inquiry (before its [`Input::Open`]).
+    fn start(&self) -> Box<dyn InquiryMachine>;
+
+    /// A machine read back from a saved call.
+    fn restore(
+        &self,
+        from: &mut dyn erased_serde::Deserializer<'_>,
+    ) -> Result<Box<dyn InquiryMachine>, erased_serde::Error>;
+
+    /// The sample events exploration tries (graphs, paths, transcripts): every event of the
+    /// vocabulary with representative values, dates relative to `call_date`, each labelled
+    /// with the condition it stands for (`warranty_started [d ≤ 29]`). Values a careful agent
+    /// would use come first. The `inquiry` samples are added by the explorer.
+    fn alphabet(&self, call_date: NaiveDate) -> Vec<Sample>;
+
+    /// The name a state gives a path that enters it (`overdue`), or `None` for a state that
+    /// names no path (waiting for facts, a chat's inner steps). `entered_by` is the sample
+    /// that entered it.
+    fn path_token(&self, state: &'static str, entered_by: &Sample) -> Option<String>;
+
+    /// What generated calls need: what people say and do around the procedure's steps, how
+    /// its sample values are drawn, and its faults.
+    fn stage(&self) -> &dyn Stage;
+}
+
+impl fmt::Debug for dyn Procedure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Procedure({} v{})", self.name(), self.version())
+    }
+}
+
+/// The machine of one inquiry: a statig machine behind an object-safe face. Implement it with
+/// [`crate::inquiry_machine!`] for a statig storage type that implements [`ProcedureStorage`].
+pub trait InquiryMachine: Send + Sync {
+    /// Handles one input.
+    fn handle(&mut self, input: &Input<ProcedureStep<'_>>, ctx: &mut Ctx<'_>);
+
+    /// The current state's name.
+    fn state(&self) -> &'static str;
+
+    /// The state the inquiry closed in, once it has.
+    fn closed_in(&self) -> Option<&'static str>;
+
+    /// The branch the inquiry is in (or closed in), as reports name it, for procedures whose
+    /// document decides between branches (`within_review`); `None` otherwise.
+    fn branch(&self) -> Option<&'static str>;
+
+    /// The findings raised in this inquiry so far.
+    fn findings(&self) -> &Findings;
+
+    /// What the procedure still requires: in the current state, or in the state it closed in
+    /// (where only after-call work still counts).
+    fn outstanding(&self, ctx: &Ctx<'_>) -> Vec<Requirement>;
+
+    /// A copy of the machine.
+    fn clone_box(&self) -> Box<dyn InquiryMachine>;
+
+    /// The machine as `Any`, for [`InquiryMachine::same_as`].
+    fn as_any(&self) -> &dyn Any;
+
+    /// Whether two machines are in the same state with the same storage.
+    fn same_as(&self, other: &dyn InquiryMachine) -> bool;
+
+    /// The machine, for saving.
+    fn as_serialize(&self) -> &dyn erased_serde::Serialize;
+
+    /// Writes the state and the storage for `{:?}`.
+    fn fmt_debug(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
+}
+
+impl fmt::Debug for dyn InquiryMachine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.fmt_debug(f)
+    }
+}
+
+impl Clone for Box<dyn InquiryMachine> {
+    fn clone(&self) -> Self {
+        self.clone_box()
+    }
+}
+
+/// What [`crate::inquiry_machine!`] needs of a statig storage type: its states' names, what
+/// it requires, and how it reads the engine's events as its own.
+pub trait ProcedureStorage: statig::blocking::IntoStateMachine {
+    /// The procedure's own event type (`Input<Typed<'a>>` is the statig machine's event).
+    type Typed<'a>;
+
+    /// Reads an engine event as the procedure's own (`None`: not one of its events).
+    fn event<'a>(step: &ProcedureStep<'a>) -> Option<Self::Typed<'a>>;
+
+    /// A state's name (`overdue`).
+    fn state_name(state: &Self::State) -> &'static str;
+
+    /// The state the inquiry closed in, once it has (recorded by an `after_transition` hook).
+    fn closed_in(&self) -> Option<Self::State>;
+
+    /// The branch a state stands for, as reports name it; `None` by default.
+    fn branch(state: &Self::State) -> Option<&'static str> {
+        let _ = state;
+        None
+    }
+
+    /// The findings raised so far.
+    fn findings(&self) -> &Findings;
+
+    /// What the procedure still requires in `state`.
+    fn outstanding(&self, state: &Self::State, ctx: &Ctx<'_>) -> Vec<Requirement>;
+}
+
+/// Implements [`InquiryMachine`] for a statig machine whose storage implements
+/// [`ProcedureStorage`], with a statig event type of `Input<Storage::Typed<'_>>` and a
+/// context of [`Ctx`]:
+///
+/// ```ignore
+/// callflow_workflows::inquiry_machine! {
+///     /// An address-change inquiry.
+///     pub struct AddressChangeMachine(AddressChange);
+/// }
+/// ```
+///
+/// It defines the wrapper (`AddressChangeMachine(pub StateMachine<AddressChange>)`), its
+/// `start()` and `restore(...)` (for [`Procedure::start`] and [`Procedure::restore`]).
+#[macro_export]
+macro_rules! inquiry_machine {
+    ($(#[$meta:meta])* $vis:vis struct $name:ident($storage:ty);) => {
+        $(#[$meta])*
+        #[derive(Clone)]
+        $vis struct $name(pub $crate::statig::blocking::StateMachine<$storage>);
+
+        impl $name {
+            /// A fresh machine, boxed for the engine.
+            pub fn start() -> ::std::boxed::Box<dyn $crate::procedure::InquiryMachine> {
+                use $crate::statig::blocking::IntoStateMachineExt as _;
+                ::std::boxed::Box::new($name(<$storage>::default().state_machine()))
+            }
+
+            /// A machine read back from a saved call, boxed for the engine.
+            pub fn restore(
+                from: &mut dyn $crate::erased_serde::Deserializer<'_>,
+            ) -> ::std::result::Result<
+                ::std::boxed::Box<dyn $crate::procedure::InquiryMachine>,
+                $crate::erased_serde::Error,
+            > {
+                let machine: $crate::statig::blocking::StateMachine<$storage> =
+                    $crate::erased_serde::deserialize(from)?;
+                ::std::result::Result::Ok(::std::boxed::Box::new($name(machine)))
+            }
+        }
+
+        impl $crate::procedure::InquiryMachine for $name {
+            fn handle(
+                &mut self,
+                input: &$crate::engine::Input<$crate::vocab::ProcedureStep<'_>>,
+                ctx: &mut $crate::engine::Ctx<'_>,
+            ) {
+                if let ::std::option::Option::Some(input) =
+                    input.map(<$storage as $crate::procedure::ProcedureStorage>::event)
+                {
+                    self.0.handle_with_context(&input, ctx);
+                }
+            }
+
+            fn state(&self) -> &'static str {
+                <$storage as $crate::procedure::ProcedureStorage>::state_name(self.0.state())
+            }
+
+            fn closed_in(&self) -> ::std::option::Option<&'static str> {
+                $crate::procedure::ProcedureStorage::closed_in(self.0.inner())
+                    .map(|state| <$storage as $crate::procedure::ProcedureStorage>::state_name(&state))
+            }
+
+            fn branch(&self) -> ::std::option::Option<&'static str> {
+                let inner = self.0.inner();
+                let state = $crate::procedure::ProcedureStorage::closed_in(inner)
+                    .unwrap_or(*self.0.state());
+                <$storage as $crate::procedure::ProcedureStorage>::branch(&state)
+            }
+
+            fn findings(&self) -> &$crate::finding::Findings {
+                $crate::procedure::ProcedureStorage::findings(self.0.inner())
+            }
+
+            fn outstanding(
+                &self,
+                ctx: &$crate::engine::Ctx<'_>,
+            ) -> ::std::vec::Vec<$crate::engine::Requirement> {
+                let inner = self.0.inner();
+                let state = $crate::procedure::ProcedureStorage::closed_in(inner)
+                    .unwrap_or(*self.0.state());
+                $crate::procedure::ProcedureStorage::outstanding(inner, &state, ctx)
+            }
+
+            fn clone_box(&self) -> ::std::boxed::Box<dyn $crate::procedure::InquiryMachine> {
+                ::std::boxed::Box::new(self.clone())
+            }
+
+            fn as_any(&self) -> &dyn ::std::any::Any {
+                self
+            }
+
+            fn same_as(&self, other: &dyn $crate::procedure::InquiryMachine) -> bool {
+                // statig's own equality also compares whether the machine ran its initial entry
+                // actions, which a restored machine has not until its next input.
+                other.as_any().downcast_ref::<$name>().is_some_and(|other| {
+                    self.0.state() == other.0.state() && self.0.inner() == other.0.inner()
+                })
+            }
+
+            fn as_serialize(&self) -> &dyn $crate::erased_serde::Serialize {
+                &self.0
+            }
+
+            fn fmt_debug(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(stringify!($name))
+                    .field("state", self.0.state())
+                    .field("storage", self.0.inner())
+                    .finish()
+            }
+        }
+    };
+}

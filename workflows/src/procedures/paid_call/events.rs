@@ -1,0 +1,343 @@
+//! The vocabulary of paid-call verification: its events, and the typed form its machine reads.
+
+use serde::{Deserialize, Serialize};
+
+use super::chat_form::ChatForm;
+use crate::procedures::common::PROMISE_FOLLOWUP;
+use crate::vocab::{Cents, EventDef, ProcedureStep, Speaker, Syntax};
+
+/// `refund_calculator` (system): account fact, the paid-call amount shown, or `none`.
+pub static REFUND_CALCULATOR: EventDef = EventDef::new(
+    "refund_calculator",
+    Speaker::System,
+    Syntax::AmountOrNone,
+    "account fact: the refund calculator's paid-call amount, or none when nothing is displayed",
+)
+.fact();
+
+/// `service_call_reported` (customer).
+pub static SERVICE_CALL_REPORTED: EventDef = EventDef::new(
+    "service_call_reported",
+    Speaker::Customer,
+    Syntax::Empty,
+    "the customer reports a recent service call that is not listed",
+);
+
+/// `record_mismatch` (customer): `name` | `address`.
+pub static RECORD_MISMATCH: EventDef = EventDef::new(
+    "record_mismatch",
+    Speaker::Customer,
+    Syntax::choice("record field", &["name", "address"]),
+    "the customer reports a wrong name or address on record",
+);
+
+/// `amount_disputed` (customer).
+pub static AMOUNT_DISPUTED: EventDef = EventDef::new(
+    "amount_disputed",
+    Speaker::Customer,
+    Syntax::Empty,
+    "the customer disputes the amount",
+);
+
+/// `quote_amount` (agent): the amount quoted.
+pub static QUOTE_AMOUNT: EventDef = EventDef::new(
+    "quote_amount",
+    Speaker::Agent,
+    Syntax::Amount,
+    "the agent quotes an amount",
+);
+
+/// `build_value` (agent).
+pub static BUILD_VALUE: EventDef = EventDef::new(
+    "build_value",
+    Speaker::Agent,
+    Syntax::Empty,
+    "the agent builds value and rebuts the objection",
+);
+
+/// `advise_dispute_letter` (agent).
+pub static ADVISE_DISPUTE_LETTER: EventDef = EventDef::new(
+    "advise_dispute_letter",
+    Speaker::Agent,
+    Syntax::Empty,
+    "the agent advises disputing with the partner when the payment-due letter arrives",
+);
+
+/// `phone_call_partner` (agent): never allowed.
+pub static PHONE_CALL_PARTNER: EventDef = EventDef::new(
+    "phone_call_partner",
+    Speaker::Agent,
+    Syntax::Ignored,
+    "the agent phones the partner (never allowed)",
+);
+
+/// The chat purposes, in [`ChatPurpose`] order.
+const PURPOSES: &[&str] = &["paid_call", "record_verification", "relay_cancellation"];
+
+/// `chat_opened` (agent): the purpose, `paid_call` when empty.
+pub static CHAT_OPENED: EventDef = EventDef::new(
+    "chat_opened",
+    Speaker::Agent,
+    Syntax::Choice {
+        what: "chat purpose",
+        options: PURPOSES,
+        empty: Some(0),
+        why: crate::vocab::NOT_DOCUMENTED,
+    },
+    "the agent opens a partner chat for a purpose",
+);
+
+/// `warranty_prompt` (agent): `yes` | `no`.
+pub static WARRANTY_PROMPT: EventDef = EventDef::new(
+    "warranty_prompt",
+    Speaker::Agent,
+    Syntax::choice("warranty prompt answer", &["yes", "no"]),
+    "the agent answers the \"Does your product have a warranty?\" prompt",
+);
+
+/// `chat_form` (agent): `key=value;...`.
+pub static CHAT_FORM: EventDef = EventDef::new(
+    "chat_form",
+    Speaker::Agent,
+    Syntax::Checked {
+        check: ChatForm::check,
+    },
+    "the agent submits the chat form (enterprise_id, agent_name, member_name, customer_id, reason)",
+);
+
+/// `chat_waiting` (system): the average wait in minutes, when given.
+pub static CHAT_WAITING: EventDef = EventDef::new(
+    "chat_waiting",
+    Speaker::System,
+    Syntax::Minutes,
+    "the chat shows a wait message with the average wait in minutes",
+);
+
+/// `chat_connected` (system): the representative's name.
+pub static CHAT_CONNECTED: EventDef = EventDef::new(
+    "chat_connected",
+    Speaker::System,
+    Syntax::Text,
+    "a partner representative connected",
+);
+
+/// `chat_message` (agent).
+pub static CHAT_MESSAGE: EventDef = EventDef::new(
+    "chat_message",
+    Speaker::Agent,
+    Syntax::Ignored,
+    "the agent writes in the chat",
+);
+
+/// `chat_reply` (partner).
+pub static CHAT_REPLY: EventDef = EventDef::new(
+    "chat_reply",
+    Speaker::Partner,
+    Syntax::Ignored,
+    "the partner replies in the chat",
+);
+
+/// `paid_amount_obtained` (agent): the total amount paid.
+pub static PAID_AMOUNT_OBTAINED: EventDef = EventDef::new(
+    "paid_amount_obtained",
+    Speaker::Agent,
+    Syntax::Amount,
+    "the agent obtained the total amount paid, in the chat",
+);
+
+/// `chat_ended` (agent).
+pub static CHAT_ENDED: EventDef = EventDef::new(
+    "chat_ended",
+    Speaker::Agent,
+    Syntax::Empty,
+    "the agent ends the chat",
+);
+
+/// `chat_transcript` (agent): `email` | `print`.
+pub static CHAT_TRANSCRIPT: EventDef = EventDef::new(
+    "chat_transcript",
+    Speaker::Agent,
+    Syntax::choice("transcript copy", &["email", "print"]),
+    "the agent keeps the chat transcript",
+);
+
+/// The vocabulary, in call-log-v1.md's order.
+pub static EVENTS: &[&EventDef] = &[
+    &PROMISE_FOLLOWUP,
+    &REFUND_CALCULATOR,
+    &SERVICE_CALL_REPORTED,
+    &RECORD_MISMATCH,
+    &AMOUNT_DISPUTED,
+    &QUOTE_AMOUNT,
+    &BUILD_VALUE,
+    &ADVISE_DISPUTE_LETTER,
+    &PHONE_CALL_PARTNER,
+    &CHAT_OPENED,
+    &WARRANTY_PROMPT,
+    &CHAT_FORM,
+    &CHAT_WAITING,
+    &CHAT_CONNECTED,
+    &CHAT_MESSAGE,
+    &CHAT_REPLY,
+    &PAID_AMOUNT_OBTAINED,
+    &CHAT_ENDED,
+    &CHAT_TRANSCRIPT,
+];
+
+/// The customer record field the customer says is wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordField {
+    /// The name on record.
+    Name,
+    /// The address on record.
+    Address,
+}
+
+/// Why a partner chat was opened (`chat_opened`'s value; rule 2 of section 3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChatPurpose {
+    /// To obtain the total amount paid for a service call (the default).
+    PaidCall,
+    /// To verify a customer's name or address.
+    RecordVerification,
+    /// To relay the cancellation of a warranty.
+    RelayCancellation,
+}
+
+impl ChatPurpose {
+    /// The three, in the order their tokens are declared.
+    pub const ALL: [ChatPurpose; 3] = [
+        ChatPurpose::PaidCall,
+        ChatPurpose::RecordVerification,
+        ChatPurpose::RelayCancellation,
+    ];
+
+    /// The value as written in logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChatPurpose::PaidCall => "paid_call",
+            ChatPurpose::RecordVerification => "record_verification",
+            ChatPurpose::RelayCancellation => "relay_cancellation",
+        }
+    }
+}
+
+/// How a chat transcript was kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TranscriptCopy {
+    /// Emailed.
+    Email,
+    /// Printed.
+    Print,
+}
+
+/// An event of paid-call verification, typed: what its machine matches on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PcEvent<'a> {
+    /// The calculator's amount, or `None` when nothing is displayed.
+    RefundCalculator(Option<Cents>),
+    /// A recent service call not listed.
+    ServiceCallReported,
+    /// A wrong name or address on record.
+    RecordMismatch(RecordField),
+    /// The customer disputes the amount.
+    AmountDisputed,
+    /// An amount quoted.
+    QuoteAmount(Cents),
+    /// Value built, the objection rebutted.
+    BuildValue,
+    /// The payment-due-letter advice.
+    AdviseDisputeLetter,
+    /// A phone call to the partner.
+    PhoneCallPartner,
+    /// A partner chat opened.
+    ChatOpened(ChatPurpose),
+    /// The warranty prompt answered (`yes`: "Yes" selected).
+    WarrantyPrompt {
+        /// "Yes" was selected (the document says to select "No").
+        yes: bool,
+    },
+    /// The chat form.
+    ChatForm(ChatForm<'a>),
+    /// The wait message, with its minutes.
+    ChatWaiting(Option<u32>),
+    /// A representative connected.
+    ChatConnected {
+        /// The representative's name.
+        representative: &'a str,
+    },
+    /// The agent writes in the chat.
+    ChatMessage,
+    /// The partner replies.
+    ChatReply,
+    /// The total amount paid, obtained in the chat.
+    PaidAmountObtained(Cents),
+    /// The chat ended.
+    ChatEnded,
+    /// The chat transcript kept.
+    ChatTranscript(TranscriptCopy),
+    /// A follow-up promised (the amount confirmed later).
+    PromiseFollowup,
+}
+
+impl<'a> PcEvent<'a> {
+    /// The typed event of an engine step, if it is one of paid-call verification's.
+    pub fn of(step: &ProcedureStep<'a>) -> Option<PcEvent<'a>> {
+        let value = &step.value;
+        let choice = || value.choice().map(usize::from);
+        Some(if step.is(&REFUND_CALCULATOR) {
+            PcEvent::RefundCalculator(value.amount_or_none()?)
+        } else if step.is(&SERVICE_CALL_REPORTED) {
+            PcEvent::ServiceCallReported
+        } else if step.is(&RECORD_MISMATCH) {
+            PcEvent::RecordMismatch(match choice()? {
+                0 => RecordField::Name,
+                _ => RecordField::Address,
+            })
+        } else if step.is(&AMOUNT_DISPUTED) {
+            PcEvent::AmountDisputed
+        } else if step.is(&QUOTE_AMOUNT) {
+            PcEvent::QuoteAmount(value.amount()?)
+        } else if step.is(&BUILD_VALUE) {
+            PcEvent::BuildValue
+        } else if step.is(&ADVISE_DISPUTE_LETTER) {
+            PcEvent::AdviseDisputeLetter
+        } else if step.is(&PHONE_CALL_PARTNER) {
+            PcEvent::PhoneCallPartner
+        } else if step.is(&CHAT_OPENED) {
+            PcEvent::ChatOpened(*ChatPurpose::ALL.get(choice()?)?)
+        } else if step.is(&WARRANTY_PROMPT) {
+            PcEvent::WarrantyPrompt {
+                yes: choice()? == 0,
+            }
+        } else if step.is(&CHAT_FORM) {
+            PcEvent::ChatForm(ChatForm::parse(value.text()?).ok()?)
+        } else if step.is(&CHAT_WAITING) {
+            PcEvent::ChatWaiting(value.minutes())
+        } else if step.is(&CHAT_CONNECTED) {
+            PcEvent::ChatConnected {
+                representative: value.text()?,
+            }
+        } else if step.is(&CHAT_MESSAGE) {
+            PcEvent::ChatMessage
+        } else if step.is(&CHAT_REPLY) {
+            PcEvent::ChatReply
+        } else if step.is(&PAID_AMOUNT_OBTAINED) {
+            PcEvent::PaidAmountObtained(value.amount()?)
+        } else if step.is(&CHAT_ENDED) {
+            PcEvent::ChatEnded
+        } else if step.is(&CHAT_TRANSCRIPT) {
+            PcEvent::ChatTranscript(match choice()? {
+                0 => TranscriptCopy::Email,
+                _ => TranscriptCopy::Print,
+            })
+        } else if step.is(&PROMISE_FOLLOWUP) {
+            PcEvent::PromiseFollowup
+        } else {
+            return None;
+        })
+    }
+}

@@ -1,0 +1,304 @@
+//! The vocabulary of shopping dollars: its events, and the typed form its machine reads.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::scripts;
+use crate::procedures::common::PROMISE_FOLLOWUP;
+use crate::vocab::{EventDef, ProcedureStep, Speaker, Syntax};
+
+/// `warranty_started` (system): account fact, the warranty's start date.
+pub static WARRANTY_STARTED: EventDef = EventDef::new(
+    "warranty_started",
+    Speaker::System,
+    Syntax::Date,
+    "account fact: the warranty's start date",
+)
+.fact();
+
+/// `first_payment` (system): account fact, the first payment's date or `none`.
+pub static FIRST_PAYMENT: EventDef = EventDef::new(
+    "first_payment",
+    Speaker::System,
+    Syntax::DateOrNone,
+    "account fact: the first payment's date, or none",
+)
+.fact();
+
+/// `explain_review_period` (agent).
+pub static EXPLAIN_REVIEW_PERIOD: EventDef = EventDef::new(
+    "explain_review_period",
+    Speaker::Agent,
+    Syntax::Empty,
+    "the agent explains the 30-day review period",
+)
+.scripted(scripts::EXPLAIN_REVIEW_PERIOD);
+
+/// `expect_email_soon` (agent).
+pub static EXPECT_EMAIL_SOON: EventDef = EventDef::new(
+    "expect_email_soon",
+    Speaker::Agent,
+    Syntax::Empty,
+    "the agent says the email should arrive within the week",
+)
+.scripted(scripts::EXPECT_EMAIL_SOON);
+
+/// `apologize` (agent): courtesy outside a shopping-dollars inquiry.
+pub static APOLOGIZE: EventDef = EventDef::new(
+    "apologize",
+    Speaker::Agent,
+    Syntax::Empty,
+    "the agent apologises",
+)
+.courtesy();
+
+/// The tokens of `collect`, in [`Detail`] order, then declined.
+const COLLECT_VALUES: &[&str] = &[
+    "name",
+    "email",
+    "phone",
+    "name_declined",
+    "email_declined",
+    "phone_declined",
+];
+
+/// `collect` (agent): `name` | `email` | `phone`, or `..._declined` (it counts as asked).
+pub static COLLECT: EventDef = EventDef::new(
+    "collect",
+    Speaker::Agent,
+    Syntax::choice("detail", COLLECT_VALUES),
+    "the agent collects a detail for the escalation (declined: the customer refused)",
+);
+
+/// The tokens of `email_sent`, in [`Team`] order.
+const TEAMS: &[&str] = &["rewards_team", "product_team"];
+
+/// `email_sent` (agent): after-call work, `rewards_team` | `product_team`.
+pub static EMAIL_SENT: EventDef = EventDef::new(
+    "email_sent",
+    Speaker::Agent,
+    Syntax::choice("team", TEAMS),
+    "the agent emails an escalation to a team",
+)
+.after_call();
+
+/// `explain_partner_support` (agent).
+pub static EXPLAIN_PARTNER_SUPPORT: EventDef = EventDef::new(
+    "explain_partner_support",
+    Speaker::Agent,
+    Syntax::Empty,
+    "the agent explains the partner's support and walks through its steps",
+)
+.scripted(scripts::EXPLAIN_PARTNER_SUPPORT);
+
+/// `ask_contact_time` (agent).
+pub static ASK_CONTACT_TIME: EventDef = EventDef::new(
+    "ask_contact_time",
+    Speaker::Agent,
+    Syntax::Empty,
+    "the agent asks how long ago the customer reached out to the partner",
+);
+
+/// The tokens of `contact_time`, in [`ContactTime`] order.
+const CONTACT_TIMES: &[&str] = &["business_hours", "outside_business_hours"];
+
+/// `contact_time` (customer): `business_hours` | `outside_business_hours`.
+pub static CONTACT_TIME: EventDef = EventDef::new(
+    "contact_time",
+    Speaker::Customer,
+    Syntax::choice("contact time", CONTACT_TIMES),
+    "the customer says when they reached out to the partner",
+);
+
+/// `ask_ticket` (agent).
+pub static ASK_TICKET: EventDef = EventDef::new(
+    "ask_ticket",
+    Speaker::Agent,
+    Syntax::Empty,
+    "the agent asks for the support ticket number",
+);
+
+/// `ticket` (customer): the ticket number.
+pub static TICKET: EventDef = EventDef::new(
+    "ticket",
+    Speaker::Customer,
+    Syntax::Required {
+        what: "ticket number",
+    },
+    "the customer gives the support ticket number",
+);
+
+/// `partner_contacted` (agent): after-call work, `home_service_perks` (or empty).
+pub static PARTNER_CONTACTED: EventDef = EventDef::new(
+    "partner_contacted",
+    Speaker::Agent,
+    Syntax::Choice {
+        what: "partner",
+        options: &["home_service_perks"],
+        empty: Some(0),
+        why: "the only partner is home_service_perks",
+    },
+    "the agent contacted the partner, Home Service Perks",
+)
+.after_call();
+
+/// The vocabulary, in call-log-v1.md's order.
+pub static EVENTS: &[&EventDef] = &[
+    &WARRANTY_STARTED,
+    &FIRST_PAYMENT,
+    &EXPLAIN_REVIEW_PERIOD,
+    &EXPECT_EMAIL_SOON,
+    &APOLOGIZE,
+    &COLLECT,
+    &EMAIL_SENT,
+    &EXPLAIN_PARTNER_SUPPORT,
+    &ASK_CONTACT_TIME,
+    &CONTACT_TIME,
+    &ASK_TICKET,
+    &TICKET,
+    &PROMISE_FOLLOWUP,
+    &PARTNER_CONTACTED,
+];
+
+/// A customer detail the agent collects in the `overdue` escalation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Detail {
+    /// First and last name.
+    Name,
+    /// Email address.
+    Email,
+    /// Phone number.
+    Phone,
+}
+
+impl Detail {
+    /// The three details, in the script's order.
+    pub const ALL: [Detail; 3] = [Detail::Name, Detail::Email, Detail::Phone];
+
+    /// The detail as written in logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Detail::Name => "name",
+            Detail::Email => "email",
+            Detail::Phone => "phone",
+        }
+    }
+}
+
+/// Who an escalation email goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Team {
+    /// The rewards team (2a `overdue`).
+    RewardsTeam,
+    /// The product team (2c no-response).
+    ProductTeam,
+}
+
+impl Team {
+    /// The value as written in logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Team::RewardsTeam => "rewards_team",
+            Team::ProductTeam => "product_team",
+        }
+    }
+}
+
+/// When the customer reached out to the partner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactTime {
+    /// During the partner's business hours (a case the seed does not script).
+    BusinessHours,
+    /// Over the weekend or another time outside business hours (the scripted case).
+    OutsideBusinessHours,
+}
+
+/// An event of shopping dollars, typed: what its machine matches on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SdEvent<'a> {
+    /// The warranty's start date.
+    WarrantyStarted(NaiveDate),
+    /// The first payment's date, or `None` when there is none.
+    FirstPayment(Option<NaiveDate>),
+    /// The review-period explanation.
+    ExplainReviewPeriod,
+    /// The email comes within the week.
+    ExpectEmailSoon,
+    /// An apology.
+    Apologize,
+    /// A detail collected (`declined`: refused, which counts as asked).
+    Collect {
+        /// Which detail.
+        detail: Detail,
+        /// The customer declined to give it.
+        declined: bool,
+    },
+    /// An escalation email.
+    EmailSent(Team),
+    /// The partner's support explained.
+    ExplainPartnerSupport,
+    /// "How long ago did you reach out?"
+    AskContactTime,
+    /// When the customer reached out.
+    ContactTime(ContactTime),
+    /// "What is the ticket number?"
+    AskTicket,
+    /// The ticket number.
+    Ticket(&'a str),
+    /// The 24-hour follow-up promised.
+    PromiseFollowup,
+    /// The partner contacted.
+    PartnerContacted,
+}
+
+impl<'a> SdEvent<'a> {
+    /// The typed event of an engine step, if it is one of shopping dollars'.
+    pub fn of(step: &ProcedureStep<'a>) -> Option<SdEvent<'a>> {
+        let value = &step.value;
+        let choice = || value.choice().map(usize::from);
+        Some(if step.is(&WARRANTY_STARTED) {
+            SdEvent::WarrantyStarted(value.date()?)
+        } else if step.is(&FIRST_PAYMENT) {
+            SdEvent::FirstPayment(value.date_or_none()?)
+        } else if step.is(&EXPLAIN_REVIEW_PERIOD) {
+            SdEvent::ExplainReviewPeriod
+        } else if step.is(&EXPECT_EMAIL_SOON) {
+            SdEvent::ExpectEmailSoon
+        } else if step.is(&APOLOGIZE) {
+            SdEvent::Apologize
+        } else if step.is(&COLLECT) {
+            let index = choice()?;
+            SdEvent::Collect {
+                detail: *Detail::ALL.get(index % 3)?,
+                declined: index >= 3,
+            }
+        } else if step.is(&EMAIL_SENT) {
+            SdEvent::EmailSent(match choice()? {
+                0 => Team::RewardsTeam,
+                _ => Team::ProductTeam,
+            })
+        } else if step.is(&EXPLAIN_PARTNER_SUPPORT) {
+            SdEvent::ExplainPartnerSupport
+        } else if step.is(&ASK_CONTACT_TIME) {
+            SdEvent::AskContactTime
+        } else if step.is(&CONTACT_TIME) {
+            SdEvent::ContactTime(match choice()? {
+                0 => ContactTime::BusinessHours,
+                _ => ContactTime::OutsideBusinessHours,
+            })
+        } else if step.is(&ASK_TICKET) {
+            SdEvent::AskTicket
+        } else if step.is(&TICKET) {
+            SdEvent::Ticket(value.text()?)
+        } else if step.is(&PROMISE_FOLLOWUP) {
+            SdEvent::PromiseFollowup
+        } else if step.is(&PARTNER_CONTACTED) {
+            SdEvent::PartnerContacted
+        } else {
+            return None;
+        })
+    }
+}

@@ -1,0 +1,103 @@
+//! Shopping dollars (seed 002, procedures.md 2): the reward email that has not arrived (the
+//! review-period check and its four branches), the reward site that does not work, and the
+//! partner that has not answered (the 24-hour escalation).
+//!
+//! Everything the procedure is lives in this folder: its machine ([`machine`]), vocabulary
+//! ([`events`], [`reasons`], [`codes`], [`scripts`]), parameters ([`params`]), exploration
+//! alphabet ([`explore`]) and what generated calls need ([`stage`]).
+
+use std::any::Any;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use crate::config::{ParamDef, ParamTable};
+use crate::error::Error;
+use crate::explore::Sample;
+use crate::finding::Code;
+use crate::procedure::{InquiryMachine, Procedure};
+use crate::script::ScriptLine;
+use crate::stage::Stage;
+use crate::vocab::{EventDef, ReasonDef};
+
+pub mod codes;
+pub mod events;
+pub mod explore;
+pub mod machine;
+pub mod params;
+pub mod reasons;
+pub mod scripts;
+pub mod stage;
+
+pub use events::{ContactTime, Detail, SdEvent, Team};
+pub use machine::{Branch, SdInquiry, SdMachine};
+pub use params::SdParams;
+
+/// The procedure's name.
+pub const NAME: &str = "shopping_dollars";
+
+/// Seed 002: the shopping-dollars reward and its partner.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ShoppingDollars;
+
+impl Procedure for ShoppingDollars {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn title(&self) -> &'static str {
+        "Shopping dollars (seed 002): the reward email, the reward site, the partner that does not answer"
+    }
+
+    fn department(&self) -> &'static str {
+        "Home Warranty Rewards"
+    }
+
+    fn reasons(&self) -> &'static [&'static ReasonDef] {
+        reasons::ALL
+    }
+
+    fn events(&self) -> &'static [&'static EventDef] {
+        events::EVENTS
+    }
+
+    fn codes(&self) -> &'static [Code] {
+        codes::ALL
+    }
+
+    fn scripts(&self) -> &'static [ScriptLine] {
+        scripts::ALL
+    }
+
+    fn parameters(&self) -> &'static [ParamDef] {
+        params::PARAMETERS
+    }
+
+    fn params(&self, table: &ParamTable) -> Result<Arc<dyn Any + Send + Sync>, Error> {
+        Ok(Arc::new(params::resolve(table)?))
+    }
+
+    fn start(&self) -> Box<dyn InquiryMachine> {
+        SdMachine::start()
+    }
+
+    fn restore(
+        &self,
+        from: &mut dyn erased_serde::Deserializer<'_>,
+    ) -> Result<Box<dyn InquiryMachine>, erased_serde::Error> {
+        SdMachine::restore(from)
+    }
+
+    fn alphabet(&self, call_date: NaiveDate) -> Vec<Sample> {
+        explore::alphabet(call_date)
+    }
+
+    fn path_token(&self, state: &'static str, entered_by: &Sample) -> Option<String> {
+        let _ = entered_by;
+        explore::path_token(state)
+    }
+
+    fn stage(&self) -> &dyn Stage {
+        &stage::SdStage
+    }
+}

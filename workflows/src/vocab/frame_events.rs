@@ -1,0 +1,85 @@
+//! The call frame's events (call-log-v1.md): every call has them, whatever its procedures.
+
+use super::defs::EventDef;
+use super::value::Syntax;
+use super::Speaker;
+use crate::script::frame as scripts;
+
+/// `call_started` (system): the call begins; the value is the department name.
+pub static CALL_STARTED: EventDef = EventDef::new(
+    "call_started",
+    Speaker::System,
+    Syntax::Text,
+    "the call begins; the value is the department the customer called",
+);
+
+/// `greeting` (agent).
+pub static GREETING: EventDef = EventDef::new(
+    "greeting",
+    Speaker::Agent,
+    Syntax::Empty,
+    "the agent's greeting",
+)
+.scripted(scripts::GREETING);
+
+/// `customer_identified` (customer): the value is the customer's name.
+pub static CUSTOMER_IDENTIFIED: EventDef = EventDef::new(
+    "customer_identified",
+    Speaker::Customer,
+    Syntax::Required {
+        what: "customer name",
+    },
+    "the customer gave their name (the value)",
+);
+
+/// `inquiry` (customer): the value is the reason code; opens an inquiry.
+pub static INQUIRY: EventDef = EventDef::new(
+    "inquiry",
+    Speaker::Customer,
+    Syntax::Required {
+        what: "reason code",
+    },
+    "the customer states why they call (the value, a reason code); opens an inquiry",
+);
+
+/// `anything_else` (agent).
+pub static ANYTHING_ELSE: EventDef = EventDef::new(
+    "anything_else",
+    Speaker::Agent,
+    Syntax::Empty,
+    "the agent asks whether there is anything else",
+)
+.scripted(scripts::ANYTHING_ELSE);
+
+/// `goodbye` (agent).
+pub static GOODBYE: EventDef = EventDef::new(
+    "goodbye",
+    Speaker::Agent,
+    Syntax::Empty,
+    "the agent says goodbye",
+)
+.scripted(scripts::GOODBYE);
+
+/// `call_ended` (system): empty or `completed`, `customer_hung_up`, `dropped`, `transferred`.
+pub static CALL_ENDED: EventDef = EventDef::new(
+    "call_ended",
+    Speaker::System,
+    Syntax::Choice {
+        what: "end status",
+        options: &["completed", "customer_hung_up", "dropped", "transferred"],
+        empty: Some(0),
+        why: "expected empty, completed, customer_hung_up, dropped or transferred",
+    },
+    "the call ends; the value says whether it ran to its end",
+);
+
+/// The frame's events, in the vocabulary's order.
+pub static ALL: &[&EventDef] = &[
+    &CALL_STARTED,
+    &GREETING,
+    &CUSTOMER_IDENTIFIED,
+    &INQUIRY,
+    &ANYTHING_ELSE,
+    &GOODBYE,
+    &CALL_ENDED,
+];
