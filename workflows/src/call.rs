@@ -281,12 +281,14 @@ impl Call {
         let incomplete =
             matches!(frame.end(), Some((_, status)) if status != Some(EndStatus::Completed));
         let scoring = &self.rules.config().scoring;
+        let any_off = !scoring.switched_off.is_empty();
         frame
             .findings()
             .iter()
             .chain(frame.inquiries().iter().flat_map(|i| i.findings().iter()))
-            .filter(move |f| !(incomplete && f.code.is_omission()))
-            .filter(move |f| scoring.switched_off.is_empty() || !scoring.is_off(f.code))
+            .filter(move |f| {
+                !(incomplete && f.code.is_omission() || any_off && scoring.is_off(f.code))
+            })
     }
 
     /// A finding's severity under the call's rules (a policy may override a code's).

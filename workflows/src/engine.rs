@@ -48,6 +48,7 @@ pub enum Input<E> {
 impl<'a> Input<ProcedureStep<'a>> {
     /// The same input with the event converted by `convert` (`None`: an event the procedure
     /// does not know, which the frame never routes to it).
+    #[inline]
     pub fn map<E>(
         &self,
         convert: impl FnOnce(&ProcedureStep<'a>) -> Option<E>,
@@ -84,6 +85,7 @@ impl Facts {
     }
 
     /// The value of a fact, once known.
+    #[inline]
     pub fn get(&self, def: &'static EventDef) -> Option<Value<'_>> {
         self.0
             .iter()
@@ -92,16 +94,19 @@ impl Facts {
     }
 
     /// A date fact, once known.
+    #[inline]
     pub fn date(&self, def: &'static EventDef) -> Option<NaiveDate> {
         self.get(def)?.date()
     }
 
     /// A date-or-none fact, once known: `Some(None)` is "known to be none".
+    #[inline]
     pub fn date_or_none(&self, def: &'static EventDef) -> Option<Option<NaiveDate>> {
         self.get(def)?.date_or_none()
     }
 
     /// An amount-or-none fact, once known: `Some(None)` is "known: nothing".
+    #[inline]
     pub fn amount_or_none(&self, def: &'static EventDef) -> Option<Option<Cents>> {
         self.get(def)?.amount_or_none()
     }
@@ -173,6 +178,7 @@ pub struct Ctx<'c> {
 impl<'c> Ctx<'c> {
     /// The procedure's parameters, as the procedure declared their type. `None` for another
     /// type (a procedure asking for someone else's).
+    #[inline]
     pub fn params<P: Any>(&self) -> Option<&'c P> {
         self.params.downcast_ref::<P>()
     }

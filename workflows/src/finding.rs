@@ -218,8 +218,9 @@ pub static FRAME_CODES: &[Code] = &[
 ];
 
 impl PartialEq for Code {
+    /// The same definition (the registry lets one definition hold a code's name).
     fn eq(&self, other: &Self) -> bool {
-        std::ptr::eq(self.0, other.0) || self.0.code == other.0.code
+        std::ptr::eq(self.0, other.0)
     }
 }
 
@@ -227,7 +228,7 @@ impl Eq for Code {}
 
 impl std::hash::Hash for Code {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.0.code.hash(state);
+        std::ptr::hash(self.0, state);
     }
 }
 
@@ -240,7 +241,13 @@ impl PartialOrd for Code {
 impl Ord for Code {
     /// The built-in codes in the spec's order (CF, SD, PC), then any other code by name.
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (self.0.rank, self.0.code).cmp(&(other.0.rank, other.0.code))
+        if std::ptr::eq(self.0, other.0) {
+            return std::cmp::Ordering::Equal;
+        }
+        match self.0.rank.cmp(&other.0.rank) {
+            std::cmp::Ordering::Equal => self.0.code.cmp(other.0.code),
+            unequal => unequal,
+        }
     }
 }
 

@@ -101,8 +101,9 @@ impl fmt::Debug for dyn Procedure {
 /// The machine of one inquiry: a statig machine behind an object-safe face. Implement it with
 /// [`crate::inquiry_machine!`] for a statig storage type that implements [`ProcedureStorage`].
 pub trait InquiryMachine: Send + Sync {
-    /// Handles one input.
-    fn handle(&mut self, input: &Input<ProcedureStep<'_>>, ctx: &mut Ctx<'_>);
+    /// Handles one input. Returns whether the machine took it: `false` for an event its
+    /// procedure does not declare (the frame then judges it: CF06, a fact kept, courtesy).
+    fn handle(&mut self, input: &Input<ProcedureStep<'_>>, ctx: &mut Ctx<'_>) -> bool;
 
     /// The current state's name.
     fn state(&self) -> &'static str;
@@ -222,11 +223,13 @@ macro_rules! inquiry_machine {
                 &mut self,
                 input: &$crate::engine::Input<$crate::vocab::ProcedureStep<'_>>,
                 ctx: &mut $crate::engine::Ctx<'_>,
-            ) {
-                if let ::std::option::Option::Some(input) =
-                    input.map(<$storage as $crate::procedure::ProcedureStorage>::event)
-                {
-                    self.0.handle_with_context(&input, ctx);
+            ) -> bool {
+                match input.map(<$storage as $crate::procedure::ProcedureStorage>::event) {
+                    ::std::option::Option::Some(input) => {
+                        self.0.handle_with_context(&input, ctx);
+                        true
+                    }
+                    ::std::option::Option::None => false,
                 }
             }
 

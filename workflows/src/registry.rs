@@ -155,6 +155,13 @@ impl EngineBuilder {
         })?;
         let rules = Arc::new(resolve(&procedures, config)?);
         let names = NameTable::new(by_name.into_values());
+        let mut reasons: Vec<(usize, &'static ReasonDef)> = reasons.into_values().collect();
+        reasons.sort_by_key(|(procedure, def)| {
+            let position = procedures
+                .get(*procedure)
+                .and_then(|p| p.reasons().iter().position(|r| std::ptr::eq(*r, *def)));
+            (*procedure, position)
+        });
         Ok(Engine {
             procedures,
             names,
@@ -191,7 +198,8 @@ pub struct Engine {
     procedures: Vec<Arc<dyn Procedure>>,
     names: NameTable,
     owners: FxHashMap<usize, u64>,
-    reasons: FxHashMap<&'static str, (usize, &'static ReasonDef)>,
+    /// The reasons by code, with their procedure (a few: a scan beats a hash of the code).
+    reasons: Vec<(usize, &'static ReasonDef)>,
     codes: Vec<Code>,
     rules: Arc<Rules>,
 }
@@ -301,44 +309,40 @@ impl Engine {
 
     /// The reason an `inquiry` value names.
     pub fn reason(&self, code: &str) -> Reason {
-        match self.reasons.get(code) {
+        match self.reasons.iter().find(|(_, def)| def.code == code) {
             Some(&(procedure, def)) => Reason::Covered { def, procedure },
             None => Reason::Uncovered,
         }
     }
 
     /// The event `name` with its `value` parsed by the event's syntax (call-log-v1.md).
+    #[inline]
     pub fn parse<'a>(&self, name: EventName, value: &'a str) -> Result<Event<'a>, Error> {
         let def = name.def();
         let parsed = def.syntax.parse(value)?;
-        Ok(if std::ptr::eq(def, &frame::CALL_STARTED) {
-            Event::CallStarted { department: value }
-        } else if std::ptr::eq(def, &frame::GREETING) {
-            Event::Greeting
-        } else if std::ptr::eq(def, &frame::CUSTOMER_IDENTIFIED) {
-            Event::CustomerIdentified { name: value }
-        } else if std::ptr::eq(def, &frame::INQUIRY) {
-            Event::Inquiry {
-                reason: self.reason(value),
-                code: value,
-            }
-        } else if std::ptr::eq(def, &frame::ANYTHING_ELSE) {
-            Event::AnythingElse
-        } else if std::ptr::eq(def, &frame::GOODBYE) {
-            Event::Goodbye
-        } else if std::ptr::eq(def, &frame::CALL_ENDED) {
-            let index = parsed.choice().map_or(0, usize::from);
-            Event::CallEnded(
-                EndStatus::ALL
-                    .get(index)
-                    .copied()
-                    .unwrap_or(EndStatus::Completed),
-            )
-        } else {
-            Event::Step(ProcedureStep {
+        Ok(match def.frame {
+            0 => Event::Step(ProcedureStep {
                 name,
                 value: parsed,
-            })
+            }),
+            1 => Event::CallStarted { department: value },
+            2 => Event::Greeting,
+            3 => Event::CustomerIdentified { name: value },
+            4 => Event::Inquiry {
+                reason: self.reason(value),
+                code: value,
+            },
+            5 => Event::AnythingElse,
+            6 => Event::Goodbye,
+            _ => {
+                let index = parsed.choice().map_or(0, usize::from);
+                Event::CallEnded(
+                    EndStatus::ALL
+                        .get(index)
+                        .copied()
+                        .unwrap_or(EndStatus::Completed),
+                )
+            }
         })
     }
 

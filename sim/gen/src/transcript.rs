@@ -583,7 +583,7 @@ impl<'a> Scene<'a> {
             }
         }
         if step.name.speaker() == Speaker::Agent {
-            self.agent(&step, None);
+            self.agent(&step, step.name.def().script);
         } else {
             let narration = self.narrate(&step);
             self.step(&step, narration.text, narration.spoken);

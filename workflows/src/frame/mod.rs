@@ -258,21 +258,26 @@ impl Frame {
         self.inquiries.last_mut().filter(|i| i.closed.is_none())
     }
 
-    /// Dispatches one input to the open inquiry's machine.
-    fn dispatch(&mut self, input: Input<ProcedureStep<'_>>, stamp: Stamp, context: &FrameCtx<'_>) {
-        if self.open_inquiry().is_some() {
-            self.dispatch_to(self.inquiries.len() - 1, input, stamp, context);
-        }
+    /// Dispatches one input to the open inquiry's machine; whether the machine took it.
+    fn dispatch(
+        &mut self,
+        input: Input<ProcedureStep<'_>>,
+        stamp: Stamp,
+        context: &FrameCtx<'_>,
+    ) -> bool {
+        self.open_inquiry().is_some()
+            && self.dispatch_to(self.inquiries.len() - 1, input, stamp, context)
     }
 
-    /// Dispatches one input to the machine of the inquiry at `index` (open or closed).
+    /// Dispatches one input to the machine of the inquiry at `index` (open or closed);
+    /// whether a machine took it (an event its procedure declares).
     fn dispatch_to(
         &mut self,
         index: usize,
         input: Input<ProcedureStep<'_>>,
         stamp: Stamp,
         context: &FrameCtx<'_>,
-    ) {
+    ) -> bool {
         let Frame {
             inquiries,
             facts,
@@ -282,8 +287,9 @@ impl Frame {
             ..
         } = self;
         let Some(inquiry) = inquiries.get_mut(index) else {
-            return;
+            return false;
         };
+        let mut taken = false;
         if let (Some(machine), Some(procedure)) =
             (inquiry.machine.as_mut(), inquiry.reason.procedure())
         {
@@ -296,11 +302,12 @@ impl Frame {
                 agent_id,
                 customer_name: customer_name.as_deref(),
             };
-            machine.handle(&input, &mut ctx);
+            taken = machine.handle(&input, &mut ctx);
         }
         if let Input::Close { .. } = input {
             inquiry.closed = Some(stamp);
         }
+        taken
     }
 
     /// A procedure step: to the earliest inquiry still requiring it when it is after-call
@@ -324,12 +331,11 @@ impl Frame {
                 return;
             }
         }
-        let owners = context.engine.owners(name);
-        let open = self.open_inquiry().map(|i| (i.reason, i.procedure()));
-        match open {
-            Some((_, Some(procedure))) if owners & (1 << procedure) != 0 => {
-                self.dispatch(Input::Event(*procedure_step), step.stamp, context);
-            }
+        // The open inquiry's machine takes the step if its procedure declares it.
+        if self.dispatch(Input::Event(*procedure_step), step.stamp, context) {
+            return;
+        }
+        match self.open_inquiry().map(|i| i.reason) {
             // Account facts wait for the inquiry they serve.
             _ if def.fact => {}
             // "Sorry about the wait" outside an inquiry of its procedure is courtesy.
@@ -340,7 +346,7 @@ impl Frame {
                 "procedure steps inside an inquiry of their procedure",
                 format!("{name} before any inquiry was open"),
             ),
-            Some((reason, _)) => {
+            Some(reason) => {
                 let code = reason.def().map_or("uncovered", |r| r.code);
                 self.findings.raise(
                     Code::CF06,

@@ -3,6 +3,9 @@
 
 use crate::vocab::{EventDef, Speaker, Syntax};
 
+/// Tags from 100 up are those of events shared between procedures (a procedure's own tags
+/// stay under 100).
+///
 /// `promise_followup` (agent): the agent promises a follow-up (the 24-hour answer in the
 /// shopping-dollars escalation; the amount confirmed later in paid-call verification).
 pub static PROMISE_FOLLOWUP: EventDef = EventDef::new(
@@ -10,4 +13,5 @@ pub static PROMISE_FOLLOWUP: EventDef = EventDef::new(
     Speaker::Agent,
     Syntax::Empty,
     "the agent promises a follow-up",
-);
+)
+.tag(100);

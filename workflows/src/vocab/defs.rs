@@ -33,6 +33,11 @@ pub struct EventDef {
     /// The script line a said text of this event is checked against (CF02), when it has one
     /// whatever the inquiry (a reason may give others: [`ReasonDef::scripts`]).
     pub script: Option<ScriptLine>,
+    /// A number the declaring procedure reads its typed events by (unique among the events a
+    /// procedure declares; 0 when it does not use them).
+    pub tag: u16,
+    /// Which of the call frame's events this is (0: a procedure's), for the engine's parse.
+    pub(crate) frame: u8,
 }
 
 impl EventDef {
@@ -52,7 +57,21 @@ impl EventDef {
             after_call: false,
             courtesy: false,
             script: None,
+            tag: 0,
+            frame: 0,
         }
+    }
+
+    /// The same event with a tag its procedure reads it by.
+    pub const fn tag(mut self, tag: u16) -> EventDef {
+        self.tag = tag;
+        self
+    }
+
+    /// The same event, the call frame's `kind` (1 to 7, in `frame_events::ALL`'s order).
+    pub(crate) const fn frame_kind(mut self, kind: u8) -> EventDef {
+        self.frame = kind;
+        self
     }
 
     /// The same event, an account fact.

@@ -11,7 +11,8 @@ pub static CALL_STARTED: EventDef = EventDef::new(
     Speaker::System,
     Syntax::Text,
     "the call begins; the value is the department the customer called",
-);
+)
+.frame_kind(1);
 
 /// `greeting` (agent).
 pub static GREETING: EventDef = EventDef::new(
@@ -20,7 +21,8 @@ pub static GREETING: EventDef = EventDef::new(
     Syntax::Empty,
     "the agent's greeting",
 )
-.scripted(scripts::GREETING);
+.scripted(scripts::GREETING)
+.frame_kind(2);
 
 /// `customer_identified` (customer): the value is the customer's name.
 pub static CUSTOMER_IDENTIFIED: EventDef = EventDef::new(
@@ -30,7 +32,8 @@ pub static CUSTOMER_IDENTIFIED: EventDef = EventDef::new(
         what: "customer name",
     },
     "the customer gave their name (the value)",
-);
+)
+.frame_kind(3);
 
 /// `inquiry` (customer): the value is the reason code; opens an inquiry.
 pub static INQUIRY: EventDef = EventDef::new(
@@ -40,7 +43,8 @@ pub static INQUIRY: EventDef = EventDef::new(
         what: "reason code",
     },
     "the customer states why they call (the value, a reason code); opens an inquiry",
-);
+)
+.frame_kind(4);
 
 /// `anything_else` (agent).
 pub static ANYTHING_ELSE: EventDef = EventDef::new(
@@ -49,7 +53,8 @@ pub static ANYTHING_ELSE: EventDef = EventDef::new(
     Syntax::Empty,
     "the agent asks whether there is anything else",
 )
-.scripted(scripts::ANYTHING_ELSE);
+.scripted(scripts::ANYTHING_ELSE)
+.frame_kind(5);
 
 /// `goodbye` (agent).
 pub static GOODBYE: EventDef = EventDef::new(
@@ -58,7 +63,8 @@ pub static GOODBYE: EventDef = EventDef::new(
     Syntax::Empty,
     "the agent says goodbye",
 )
-.scripted(scripts::GOODBYE);
+.scripted(scripts::GOODBYE)
+.frame_kind(6);
 
 /// `call_ended` (system): empty or `completed`, `customer_hung_up`, `dropped`, `transferred`.
 pub static CALL_ENDED: EventDef = EventDef::new(
@@ -71,7 +77,8 @@ pub static CALL_ENDED: EventDef = EventDef::new(
         why: "expected empty, completed, customer_hung_up, dropped or transferred",
     },
     "the call ends; the value says whether it ran to its end",
-);
+)
+.frame_kind(7);
 
 /// The frame's events, in the vocabulary's order.
 pub static ALL: &[&EventDef] = &[

@@ -259,6 +259,7 @@ impl Syntax {
     /// assert!(team.parse("sales").is_err());
     /// assert!(Syntax::Empty.parse("x").is_err());
     /// ```
+    #[inline]
     pub fn parse(self, value: &str) -> Result<Value<'_>, Error> {
         Ok(match self {
             Syntax::Empty => {

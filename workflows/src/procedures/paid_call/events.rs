@@ -2,7 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::chat_form::ChatForm;
 use crate::procedures::common::PROMISE_FOLLOWUP;
 use crate::vocab::{Cents, EventDef, ProcedureStep, Speaker, Syntax};
 
@@ -13,7 +12,8 @@ pub static REFUND_CALCULATOR: EventDef = EventDef::new(
     Syntax::AmountOrNone,
     "account fact: the refund calculator's paid-call amount, or none when nothing is displayed",
 )
-.fact();
+.fact()
+.tag(1);
 
 /// `service_call_reported` (customer).
 pub static SERVICE_CALL_REPORTED: EventDef = EventDef::new(
@@ -21,7 +21,8 @@ pub static SERVICE_CALL_REPORTED: EventDef = EventDef::new(
     Speaker::Customer,
     Syntax::Empty,
     "the customer reports a recent service call that is not listed",
-);
+)
+.tag(2);
 
 /// `record_mismatch` (customer): `name` | `address`.
 pub static RECORD_MISMATCH: EventDef = EventDef::new(
@@ -29,7 +30,8 @@ pub static RECORD_MISMATCH: EventDef = EventDef::new(
     Speaker::Customer,
     Syntax::choice("record field", &["name", "address"]),
     "the customer reports a wrong name or address on record",
-);
+)
+.tag(3);
 
 /// `amount_disputed` (customer).
 pub static AMOUNT_DISPUTED: EventDef = EventDef::new(
@@ -37,7 +39,8 @@ pub static AMOUNT_DISPUTED: EventDef = EventDef::new(
     Speaker::Customer,
     Syntax::Empty,
     "the customer disputes the amount",
-);
+)
+.tag(4);
 
 /// `quote_amount` (agent): the amount quoted.
 pub static QUOTE_AMOUNT: EventDef = EventDef::new(
@@ -45,7 +48,8 @@ pub static QUOTE_AMOUNT: EventDef = EventDef::new(
     Speaker::Agent,
     Syntax::Amount,
     "the agent quotes an amount",
-);
+)
+.tag(5);
 
 /// `build_value` (agent).
 pub static BUILD_VALUE: EventDef = EventDef::new(
@@ -53,7 +57,8 @@ pub static BUILD_VALUE: EventDef = EventDef::new(
     Speaker::Agent,
     Syntax::Empty,
     "the agent builds value and rebuts the objection",
-);
+)
+.tag(6);
 
 /// `advise_dispute_letter` (agent).
 pub static ADVISE_DISPUTE_LETTER: EventDef = EventDef::new(
@@ -61,7 +66,8 @@ pub static ADVISE_DISPUTE_LETTER: EventDef = EventDef::new(
     Speaker::Agent,
     Syntax::Empty,
     "the agent advises disputing with the partner when the payment-due letter arrives",
-);
+)
+.tag(7);
 
 /// `phone_call_partner` (agent): never allowed.
 pub static PHONE_CALL_PARTNER: EventDef = EventDef::new(
@@ -69,7 +75,8 @@ pub static PHONE_CALL_PARTNER: EventDef = EventDef::new(
     Speaker::Agent,
     Syntax::Ignored,
     "the agent phones the partner (never allowed)",
-);
+)
+.tag(8);
 
 /// The chat purposes, in [`ChatPurpose`] order.
 const PURPOSES: &[&str] = &["paid_call", "record_verification", "relay_cancellation"];
@@ -85,7 +92,8 @@ pub static CHAT_OPENED: EventDef = EventDef::new(
         why: crate::vocab::NOT_DOCUMENTED,
     },
     "the agent opens a partner chat for a purpose",
-);
+)
+.tag(9);
 
 /// `warranty_prompt` (agent): `yes` | `no`.
 pub static WARRANTY_PROMPT: EventDef = EventDef::new(
@@ -93,17 +101,19 @@ pub static WARRANTY_PROMPT: EventDef = EventDef::new(
     Speaker::Agent,
     Syntax::choice("warranty prompt answer", &["yes", "no"]),
     "the agent answers the \"Does your product have a warranty?\" prompt",
-);
+)
+.tag(10);
 
 /// `chat_form` (agent): `key=value;...`.
 pub static CHAT_FORM: EventDef = EventDef::new(
     "chat_form",
     Speaker::Agent,
     Syntax::Checked {
-        check: ChatForm::check,
+        check: super::chat_form::ChatForm::check,
     },
     "the agent submits the chat form (enterprise_id, agent_name, member_name, customer_id, reason)",
-);
+)
+.tag(11);
 
 /// `chat_waiting` (system): the average wait in minutes, when given.
 pub static CHAT_WAITING: EventDef = EventDef::new(
@@ -111,7 +121,8 @@ pub static CHAT_WAITING: EventDef = EventDef::new(
     Speaker::System,
     Syntax::Minutes,
     "the chat shows a wait message with the average wait in minutes",
-);
+)
+.tag(12);
 
 /// `chat_connected` (system): the representative's name.
 pub static CHAT_CONNECTED: EventDef = EventDef::new(
@@ -119,7 +130,8 @@ pub static CHAT_CONNECTED: EventDef = EventDef::new(
     Speaker::System,
     Syntax::Text,
     "a partner representative connected",
-);
+)
+.tag(13);
 
 /// `chat_message` (agent).
 pub static CHAT_MESSAGE: EventDef = EventDef::new(
@@ -127,7 +139,8 @@ pub static CHAT_MESSAGE: EventDef = EventDef::new(
     Speaker::Agent,
     Syntax::Ignored,
     "the agent writes in the chat",
-);
+)
+.tag(14);
 
 /// `chat_reply` (partner).
 pub static CHAT_REPLY: EventDef = EventDef::new(
@@ -135,7 +148,8 @@ pub static CHAT_REPLY: EventDef = EventDef::new(
     Speaker::Partner,
     Syntax::Ignored,
     "the partner replies in the chat",
-);
+)
+.tag(15);
 
 /// `paid_amount_obtained` (agent): the total amount paid.
 pub static PAID_AMOUNT_OBTAINED: EventDef = EventDef::new(
@@ -143,7 +157,8 @@ pub static PAID_AMOUNT_OBTAINED: EventDef = EventDef::new(
     Speaker::Agent,
     Syntax::Amount,
     "the agent obtained the total amount paid, in the chat",
-);
+)
+.tag(16);
 
 /// `chat_ended` (agent).
 pub static CHAT_ENDED: EventDef = EventDef::new(
@@ -151,7 +166,8 @@ pub static CHAT_ENDED: EventDef = EventDef::new(
     Speaker::Agent,
     Syntax::Empty,
     "the agent ends the chat",
-);
+)
+.tag(17);
 
 /// `chat_transcript` (agent): `email` | `print`.
 pub static CHAT_TRANSCRIPT: EventDef = EventDef::new(
@@ -159,7 +175,8 @@ pub static CHAT_TRANSCRIPT: EventDef = EventDef::new(
     Speaker::Agent,
     Syntax::choice("transcript copy", &["email", "print"]),
     "the agent keeps the chat transcript",
-);
+)
+.tag(18);
 
 /// The vocabulary, in call-log-v1.md's order.
 pub static EVENTS: &[&EventDef] = &[
@@ -260,8 +277,8 @@ pub enum PcEvent<'a> {
         /// "Yes" was selected (the document says to select "No").
         yes: bool,
     },
-    /// The chat form.
-    ChatForm(ChatForm<'a>),
+    /// The chat form, as its `key=value;...` payload (parsed where it is judged).
+    ChatForm(&'a str),
     /// The wait message, with its minutes.
     ChatWaiting(Option<u32>),
     /// A representative connected.
@@ -284,60 +301,64 @@ pub enum PcEvent<'a> {
 }
 
 impl<'a> PcEvent<'a> {
-    /// The typed event of an engine step, if it is one of paid-call verification's.
+    /// The typed event of an engine step, if it is one of paid-call verification's: read by
+    /// the event's tag, then checked to be the very event (another procedure's may share a tag).
     pub fn of(step: &ProcedureStep<'a>) -> Option<PcEvent<'a>> {
         let value = &step.value;
         let choice = || value.choice().map(usize::from);
-        Some(if step.is(&REFUND_CALCULATOR) {
-            PcEvent::RefundCalculator(value.amount_or_none()?)
-        } else if step.is(&SERVICE_CALL_REPORTED) {
-            PcEvent::ServiceCallReported
-        } else if step.is(&RECORD_MISMATCH) {
-            PcEvent::RecordMismatch(match choice()? {
-                0 => RecordField::Name,
-                _ => RecordField::Address,
-            })
-        } else if step.is(&AMOUNT_DISPUTED) {
-            PcEvent::AmountDisputed
-        } else if step.is(&QUOTE_AMOUNT) {
-            PcEvent::QuoteAmount(value.amount()?)
-        } else if step.is(&BUILD_VALUE) {
-            PcEvent::BuildValue
-        } else if step.is(&ADVISE_DISPUTE_LETTER) {
-            PcEvent::AdviseDisputeLetter
-        } else if step.is(&PHONE_CALL_PARTNER) {
-            PcEvent::PhoneCallPartner
-        } else if step.is(&CHAT_OPENED) {
-            PcEvent::ChatOpened(*ChatPurpose::ALL.get(choice()?)?)
-        } else if step.is(&WARRANTY_PROMPT) {
-            PcEvent::WarrantyPrompt {
-                yes: choice()? == 0,
-            }
-        } else if step.is(&CHAT_FORM) {
-            PcEvent::ChatForm(ChatForm::parse(value.text()?).ok()?)
-        } else if step.is(&CHAT_WAITING) {
-            PcEvent::ChatWaiting(value.minutes())
-        } else if step.is(&CHAT_CONNECTED) {
-            PcEvent::ChatConnected {
-                representative: value.text()?,
-            }
-        } else if step.is(&CHAT_MESSAGE) {
-            PcEvent::ChatMessage
-        } else if step.is(&CHAT_REPLY) {
-            PcEvent::ChatReply
-        } else if step.is(&PAID_AMOUNT_OBTAINED) {
-            PcEvent::PaidAmountObtained(value.amount()?)
-        } else if step.is(&CHAT_ENDED) {
-            PcEvent::ChatEnded
-        } else if step.is(&CHAT_TRANSCRIPT) {
-            PcEvent::ChatTranscript(match choice()? {
-                0 => TranscriptCopy::Email,
-                _ => TranscriptCopy::Print,
-            })
-        } else if step.is(&PROMISE_FOLLOWUP) {
-            PcEvent::PromiseFollowup
-        } else {
-            return None;
-        })
+        let (def, event): (&'static EventDef, PcEvent<'a>) = match step.name.def().tag {
+            1 => (
+                &REFUND_CALCULATOR,
+                PcEvent::RefundCalculator(value.amount_or_none()?),
+            ),
+            2 => (&SERVICE_CALL_REPORTED, PcEvent::ServiceCallReported),
+            3 => (
+                &RECORD_MISMATCH,
+                PcEvent::RecordMismatch(match choice()? {
+                    0 => RecordField::Name,
+                    _ => RecordField::Address,
+                }),
+            ),
+            4 => (&AMOUNT_DISPUTED, PcEvent::AmountDisputed),
+            5 => (&QUOTE_AMOUNT, PcEvent::QuoteAmount(value.amount()?)),
+            6 => (&BUILD_VALUE, PcEvent::BuildValue),
+            7 => (&ADVISE_DISPUTE_LETTER, PcEvent::AdviseDisputeLetter),
+            8 => (&PHONE_CALL_PARTNER, PcEvent::PhoneCallPartner),
+            9 => (
+                &CHAT_OPENED,
+                PcEvent::ChatOpened(*ChatPurpose::ALL.get(choice()?)?),
+            ),
+            10 => (
+                &WARRANTY_PROMPT,
+                PcEvent::WarrantyPrompt {
+                    yes: choice()? == 0,
+                },
+            ),
+            11 => (&CHAT_FORM, PcEvent::ChatForm(value.text()?)),
+            12 => (&CHAT_WAITING, PcEvent::ChatWaiting(value.minutes())),
+            13 => (
+                &CHAT_CONNECTED,
+                PcEvent::ChatConnected {
+                    representative: value.text()?,
+                },
+            ),
+            14 => (&CHAT_MESSAGE, PcEvent::ChatMessage),
+            15 => (&CHAT_REPLY, PcEvent::ChatReply),
+            16 => (
+                &PAID_AMOUNT_OBTAINED,
+                PcEvent::PaidAmountObtained(value.amount()?),
+            ),
+            17 => (&CHAT_ENDED, PcEvent::ChatEnded),
+            18 => (
+                &CHAT_TRANSCRIPT,
+                PcEvent::ChatTranscript(match choice()? {
+                    0 => TranscriptCopy::Email,
+                    _ => TranscriptCopy::Print,
+                }),
+            ),
+            100 => (&PROMISE_FOLLOWUP, PcEvent::PromiseFollowup),
+            _ => return None,
+        };
+        step.is(def).then_some(event)
     }
 }

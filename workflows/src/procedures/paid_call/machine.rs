@@ -80,7 +80,6 @@ mod states {
             event: &Input<PcEvent<'_>>,
         ) -> Outcome<State> {
             let stamp = context.stamp;
-            let shown = calculator_amount(context);
             match event {
                 Input::Close {
                     complete,
@@ -96,7 +95,7 @@ mod states {
                         "chat, the first and only contact method",
                         "phone_call_partner",
                     );
-                    if let Some(amount) = shown {
+                    if let Some(amount) = calculator_amount(context) {
                         self.findings.raise(
                             Code::PC01,
                             stamp,
@@ -113,7 +112,7 @@ mod states {
                     Transition(State::chat_open())
                 }
                 Input::Event(PcEvent::PaidAmountObtained(amount)) => {
-                    if let Some(shown) = shown {
+                    if let Some(shown) = calculator_amount(context) {
                         self.findings.raise(
                             Code::PC01,
                             stamp,
@@ -494,7 +493,9 @@ impl PcInquiry {
     }
 
     /// PC06: each defect of a chat form, one instance each.
-    fn judge_form(&mut self, form: &ChatForm<'_>, context: &Ctx<'_>) {
+    fn judge_form(&mut self, payload: &str, context: &Ctx<'_>) {
+        // The syntax checked the payload as the row was read: it parses.
+        let form = ChatForm::parse(payload).unwrap_or_default();
         let params = PcParams::of(context);
         for defect in form.defects(context.agent_id, &params.form_reason) {
             self.findings.raise(

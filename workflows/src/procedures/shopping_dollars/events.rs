@@ -14,7 +14,8 @@ pub static WARRANTY_STARTED: EventDef = EventDef::new(
     Syntax::Date,
     "account fact: the warranty's start date",
 )
-.fact();
+.fact()
+.tag(1);
 
 /// `first_payment` (system): account fact, the first payment's date or `none`.
 pub static FIRST_PAYMENT: EventDef = EventDef::new(
@@ -23,7 +24,8 @@ pub static FIRST_PAYMENT: EventDef = EventDef::new(
     Syntax::DateOrNone,
     "account fact: the first payment's date, or none",
 )
-.fact();
+.fact()
+.tag(2);
 
 /// `explain_review_period` (agent).
 pub static EXPLAIN_REVIEW_PERIOD: EventDef = EventDef::new(
@@ -32,7 +34,8 @@ pub static EXPLAIN_REVIEW_PERIOD: EventDef = EventDef::new(
     Syntax::Empty,
     "the agent explains the 30-day review period",
 )
-.scripted(scripts::EXPLAIN_REVIEW_PERIOD);
+.scripted(scripts::EXPLAIN_REVIEW_PERIOD)
+.tag(3);
 
 /// `expect_email_soon` (agent).
 pub static EXPECT_EMAIL_SOON: EventDef = EventDef::new(
@@ -41,7 +44,8 @@ pub static EXPECT_EMAIL_SOON: EventDef = EventDef::new(
     Syntax::Empty,
     "the agent says the email should arrive within the week",
 )
-.scripted(scripts::EXPECT_EMAIL_SOON);
+.scripted(scripts::EXPECT_EMAIL_SOON)
+.tag(4);
 
 /// `apologize` (agent): courtesy outside a shopping-dollars inquiry.
 pub static APOLOGIZE: EventDef = EventDef::new(
@@ -50,7 +54,8 @@ pub static APOLOGIZE: EventDef = EventDef::new(
     Syntax::Empty,
     "the agent apologises",
 )
-.courtesy();
+.courtesy()
+.tag(5);
 
 /// The tokens of `collect`, in [`Detail`] order, then declined.
 const COLLECT_VALUES: &[&str] = &[
@@ -68,7 +73,8 @@ pub static COLLECT: EventDef = EventDef::new(
     Speaker::Agent,
     Syntax::choice("detail", COLLECT_VALUES),
     "the agent collects a detail for the escalation (declined: the customer refused)",
-);
+)
+.tag(6);
 
 /// The tokens of `email_sent`, in [`Team`] order.
 const TEAMS: &[&str] = &["rewards_team", "product_team"];
@@ -80,7 +86,8 @@ pub static EMAIL_SENT: EventDef = EventDef::new(
     Syntax::choice("team", TEAMS),
     "the agent emails an escalation to a team",
 )
-.after_call();
+.after_call()
+.tag(7);
 
 /// `explain_partner_support` (agent).
 pub static EXPLAIN_PARTNER_SUPPORT: EventDef = EventDef::new(
@@ -89,7 +96,8 @@ pub static EXPLAIN_PARTNER_SUPPORT: EventDef = EventDef::new(
     Syntax::Empty,
     "the agent explains the partner's support and walks through its steps",
 )
-.scripted(scripts::EXPLAIN_PARTNER_SUPPORT);
+.scripted(scripts::EXPLAIN_PARTNER_SUPPORT)
+.tag(8);
 
 /// `ask_contact_time` (agent).
 pub static ASK_CONTACT_TIME: EventDef = EventDef::new(
@@ -97,7 +105,8 @@ pub static ASK_CONTACT_TIME: EventDef = EventDef::new(
     Speaker::Agent,
     Syntax::Empty,
     "the agent asks how long ago the customer reached out to the partner",
-);
+)
+.tag(9);
 
 /// The tokens of `contact_time`, in [`ContactTime`] order.
 const CONTACT_TIMES: &[&str] = &["business_hours", "outside_business_hours"];
@@ -108,7 +117,8 @@ pub static CONTACT_TIME: EventDef = EventDef::new(
     Speaker::Customer,
     Syntax::choice("contact time", CONTACT_TIMES),
     "the customer says when they reached out to the partner",
-);
+)
+.tag(10);
 
 /// `ask_ticket` (agent).
 pub static ASK_TICKET: EventDef = EventDef::new(
@@ -116,7 +126,8 @@ pub static ASK_TICKET: EventDef = EventDef::new(
     Speaker::Agent,
     Syntax::Empty,
     "the agent asks for the support ticket number",
-);
+)
+.tag(11);
 
 /// `ticket` (customer): the ticket number.
 pub static TICKET: EventDef = EventDef::new(
@@ -126,7 +137,8 @@ pub static TICKET: EventDef = EventDef::new(
         what: "ticket number",
     },
     "the customer gives the support ticket number",
-);
+)
+.tag(12);
 
 /// `partner_contacted` (agent): after-call work, `home_service_perks` (or empty).
 pub static PARTNER_CONTACTED: EventDef = EventDef::new(
@@ -140,7 +152,8 @@ pub static PARTNER_CONTACTED: EventDef = EventDef::new(
     },
     "the agent contacted the partner, Home Service Perks",
 )
-.after_call();
+.after_call()
+.tag(13);
 
 /// The vocabulary, in call-log-v1.md's order.
 pub static EVENTS: &[&EventDef] = &[
@@ -255,50 +268,47 @@ pub enum SdEvent<'a> {
 }
 
 impl<'a> SdEvent<'a> {
-    /// The typed event of an engine step, if it is one of shopping dollars'.
+    /// The typed event of an engine step, if it is one of shopping dollars': read by the
+    /// event's tag, then checked to be the very event (another procedure's may share a tag).
     pub fn of(step: &ProcedureStep<'a>) -> Option<SdEvent<'a>> {
         let value = &step.value;
         let choice = || value.choice().map(usize::from);
-        Some(if step.is(&WARRANTY_STARTED) {
-            SdEvent::WarrantyStarted(value.date()?)
-        } else if step.is(&FIRST_PAYMENT) {
-            SdEvent::FirstPayment(value.date_or_none()?)
-        } else if step.is(&EXPLAIN_REVIEW_PERIOD) {
-            SdEvent::ExplainReviewPeriod
-        } else if step.is(&EXPECT_EMAIL_SOON) {
-            SdEvent::ExpectEmailSoon
-        } else if step.is(&APOLOGIZE) {
-            SdEvent::Apologize
-        } else if step.is(&COLLECT) {
-            let index = choice()?;
-            SdEvent::Collect {
-                detail: *Detail::ALL.get(index % 3)?,
-                declined: index >= 3,
+        let (def, event): (&'static EventDef, SdEvent<'a>) = match step.name.def().tag {
+            1 => (&WARRANTY_STARTED, SdEvent::WarrantyStarted(value.date()?)),
+            2 => (&FIRST_PAYMENT, SdEvent::FirstPayment(value.date_or_none()?)),
+            3 => (&EXPLAIN_REVIEW_PERIOD, SdEvent::ExplainReviewPeriod),
+            4 => (&EXPECT_EMAIL_SOON, SdEvent::ExpectEmailSoon),
+            5 => (&APOLOGIZE, SdEvent::Apologize),
+            6 => {
+                let index = choice()?;
+                let event = SdEvent::Collect {
+                    detail: *Detail::ALL.get(index % 3)?,
+                    declined: index >= 3,
+                };
+                (&COLLECT, event)
             }
-        } else if step.is(&EMAIL_SENT) {
-            SdEvent::EmailSent(match choice()? {
-                0 => Team::RewardsTeam,
-                _ => Team::ProductTeam,
-            })
-        } else if step.is(&EXPLAIN_PARTNER_SUPPORT) {
-            SdEvent::ExplainPartnerSupport
-        } else if step.is(&ASK_CONTACT_TIME) {
-            SdEvent::AskContactTime
-        } else if step.is(&CONTACT_TIME) {
-            SdEvent::ContactTime(match choice()? {
-                0 => ContactTime::BusinessHours,
-                _ => ContactTime::OutsideBusinessHours,
-            })
-        } else if step.is(&ASK_TICKET) {
-            SdEvent::AskTicket
-        } else if step.is(&TICKET) {
-            SdEvent::Ticket(value.text()?)
-        } else if step.is(&PROMISE_FOLLOWUP) {
-            SdEvent::PromiseFollowup
-        } else if step.is(&PARTNER_CONTACTED) {
-            SdEvent::PartnerContacted
-        } else {
-            return None;
-        })
+            7 => (
+                &EMAIL_SENT,
+                SdEvent::EmailSent(match choice()? {
+                    0 => Team::RewardsTeam,
+                    _ => Team::ProductTeam,
+                }),
+            ),
+            8 => (&EXPLAIN_PARTNER_SUPPORT, SdEvent::ExplainPartnerSupport),
+            9 => (&ASK_CONTACT_TIME, SdEvent::AskContactTime),
+            10 => (
+                &CONTACT_TIME,
+                SdEvent::ContactTime(match choice()? {
+                    0 => ContactTime::BusinessHours,
+                    _ => ContactTime::OutsideBusinessHours,
+                }),
+            ),
+            11 => (&ASK_TICKET, SdEvent::AskTicket),
+            12 => (&TICKET, SdEvent::Ticket(value.text()?)),
+            13 => (&PARTNER_CONTACTED, SdEvent::PartnerContacted),
+            100 => (&PROMISE_FOLLOWUP, SdEvent::PromiseFollowup),
+            _ => return None,
+        };
+        step.is(def).then_some(event)
     }
 }

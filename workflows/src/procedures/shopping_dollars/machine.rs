@@ -89,8 +89,9 @@ impl Branch {
 
     /// The branch of a call's facts, under the procedure's parameters.
     pub fn of(ctx: &Ctx<'_>) -> Option<Branch> {
-        let default = SdParams::default();
-        let params = ctx.params::<SdParams>().unwrap_or(&default);
+        let params = ctx
+            .params::<SdParams>()
+            .unwrap_or_else(|| SdParams::fallback());
         Branch::classify(
             ctx.call_date,
             ctx.facts.date(&ev::WARRANTY_STARTED),
@@ -177,25 +178,12 @@ mod states {
 
         /// "Customer has not received the email": the review-period check. The account facts
         /// decide the branch; an answer before them is SD03.
+        ///
+        /// Each of its states judges the steps against the branch it stands for (see
+        /// `review_step`): the state is the branch the facts make true.
         #[superstate(superstate = "open")]
-        fn email_missing(
-            &mut self,
-            context: &mut Ctx<'_>,
-            event: &Input<SdEvent<'_>>,
-        ) -> Outcome<State> {
-            if let Input::Event(SdEvent::ExplainReviewPeriod | SdEvent::ExpectEmailSoon) = event {
-                if Branch::of(context).is_none() {
-                    self.findings.raise(
-                        Code::SD03,
-                        context.stamp,
-                        facts_needed(context.facts),
-                        "answered before them",
-                    );
-                }
-            }
-            if let Input::Event(_) = event {
-                self.judge_commissions(review_state(context));
-            }
+        fn email_missing(event: &Input<SdEvent<'_>>) -> Outcome<State> {
+            let _ = event;
             Super
         }
 
@@ -207,47 +195,50 @@ mod states {
             context: &mut Ctx<'_>,
             event: &Input<SdEvent<'_>>,
         ) -> Outcome<State> {
-            self.review_step(None, context, event)
+            self.review_step(State::awaiting_facts(), context, event)
         }
 
         /// d < 30: explain the review period ("Your shopping dollars are made available once you
         /// have had your warranty for at least 30 days and made your first payment...").
-        #[state(superstate = "email_missing", entry_action = "enter_branch")]
+        #[state(superstate = "email_missing", entry_action = "enter_within_review")]
         fn within_review(
             &mut self,
             context: &mut Ctx<'_>,
             event: &Input<SdEvent<'_>>,
         ) -> Outcome<State> {
-            self.review_step(Some(Branch::WithinReview), context, event)
+            self.review_step(State::within_review(), context, event)
         }
 
         /// d >= 30 with no first payment: explain the review period (the script names both
         /// conditions). The seed has no branch for this case (SD12, no penalty).
-        #[state(superstate = "email_missing", entry_action = "enter_branch")]
+        #[state(
+            superstate = "email_missing",
+            entry_action = "enter_awaiting_first_payment"
+        )]
         fn awaiting_first_payment(
             &mut self,
             context: &mut Ctx<'_>,
             event: &Input<SdEvent<'_>>,
         ) -> Outcome<State> {
-            self.review_step(Some(Branch::AwaitingFirstPayment), context, event)
+            self.review_step(State::awaiting_first_payment(), context, event)
         }
 
         /// Paid, 30 <= d < 37: tell the customer the email comes within the week
         /// ("Typically, you will receive your shopping dollars email within a week...").
-        #[state(superstate = "email_missing", entry_action = "enter_branch")]
+        #[state(superstate = "email_missing", entry_action = "enter_recently_eligible")]
         fn recently_eligible(
             &mut self,
             context: &mut Ctx<'_>,
             event: &Input<SdEvent<'_>>,
         ) -> Outcome<State> {
-            self.review_step(Some(Branch::RecentlyEligible), context, event)
+            self.review_step(State::recently_eligible(), context, event)
         }
 
         /// Paid, d >= 37: apologise for the delay, collect name, email and phone, and email them to
         /// the rewards team (the escalation).
-        #[state(superstate = "email_missing", entry_action = "enter_branch")]
+        #[state(superstate = "email_missing", entry_action = "enter_overdue")]
         fn overdue(&mut self, context: &mut Ctx<'_>, event: &Input<SdEvent<'_>>) -> Outcome<State> {
-            self.review_step(Some(Branch::Overdue), context, event)
+            self.review_step(State::overdue(), context, event)
         }
 
         /// "Customer experiencing issues with the reward site": apologise, explain the partner's
@@ -367,20 +358,28 @@ mod states {
             Handled
         }
 
-        /// On entering a branch: remember when the branch became known (once: a restore re-runs
-        /// this) and judge what was already said against it.
+        /// On entering `within_review`: see `entered`.
         #[action]
-        fn enter_branch(&mut self, context: &mut Ctx<'_>) {
-            let at = *self.classified_at.get_or_insert(context.stamp);
-            if Branch::of(context) == Some(Branch::AwaitingFirstPayment) {
-                self.findings.raise(
-                    Code::SD12,
-                    at,
-                    "a branch of the document",
-                    "d >= 30 with no first payment on or before the call date: the document has no branch for this; the review-period answer applies",
-                );
-            }
-            self.judge_commissions(review_state(context));
+        fn enter_within_review(&mut self, context: &mut Ctx<'_>) {
+            self.entered(State::WithinReview {}, context);
+        }
+
+        /// On entering `awaiting_first_payment`: see `entered`.
+        #[action]
+        fn enter_awaiting_first_payment(&mut self, context: &mut Ctx<'_>) {
+            self.entered(State::AwaitingFirstPayment {}, context);
+        }
+
+        /// On entering `recently_eligible`: see `entered`.
+        #[action]
+        fn enter_recently_eligible(&mut self, context: &mut Ctx<'_>) {
+            self.entered(State::RecentlyEligible {}, context);
+        }
+
+        /// On entering `overdue`: see `entered`.
+        #[action]
+        fn enter_overdue(&mut self, context: &mut Ctx<'_>) {
+            self.entered(State::Overdue {}, context);
         }
     }
 }
@@ -411,6 +410,22 @@ fn facts_needed(facts: &Facts) -> &'static str {
 }
 
 impl SdInquiry {
+    /// On entering a branch: remember when the branch became known (once: a restore re-runs
+    /// this), raise SD12 for the branch the document does not cover, and judge what was
+    /// already said against the branch.
+    fn entered(&mut self, state: State, context: &Ctx<'_>) {
+        let at = *self.classified_at.get_or_insert(context.stamp);
+        if matches!(state, State::AwaitingFirstPayment {}) {
+            self.findings.raise(
+                Code::SD12,
+                at,
+                "a branch of the document",
+                "d >= 30 with no first payment on or before the call date: the document has no branch for this; the review-period answer applies",
+            );
+        }
+        self.judge_commissions(state);
+    }
+
     /// The `after_transition` hook: remembers the state the inquiry closed in (its branch).
     fn remember(&mut self, source: &State, target: &State, context: &mut Ctx<'_>) {
         let _ = context;
@@ -468,27 +483,47 @@ impl SdInquiry {
 
     /// The shared handling of the five review-check states: facts move between branches,
     /// answers and escalation steps are judged against the branch, the close judges the rest.
+    ///
+    /// `state` is the state handling the event: the branch the facts made true when they last
+    /// changed (only a fact moves it). Other steps are judged against it, so the branch is
+    /// worked out from the facts only when a fact arrives and when the inquiry closes (dates
+    /// are not free to compare, and most events are not facts).
     fn review_step(
         &mut self,
-        branch: Option<Branch>,
+        state: State,
         context: &mut Ctx<'_>,
         event: &Input<SdEvent<'_>>,
     ) -> Outcome<State> {
-        // The branch is worked out only where it is needed (dates are not free to compare):
-        // most events pass through to the superstate.
         match event {
             Input::Close {
                 complete,
                 call_over,
             } => self.close(review_state(context), context, *complete, *call_over),
             Input::Event(SdEvent::WarrantyStarted(_) | SdEvent::FirstPayment(_)) => {
-                if Branch::of(context) == branch {
+                let now = review_state(context);
+                if now == state {
                     Handled
                 } else {
-                    Transition(review_state(context))
+                    Transition(now)
                 }
             }
-            Input::Open(_) | Input::Event(_) | Input::CallOver { .. } => Super,
+            Input::Event(step) => {
+                let answer = matches!(
+                    step,
+                    SdEvent::ExplainReviewPeriod | SdEvent::ExpectEmailSoon
+                );
+                if answer && matches!(state, State::AwaitingFacts {}) {
+                    self.findings.raise(
+                        Code::SD03,
+                        context.stamp,
+                        facts_needed(context.facts),
+                        "answered before them",
+                    );
+                }
+                self.judge_commissions(state);
+                Super
+            }
+            Input::Open(_) | Input::CallOver { .. } => Super,
         }
     }
 

@@ -32,6 +32,12 @@ impl Default for SdParams {
 }
 
 impl SdParams {
+    /// The defaults, shared: for a context that carries no parameters of this procedure.
+    pub fn fallback() -> &'static SdParams {
+        static DEFAULT: std::sync::OnceLock<SdParams> = std::sync::OnceLock::new();
+        DEFAULT.get_or_init(SdParams::default)
+    }
+
     /// The first day of `overdue`.
     pub fn overdue_from(&self) -> i64 {
         self.review_period_days + self.email_grace_days
