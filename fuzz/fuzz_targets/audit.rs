@@ -24,7 +24,9 @@ fuzz_target!(|data: &[u8]| {
         ) => return,
         Err(e) => panic!("not a fault of the header: {e}"),
     };
-    let report = match audit(reader, Arc::new(Engine::builtin())) {
+    static ENGINE: std::sync::OnceLock<Arc<Engine>> = std::sync::OnceLock::new();
+    let engine = Arc::clone(ENGINE.get_or_init(|| Arc::new(Engine::builtin())));
+    let report = match audit(reader, engine) {
         Ok(report) => report,
         Err(e) => panic!("an in-memory log cannot fail to read: {e}"),
     };

@@ -59,8 +59,9 @@ use crate::vocab::{EndStatus, Event, Step};
 #[derive(Clone)]
 pub struct Call {
     machine: StateMachine<Frame>,
+    /// The engine, with the rules the call runs under (one shared counter a call: calls start
+    /// and end on several threads at once).
     engine: Arc<Engine>,
-    rules: Arc<Rules>,
 }
 
 impl Serialize for Call {
@@ -196,12 +197,10 @@ pub struct NextStep {
 impl Call {
     /// Starts a call (its `call_started` event) under the engine's rules.
     pub fn start(engine: &Arc<Engine>, start: CallStart<'_>) -> Call {
-        let rules = Arc::clone(engine.rules());
-        let frame = Frame::new(&start, rules.config().business_tz);
+        let frame = Frame::new(&start, engine.rules().config().business_tz);
         Call {
             machine: frame.state_machine(),
             engine: Arc::clone(engine),
-            rules,
         }
     }
 
@@ -230,7 +229,7 @@ impl Call {
             &FrameInput::Step(step),
             &mut FrameCtx {
                 engine: &self.engine,
-                rules: &self.rules,
+                rules: self.engine.rules(),
             },
         );
         Ok(())
@@ -244,7 +243,7 @@ impl Call {
                 &FrameInput::Finish,
                 &mut FrameCtx {
                     engine: &self.engine,
-                    rules: &self.rules,
+                    rules: self.engine.rules(),
                 },
             );
         }
@@ -280,7 +279,7 @@ impl Call {
         let frame = self.machine.inner();
         let incomplete =
             matches!(frame.end(), Some((_, status)) if status != Some(EndStatus::Completed));
-        let scoring = &self.rules.config().scoring;
+        let scoring = &self.engine.rules().config().scoring;
         let any_off = !scoring.switched_off.is_empty();
         frame
             .findings()
@@ -293,7 +292,7 @@ impl Call {
 
     /// A finding's severity under the call's rules (a policy may override a code's).
     pub fn severity(&self, finding: &Finding) -> Severity {
-        self.rules.config().scoring.severity(finding.code)
+        self.engine.rules().config().scoring.severity(finding.code)
     }
 
     /// What the agent should do next, in order, with the script lines filled in.
@@ -310,7 +309,7 @@ impl Call {
                 *self.machine.state(),
                 &FrameCtx {
                     engine: &self.engine,
-                    rules: &self.rules,
+                    rules: self.engine.rules(),
                 },
             )
             .into_iter()
@@ -328,7 +327,7 @@ impl Call {
             self.machine.inner().end(),
             Some((_, Some(EndStatus::Completed)))
         );
-        let scoring = &self.rules.config().scoring;
+        let scoring = &self.engine.rules().config().scoring;
         score(
             self.findings().map(|f| scoring.severity(f.code)),
             complete,
@@ -343,7 +342,7 @@ impl Call {
 
     /// The rules the call runs under.
     pub fn rules(&self) -> &Arc<Rules> {
-        &self.rules
+        self.engine.rules()
     }
 
     /// Reads a saved call back, under `engine`'s rules: its inquiries' machines are restored
@@ -373,7 +372,6 @@ impl Call {
         Ok(Call {
             machine: saved.machine,
             engine: Arc::clone(engine),
-            rules: Arc::clone(engine.rules()),
         })
     }
 }
