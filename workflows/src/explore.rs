@@ -90,13 +90,10 @@ impl Sample {
     }
 
     /// The `inquiry` sample of a reason.
-    fn inquiry(def: &'static ReasonDef, procedure: usize) -> Sample {
+    fn inquiry(def: &'static ReasonDef) -> Sample {
         Sample {
             label: format!("inquiry [{}]", def.code),
-            event: Event::Inquiry {
-                reason: Reason::Covered { def, procedure },
-                code: def.code,
-            },
+            event: Event::inquiry_for(def),
         }
     }
 }
@@ -111,16 +108,8 @@ pub fn alphabet(engine: &Engine, workflow: Workflow, call_date: chrono::NaiveDat
                 Sample::frame(Event::Greeting),
                 Sample::frame(Event::CustomerIdentified { name: "Pat Lee" }),
             ];
-            let reasons = engine
-                .procedures()
-                .iter()
-                .enumerate()
-                .flat_map(|(index, p)| p.reasons().iter().map(move |r| (index, *r)));
-            samples.extend(
-                reasons
-                    .take(2)
-                    .map(|(index, def)| Sample::inquiry(def, index)),
-            );
+            let reasons = engine.procedures().iter().flat_map(|p| p.reasons().iter());
+            samples.extend(reasons.take(2).map(|def| Sample::inquiry(def)));
             samples.extend([
                 Sample::frame(Event::AnythingElse),
                 Sample::frame(Event::Goodbye),
@@ -142,7 +131,7 @@ pub fn alphabet(engine: &Engine, workflow: Workflow, call_date: chrono::NaiveDat
             let mut samples: Vec<Sample> = procedure
                 .reasons()
                 .iter()
-                .map(|def| Sample::inquiry(def, index))
+                .map(|def| Sample::inquiry(def))
                 .collect();
             samples.extend(procedure.alphabet(call_date));
             samples

@@ -328,10 +328,7 @@ impl Engine {
             1 => Event::CallStarted { department: value },
             2 => Event::Greeting,
             3 => Event::CustomerIdentified { name: value },
-            4 => Event::Inquiry {
-                reason: self.reason(value),
-                code: value,
-            },
+            4 => Event::Inquiry { code: value },
             5 => Event::AnythingElse,
             6 => Event::Goodbye,
             _ => {

@@ -21,7 +21,7 @@ use callflow_workflows::stage::{
 use callflow_workflows::vocab::{frame_events, ProcedureStep};
 use callflow_workflows::{
     score, Call, CallStart, Code, EndStatus, Engine, Event, EventName, Placeholders, Procedure,
-    Reason, ScriptLine, Severity, Speaker, Stamp, Step, Verdict,
+    ScriptLine, Severity, Speaker, Stamp, Step, Verdict,
 };
 
 use crate::persona::Persona;
@@ -540,7 +540,7 @@ impl<'a> Scene<'a> {
     /// Plays one decision event of the path, with what leads up to it and what follows.
     fn play(&mut self, sample: &Sample) {
         match sample.event {
-            Event::Inquiry { reason, code } => self.inquiry(reason, code),
+            Event::Inquiry { code } => self.inquiry(code),
             Event::Step(step) => {
                 if !self.play_step(&step) {
                     return;
@@ -614,8 +614,8 @@ impl<'a> Scene<'a> {
 
     /// An inquiry of the path: the customer's name and request for the first, "anything
     /// else" and the request for a later one.
-    fn inquiry(&mut self, reason: Reason, code: &'static str) {
-        let line = reason.def().and_then(|r| r.customer_line);
+    fn inquiry(&mut self, code: &'static str) {
+        let line = self.engine.reason(code).def().and_then(|r| r.customer_line);
         let text = if self.call.inquiries().is_empty() {
             let name = self.persona.customer.clone();
             self.event(
@@ -634,7 +634,7 @@ impl<'a> Scene<'a> {
                 .trim_start_matches([',', '.', ' ']);
             format!("Yes, {}", self.names().fill(rest))
         };
-        self.event(&Event::Inquiry { reason, code }, text, true);
+        self.event(&Event::inquiry(code), text, true);
     }
 }
 
@@ -716,14 +716,7 @@ pub fn generate(path: &Path, setup: Setup<'_>) -> Generated {
     if scene.has(Fault::UncoveredInquiry) {
         scene.mark(Fault::UncoveredInquiry);
         let text = "Before that, I also have a question about my bill.".to_owned();
-        scene.event(
-            &Event::Inquiry {
-                reason: Reason::Uncovered,
-                code: "billing_question",
-            },
-            text,
-            true,
-        );
+        scene.event(&Event::inquiry("billing_question"), text, true);
         scene.say(
             Speaker::Agent,
             "Billing is handled by another team; I can transfer you after we are done.".to_owned(),

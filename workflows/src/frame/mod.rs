@@ -91,8 +91,8 @@ mod machine {
                 FrameInput::Step(step) => step,
             };
             match step.event {
-                Event::Inquiry { reason, code } => {
-                    self.start_inquiry(reason, code, step.stamp, frame_ctx);
+                Event::Inquiry { code } => {
+                    self.start_inquiry(code, step.stamp, frame_ctx);
                     Transition(State::inquiring())
                 }
                 Event::Goodbye => Transition(State::after_goodbye()),
@@ -411,8 +411,9 @@ impl Frame {
         }
     }
 
-    fn start_inquiry(&mut self, reason: Reason, code: &str, stamp: Stamp, context: &FrameCtx<'_>) {
+    fn start_inquiry(&mut self, code: &str, stamp: Stamp, context: &FrameCtx<'_>) {
         self.close_inquiry(stamp, true, false, context);
+        let reason = context.engine.reason(code);
         if reason == Reason::Uncovered {
             self.findings.raise(
                 Code::CF07,

@@ -169,11 +169,12 @@ pub enum Event<'a> {
         /// The customer's name (fills `<Customer Name>`).
         name: &'a str,
     },
-    /// The customer states a reason for calling; opens an inquiry.
+    /// The customer states a reason for calling; opens an inquiry. The engine resolves the
+    /// code to the procedure that covers it as the inquiry opens (a code none covers is CF07),
+    /// so an event cannot name one reason and carry another's code. Build it with
+    /// [`Event::inquiry`] or [`Event::inquiry_for`].
     Inquiry {
-        /// The reason, as the engine resolved it.
-        reason: Reason,
-        /// The code as written.
+        /// The reason code as written (`reward_email_missing`).
         code: &'a str,
     },
     /// The agent asks whether there is anything else.
@@ -187,6 +188,21 @@ pub enum Event<'a> {
 }
 
 impl<'a> Event<'a> {
+    /// The `inquiry` event for a reason code as a log writes it.
+    ///
+    /// ```
+    /// use callflow_workflows::Event;
+    /// assert_eq!(Event::inquiry("reward_email_missing").value(), "reward_email_missing");
+    /// ```
+    pub fn inquiry(code: &'a str) -> Event<'a> {
+        Event::Inquiry { code }
+    }
+
+    /// The `inquiry` event for a reason a procedure declares.
+    pub fn inquiry_for(reason: &'static ReasonDef) -> Event<'static> {
+        Event::Inquiry { code: reason.code }
+    }
+
     /// The event's name.
     pub fn name(&self) -> EventName {
         use frame_events as f;
@@ -215,7 +231,7 @@ impl<'a> Event<'a> {
         match *self {
             Event::CallStarted { department } => department.to_owned(),
             Event::CustomerIdentified { name } => name.to_owned(),
-            Event::Inquiry { code, .. } => code.to_owned(),
+            Event::Inquiry { code } => code.to_owned(),
             Event::CallEnded(status) => status.as_str().to_owned(),
             Event::Greeting | Event::AnythingElse | Event::Goodbye => String::new(),
             Event::Step(step) => step.name.def().syntax.write(&step.value),
