@@ -4,12 +4,11 @@
 //! Run it with `cargo run --example agent_assist`. The events below stand in for a telephony
 //! or CRM feed: each is an event name and a value as a v1 log writes them, read by the engine.
 //! Halfway through, the call is saved to JSON and restored under the same engine, as an assist
-//! service would across a restart.
+//! service would across a restart (`examples/service_restart.rs` does that for many calls).
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
-use callflow_workflows::{Call, CallStart, Engine, Stamp, Step};
+use callflow_workflows::{Call, CallStart, Change, Engine, Stamp, Step};
 use chrono::{DateTime, Duration, FixedOffset};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -24,7 +23,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             agent_name: Some("Sam"),
             stamp: Stamp { line: 1, at: start },
         },
-    );
+    )?;
     let feed = [
         ("greeting", ""),
         ("customer_identified", "Pat Lee"),
@@ -39,21 +38,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("email_sent", "rewards_team"),
         ("call_ended", ""),
     ];
-    let mut seen = HashSet::new();
-    show(&call, &mut seen);
+    println!("  state: {}", call.state().name());
+    if let Some(next) = call.next_steps().first() {
+        println!("  next: {}", next.requirement.what);
+    }
     for (i, (name, value)) in feed.into_iter().enumerate() {
         let line = i as u64 + 2;
         let at = start + Duration::seconds(15 * line as i64);
         println!("\n> {name} {value} (line {line})");
         let event = engine.event(name, value)?;
-        call.handle(&Step::new(Stamp { line, at }, event))?;
+        let change = call.handle(&Step::new(Stamp { line, at }, event))?;
+        show(&change);
         if line == 6 {
             let saved = serde_json::to_string(&call)?;
             let mut json = serde_json::Deserializer::from_str(&saved);
             call = Call::restore(&engine, &mut json)?;
             println!("  (saved as {} bytes of JSON and restored)", saved.len());
         }
-        show(&call, &mut seen);
     }
     let outcome = call.outcome();
     println!(
@@ -63,30 +64,34 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// Prints the state, the branch, the next step and any new finding.
-fn show(call: &Call, seen: &mut HashSet<(String, u64)>) {
-    let branch = call
-        .inquiries()
-        .last()
-        .and_then(|i| i.branch())
-        .unwrap_or("-");
-    println!("  state: {}, branch: {branch}", call.state().name());
-    if let Some(next) = call.next_steps().first() {
+/// Prints what the event changed: the transitions, the findings it raised, the next step.
+fn show(change: &Change<'_>) {
+    if change.transitioned() {
+        println!("  call: {} -> {}", change.from().name(), change.to().name());
+    }
+    for inquiry in change.inquiries() {
+        println!(
+            "  inquiry {}: {} -> {}",
+            inquiry.index + 1,
+            inquiry.from.unwrap_or("(opened)"),
+            inquiry.to
+        );
+    }
+    let call = change.call();
+    for finding in change.raised() {
+        println!(
+            "  !! {} ({}): {}",
+            finding.code,
+            call.severity(finding),
+            finding.message()
+        );
+    }
+    if let Some(next) = change.next_steps().first() {
         let requirement = &next.requirement;
         let value = requirement.value.as_deref().unwrap_or("");
         println!("  next: {} {value}: {}", requirement.step, requirement.what);
         if let Some(line) = &next.line {
             println!("    say: \"{line}\"");
-        }
-    }
-    for finding in call.findings() {
-        if seen.insert((finding.code.to_string(), finding.line())) {
-            println!(
-                "  !! {} ({}): {}",
-                finding.code,
-                call.severity(finding),
-                finding.message()
-            );
         }
     }
 }

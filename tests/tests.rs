@@ -10,6 +10,7 @@
 //! - `pipeline`: the same report on any number of threads, the streamed JSON, histories;
 //! - `properties`: properties over generated and corrupted logs (proptest);
 //! - `registry`: every registered procedure has its diagram, its codes raised, its branches taught;
+//! - `service_restart`: `examples/service_restart.rs`, open calls saved and resumed, same verdicts;
 //! - `simulate`: simulated logs audited against their answer keys;
 //! - `snapshots`: the sample's reports pinned, and the `snapshots/` folder kept in step;
 //! - `transcripts`: the trainers' transcripts, one per path, pinned.
@@ -30,6 +31,7 @@ mod integrity;
 mod pipeline;
 mod properties;
 mod registry;
+mod service_restart;
 mod simulate;
 mod snapshots;
 mod transcripts;

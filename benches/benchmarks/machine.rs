@@ -52,9 +52,10 @@ fn bench(c: &mut Criterion) {
                     agent_name: None,
                     stamp: Stamp { line: 2, at: start },
                 },
-            );
+            )
+            .expect("line 2");
             for step in &steps {
-                call.handle(step).expect("in order");
+                call.feed(step).expect("in order");
             }
             assert_eq!(call.outcome().score, 100);
         })

@@ -4,7 +4,8 @@
 use std::fmt;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize, Serializer};
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use statig::blocking::{IntoStateMachineExt, StateMachine};
 
 use crate::config::Scoring;
@@ -32,7 +33,7 @@ use crate::vocab::{EndStatus, Event, Step};
 ///     department: "Home Warranty Rewards",
 ///     agent_name: Some("Sam"),
 ///     stamp: stamp("2026-03-02T14:05:11-05:00"),
-/// });
+/// }).unwrap();
 /// // The agent assist: what should be said first?
 /// let first = &call.next_steps()[0];
 /// assert_eq!(
@@ -64,20 +65,44 @@ pub struct Call {
     engine: Arc<Engine>,
 }
 
+/// The format of the saved calls this build writes and reads ([`Call::restore`]).
+///
+/// `callflow-call/1` (saves of callflow 0.1 before this version: the machine alone, no format,
+/// procedures or rules) is refused with [`Error::SnapshotFormat`]: such a save does not say
+/// which rules it ran under, so it cannot be resumed safely. Finish those calls under the
+/// version that saved them, or replay their events.
+pub const SAVED_CALL_FORMAT: &str = "callflow-call/2";
+
 impl Serialize for Call {
+    /// `{"format": "callflow-call/2", "procedures": [{"name", "version"}...], "fingerprint":
+    /// <the rules' fingerprint>, "machine": <the call frame's statig machine>}`, in that order.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut call = serializer.serialize_struct("Call", 1)?;
+        let procedures: Vec<SavedProcedure<'_>> = self
+            .engine
+            .procedures()
+            .iter()
+            .map(|p| SavedProcedure {
+                name: std::borrow::Cow::Borrowed(p.name()),
+                version: p.version(),
+            })
+            .collect();
+        let mut call = serializer.serialize_struct("Call", 4)?;
+        call.serialize_field("format", SAVED_CALL_FORMAT)?;
+        call.serialize_field("procedures", &procedures)?;
+        call.serialize_field("fingerprint", self.engine.rules().fingerprint())?;
         call.serialize_field("machine", &self.machine)?;
         call.end()
     }
 }
 
-/// A saved call as read back.
-#[derive(Deserialize)]
+/// A procedure a saved call was saved under.
+#[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Saved {
-    machine: StateMachine<Frame>,
+struct SavedProcedure<'a> {
+    #[serde(borrow)]
+    name: std::borrow::Cow<'a, str>,
+    version: u32,
 }
 
 impl fmt::Debug for Call {
@@ -195,18 +220,74 @@ pub struct NextStep {
 }
 
 impl Call {
-    /// Starts a call (its `call_started` event) under the engine's rules.
-    pub fn start(engine: &Arc<Engine>, start: CallStart<'_>) -> Call {
+    /// Starts a call (its `call_started` event) under the engine's rules. Errors for a start
+    /// at line 0: lines are 1-based (a log's header is line 1, its first row line 2).
+    pub fn start(engine: &Arc<Engine>, start: CallStart<'_>) -> Result<Call, Error> {
+        if start.stamp.line == 0 {
+            return Err(Error::LineNotAfter {
+                line: 0,
+                previous: 0,
+            });
+        }
         let frame = Frame::new(&start, engine.rules().config().business_tz);
-        Call {
+        Ok(Call {
             machine: frame.state_machine(),
             engine: Arc::clone(engine),
-        }
+        })
     }
 
-    /// Feeds one event. Errors, leaving the call unchanged, for an event after the call's end,
-    /// a second `call_started`, or a timestamp earlier than the previous event's.
-    pub fn handle(&mut self, step: &Step<'_>) -> Result<(), Error> {
+    /// Feeds one event and says what it changed: the call frame's transition, the inquiries'
+    /// transitions, the findings it raised, and (computed only when asked) the next steps.
+    ///
+    /// Errors, leaving the call unchanged, for an event after the call's end, a second
+    /// `call_started`, a line that does not come after the previous event's, or a timestamp
+    /// earlier than the previous event's (equal timestamps keep their order).
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use callflow_workflows::{Call, CallStart, Engine, Stamp, Step};
+    /// # let at = chrono::DateTime::parse_from_rfc3339("2026-03-02T14:05:11-05:00").unwrap();
+    /// let engine = Arc::new(Engine::builtin());
+    /// let mut call = Call::start(&engine, CallStart {
+    ///     call_id: "C-7", agent_id: "sjones", department: "Rewards", agent_name: None,
+    ///     stamp: Stamp { line: 2, at },
+    /// }).unwrap();
+    /// // An inquiry before any greeting: the frame moves on, and CF01 is raised.
+    /// let inquiry = engine.event("inquiry", "reward_email_missing").unwrap();
+    /// let change = call.handle(&Step::new(Stamp { line: 3, at }, inquiry)).unwrap();
+    /// assert_eq!((change.from().name(), change.to().name()), ("opening", "inquiring"));
+    /// let codes: Vec<&str> = change.raised().map(|f| f.code.as_str()).collect();
+    /// assert_eq!(codes, ["CF01"]);
+    /// let opened = &change.inquiries()[0];
+    /// assert_eq!((opened.from, opened.to), (None, "awaiting_facts"));
+    /// assert_eq!(change.next_steps()[0].requirement.step.as_str(), "warranty_started");
+    /// // The same line again is refused, and the call is unchanged.
+    /// let again = engine.event("greeting", "").unwrap();
+    /// assert!(call.handle(&Step::new(Stamp { line: 3, at }, again)).is_err());
+    /// ```
+    pub fn handle(&mut self, step: &Step<'_>) -> Result<Change<'_>, Error> {
+        self.admit(step)?;
+        let from = self.state();
+        let before = Before::of(self.machine.inner());
+        self.dispatch(step);
+        Ok(Change {
+            call: self,
+            from,
+            before,
+        })
+    }
+
+    /// Feeds one event, as [`Call::handle`] does, without saying what changed: what a replay
+    /// of many calls uses (it pays for no record of the change).
+    pub fn feed(&mut self, step: &Step<'_>) -> Result<(), Error> {
+        self.admit(step)?;
+        self.dispatch(step);
+        Ok(())
+    }
+
+    /// Whether the call takes `step` now (inlined: every row of a replay asks).
+    #[inline(always)]
+    fn admit(&self, step: &Step<'_>) -> Result<(), Error> {
         let frame = self.machine.inner();
         if let Some((end, _)) = frame.end() {
             return Err(Error::AfterEnd {
@@ -219,12 +300,24 @@ impl Call {
                 started_at: frame.started().line,
             });
         }
-        if step.stamp.at < frame.last().at {
-            return Err(Error::BackInTime {
-                at: step.stamp.at.to_rfc3339(),
-                previous: frame.last().at.to_rfc3339(),
+        let last = frame.last();
+        if step.stamp.line <= last.line {
+            return Err(Error::LineNotAfter {
+                line: step.stamp.line,
+                previous: last.line,
             });
         }
+        if step.stamp.at < last.at {
+            return Err(Error::BackInTime {
+                at: step.stamp.at.to_rfc3339(),
+                previous: last.at.to_rfc3339(),
+            });
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn dispatch(&mut self, step: &Step<'_>) {
         self.machine.handle_with_context(
             &FrameInput::Step(step),
             &mut FrameCtx {
@@ -232,7 +325,6 @@ impl Call {
                 rules: self.engine.rules(),
             },
         );
-        Ok(())
     }
 
     /// Declares that no more events will come. A call that never logged `call_ended` is judged
@@ -277,17 +369,23 @@ impl Call {
     /// never reported.
     pub fn findings(&self) -> impl Iterator<Item = &Finding> + '_ {
         let frame = self.machine.inner();
-        let incomplete =
-            matches!(frame.end(), Some((_, status)) if status != Some(EndStatus::Completed));
-        let scoring = &self.engine.rules().config().scoring;
-        let any_off = !scoring.switched_off.is_empty();
         frame
             .findings()
             .iter()
             .chain(frame.inquiries().iter().flat_map(|i| i.findings().iter()))
-            .filter(move |f| {
-                !(incomplete && f.code.is_omission() || any_off && scoring.is_off(f.code))
-            })
+            .filter(move |f| self.reports(f))
+    }
+
+    /// Whether a finding is reported: not switched off, and not an omission of a call that
+    /// ended incomplete.
+    fn reports(&self, finding: &Finding) -> bool {
+        let incomplete = matches!(
+            self.machine.inner().end(),
+            Some((_, status)) if status != Some(EndStatus::Completed)
+        );
+        let scoring = &self.engine.rules().config().scoring;
+        !(incomplete && finding.code.is_omission()
+            || !scoring.switched_off.is_empty() && scoring.is_off(finding.code))
     }
 
     /// A finding's severity under the call's rules (a policy may override a code's).
@@ -345,33 +443,307 @@ impl Call {
         self.engine.rules()
     }
 
-    /// Reads a saved call back, under `engine`'s rules: its inquiries' machines are restored
-    /// through their procedures.
+    /// Reads a saved call back under `engine`, which must register the same procedures at
+    /// the same versions and run under the same rules ([`Rules::fingerprint`]) as the engine
+    /// the call was saved under. The restored call is checked: its frame state, its record and
+    /// its inquiries' machines must agree with each other and with the call's facts.
+    ///
+    /// Errors: [`Error::SnapshotFormat`] for a save of another format ([`SAVED_CALL_FORMAT`]),
+    /// [`Error::SnapshotProcedure`] for a procedure missing or at another version,
+    /// [`Error::SnapshotRules`] for other rules (a policy changed since), [`Error::Snapshot`]
+    /// for what cannot be read, [`Error::InvalidSnapshot`] for a save that contradicts itself.
     ///
     /// ```
     /// # use std::sync::Arc;
-    /// # use callflow_workflows::{Call, CallStart, Engine, Stamp, Step};
+    /// # use callflow_workflows::{Call, CallStart, Config, Engine, Error, Stamp, Step};
     /// # let at = chrono::DateTime::parse_from_rfc3339("2026-03-02T14:05:11-05:00").unwrap();
     /// let engine = Arc::new(Engine::builtin());
     /// let mut call = Call::start(&engine, CallStart {
     ///     call_id: "C-1", agent_id: "sjones", department: "Rewards", agent_name: None,
     ///     stamp: Stamp { line: 2, at },
-    /// });
+    /// }).unwrap();
     /// let greeting = engine.event("greeting", "").unwrap();
     /// call.handle(&Step::new(Stamp { line: 3, at }, greeting)).unwrap();
     /// let saved = serde_json::to_string(&call).unwrap();
     /// let mut json = serde_json::Deserializer::from_str(&saved);
     /// let resumed = Call::restore(&engine, &mut json).unwrap();
     /// assert_eq!(resumed, call);
+    ///
+    /// // Under other rules, the save is refused. (A call cannot be read back without an
+    /// // engine: `Call` has no `Deserialize`, so `serde_json::from_str::<Call>` does not
+    /// // compile.)
+    /// let mut stricter = Config::default();
+    /// stricter.scoring.pass_threshold = 90;
+    /// let other = Arc::new(engine.with_config(stricter).unwrap());
+    /// let mut json = serde_json::Deserializer::from_str(&saved);
+    /// assert!(matches!(Call::restore(&other, &mut json), Err(Error::SnapshotRules { .. })));
     /// ```
-    pub fn restore<'de, D: serde::Deserializer<'de>>(
+    ///
+    /// ```compile_fail
+    /// // No engine, no restore:
+    /// let call: callflow_workflows::Call = serde_json::from_str("{}").unwrap();
+    /// ```
+    pub fn restore<'de, D: Deserializer<'de>>(
         engine: &Arc<Engine>,
         deserializer: D,
-    ) -> Result<Call, D::Error> {
-        let saved = with_engine(engine, || Saved::deserialize(deserializer))?;
-        Ok(Call {
-            machine: saved.machine,
+    ) -> Result<Call, Error> {
+        let refused = std::cell::RefCell::new(None);
+        let read = with_engine(engine, || {
+            deserializer.deserialize_struct(
+                "Call",
+                &SAVED_FIELDS,
+                SavedVisitor {
+                    engine,
+                    refused: &refused,
+                },
+            )
+        });
+        let machine = match read {
+            Ok(machine) => machine,
+            Err(error) => {
+                return Err(refused.into_inner().unwrap_or_else(|| Error::Snapshot {
+                    why: error.to_string(),
+                }))
+            }
+        };
+        let call = Call {
+            machine,
             engine: Arc::clone(engine),
-        })
+        };
+        call.machine
+            .inner()
+            .check(
+                *call.machine.state(),
+                &FrameCtx {
+                    engine,
+                    rules: engine.rules(),
+                },
+            )
+            .map_err(|why| Error::InvalidSnapshot { why })?;
+        Ok(call)
+    }
+}
+
+/// The fields of a saved call, in the order they are written.
+const SAVED_FIELDS: [&str; 4] = ["format", "procedures", "fingerprint", "machine"];
+
+/// Reads a saved call: its machine under the engine, then checks its format, procedures and
+/// rules.
+struct SavedVisitor<'v> {
+    engine: &'v Engine,
+    /// Why the save was refused, when it was (the deserializer's error carries only text).
+    refused: &'v std::cell::RefCell<Option<Error>>,
+}
+
+impl SavedVisitor<'_> {
+    fn refuse<E: de::Error>(&self, error: Error) -> E {
+        let message = error.to_string();
+        *self.refused.borrow_mut() = Some(error);
+        E::custom(message)
+    }
+}
+
+impl<'de> Visitor<'de> for SavedVisitor<'_> {
+    type Value = StateMachine<Frame>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a saved call")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        // Fields may come in any order (a JSON store may sort keys); the machine is read
+        // under the engine whatever the order, and the header is judged once all is read.
+        let mut format: Option<std::borrow::Cow<'de, str>> = None;
+        let mut procedures: Option<Vec<SavedProcedure<'de>>> = None;
+        let mut fingerprint: Option<std::borrow::Cow<'de, str>> = None;
+        let mut machine: Option<StateMachine<Frame>> = None;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match key.as_ref() {
+                "format" if format.is_none() => format = Some(map.next_value()?),
+                "procedures" if procedures.is_none() => procedures = Some(map.next_value()?),
+                "fingerprint" if fingerprint.is_none() => fingerprint = Some(map.next_value()?),
+                "machine" if machine.is_none() => machine = Some(map.next_value()?),
+                "format" | "procedures" | "fingerprint" | "machine" => {
+                    return Err(de::Error::custom(format!("duplicate field '{key}'")))
+                }
+                _ => return Err(de::Error::unknown_field(&key, &SAVED_FIELDS)),
+            }
+        }
+        let Some(format) = format else {
+            return Err(self.refuse(Error::SnapshotFormat {
+                found: "callflow-call/1 (no format field)".to_owned(),
+                expected: SAVED_CALL_FORMAT,
+            }));
+        };
+        if format != SAVED_CALL_FORMAT {
+            return Err(self.refuse(Error::SnapshotFormat {
+                found: format.into_owned(),
+                expected: SAVED_CALL_FORMAT,
+            }));
+        }
+        let procedures = procedures.ok_or_else(|| de::Error::missing_field("procedures"))?;
+        self.check_procedures(&procedures)
+            .map_err(|error| self.refuse(error))?;
+        let saved = fingerprint.ok_or_else(|| de::Error::missing_field("fingerprint"))?;
+        let here = self.engine.rules().fingerprint();
+        if saved != here {
+            return Err(self.refuse(Error::SnapshotRules {
+                saved: saved.into_owned(),
+                here: here.to_owned(),
+            }));
+        }
+        machine.ok_or_else(|| de::Error::missing_field("machine"))
+    }
+}
+
+impl SavedVisitor<'_> {
+    /// The saved procedures are this engine's, at the same versions, in the same order.
+    fn check_procedures(&self, saved: &[SavedProcedure<'_>]) -> Result<(), Error> {
+        let here = self.engine.procedures();
+        for procedure in saved {
+            let found = here.iter().find(|p| p.name() == procedure.name);
+            match found {
+                Some(p) if p.version() == procedure.version => {}
+                _ => {
+                    return Err(Error::SnapshotProcedure {
+                        procedure: procedure.name.clone().into_owned(),
+                        saved: procedure.version,
+                        here: found.map_or_else(
+                            || "no such procedure".to_owned(),
+                            |p| format!("version {}", p.version()),
+                        ),
+                    })
+                }
+            }
+        }
+        let names = |list: Vec<&str>| list.join(", ");
+        let saved_names: Vec<&str> = saved.iter().map(|p| p.name.as_ref()).collect();
+        let here_names: Vec<&str> = here.iter().map(|p| p.name()).collect();
+        if saved_names != here_names {
+            return Err(Error::Snapshot {
+                why: format!(
+                    "saved under the procedures [{}]; this engine registers [{}]",
+                    names(saved_names),
+                    names(here_names)
+                ),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// What a call looked like before an event: enough to say what the event changed.
+#[derive(Debug, Clone)]
+struct Before {
+    frame_findings: usize,
+    /// Each inquiry's live state and finding count.
+    inquiries: Vec<(&'static str, usize)>,
+}
+
+impl Before {
+    fn of(frame: &Frame) -> Before {
+        Before {
+            frame_findings: frame.findings().len(),
+            inquiries: frame
+                .inquiries()
+                .iter()
+                .map(|i| (i.live_state(), i.findings().len()))
+                .collect(),
+        }
+    }
+}
+
+/// What one event changed in a call ([`Call::handle`]).
+#[derive(Debug, Clone)]
+pub struct Change<'c> {
+    call: &'c Call,
+    from: CallState,
+    before: Before,
+}
+
+/// An inquiry's transition in a [`Change`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct InquiryChange {
+    /// The inquiry's index in [`Call::inquiries`].
+    pub index: usize,
+    /// Its procedure machine's state before the event; `None` for an inquiry the event opened.
+    pub from: Option<&'static str>,
+    /// Its state after the event (`closed` once closed, `uncovered` for a reason no
+    /// procedure covers).
+    pub to: &'static str,
+}
+
+impl<'c> Change<'c> {
+    /// The call frame's state before the event.
+    pub fn from(&self) -> CallState {
+        self.from
+    }
+
+    /// The call frame's state after the event.
+    pub fn to(&self) -> CallState {
+        self.call.state()
+    }
+
+    /// Whether the call frame changed state.
+    pub fn transitioned(&self) -> bool {
+        self.from != self.to()
+    }
+
+    /// The inquiries the event opened or moved, in order (an `inquiry` event closes the open
+    /// one and opens another; `call_ended` closes the last).
+    pub fn inquiries(&self) -> Vec<InquiryChange> {
+        self.call
+            .inquiries()
+            .iter()
+            .enumerate()
+            .filter_map(|(index, inquiry)| {
+                let to = match inquiry.machine() {
+                    Some(_) => inquiry.live_state(),
+                    None => "uncovered",
+                };
+                match self.before.inquiries.get(index) {
+                    Some(&(from, _)) if inquiry.machine().is_none() || from == to => None,
+                    Some(&(from, _)) => Some(InquiryChange {
+                        index,
+                        from: Some(from),
+                        to,
+                    }),
+                    None => Some(InquiryChange {
+                        index,
+                        from: None,
+                        to,
+                    }),
+                }
+            })
+            .collect()
+    }
+
+    /// The findings the event raised, as [`Call::findings`] reports them: the call's first,
+    /// then each inquiry's.
+    pub fn raised(&self) -> impl Iterator<Item = &'c Finding> + '_ {
+        let frame = self.call.machine.inner();
+        let call_level = frame.findings().iter().skip(self.before.frame_findings);
+        let inquiries = frame
+            .inquiries()
+            .iter()
+            .enumerate()
+            .flat_map(move |(index, inquiry)| {
+                let seen = self.before.inquiries.get(index).map_or(0, |&(_, n)| n);
+                inquiry.findings().iter().skip(seen)
+            });
+        let call = self.call;
+        call_level.chain(inquiries).filter(move |f| call.reports(f))
+    }
+
+    /// What the agent should do next now, with the script lines filled in (computed on
+    /// each call: see [`Call::next_steps`]).
+    pub fn next_steps(&self) -> Vec<NextStep> {
+        self.call.next_steps()
+    }
+
+    /// The call after the event.
+    pub fn call(&self) -> &'c Call {
+        self.call
     }
 }

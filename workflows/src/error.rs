@@ -44,6 +44,57 @@ pub enum Error {
         /// The previous event's timestamp.
         previous: String,
     },
+    /// An event whose line does not come after the call's previous event: within a call, lines
+    /// strictly increase (they are the log's lines, or any sequence numbered from 1).
+    #[error("line {line} does not come after the call's previous event (line {previous}); lines strictly increase within a call")]
+    LineNotAfter {
+        /// The event's line.
+        line: u64,
+        /// The previous event's line.
+        previous: u64,
+    },
+    /// A saved call that cannot be read (not JSON of a saved call, a field missing, a value
+    /// out of the vocabulary).
+    #[error("cannot read the saved call: {why}")]
+    Snapshot {
+        /// What is wrong, as the reader found it.
+        why: String,
+    },
+    /// A saved call written in another format version.
+    #[error("the saved call is in format {found}; this version of callflow reads {expected} and does not convert older saves (finish or replay those calls under the version that saved them)")]
+    SnapshotFormat {
+        /// The version the snapshot declares (`callflow-call/1` for saves without one).
+        found: String,
+        /// The version this build reads.
+        expected: &'static str,
+    },
+    /// A saved call of a procedure this engine does not register, or registers at another
+    /// version.
+    #[error(
+        "the saved call needs procedure '{procedure}' version {saved}; this engine has {here}"
+    )]
+    SnapshotProcedure {
+        /// The procedure's name.
+        procedure: String,
+        /// The version the call was saved under.
+        saved: u32,
+        /// What this engine has (`version 2`, `no such procedure`).
+        here: String,
+    },
+    /// A saved call restored under other rules than it was saved under.
+    #[error("the saved call ran under rules {saved:.12}...; this engine's rules are {here:.12}... (restore it with an engine built from the rules it was saved under)")]
+    SnapshotRules {
+        /// The fingerprint of the rules the call was saved under.
+        saved: String,
+        /// The fingerprint of this engine's rules.
+        here: String,
+    },
+    /// A saved call whose parts contradict each other (an edited or corrupted save).
+    #[error("the saved call is inconsistent: {why}")]
+    InvalidSnapshot {
+        /// The contradiction found.
+        why: String,
+    },
     /// Procedures that cannot be registered together.
     #[error("cannot build the engine: {0}")]
     Registry(String),

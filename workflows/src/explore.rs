@@ -185,7 +185,8 @@ impl Probe {
                     agent_name: Some("Sam"),
                     stamp: Stamp { line: 1, at },
                 },
-            ),
+            )
+            .unwrap_or_else(|e| unreachable!("a call starts at line 1: {e}")),
             line: 1,
             at,
         };
@@ -198,7 +199,7 @@ impl Probe {
     fn feed(&mut self, event: &Event<'_>) {
         self.line += 1;
         self.at += chrono::Duration::seconds(10);
-        let _ = self.call.handle(&Step::new(
+        let _ = self.call.feed(&Step::new(
             Stamp {
                 line: self.line,
                 at: self.at,

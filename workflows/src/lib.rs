@@ -30,7 +30,7 @@
 //! let mut call = Call::start(&engine, CallStart {
 //!     call_id: "C-7", agent_id: "sjones", department: "Home Warranty Rewards",
 //!     agent_name: Some("Sam"), stamp: stamp(1),
-//! });
+//! }).unwrap();
 //! for (line, name, value) in [(2, "greeting", ""), (3, "inquiry", "reward_partner_no_response")] {
 //!     call.handle(&Step::new(stamp(line), engine.event(name, value).unwrap())).unwrap();
 //! }
@@ -60,7 +60,9 @@ pub mod script;
 pub mod stage;
 pub mod vocab;
 
-pub use call::{score, Call, CallOutcome, NextStep, Verdict};
+pub use call::{
+    score, Call, CallOutcome, Change, InquiryChange, NextStep, Verdict, SAVED_CALL_FORMAT,
+};
 pub use config::{Config, ParamDef, ParamTable, ParamValue, Scoring};
 pub use engine::{Ctx, Facts, Input, Requirement};
 pub use error::Error;
@@ -70,8 +72,8 @@ pub use procedure::{InquiryMachine, Procedure, ProcedureStorage};
 pub use registry::{Engine, EngineBuilder, Rules, MAX_PROCEDURES};
 pub use script::{Placeholders, ScriptDef, ScriptLine};
 pub use vocab::{
-    Cents, EndStatus, Event, EventDef, EventName, ProcedureStep, Reason, ReasonDef, Speaker, Stamp,
-    Step, Syntax, Value,
+    Cents, EndStatus, Event, EventDef, EventName, EventRecord, ProcedureStep, Reason, ReasonDef,
+    Speaker, Stamp, Step, Syntax, Value,
 };
 
 /// The crates [`inquiry_machine!`] expands to, for procedures written outside this crate.

@@ -122,6 +122,14 @@ pub trait InquiryMachine: Send + Sync {
     /// (where only after-call work still counts).
     fn outstanding(&self, ctx: &Ctx<'_>) -> Vec<Requirement>;
 
+    /// Checks a restored machine against the call (its facts, its parameters): whether its
+    /// state is one the call allows. Saved calls can be edited; the error says what
+    /// contradicts what. Every state is allowed by default.
+    fn check(&self, ctx: &Ctx<'_>) -> Result<(), String> {
+        let _ = ctx;
+        Ok(())
+    }
+
     /// A copy of the machine.
     fn clone_box(&self) -> Box<dyn InquiryMachine>;
 
@@ -176,6 +184,14 @@ pub trait ProcedureStorage: statig::blocking::IntoStateMachine {
 
     /// What the procedure still requires in `state`.
     fn outstanding(&self, state: &Self::State, ctx: &Ctx<'_>) -> Vec<Requirement>;
+
+    /// Checks a restored machine: whether `state` (its live state) is one the call's facts
+    /// and the procedure's parameters allow (for a procedure whose facts decide its branch,
+    /// the branch they make true). Every state is allowed by default.
+    fn check(&self, state: &Self::State, ctx: &Ctx<'_>) -> Result<(), String> {
+        let _ = (state, ctx);
+        Ok(())
+    }
 }
 
 /// Implements [`InquiryMachine`] for a statig machine whose storage implements
@@ -261,6 +277,13 @@ macro_rules! inquiry_machine {
                 let state = $crate::procedure::ProcedureStorage::closed_in(inner)
                     .unwrap_or(*self.0.state());
                 $crate::procedure::ProcedureStorage::outstanding(inner, &state, ctx)
+            }
+
+            fn check(
+                &self,
+                ctx: &$crate::engine::Ctx<'_>,
+            ) -> ::std::result::Result<(), ::std::string::String> {
+                $crate::procedure::ProcedureStorage::check(self.0.inner(), self.0.state(), ctx)
             }
 
             fn clone_box(&self) -> ::std::boxed::Box<dyn $crate::procedure::InquiryMachine> {

@@ -10,10 +10,7 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::finding::{register_codes, Code, FRAME_CODES};
 use crate::procedure::Procedure;
-use crate::vocab::{
-    frame_events as frame, EndStatus, Event, EventDef, EventName, ProcedureStep, Quoted, Reason,
-    ReasonDef,
-};
+use crate::vocab::{frame_events as frame, Event, EventDef, EventName, Quoted, Reason, ReasonDef};
 
 /// The most procedures one engine holds (each event records its procedures in 64 bits).
 pub const MAX_PROCEDURES: usize = 64;
@@ -22,9 +19,28 @@ pub const MAX_PROCEDURES: usize = 64;
 pub struct Rules {
     config: Config,
     params: Vec<Arc<dyn Any + Send + Sync>>,
+    fingerprint: String,
 }
 
 impl Rules {
+    /// The fingerprint of these rules: the SHA-256 (hex) of a canonical text of every
+    /// registered procedure's name and version, each parameter's value (a default written out
+    /// counts as the default), the time zone, the scoring and the adherence threshold. Saved
+    /// calls carry it, and restore only under rules with the same fingerprint.
+    ///
+    /// ```
+    /// use callflow_workflows::{Config, Engine};
+    /// let engine = Engine::builtin();
+    /// assert_eq!(engine.rules().fingerprint().len(), 64);
+    /// let mut config = Config::default();
+    /// config.scoring.pass_threshold = 85;
+    /// let stricter = engine.with_config(config).unwrap();
+    /// assert_ne!(stricter.rules().fingerprint(), engine.rules().fingerprint());
+    /// ```
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
     /// The configuration.
     pub fn config(&self) -> &Config {
         &self.config
@@ -180,7 +196,60 @@ fn resolve(procedures: &[Arc<dyn Procedure>], config: Config) -> Result<Rules, E
         .iter()
         .map(|p| p.params(config.procedures.get(p.name()).unwrap_or(&empty)))
         .collect::<Result<Vec<_>, Error>>()?;
-    Ok(Rules { config, params })
+    let fingerprint = fingerprint(procedures, &config);
+    Ok(Rules {
+        config,
+        params,
+        fingerprint,
+    })
+}
+
+/// The canonical text of the rules, hashed: see [`Rules::fingerprint`].
+fn fingerprint(procedures: &[Arc<dyn Procedure>], config: &Config) -> String {
+    use sha2::{Digest, Sha256};
+    use std::fmt::Write as _;
+    let mut text = String::from("callflow rules 1\n");
+    for procedure in procedures {
+        let name = procedure.name();
+        let _ = writeln!(text, "procedure {name} {}", procedure.version());
+        for def in procedure.parameters() {
+            let value = config
+                .param(name, def.key)
+                .cloned()
+                .unwrap_or_else(def.default);
+            let _ = writeln!(text, "  {} = {value:?}", def.key);
+        }
+    }
+    let scoring = &config.scoring;
+    let _ = writeln!(text, "business_tz {}", config.business_tz.name());
+    let _ = writeln!(
+        text,
+        "scoring major {} minor {} pass {}",
+        scoring.major_penalty, scoring.minor_penalty, scoring.pass_threshold
+    );
+    let mut overrides: Vec<(&str, &str)> = scoring
+        .severity_overrides
+        .iter()
+        .map(|(code, severity)| (code.as_str(), severity.as_str()))
+        .collect();
+    overrides.sort_unstable();
+    for (code, severity) in overrides {
+        let _ = writeln!(text, "severity {code} {severity}");
+    }
+    let mut off: Vec<&str> = scoring.switched_off.iter().map(|c| c.as_str()).collect();
+    off.sort_unstable();
+    off.dedup();
+    for code in off {
+        let _ = writeln!(text, "off {code}");
+    }
+    let _ = writeln!(text, "adherence {:?}", config.adherence_threshold);
+    let digest = Sha256::digest(text.as_bytes());
+    digest
+        .iter()
+        .fold(String::with_capacity(64), |mut hex, byte| {
+            let _ = write!(hex, "{byte:02x}");
+            hex
+        })
 }
 
 /// Registered procedures, their vocabulary, and the rules calls run under.
@@ -318,29 +387,7 @@ impl Engine {
     /// The event `name` with its `value` parsed by the event's syntax (call-log-v1.md).
     #[inline]
     pub fn parse<'a>(&self, name: EventName, value: &'a str) -> Result<Event<'a>, Error> {
-        let def = name.def();
-        let parsed = def.syntax.parse(value)?;
-        Ok(match def.frame {
-            0 => Event::Step(ProcedureStep {
-                name,
-                value: parsed,
-            }),
-            1 => Event::CallStarted { department: value },
-            2 => Event::Greeting,
-            3 => Event::CustomerIdentified { name: value },
-            4 => Event::Inquiry { code: value },
-            5 => Event::AnythingElse,
-            6 => Event::Goodbye,
-            _ => {
-                let index = parsed.choice().map_or(0, usize::from);
-                Event::CallEnded(
-                    EndStatus::ALL
-                        .get(index)
-                        .copied()
-                        .unwrap_or(EndStatus::Completed),
-                )
-            }
-        })
+        Event::parse(name, value)
     }
 
     /// The event named `name` with its `value`: what a log row says.

@@ -156,7 +156,7 @@ impl Replayer {
             text: Some(row.text).filter(|t| !t.is_empty()),
             agent_id: Some(row.agent_id).filter(|a| !a.is_empty()),
         };
-        open.call.handle(&step).map_err(|e| e.to_string())?;
+        open.call.feed(&step).map_err(|e| e.to_string())?;
         if !open.call.is_over() {
             return Ok(None);
         }
@@ -194,7 +194,8 @@ impl Replayer {
                 agent_name: None,
                 stamp,
             },
-        );
+        )
+        .map_err(|e| e.to_string())?;
         self.open.insert(
             row.call_id.into(),
             Box::new(OpenCall {

@@ -322,7 +322,7 @@ impl<'a> Scene<'a> {
             agent_id: None,
         };
         // A generated call never goes back in time or past its end.
-        let _ = self.call.handle(&step);
+        let _ = self.call.feed(&step);
         self.lines.push(Line {
             at: self.at,
             speaker: name.speaker(),
@@ -488,7 +488,7 @@ impl<'a> Scene<'a> {
                     name: step.name,
                     value: step.value.as_value(),
                 });
-                let _ = probe.handle(&Step::new(stamp, event));
+                let _ = probe.feed(&Step::new(stamp, event));
                 let moved = probe
                     .inquiries()
                     .last()
@@ -663,7 +663,8 @@ pub fn generate(path: &Path, setup: Setup<'_>) -> Generated {
             agent_name: Some(persona.agent.name),
             stamp: Stamp { line: 2, at: start },
         },
-    );
+    )
+    .unwrap_or_else(|e| unreachable!("a call starts at line 2: {e}"));
     let exploration_date = path_call_date(path);
     let seed = start.timestamp().unsigned_abs() ^ u64::from(persona.phone.len() as u32);
     let mut scene = Scene {

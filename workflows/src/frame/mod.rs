@@ -18,6 +18,7 @@ use crate::vocab::{
     frame_events, is_blank, EndStatus, Event, ProcedureStep, Quoted, Reason, Stamp, Step,
 };
 
+mod check;
 mod inquiry;
 
 pub(crate) use inquiry::with_engine;

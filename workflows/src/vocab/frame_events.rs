@@ -6,6 +6,8 @@ use super::Speaker;
 use crate::script::frame as scripts;
 
 /// `call_started` (system): the call begins; the value is the department name.
+///
+/// Value: the department name (free text). As a wire [`Event`](crate::Event): `{"event": "call_started", "value": "Home Warranty Rewards"}`.
 pub static CALL_STARTED: EventDef = EventDef::new(
     "call_started",
     Speaker::System,
@@ -15,6 +17,8 @@ pub static CALL_STARTED: EventDef = EventDef::new(
 .frame_kind(1);
 
 /// `greeting` (agent).
+///
+/// Value: empty. As a wire [`Event`](crate::Event): `{"event": "greeting", "value": ""}`.
 pub static GREETING: EventDef = EventDef::new(
     "greeting",
     Speaker::Agent,
@@ -25,6 +29,8 @@ pub static GREETING: EventDef = EventDef::new(
 .frame_kind(2);
 
 /// `customer_identified` (customer): the value is the customer's name.
+///
+/// Value: the customer's name (text, not blank). As a wire [`Event`](crate::Event): `{"event": "customer_identified", "value": "Pat Lee"}`.
 pub static CUSTOMER_IDENTIFIED: EventDef = EventDef::new(
     "customer_identified",
     Speaker::Customer,
@@ -36,6 +42,8 @@ pub static CUSTOMER_IDENTIFIED: EventDef = EventDef::new(
 .frame_kind(3);
 
 /// `inquiry` (customer): the value is the reason code; opens an inquiry.
+///
+/// Value: the reason code (text, not blank): a code no procedure covers is CF07. As a wire [`Event`](crate::Event): `{"event": "inquiry", "value": "reward_email_missing"}`.
 pub static INQUIRY: EventDef = EventDef::new(
     "inquiry",
     Speaker::Customer,
@@ -47,6 +55,8 @@ pub static INQUIRY: EventDef = EventDef::new(
 .frame_kind(4);
 
 /// `anything_else` (agent).
+///
+/// Value: empty. As a wire [`Event`](crate::Event): `{"event": "anything_else", "value": ""}`.
 pub static ANYTHING_ELSE: EventDef = EventDef::new(
     "anything_else",
     Speaker::Agent,
@@ -57,6 +67,8 @@ pub static ANYTHING_ELSE: EventDef = EventDef::new(
 .frame_kind(5);
 
 /// `goodbye` (agent).
+///
+/// Value: empty. As a wire [`Event`](crate::Event): `{"event": "goodbye", "value": ""}`.
 pub static GOODBYE: EventDef = EventDef::new(
     "goodbye",
     Speaker::Agent,
@@ -67,6 +79,8 @@ pub static GOODBYE: EventDef = EventDef::new(
 .frame_kind(6);
 
 /// `call_ended` (system): empty or `completed`, `customer_hung_up`, `dropped`, `transferred`.
+///
+/// Value: empty or `completed`, `customer_hung_up`, `dropped`, `transferred`. As a wire [`Event`](crate::Event): `{"event": "call_ended", "value": "completed"}`.
 pub static CALL_ENDED: EventDef = EventDef::new(
     "call_ended",
     Speaker::System,

@@ -13,12 +13,14 @@ use serde::{Deserialize, Serialize};
 mod defs;
 pub mod frame_events;
 mod value;
+mod wire;
 
 pub(crate) use defs::register_events;
 pub use defs::{lookup_event, EventDef, EventName, ReasonDef};
 pub use value::{
     is_blank, parse_date, Cents, OwnedValue, Quoted, Syntax, Value, NOT_DOCUMENTED, QUOTED_CHARS,
 };
+pub use wire::EventRecord;
 
 /// Where and when an event happened: the log line (1-based, the header is line 1) and the
 /// timestamp with its offset. Embedders without a log can number events from 1.

@@ -62,7 +62,8 @@ fn the_greeting_comes_first_with_its_placeholders_filled() {
                 at: ts(START),
             },
         },
-    );
+    )
+    .unwrap();
     assert_eq!(
         anonymous.next_steps()[0].line.as_deref(),
         Some("Thank you for calling Membership Services. My name is <Agent Name>, how may I assist you today?")

@@ -176,10 +176,9 @@ fn restoring_in_awaiting_first_payment_reruns_its_entry_action_harmlessly() {
 }
 
 #[test]
-fn the_restored_call_runs_with_the_configuration_it_is_given() {
+fn the_restored_call_runs_with_the_configuration_it_was_saved_under() {
     let rows = cut_off_log();
-    let saved = save(&live(START, &rows[..3]));
-    let strict = engine_with(callflow_workflows::Config {
+    let config = callflow_workflows::Config {
         scoring: callflow_workflows::Scoring {
             major_penalty: 15,
             minor_penalty: 30,
@@ -187,9 +186,14 @@ fn the_restored_call_runs_with_the_configuration_it_is_given() {
             ..Default::default()
         },
         ..callflow_workflows::Config::default()
-    });
-    let mut call = restore_under(&strict, &saved);
-    assert!(std::sync::Arc::ptr_eq(call.rules(), strict.rules()));
+    };
+    let strict = engine_with(config.clone());
+    let mut first = start_with(std::sync::Arc::clone(&strict), START);
+    feed(&mut first, &rows[..3]);
+    // Restored by a service that rebuilt its engine from the same policy.
+    let rebuilt = engine_with(config);
+    let mut call = restore_under(&rebuilt, &save(&first));
+    assert!(std::sync::Arc::ptr_eq(call.rules(), rebuilt.rules()));
     feed(&mut call, &rows[3..]);
     feed(&mut call, &[("14:06:20", ended())]);
     // Complete now: the no-response omissions count (SD06, SD09, SD05, CF03, CF04) and SD13.

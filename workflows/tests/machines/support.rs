@@ -71,6 +71,7 @@ pub fn start_with(engine: Arc<Engine>, start: &str) -> Call {
             },
         },
     )
+    .unwrap()
 }
 
 /// The timestamp of a row of `call`: a full RFC 3339 text, or `HH:MM:SS` on the start's date.
@@ -100,7 +101,7 @@ pub fn next_stamp(call: &Call, time: &str) -> Stamp {
 pub fn feed(call: &mut Call, rows: &[Row]) {
     for (time, event) in rows {
         let step = Step::new(next_stamp(call, time), *event);
-        call.handle(&step)
+        call.feed(&step)
             .unwrap_or_else(|e| panic!("row {time} {} rejected: {e}", event.name()));
     }
 }
@@ -108,7 +109,7 @@ pub fn feed(call: &mut Call, rows: &[Row]) {
 /// Feeds one row with the words said (checked against the script: CF02).
 pub fn say(call: &mut Call, time: &str, event: Event<'static>, text: &'static str) {
     let step = Step::new(next_stamp(call, time), event).with_text(text);
-    call.handle(&step).unwrap();
+    call.feed(&step).unwrap();
 }
 
 /// A call that started at `start` and went through `rows`, still live (not finished).

@@ -6,6 +6,8 @@ use crate::procedures::common::PROMISE_FOLLOWUP;
 use crate::vocab::{Cents, EventDef, ProcedureStep, Speaker, Syntax};
 
 /// `refund_calculator` (system): account fact, the paid-call amount shown, or `none`.
+///
+/// Value: an amount (`79`, `79.50`, `$1,079.50`), or `none` when nothing is displayed. As a wire [`Event`](crate::Event): `{"event": "refund_calculator", "value": "$79.00"}`.
 pub static REFUND_CALCULATOR: EventDef = EventDef::new(
     "refund_calculator",
     Speaker::System,
@@ -16,6 +18,8 @@ pub static REFUND_CALCULATOR: EventDef = EventDef::new(
 .tag(1);
 
 /// `service_call_reported` (customer).
+///
+/// Value: empty. As a wire [`Event`](crate::Event): `{"event": "service_call_reported", "value": ""}`.
 pub static SERVICE_CALL_REPORTED: EventDef = EventDef::new(
     "service_call_reported",
     Speaker::Customer,
@@ -25,6 +29,8 @@ pub static SERVICE_CALL_REPORTED: EventDef = EventDef::new(
 .tag(2);
 
 /// `record_mismatch` (customer): `name` | `address`.
+///
+/// Value: `name` or `address`. As a wire [`Event`](crate::Event): `{"event": "record_mismatch", "value": "address"}`.
 pub static RECORD_MISMATCH: EventDef = EventDef::new(
     "record_mismatch",
     Speaker::Customer,
@@ -34,6 +40,8 @@ pub static RECORD_MISMATCH: EventDef = EventDef::new(
 .tag(3);
 
 /// `amount_disputed` (customer).
+///
+/// Value: empty. As a wire [`Event`](crate::Event): `{"event": "amount_disputed", "value": ""}`.
 pub static AMOUNT_DISPUTED: EventDef = EventDef::new(
     "amount_disputed",
     Speaker::Customer,
@@ -43,6 +51,8 @@ pub static AMOUNT_DISPUTED: EventDef = EventDef::new(
 .tag(4);
 
 /// `quote_amount` (agent): the amount quoted.
+///
+/// Value: an amount (`79`, `79.50`, `$1,079.50`). As a wire [`Event`](crate::Event): `{"event": "quote_amount", "value": "79.00"}`.
 pub static QUOTE_AMOUNT: EventDef = EventDef::new(
     "quote_amount",
     Speaker::Agent,
@@ -52,6 +62,8 @@ pub static QUOTE_AMOUNT: EventDef = EventDef::new(
 .tag(5);
 
 /// `build_value` (agent).
+///
+/// Value: empty. As a wire [`Event`](crate::Event): `{"event": "build_value", "value": ""}`.
 pub static BUILD_VALUE: EventDef = EventDef::new(
     "build_value",
     Speaker::Agent,
@@ -61,6 +73,8 @@ pub static BUILD_VALUE: EventDef = EventDef::new(
 .tag(6);
 
 /// `advise_dispute_letter` (agent).
+///
+/// Value: empty. As a wire [`Event`](crate::Event): `{"event": "advise_dispute_letter", "value": ""}`.
 pub static ADVISE_DISPUTE_LETTER: EventDef = EventDef::new(
     "advise_dispute_letter",
     Speaker::Agent,
@@ -70,6 +84,8 @@ pub static ADVISE_DISPUTE_LETTER: EventDef = EventDef::new(
 .tag(7);
 
 /// `phone_call_partner` (agent): never allowed.
+///
+/// Value: ignored (any text). As a wire [`Event`](crate::Event): `{"event": "phone_call_partner", "value": ""}`.
 pub static PHONE_CALL_PARTNER: EventDef = EventDef::new(
     "phone_call_partner",
     Speaker::Agent,
@@ -82,6 +98,8 @@ pub static PHONE_CALL_PARTNER: EventDef = EventDef::new(
 const PURPOSES: &[&str] = &["paid_call", "record_verification", "relay_cancellation"];
 
 /// `chat_opened` (agent): the purpose, `paid_call` when empty.
+///
+/// Value: `paid_call` (or empty), `record_verification` or `relay_cancellation`. As a wire [`Event`](crate::Event): `{"event": "chat_opened", "value": "record_verification"}`.
 pub static CHAT_OPENED: EventDef = EventDef::new(
     "chat_opened",
     Speaker::Agent,
@@ -96,6 +114,8 @@ pub static CHAT_OPENED: EventDef = EventDef::new(
 .tag(9);
 
 /// `warranty_prompt` (agent): `yes` | `no`.
+///
+/// Value: `yes` or `no`. As a wire [`Event`](crate::Event): `{"event": "warranty_prompt", "value": "yes"}`.
 pub static WARRANTY_PROMPT: EventDef = EventDef::new(
     "warranty_prompt",
     Speaker::Agent,
@@ -105,6 +125,8 @@ pub static WARRANTY_PROMPT: EventDef = EventDef::new(
 .tag(10);
 
 /// `chat_form` (agent): `key=value;...`.
+///
+/// Value: `key=value` pairs separated by `;`: `enterprise_id`, `agent_name`, `member_name`, `customer_id`, `reason`. As a wire [`Event`](crate::Event): `{"event": "chat_form", "value": "enterprise_id=sjones;agent_name=Sam;member_name=Pat Lee;customer_id=88231;reason=paid call amount"}`.
 pub static CHAT_FORM: EventDef = EventDef::new(
     "chat_form",
     Speaker::Agent,
@@ -116,6 +138,8 @@ pub static CHAT_FORM: EventDef = EventDef::new(
 .tag(11);
 
 /// `chat_waiting` (system): the average wait in minutes, when given.
+///
+/// Value: a whole number of minutes, or empty. As a wire [`Event`](crate::Event): `{"event": "chat_waiting", "value": "3"}`.
 pub static CHAT_WAITING: EventDef = EventDef::new(
     "chat_waiting",
     Speaker::System,
@@ -125,6 +149,8 @@ pub static CHAT_WAITING: EventDef = EventDef::new(
 .tag(12);
 
 /// `chat_connected` (system): the representative's name.
+///
+/// Value: the representative's name (free text). As a wire [`Event`](crate::Event): `{"event": "chat_connected", "value": "Dana"}`.
 pub static CHAT_CONNECTED: EventDef = EventDef::new(
     "chat_connected",
     Speaker::System,
@@ -134,6 +160,8 @@ pub static CHAT_CONNECTED: EventDef = EventDef::new(
 .tag(13);
 
 /// `chat_message` (agent).
+///
+/// Value: ignored (any text). As a wire [`Event`](crate::Event): `{"event": "chat_message", "value": ""}`.
 pub static CHAT_MESSAGE: EventDef = EventDef::new(
     "chat_message",
     Speaker::Agent,
@@ -143,6 +171,8 @@ pub static CHAT_MESSAGE: EventDef = EventDef::new(
 .tag(14);
 
 /// `chat_reply` (partner).
+///
+/// Value: ignored (any text). As a wire [`Event`](crate::Event): `{"event": "chat_reply", "value": ""}`.
 pub static CHAT_REPLY: EventDef = EventDef::new(
     "chat_reply",
     Speaker::Partner,
@@ -152,6 +182,8 @@ pub static CHAT_REPLY: EventDef = EventDef::new(
 .tag(15);
 
 /// `paid_amount_obtained` (agent): the total amount paid.
+///
+/// Value: an amount (`79`, `79.50`, `$1,079.50`). As a wire [`Event`](crate::Event): `{"event": "paid_amount_obtained", "value": "150.00"}`.
 pub static PAID_AMOUNT_OBTAINED: EventDef = EventDef::new(
     "paid_amount_obtained",
     Speaker::Agent,
@@ -161,6 +193,8 @@ pub static PAID_AMOUNT_OBTAINED: EventDef = EventDef::new(
 .tag(16);
 
 /// `chat_ended` (agent).
+///
+/// Value: empty. As a wire [`Event`](crate::Event): `{"event": "chat_ended", "value": ""}`.
 pub static CHAT_ENDED: EventDef = EventDef::new(
     "chat_ended",
     Speaker::Agent,
@@ -170,6 +204,8 @@ pub static CHAT_ENDED: EventDef = EventDef::new(
 .tag(17);
 
 /// `chat_transcript` (agent): `email` | `print`.
+///
+/// Value: `email` or `print`. As a wire [`Event`](crate::Event): `{"event": "chat_transcript", "value": "email"}`.
 pub static CHAT_TRANSCRIPT: EventDef = EventDef::new(
     "chat_transcript",
     Speaker::Agent,

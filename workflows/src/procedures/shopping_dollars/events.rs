@@ -8,6 +8,8 @@ use crate::procedures::common::PROMISE_FOLLOWUP;
 use crate::vocab::{EventDef, ProcedureStep, Speaker, Syntax};
 
 /// `warranty_started` (system): account fact, the warranty's start date.
+///
+/// Value: a date `YYYY-MM-DD` that exists. As a wire [`Event`](crate::Event): `{"event": "warranty_started", "value": "2026-02-10"}`.
 pub static WARRANTY_STARTED: EventDef = EventDef::new(
     "warranty_started",
     Speaker::System,
@@ -18,6 +20,8 @@ pub static WARRANTY_STARTED: EventDef = EventDef::new(
 .tag(1);
 
 /// `first_payment` (system): account fact, the first payment's date or `none`.
+///
+/// Value: a date `YYYY-MM-DD`, or `none` (known: no payment yet). As a wire [`Event`](crate::Event): `{"event": "first_payment", "value": "none"}`.
 pub static FIRST_PAYMENT: EventDef = EventDef::new(
     "first_payment",
     Speaker::System,
@@ -28,6 +32,8 @@ pub static FIRST_PAYMENT: EventDef = EventDef::new(
 .tag(2);
 
 /// `explain_review_period` (agent).
+///
+/// Value: empty. As a wire [`Event`](crate::Event): `{"event": "explain_review_period", "value": ""}`.
 pub static EXPLAIN_REVIEW_PERIOD: EventDef = EventDef::new(
     "explain_review_period",
     Speaker::Agent,
@@ -38,6 +44,8 @@ pub static EXPLAIN_REVIEW_PERIOD: EventDef = EventDef::new(
 .tag(3);
 
 /// `expect_email_soon` (agent).
+///
+/// Value: empty. As a wire [`Event`](crate::Event): `{"event": "expect_email_soon", "value": ""}`.
 pub static EXPECT_EMAIL_SOON: EventDef = EventDef::new(
     "expect_email_soon",
     Speaker::Agent,
@@ -48,6 +56,8 @@ pub static EXPECT_EMAIL_SOON: EventDef = EventDef::new(
 .tag(4);
 
 /// `apologize` (agent): courtesy outside a shopping-dollars inquiry.
+///
+/// Value: empty. As a wire [`Event`](crate::Event): `{"event": "apologize", "value": ""}`.
 pub static APOLOGIZE: EventDef = EventDef::new(
     "apologize",
     Speaker::Agent,
@@ -68,6 +78,8 @@ const COLLECT_VALUES: &[&str] = &[
 ];
 
 /// `collect` (agent): `name` | `email` | `phone`, or `..._declined` (it counts as asked).
+///
+/// Value: `name`, `email` or `phone`, or `name_declined`, `email_declined`, `phone_declined`. As a wire [`Event`](crate::Event): `{"event": "collect", "value": "email"}`.
 pub static COLLECT: EventDef = EventDef::new(
     "collect",
     Speaker::Agent,
@@ -80,6 +92,8 @@ pub static COLLECT: EventDef = EventDef::new(
 const TEAMS: &[&str] = &["rewards_team", "product_team"];
 
 /// `email_sent` (agent): after-call work, `rewards_team` | `product_team`.
+///
+/// Value: `rewards_team` or `product_team`. As a wire [`Event`](crate::Event): `{"event": "email_sent", "value": "rewards_team"}`.
 pub static EMAIL_SENT: EventDef = EventDef::new(
     "email_sent",
     Speaker::Agent,
@@ -90,6 +104,8 @@ pub static EMAIL_SENT: EventDef = EventDef::new(
 .tag(7);
 
 /// `explain_partner_support` (agent).
+///
+/// Value: empty. As a wire [`Event`](crate::Event): `{"event": "explain_partner_support", "value": ""}`.
 pub static EXPLAIN_PARTNER_SUPPORT: EventDef = EventDef::new(
     "explain_partner_support",
     Speaker::Agent,
@@ -100,6 +116,8 @@ pub static EXPLAIN_PARTNER_SUPPORT: EventDef = EventDef::new(
 .tag(8);
 
 /// `ask_contact_time` (agent).
+///
+/// Value: empty. As a wire [`Event`](crate::Event): `{"event": "ask_contact_time", "value": ""}`.
 pub static ASK_CONTACT_TIME: EventDef = EventDef::new(
     "ask_contact_time",
     Speaker::Agent,
@@ -112,6 +130,8 @@ pub static ASK_CONTACT_TIME: EventDef = EventDef::new(
 const CONTACT_TIMES: &[&str] = &["business_hours", "outside_business_hours"];
 
 /// `contact_time` (customer): `business_hours` | `outside_business_hours`.
+///
+/// Value: `business_hours` or `outside_business_hours`. As a wire [`Event`](crate::Event): `{"event": "contact_time", "value": "business_hours"}`.
 pub static CONTACT_TIME: EventDef = EventDef::new(
     "contact_time",
     Speaker::Customer,
@@ -121,6 +141,8 @@ pub static CONTACT_TIME: EventDef = EventDef::new(
 .tag(10);
 
 /// `ask_ticket` (agent).
+///
+/// Value: empty. As a wire [`Event`](crate::Event): `{"event": "ask_ticket", "value": ""}`.
 pub static ASK_TICKET: EventDef = EventDef::new(
     "ask_ticket",
     Speaker::Agent,
@@ -130,6 +152,8 @@ pub static ASK_TICKET: EventDef = EventDef::new(
 .tag(11);
 
 /// `ticket` (customer): the ticket number.
+///
+/// Value: the ticket number (text, not blank). As a wire [`Event`](crate::Event): `{"event": "ticket", "value": "HSP-4471"}`.
 pub static TICKET: EventDef = EventDef::new(
     "ticket",
     Speaker::Customer,
@@ -141,6 +165,8 @@ pub static TICKET: EventDef = EventDef::new(
 .tag(12);
 
 /// `partner_contacted` (agent): after-call work, `home_service_perks` (or empty).
+///
+/// Value: `home_service_perks`, or empty. As a wire [`Event`](crate::Event): `{"event": "partner_contacted", "value": "home_service_perks"}`.
 pub static PARTNER_CONTACTED: EventDef = EventDef::new(
     "partner_contacted",
     Speaker::Agent,

@@ -641,11 +641,18 @@ impl SdInquiry {
 
     /// What the procedure still requires in `state`, in the order the document does it.
     pub fn outstanding(&self, state: State, context: &Ctx<'_>) -> Vec<Requirement> {
-        let _ = context; // the review check needs no more than the state and the steps taken
         let mut out = Vec::new();
         let apology =
             |line| Requirement::new(&ev::APOLOGIZE, "apologise", Some(Code::SD11), Some(line));
         match state {
+            // The fact still missing: the warranty start, then (from day 30) the first payment.
+            State::AwaitingFacts {} if context.facts.date(&ev::WARRANTY_STARTED).is_some() => out
+                .push(Requirement::new(
+                    &ev::FIRST_PAYMENT,
+                    "look up the first payment before answering (the warranty is past its review period)",
+                    None,
+                    None,
+                )),
             State::AwaitingFacts {} => out.push(Requirement::new(
                 &ev::WARRANTY_STARTED,
                 "look up the warranty start date and the first payment before answering",
@@ -837,6 +844,27 @@ impl ProcedureStorage for SdInquiry {
 
     fn outstanding(&self, state: &State, ctx: &Ctx<'_>) -> Vec<Requirement> {
         SdInquiry::outstanding(self, *state, ctx)
+    }
+
+    /// An open review-check inquiry stands in the branch its facts make true.
+    fn check(&self, state: &State, ctx: &Ctx<'_>) -> Result<(), String> {
+        let review = matches!(
+            state,
+            State::AwaitingFacts {}
+                | State::WithinReview {}
+                | State::AwaitingFirstPayment {}
+                | State::RecentlyEligible {}
+                | State::Overdue {}
+        );
+        let expected = review_state(ctx);
+        if review && *state != expected {
+            return Err(format!(
+                "its machine is in state '{}', but the call's facts make it '{}'",
+                state.name(),
+                expected.name()
+            ));
+        }
+        Ok(())
     }
 }
 
