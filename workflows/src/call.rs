@@ -13,7 +13,8 @@ use crate::engine::Requirement;
 use crate::error::Error;
 use crate::finding::{Finding, Severity};
 use crate::frame::{with_engine, CallStart, CallState, Frame, FrameCtx, FrameInput, Inquiry};
-use crate::registry::{Engine, Rules};
+use crate::registry::Engine;
+use crate::rules::Rules;
 use crate::script::Placeholders;
 use crate::vocab::{EndStatus, Event, Step};
 
@@ -63,6 +64,9 @@ pub struct Call {
     /// The engine, with the rules the call runs under (one shared counter a call: calls start
     /// and end on several threads at once).
     engine: Arc<Engine>,
+    /// The policy version the call runs under (an index of [`Engine::versions`]), chosen by
+    /// its call date.
+    version: usize,
 }
 
 /// The format of the saved calls this build writes and reads ([`Call::restore`]).
@@ -90,7 +94,7 @@ impl Serialize for Call {
         let mut call = serializer.serialize_struct("Call", 4)?;
         call.serialize_field("format", SAVED_CALL_FORMAT)?;
         call.serialize_field("procedures", &procedures)?;
-        call.serialize_field("fingerprint", self.engine.rules().fingerprint())?;
+        call.serialize_field("fingerprint", self.rules().fingerprint())?;
         call.serialize_field("machine", &self.machine)?;
         call.end()
     }
@@ -229,10 +233,12 @@ impl Call {
                 previous: 0,
             });
         }
-        let frame = Frame::new(&start, engine.rules().config().business_tz);
+        let frame = Frame::new(&start, engine.config().business_tz);
+        let (version, _) = engine.rules_on(frame.call_date());
         Ok(Call {
             machine: frame.state_machine(),
             engine: Arc::clone(engine),
+            version,
         })
     }
 
@@ -322,7 +328,7 @@ impl Call {
             &FrameInput::Step(step),
             &mut FrameCtx {
                 engine: &self.engine,
-                rules: self.engine.rules(),
+                rules: self.engine.version(self.version),
             },
         );
     }
@@ -335,7 +341,7 @@ impl Call {
                 &FrameInput::Finish,
                 &mut FrameCtx {
                     engine: &self.engine,
-                    rules: self.engine.rules(),
+                    rules: self.engine.version(self.version),
                 },
             );
         }
@@ -383,14 +389,14 @@ impl Call {
             self.machine.inner().end(),
             Some((_, status)) if status != Some(EndStatus::Completed)
         );
-        let scoring = &self.engine.rules().config().scoring;
+        let scoring = &self.rules().config().scoring;
         !(incomplete && finding.code.is_omission()
             || !scoring.switched_off.is_empty() && scoring.is_off(finding.code))
     }
 
     /// A finding's severity under the call's rules (a policy may override a code's).
     pub fn severity(&self, finding: &Finding) -> Severity {
-        self.engine.rules().config().scoring.severity(finding.code)
+        self.rules().config().scoring.severity(finding.code)
     }
 
     /// What the agent should do next, in order, with the script lines filled in.
@@ -407,12 +413,12 @@ impl Call {
                 *self.machine.state(),
                 &FrameCtx {
                     engine: &self.engine,
-                    rules: self.engine.rules(),
+                    rules: self.rules(),
                 },
             )
             .into_iter()
             .map(|requirement| NextStep {
-                line: requirement.script.map(|s| s.fill(&names)),
+                line: requirement.script.map(|s| self.rules().fill(s, &names)),
                 requirement,
             })
             .collect()
@@ -425,7 +431,7 @@ impl Call {
             self.machine.inner().end(),
             Some((_, Some(EndStatus::Completed)))
         );
-        let scoring = &self.engine.rules().config().scoring;
+        let scoring = &self.rules().config().scoring;
         score(
             self.findings().map(|f| scoring.severity(f.code)),
             complete,
@@ -438,9 +444,10 @@ impl Call {
         &self.engine
     }
 
-    /// The rules the call runs under.
+    /// The rules the call runs under: the policy version in force on its call date.
+    #[inline]
     pub fn rules(&self) -> &Arc<Rules> {
-        self.engine.rules()
+        self.engine.version(self.version)
     }
 
     /// Reads a saved call back under `engine`, which must register the same procedures at
@@ -498,8 +505,8 @@ impl Call {
                 },
             )
         });
-        let machine = match read {
-            Ok(machine) => machine,
+        let (machine, version) = match read {
+            Ok(read) => read,
             Err(error) => {
                 return Err(refused.into_inner().unwrap_or_else(|| Error::Snapshot {
                     why: error.to_string(),
@@ -509,6 +516,7 @@ impl Call {
         let call = Call {
             machine,
             engine: Arc::clone(engine),
+            version,
         };
         call.machine
             .inner()
@@ -516,7 +524,7 @@ impl Call {
                 *call.machine.state(),
                 &FrameCtx {
                     engine,
-                    rules: engine.rules(),
+                    rules: call.rules(),
                 },
             )
             .map_err(|why| Error::InvalidSnapshot { why })?;
@@ -544,7 +552,7 @@ impl SavedVisitor<'_> {
 }
 
 impl<'de> Visitor<'de> for SavedVisitor<'_> {
-    type Value = StateMachine<Frame>;
+    type Value = (StateMachine<Frame>, usize);
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a saved call")
@@ -585,14 +593,16 @@ impl<'de> Visitor<'de> for SavedVisitor<'_> {
         self.check_procedures(&procedures)
             .map_err(|error| self.refuse(error))?;
         let saved = fingerprint.ok_or_else(|| de::Error::missing_field("fingerprint"))?;
-        let here = self.engine.rules().fingerprint();
-        if saved != here {
+        let machine = machine.ok_or_else(|| de::Error::missing_field("machine"))?;
+        // The rules in force on the call's date under this engine's policy.
+        let (version, rules) = self.engine.rules_on(machine.inner().call_date());
+        if saved != rules.fingerprint() {
             return Err(self.refuse(Error::SnapshotRules {
                 saved: saved.into_owned(),
-                here: here.to_owned(),
+                here: rules.fingerprint().to_owned(),
             }));
         }
-        machine.ok_or_else(|| de::Error::missing_field("machine"))
+        Ok((machine, version))
     }
 }
 

@@ -138,7 +138,15 @@ pub struct Config {
     /// Each procedure's parameters, by procedure name; a procedure missing here, or a key
     /// missing from its table, takes the defaults it declares.
     pub procedures: BTreeMap<String, ParamTable>,
+    /// Script lines the QA team reworded: by owner (a procedure's name, or
+    /// [`CALL_FRAME`] for the frame's lines), then by the line's id, the text with its
+    /// placeholders. A line missing here keeps the text its owner declares.
+    pub scripts: BTreeMap<String, BTreeMap<String, String>>,
 }
+
+/// The owner name of the call frame's script lines in [`Config::scripts`] (and its table in a
+/// policy file).
+pub const CALL_FRAME: &str = "call_frame";
 
 impl Default for Config {
     fn default() -> Self {
@@ -147,6 +155,7 @@ impl Default for Config {
             scoring: Scoring::default(),
             adherence_threshold: 0.7,
             procedures: BTreeMap::new(),
+            scripts: BTreeMap::new(),
         }
     }
 }

@@ -202,8 +202,9 @@ pub struct Requirement {
     pub step: EventName,
     /// The payload that event needs, when it matters (`rewards_team`, `email`, an amount).
     pub value: Option<String>,
-    /// What the document asks, in words.
-    pub what: &'static str,
+    /// What the document asks, in words (with the parameters in force: "explain the 30-day
+    /// review period").
+    pub what: std::borrow::Cow<'static, str>,
     /// The finding raised when it is still outstanding as the inquiry closes on a complete call.
     pub code: Option<Code>,
     /// The line to say, if the document scripts one.
@@ -217,14 +218,14 @@ impl Requirement {
     /// A requirement without a payload.
     pub fn new(
         step: &'static EventDef,
-        what: &'static str,
+        what: impl Into<std::borrow::Cow<'static, str>>,
         code: Option<Code>,
         script: Option<ScriptLine>,
     ) -> Self {
         Requirement {
             step: EventName::of(step),
             value: None,
-            what,
+            what: what.into(),
             code,
             script,
             after_call: step.after_call,

@@ -53,9 +53,11 @@ pub mod error;
 pub mod explore;
 pub mod finding;
 pub mod frame;
+pub mod policy;
 pub mod procedure;
 pub mod procedures;
 mod registry;
+mod rules;
 pub mod script;
 pub mod stage;
 pub mod vocab;
@@ -69,7 +71,8 @@ pub use error::Error;
 pub use finding::{Code, CodeDef, Evidence, Finding, Findings, Severity};
 pub use frame::{CallStart, CallState, Inquiry};
 pub use procedure::{InquiryMachine, Procedure, ProcedureStorage};
-pub use registry::{Engine, EngineBuilder, Rules, MAX_PROCEDURES};
+pub use registry::{Engine, EngineBuilder, MAX_PROCEDURES};
+pub use rules::Rules;
 pub use script::{Placeholders, ScriptDef, ScriptLine};
 pub use vocab::{
     Cents, EndStatus, Event, EventDef, EventName, EventRecord, ProcedureStep, Reason, ReasonDef,

@@ -1,67 +1,22 @@
 //! The engine: the registered procedures, the vocabulary they make together, and the rules
 //! (configuration and each procedure's parameters) calls run under.
 
-use std::any::Any;
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
+use chrono::NaiveDate;
+
 use crate::config::Config;
 use crate::error::Error;
 use crate::finding::{register_codes, Code, FRAME_CODES};
+use crate::policy::Policy;
 use crate::procedure::Procedure;
+use crate::rules::{resolve, Rules};
 use crate::vocab::{frame_events as frame, Event, EventDef, EventName, Quoted, Reason, ReasonDef};
 
 /// The most procedures one engine holds (each event records its procedures in 64 bits).
 pub const MAX_PROCEDURES: usize = 64;
-
-/// The rules calls run under: the configuration and each procedure's parameters, resolved.
-pub struct Rules {
-    config: Config,
-    params: Vec<Arc<dyn Any + Send + Sync>>,
-    fingerprint: String,
-}
-
-impl Rules {
-    /// The fingerprint of these rules: the SHA-256 (hex) of a canonical text of every
-    /// registered procedure's name and version, each parameter's value (a default written out
-    /// counts as the default), the time zone, the scoring and the adherence threshold. Saved
-    /// calls carry it, and restore only under rules with the same fingerprint.
-    ///
-    /// ```
-    /// use callflow_workflows::{Config, Engine};
-    /// let engine = Engine::builtin();
-    /// assert_eq!(engine.rules().fingerprint().len(), 64);
-    /// let mut config = Config::default();
-    /// config.scoring.pass_threshold = 85;
-    /// let stricter = engine.with_config(config).unwrap();
-    /// assert_ne!(stricter.rules().fingerprint(), engine.rules().fingerprint());
-    /// ```
-    pub fn fingerprint(&self) -> &str {
-        &self.fingerprint
-    }
-
-    /// The configuration.
-    pub fn config(&self) -> &Config {
-        &self.config
-    }
-
-    /// The parameters of the procedure at `index`, in its own type.
-    pub fn params(&self, index: usize) -> &(dyn Any + Send + Sync) {
-        match self.params.get(index) {
-            Some(params) => params.as_ref(),
-            None => &(),
-        }
-    }
-}
-
-impl std::fmt::Debug for Rules {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Rules")
-            .field("config", &self.config)
-            .finish_non_exhaustive()
-    }
-}
 
 /// Registers procedures and builds an [`Engine`].
 ///
@@ -78,7 +33,7 @@ impl std::fmt::Debug for Rules {
 #[derive(Default)]
 pub struct EngineBuilder {
     procedures: Vec<Arc<dyn Procedure>>,
-    config: Config,
+    policy: Policy,
 }
 
 impl EngineBuilder {
@@ -97,14 +52,20 @@ impl EngineBuilder {
 
     /// The rules calls run under (the default configuration otherwise).
     pub fn config(mut self, config: Config) -> EngineBuilder {
-        self.config = config;
+        self.policy = Policy::of(config);
+        self
+    }
+
+    /// A policy with versions for calls to run under.
+    pub fn policy(mut self, policy: Policy) -> EngineBuilder {
+        self.policy = policy;
         self
     }
 
     /// Builds the engine: checks that names are unique (procedures, events, reasons, codes) and
     /// resolves each procedure's parameters.
     pub fn build(self) -> Result<Engine, Error> {
-        let EngineBuilder { procedures, config } = self;
+        let EngineBuilder { procedures, policy } = self;
         if procedures.len() > MAX_PROCEDURES {
             return Err(Error::Registry(format!(
                 "{} procedures registered; an engine holds at most {MAX_PROCEDURES}",
@@ -169,7 +130,7 @@ impl EngineBuilder {
                 "finding code '{taken}' is already declared differently by another engine's procedure"
             ))
         })?;
-        let rules = Arc::new(resolve(&procedures, config)?);
+        let (base, versions, policy_fingerprint) = resolve_policy(&procedures, policy)?;
         let names = NameTable::new(by_name.into_values());
         let mut reasons: Vec<(usize, &'static ReasonDef)> = reasons.into_values().collect();
         reasons.sort_by_key(|(procedure, def)| {
@@ -184,72 +145,44 @@ impl EngineBuilder {
             owners,
             reasons,
             codes,
-            rules,
+            base,
+            versions,
+            policy_fingerprint,
         })
     }
 }
 
-/// Resolves each procedure's parameters from a configuration.
-fn resolve(procedures: &[Arc<dyn Procedure>], config: Config) -> Result<Rules, Error> {
-    let empty = Default::default();
-    let params = procedures
-        .iter()
-        .map(|p| p.params(config.procedures.get(p.name()).unwrap_or(&empty)))
-        .collect::<Result<Vec<_>, Error>>()?;
-    let fingerprint = fingerprint(procedures, &config);
-    Ok(Rules {
-        config,
-        params,
-        fingerprint,
-    })
-}
+/// A policy resolved: its base rules, every version's (the base first), its fingerprint.
+type Resolved = (Arc<Rules>, Vec<Arc<Rules>>, String);
 
-/// The canonical text of the rules, hashed: see [`Rules::fingerprint`].
-fn fingerprint(procedures: &[Arc<dyn Procedure>], config: &Config) -> String {
-    use sha2::{Digest, Sha256};
-    use std::fmt::Write as _;
-    let mut text = String::from("callflow rules 1\n");
-    for procedure in procedures {
-        let name = procedure.name();
-        let _ = writeln!(text, "procedure {name} {}", procedure.version());
-        for def in procedure.parameters() {
-            let value = config
-                .param(name, def.key)
-                .cloned()
-                .unwrap_or_else(def.default);
-            let _ = writeln!(text, "  {} = {value:?}", def.key);
+/// Resolves each version of a policy into its rules, base first, and the policy's fingerprint.
+fn resolve_policy(
+    procedures: &[Arc<dyn Procedure>],
+    policy: Policy,
+) -> Result<Resolved, Error> {
+    let Policy { base, versions } = policy;
+    let tz = base.business_tz;
+    let base = Arc::new(resolve(procedures, base, None)?);
+    let mut resolved = vec![Arc::clone(&base)];
+    let mut previous: Option<NaiveDate> = None;
+    for (effective, config) in versions {
+        if previous.is_some_and(|p| p >= effective) {
+            return Err(Error::Registry(format!(
+                "policy version {effective} comes after a version of the same or a later date: versions must be in date order, one a date"
+            )));
         }
+        if config.business_tz != tz {
+            return Err(Error::Registry(format!(
+                "policy version {effective} changes the business time zone ({} to {}): it decides the call date, so only the base rules set it",
+                tz.name(),
+                config.business_tz.name()
+            )));
+        }
+        previous = Some(effective);
+        resolved.push(Arc::new(resolve(procedures, config, Some(effective))?));
     }
-    let scoring = &config.scoring;
-    let _ = writeln!(text, "business_tz {}", config.business_tz.name());
-    let _ = writeln!(
-        text,
-        "scoring major {} minor {} pass {}",
-        scoring.major_penalty, scoring.minor_penalty, scoring.pass_threshold
-    );
-    let mut overrides: Vec<(&str, &str)> = scoring
-        .severity_overrides
-        .iter()
-        .map(|(code, severity)| (code.as_str(), severity.as_str()))
-        .collect();
-    overrides.sort_unstable();
-    for (code, severity) in overrides {
-        let _ = writeln!(text, "severity {code} {severity}");
-    }
-    let mut off: Vec<&str> = scoring.switched_off.iter().map(|c| c.as_str()).collect();
-    off.sort_unstable();
-    off.dedup();
-    for code in off {
-        let _ = writeln!(text, "off {code}");
-    }
-    let _ = writeln!(text, "adherence {:?}", config.adherence_threshold);
-    let digest = Sha256::digest(text.as_bytes());
-    digest
-        .iter()
-        .fold(String::with_capacity(64), |mut hex, byte| {
-            let _ = write!(hex, "{byte:02x}");
-            hex
-        })
+    let fingerprint = crate::rules::policy_fingerprint(&resolved);
+    Ok((base, resolved, fingerprint))
 }
 
 /// Registered procedures, their vocabulary, and the rules calls run under.
@@ -270,14 +203,18 @@ pub struct Engine {
     /// The reasons by code, with their procedure (a few: a scan beats a hash of the code).
     reasons: Vec<(usize, &'static ReasonDef)>,
     codes: Vec<Code>,
-    rules: Arc<Rules>,
+    /// The policy's base rules.
+    base: Arc<Rules>,
+    /// The policy's rules: the base first, then each version in date order.
+    versions: Vec<Arc<Rules>>,
+    policy_fingerprint: String,
 }
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Engine")
             .field("procedures", &self.procedures)
-            .field("rules", &self.rules)
+            .field("versions", &self.versions)
             .finish_non_exhaustive()
     }
 }
@@ -295,15 +232,23 @@ impl Engine {
             .unwrap_or_else(|e| unreachable!("the built-in procedures register: {e}"))
     }
 
-    /// The same procedures under other rules.
+    /// The same procedures under other rules (one configuration, no versions).
     pub fn with_config(&self, config: Config) -> Result<Engine, Error> {
+        self.with_policy(Policy::of(config))
+    }
+
+    /// The same procedures under a policy with versions.
+    pub fn with_policy(&self, policy: Policy) -> Result<Engine, Error> {
+        let (base, versions, policy_fingerprint) = resolve_policy(&self.procedures, policy)?;
         Ok(Engine {
             procedures: self.procedures.clone(),
             names: self.names.clone(),
             owners: self.owners.clone(),
             reasons: self.reasons.clone(),
             codes: self.codes.clone(),
-            rules: Arc::new(resolve(&self.procedures, config)?),
+            base,
+            versions,
+            policy_fingerprint,
         })
     }
 
@@ -351,14 +296,44 @@ impl Engine {
         out
     }
 
-    /// The rules calls run under.
+    /// The policy's base rules: those of calls before its first version (of every call, for
+    /// a policy without versions).
     pub fn rules(&self) -> &Arc<Rules> {
-        &self.rules
+        &self.base
     }
 
-    /// The configuration calls run under.
+    /// The base configuration.
     pub fn config(&self) -> &Config {
-        &self.rules.config
+        self.rules().config()
+    }
+
+    /// Every version's rules: the base first, then each version in date order.
+    pub fn versions(&self) -> &[Arc<Rules>] {
+        &self.versions
+    }
+
+    /// The rules in force on a call date, with their index in [`Engine::versions`]: the
+    /// latest version whose effective date is on or before it, else the base.
+    #[inline]
+    pub fn rules_on(&self, call_date: NaiveDate) -> (usize, &Arc<Rules>) {
+        let index = self
+            .versions
+            .iter()
+            .rposition(|r| r.effective().is_none_or(|from| from <= call_date))
+            .unwrap_or(0);
+        (index, self.version(index))
+    }
+
+    /// The rules at an index of [`Engine::versions`] (the base for an index out of range).
+    #[inline]
+    pub fn version(&self, index: usize) -> &Arc<Rules> {
+        self.versions.get(index).unwrap_or(&self.base)
+    }
+
+    /// The fingerprint of the whole policy: every version's rules and effective date. The
+    /// built-in default and `callflow policy init`'s file have the same one.
+    pub fn policy_fingerprint(&self) -> &str {
+        &self.policy_fingerprint
     }
 
     /// The event of that name in the vocabulary.

@@ -12,8 +12,9 @@ use statig::prelude::*;
 
 use crate::engine::{Ctx, Facts, Input, Requirement};
 use crate::finding::{Code, Findings};
-use crate::registry::{Engine, Rules};
-use crate::script::{adherence, frame as scripts};
+use crate::registry::Engine;
+use crate::rules::Rules;
+use crate::script::frame as scripts;
 use crate::vocab::{
     frame_events, is_blank, EndStatus, Event, ProcedureStep, Quoted, Reason, Stamp, Step,
 };
@@ -225,20 +226,21 @@ impl Frame {
             self.other_agents.push((agent.to_owned(), step.stamp.line));
         }
         if let Some(said) = step.text.filter(|t| !is_blank(t)) {
-            self.check_script(step, said, context.rules.config().adherence_threshold);
+            self.check_script(step, said, context.rules);
         }
     }
 
     /// CF02: a said line under the adherence threshold for its script: the event's own
     /// script, or the one the open inquiry's reason gives it.
-    fn check_script(&mut self, step: &Step<'_>, said: &str, threshold: f64) {
+    fn check_script(&mut self, step: &Step<'_>, said: &str, rules: &Rules) {
+        let threshold = rules.config().adherence_threshold;
         let name = step.event.name();
         let line = match name.def().script {
             Some(line) => Some(line),
             None => self.open_inquiry().and_then(|i| i.script_for(name)),
         };
         let Some(line) = line else { return };
-        let score = adherence(line, said);
+        let score = rules.adherence(line, said);
         if score < threshold {
             let shown: String = said.chars().take(80).collect();
             let ellipsis = if said.chars().count() > 80 { "..." } else { "" };

@@ -32,7 +32,7 @@ fn normalize_into(word: &str, out: &mut String) {
 
 /// A script compiled for the measure: its own words as numbers, and the tables that find a
 /// said word's number.
-struct Compiled {
+pub(crate) struct Compiled {
     /// Every distinct normalized word of the script, with its number.
     ids: rustc_hash::FxHashMap<Box<[u8]>, u16>,
     /// The same numbers by the word packed into an integer ([`pack`]), for words of at most
@@ -48,7 +48,7 @@ struct Compiled {
 }
 
 impl Compiled {
-    fn new(template: &str) -> Compiled {
+    pub(crate) fn new(template: &str) -> Compiled {
         let mut ids: rustc_hash::FxHashMap<Box<[u8]>, u16> = rustc_hash::FxHashMap::default();
         let mut word = String::new();
         let mut text = template.to_owned();
@@ -89,25 +89,9 @@ impl Compiled {
 
 /// The compiled form of a script text, made once per text for the life of the program (the
 /// texts are few: a procedure's lines, a policy's versions of them).
-fn compiled(template: &'static str) -> std::sync::Arc<Compiled> {
-    type Cache = std::sync::RwLock<rustc_hash::FxHashMap<usize, std::sync::Arc<Compiled>>>;
-    static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
-    let cache = CACHE.get_or_init(Cache::default);
-    let key = template.as_ptr() as usize ^ template.len().rotate_left(48);
-    if let Some(found) = cache
-        .read()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .get(&key)
-    {
-        return std::sync::Arc::clone(found);
-    }
-    let made = std::sync::Arc::new(Compiled::new(template));
-    cache
-        .write()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .entry(key)
-        .or_insert(made)
-        .clone()
+#[cfg(test)]
+fn compiled(template: &str) -> std::sync::Arc<Compiled> {
+    super::ScriptText::of(template).compiled()
 }
 
 /// Adherence of a said line to a script line: the share of the script's own words (its
@@ -119,6 +103,9 @@ fn compiled(template: &'static str) -> std::sync::Arc<Compiled> {
 /// a QA lead can check it by striking the script's words through in the order they were said.
 /// Words compare lower-cased, apostrophes dropped ("don't" = "dont").
 ///
+/// This is the line's text as the procedure declares it; under a policy that rewrites the
+/// line, ask the rules ([`crate::Rules::adherence`]).
+///
 /// ```
 /// use callflow_workflows::script::{adherence, frame};
 /// let said = "Thank you for calling Home Warranty Rewards. My name is Sam, how may I assist you today?";
@@ -127,24 +114,29 @@ fn compiled(template: &'static str) -> std::sync::Arc<Compiled> {
 /// ```
 ///
 /// Agents say the same lines call after call, so each thread remembers the lines it measured
-/// lately (the whole text compared, so the answer is the same).
+/// lately, by the script's text (the whole said text compared, so the answer is the same).
 pub fn adherence(line: ScriptLine, said: &str) -> f64 {
-    super::recent::remembered(line, said, measure_adherence)
+    adherence_to(&super::ScriptText::of(line.template()), said)
+}
+
+/// [`adherence`] to a script text.
+pub(crate) fn adherence_to(script: &super::ScriptText, said: &str) -> f64 {
+    super::recent::remembered(script, said, measure_adherence)
 }
 
 /// [`adherence`], measured every time.
-pub(crate) fn measure_adherence(line: ScriptLine, said: &str) -> f64 {
-    let script = compiled(line.template());
+pub(crate) fn measure_adherence(text: &super::ScriptText, said: &str) -> f64 {
+    let script = text.compiled_ref();
     if script.words.is_empty() {
         return 1.0;
     }
     let common = if script.words.len() <= 128 {
         let mut lcs = BitParallelLcs::new(script.words.len(), &script.masks);
-        said_word_ids(&script, said, |id| lcs.push(id));
+        said_word_ids(script, said, |id| lcs.push(id));
         lcs.length()
     } else {
         let mut ids = Vec::new();
-        said_word_ids(&script, said, |id| ids.push(id));
+        said_word_ids(script, said, |id| ids.push(id));
         lcs_table(&script.words, ids.into_iter())
     };
     f64::from(common) / script.words.len() as f64

@@ -11,8 +11,11 @@ use crate::vocab::Speaker;
 
 mod adherence;
 mod recent;
+mod text;
 
 pub use adherence::adherence;
+pub(crate) use adherence::adherence_to;
+pub use text::ScriptText;
 
 /// One line of a documented dialogue.
 #[derive(Debug)]
@@ -196,4 +199,13 @@ pub mod frame {
     pub const CUSTOMER_THANKS: ScriptLine = ScriptLine::of(&CUSTOMER_THANKS_DEF);
     /// Customer: nothing else.
     pub const CUSTOMER_NO: ScriptLine = ScriptLine::of(&CUSTOMER_NO_DEF);
+
+    /// Every line of the frame.
+    pub static ALL: &[ScriptLine] = &[
+        GREETING,
+        ANYTHING_ELSE,
+        GOODBYE,
+        CUSTOMER_THANKS,
+        CUSTOMER_NO,
+    ];
 }

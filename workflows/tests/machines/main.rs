@@ -15,6 +15,7 @@ mod incomplete;
 mod next_steps;
 mod no_response;
 mod paid_call;
+mod policy;
 mod resume;
 mod review_period;
 mod scoring;

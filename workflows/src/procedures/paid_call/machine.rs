@@ -437,12 +437,13 @@ impl PcInquiry {
     /// Rules 2 and 4, judged at `chat_opened`.
     fn judge_chat_opened(&mut self, purpose: ChatPurpose, context: &Ctx<'_>) {
         let stamp = context.stamp;
-        if !PcParams::of(context).within_chat_hours(context) {
+        let params = PcParams::of(context);
+        if !params.within_chat_hours(context) {
             let local = stamp.at.with_timezone(&context.config.business_tz);
             self.findings.raise(
                 Code::PC04,
                 stamp,
-                "a chat Monday to Friday, 09:00 to 18:00 business time, or a promised follow-up",
+                format!("a chat {}, or a promised follow-up", params.hours()),
                 format!("chat opened {}", local.format("%a %Y-%m-%d %H:%M %Z")),
             );
         }

@@ -53,6 +53,49 @@ impl PcParams {
             && time < self.chat_closes
     }
 
+    /// The chat hours in words: "Monday to Friday, 09:00 to 18:00 business time", with the
+    /// days, times and holidays in force.
+    ///
+    /// ```
+    /// use callflow_workflows::procedures::paid_call::params::PcParams;
+    /// assert_eq!(PcParams::default().hours(), "Monday to Friday, 09:00 to 18:00 business time");
+    /// ```
+    pub fn hours(&self) -> String {
+        use Weekday::*;
+        let name = |day: &Weekday| match day {
+            Mon => "Monday",
+            Tue => "Tuesday",
+            Wed => "Wednesday",
+            Thu => "Thursday",
+            Fri => "Friday",
+            Sat => "Saturday",
+            Sun => "Sunday",
+        };
+        let mut days: Vec<Weekday> = self.chat_days.clone();
+        days.sort_by_key(Weekday::num_days_from_monday);
+        days.dedup();
+        let consecutive = days
+            .windows(2)
+            .all(|w| matches!(w, [a, b] if a.succ() == *b));
+        let days = match (days.first(), days.last()) {
+            (Some(first), Some(last)) if days.len() > 2 && consecutive => {
+                format!("{} to {}", name(first), name(last))
+            }
+            _ => days.iter().map(name).collect::<Vec<_>>().join(", "),
+        };
+        let holidays = if self.holidays.is_empty() {
+            String::new()
+        } else {
+            let dates: Vec<String> = self.holidays.iter().map(|d| d.to_string()).collect();
+            format!(" (closed on {})", dates.join(", "))
+        };
+        format!(
+            "{days}, {} to {} business time{holidays}",
+            self.chat_opens.format("%H:%M"),
+            self.chat_closes.format("%H:%M")
+        )
+    }
+
     /// The parameters a machine reads (the defaults when the context holds none).
     pub fn of<'c>(ctx: &Ctx<'c>) -> std::borrow::Cow<'c, PcParams> {
         match ctx.params::<PcParams>() {

@@ -12,7 +12,7 @@ use statig::prelude::*;
 use super::events::{self as ev, ContactTime, Detail, SdEvent, Team};
 use super::params::SdParams;
 use super::{reasons, scripts};
-use crate::engine::{raise_outstanding, Ctx, Facts, Input, Judged, Requirement};
+use crate::engine::{raise_outstanding, Ctx, Input, Judged, Requirement};
 use crate::finding::{Code, Findings};
 use crate::procedure::ProcedureStorage;
 use crate::vocab::{ProcedureStep, Stamp};
@@ -401,12 +401,23 @@ fn contact_state(when: ContactTime) -> State {
     }
 }
 
-fn facts_needed(facts: &Facts) -> &'static str {
-    if facts.date(&ev::WARRANTY_STARTED).is_none() {
-        "the warranty start date before the answer"
+/// The facts an answer needs, with the review period in force.
+fn facts_needed(context: &Ctx<'_>) -> String {
+    if context.facts.date(&ev::WARRANTY_STARTED).is_none() {
+        "the warranty start date before the answer".to_owned()
     } else {
-        "the first payment before the answer (d >= 30)"
+        format!(
+            "the first payment before the answer (d >= {})",
+            params(context).review_period_days
+        )
     }
+}
+
+/// The procedure's parameters in force (the defaults for a context that carries none).
+fn params<'c>(context: &Ctx<'c>) -> &'c SdParams {
+    context
+        .params::<SdParams>()
+        .unwrap_or_else(|| SdParams::fallback())
 }
 
 impl SdInquiry {
@@ -420,7 +431,10 @@ impl SdInquiry {
                 Code::SD12,
                 at,
                 "a branch of the document",
-                "d >= 30 with no first payment on or before the call date: the document has no branch for this; the review-period answer applies",
+                format!(
+                    "d >= {} with no first payment on or before the call date: the document has no branch for this; the review-period answer applies",
+                    params(context).review_period_days
+                ),
             );
         }
         self.judge_commissions(state);
@@ -516,7 +530,7 @@ impl SdInquiry {
                     self.findings.raise(
                         Code::SD03,
                         context.stamp,
-                        facts_needed(context.facts),
+                        facts_needed(context),
                         "answered before them",
                     );
                 }
@@ -611,7 +625,7 @@ impl SdInquiry {
             self.findings.raise(
                 Code::SD03,
                 context.stamp,
-                facts_needed(context.facts).trim_end_matches(" before the answer"),
+                facts_needed(context).trim_end_matches(" before the answer"),
                 "the facts never came; the branch is unknown",
             );
         }
@@ -663,7 +677,10 @@ impl SdInquiry {
                 if self.answers.is_empty() {
                     out.push(Requirement::new(
                         &ev::EXPLAIN_REVIEW_PERIOD,
-                        "explain the 30-day review period",
+                        format!(
+                            "explain the {}-day review period",
+                            params(context).review_period_days
+                        ),
                         Some(Code::SD02),
                         Some(scripts::EXPLAIN_REVIEW_PERIOD),
                     ));

@@ -1,0 +1,301 @@
+//! The rules calls run under: a configuration resolved against the registered procedures
+//! (each procedure's parameters in its own type, every script line's text), and its
+//! fingerprint.
+
+use std::any::Any;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
+
+use crate::config::{Config, CALL_FRAME};
+use crate::error::Error;
+use crate::procedure::Procedure;
+use crate::script::{Placeholders, ScriptDef, ScriptLine, ScriptText};
+
+/// The rules calls run under: the configuration and each procedure's parameters, resolved.
+pub struct Rules {
+    config: Config,
+    params: Vec<Arc<dyn Any + Send + Sync>>,
+    /// Every script line's text under these rules, by its definition's address.
+    scripts: FxHashMap<usize, ScriptText>,
+    fingerprint: String,
+    /// The date the rules take effect (`None`: the policy's base rules).
+    effective: Option<NaiveDate>,
+}
+
+impl Rules {
+    /// The date these rules take effect: `None` for a policy's base rules, the version's
+    /// `effective` date otherwise.
+    pub fn effective(&self) -> Option<NaiveDate> {
+        self.effective
+    }
+
+    /// A script line's text under these rules: the policy's rewording, else the text its
+    /// owner declares (also for a line no registered procedure declares).
+    ///
+    /// ```
+    /// use callflow_workflows::{script::frame, Config, Engine, Placeholders};
+    /// let mut config = Config::default();
+    /// config.scripts.entry("call_frame".into()).or_default().insert(
+    ///     "goodbye".into(),
+    ///     "Thank you for calling <Department Name>. Goodbye.".into(),
+    /// );
+    /// let engine = Engine::builtin().with_config(config).unwrap();
+    /// let rules = engine.rules();
+    /// assert_eq!(rules.text(frame::GOODBYE), "Thank you for calling <Department Name>. Goodbye.");
+    /// let names = Placeholders { department: Some("Rewards"), ..Placeholders::default() };
+    /// assert_eq!(rules.fill(frame::GOODBYE, &names), "Thank you for calling Rewards. Goodbye.");
+    /// assert_eq!(rules.adherence(frame::GOODBYE, "Thank you for calling Rewards. Goodbye."), 1.0);
+    /// ```
+    pub fn text(&self, line: ScriptLine) -> &str {
+        self.script(line)
+            .map_or(line.template(), ScriptText::as_str)
+    }
+
+    /// The line's text with the placeholders `values` know filled in.
+    pub fn fill(&self, line: ScriptLine, values: &Placeholders<'_>) -> String {
+        values.fill(self.text(line))
+    }
+
+    /// The adherence of a said line to the line's text under these rules (CF02).
+    #[inline]
+    pub fn adherence(&self, line: ScriptLine, said: &str) -> f64 {
+        match self.script(line) {
+            Some(text) => crate::script::adherence_to(text, said),
+            None => crate::script::adherence(line, said),
+        }
+    }
+
+    /// The interned text of a line these rules know.
+    #[inline]
+    pub fn script(&self, line: ScriptLine) -> Option<&ScriptText> {
+        self.scripts.get(&(line.def() as *const ScriptDef as usize))
+    }
+
+    /// The fingerprint of these rules: the SHA-256 (hex) of a canonical text of every
+    /// registered procedure's name and version, each parameter's value (a default written out
+    /// counts as the default), the time zone, the scoring and the adherence threshold. Saved
+    /// calls carry it, and restore only under rules with the same fingerprint.
+    ///
+    /// ```
+    /// use callflow_workflows::{Config, Engine};
+    /// let engine = Engine::builtin();
+    /// assert_eq!(engine.rules().fingerprint().len(), 64);
+    /// let mut config = Config::default();
+    /// config.scoring.pass_threshold = 85;
+    /// let stricter = engine.with_config(config).unwrap();
+    /// assert_ne!(stricter.rules().fingerprint(), engine.rules().fingerprint());
+    /// ```
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The parameters of the procedure at `index`, in its own type.
+    pub fn params(&self, index: usize) -> &(dyn Any + Send + Sync) {
+        match self.params.get(index) {
+            Some(params) => params.as_ref(),
+            None => &(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Rules {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rules")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Resolves each procedure's parameters and the script lines' texts from a configuration.
+pub(crate) fn resolve(
+    procedures: &[Arc<dyn Procedure>],
+    config: Config,
+    effective: Option<NaiveDate>,
+) -> Result<Rules, Error> {
+    let empty = Default::default();
+    let params = procedures
+        .iter()
+        .map(|p| p.params(config.procedures.get(p.name()).unwrap_or(&empty)))
+        .collect::<Result<Vec<_>, Error>>()?;
+    let scripts = resolve_scripts(procedures, &config)?;
+    let fingerprint = fingerprint(procedures, &config, &scripts);
+    Ok(Rules {
+        config,
+        params,
+        scripts,
+        fingerprint,
+        effective,
+    })
+}
+
+/// Every line's owner and lines: the frame's, then each procedure's.
+fn script_owners(
+    procedures: &[Arc<dyn Procedure>],
+) -> impl Iterator<Item = (&'static str, &'static [ScriptLine])> + '_ {
+    std::iter::once((CALL_FRAME, crate::script::frame::ALL))
+        .chain(procedures.iter().map(|p| (p.name(), p.scripts())))
+}
+
+/// Each line's text: the configured rewording (its placeholders checked), else its own.
+fn resolve_scripts(
+    procedures: &[Arc<dyn Procedure>],
+    config: &Config,
+) -> Result<FxHashMap<usize, ScriptText>, Error> {
+    for (owner, reworded) in &config.scripts {
+        let Some((_, lines)) = script_owners(procedures).find(|(name, _)| name == owner) else {
+            return Err(Error::Registry(format!(
+                "script lines of '{owner}': no such procedure (the frame's lines are under '{CALL_FRAME}')"
+            )));
+        };
+        for (id, text) in reworded {
+            if !lines.iter().any(|line| line.id() == id) {
+                let known: Vec<&str> = lines.iter().map(|l| l.id()).collect();
+                return Err(Error::Param {
+                    procedure: static_owner(procedures, owner),
+                    key: format!("scripts.{id}"),
+                    why: format!("no such script line (the lines are {})", known.join(", ")),
+                });
+            }
+            if let Some(unknown) = unknown_placeholder(text) {
+                return Err(Error::Param {
+                    procedure: static_owner(procedures, owner),
+                    key: format!("scripts.{id}"),
+                    why: format!(
+                        "unknown placeholder {unknown} (the placeholders are {})",
+                        crate::script::PLACEHOLDERS.join(", ")
+                    ),
+                });
+            }
+        }
+    }
+    let mut scripts = FxHashMap::default();
+    for (owner, lines) in script_owners(procedures) {
+        for line in lines {
+            let text = config
+                .scripts
+                .get(owner)
+                .and_then(|reworded| reworded.get(line.id()))
+                .map_or(line.template(), String::as_str);
+            scripts.insert(
+                line.def() as *const ScriptDef as usize,
+                ScriptText::of(text),
+            );
+        }
+    }
+    Ok(scripts)
+}
+
+/// The owner's name as the procedure declares it (for errors).
+fn static_owner(procedures: &[Arc<dyn Procedure>], owner: &str) -> &'static str {
+    script_owners(procedures)
+        .map(|(name, _)| name)
+        .find(|name| *name == owner)
+        .unwrap_or(CALL_FRAME)
+}
+
+/// The first `<...>` in a text that is not a known placeholder.
+fn unknown_placeholder(text: &str) -> Option<&str> {
+    let mut rest = text;
+    while let Some(open) = rest.find('<') {
+        let after = rest.get(open..)?;
+        let close = after.find('>')?;
+        let token = after.get(..=close)?;
+        if !crate::script::PLACEHOLDERS.contains(&token) {
+            return Some(token);
+        }
+        rest = after.get(close + 1..)?;
+    }
+    None
+}
+
+/// The canonical text of the rules, hashed: see [`Rules::fingerprint`].
+fn fingerprint(
+    procedures: &[Arc<dyn Procedure>],
+    config: &Config,
+    scripts: &FxHashMap<usize, ScriptText>,
+) -> String {
+    use sha2::{Digest, Sha256};
+    use std::fmt::Write as _;
+    let mut text = String::from("callflow rules 1\n");
+    for procedure in procedures {
+        let name = procedure.name();
+        let _ = writeln!(text, "procedure {name} {}", procedure.version());
+        for def in procedure.parameters() {
+            let value = config
+                .param(name, def.key)
+                .cloned()
+                .unwrap_or_else(def.default);
+            let _ = writeln!(text, "  {} = {value:?}", def.key);
+        }
+    }
+    let scoring = &config.scoring;
+    let _ = writeln!(text, "business_tz {}", config.business_tz.name());
+    let _ = writeln!(
+        text,
+        "scoring major {} minor {} pass {}",
+        scoring.major_penalty, scoring.minor_penalty, scoring.pass_threshold
+    );
+    let mut overrides: Vec<(&str, &str)> = scoring
+        .severity_overrides
+        .iter()
+        .map(|(code, severity)| (code.as_str(), severity.as_str()))
+        .collect();
+    overrides.sort_unstable();
+    for (code, severity) in overrides {
+        let _ = writeln!(text, "severity {code} {severity}");
+    }
+    let mut off: Vec<&str> = scoring.switched_off.iter().map(|c| c.as_str()).collect();
+    off.sort_unstable();
+    off.dedup();
+    for code in off {
+        let _ = writeln!(text, "off {code}");
+    }
+    let _ = writeln!(text, "adherence {:?}", config.adherence_threshold);
+    for (owner, lines) in script_owners(procedures) {
+        for line in lines {
+            let said = scripts
+                .get(&(line.def() as *const ScriptDef as usize))
+                .map_or(line.template(), ScriptText::as_str);
+            let _ = writeln!(text, "script {owner}.{} = {said:?}", line.id());
+        }
+    }
+    let digest = Sha256::digest(text.as_bytes());
+    digest
+        .iter()
+        .fold(String::with_capacity(64), |mut hex, byte| {
+            let _ = write!(hex, "{byte:02x}");
+            hex
+        })
+}
+
+/// The fingerprint of a policy: each version's effective date and rules' fingerprint.
+pub(crate) fn policy_fingerprint(versions: &[Arc<Rules>]) -> String {
+    use sha2::{Digest, Sha256};
+    use std::fmt::Write as _;
+    let mut text = String::from("callflow policy 1\n");
+    for rules in versions {
+        let from = rules
+            .effective
+            .map_or_else(|| "base".to_owned(), |d| d.to_string());
+        let _ = writeln!(text, "version {from} {}", rules.fingerprint);
+    }
+    hex(&Sha256::digest(text.as_bytes()))
+}
+
+/// Bytes as lower-case hexadecimal.
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes
+        .iter()
+        .fold(String::with_capacity(64), |mut hex, byte| {
+            let _ = write!(hex, "{byte:02x}");
+            hex
+        })
+}
