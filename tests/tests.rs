@@ -8,6 +8,7 @@
 //! - `html`: the HTML report, also rendered by a headless browser;
 //! - `integrity`: a run that loses a call fails (faults injected into the pipeline);
 //! - `pipeline`: the same report on any number of threads, the streamed JSON, histories;
+//! - `policy_cli`: `callflow policy init|check`, `--policy`, a bad policy's line and column;
 //! - `properties`: properties over generated and corrupted logs (proptest);
 //! - `registry`: every registered procedure has its diagram, its codes raised, its branches taught;
 //! - `service_restart`: `examples/service_restart.rs`, open calls saved and resumed, same verdicts;
@@ -29,6 +30,7 @@ mod faults;
 mod html;
 mod integrity;
 mod pipeline;
+mod policy_cli;
 mod properties;
 mod registry;
 mod service_restart;

@@ -45,6 +45,9 @@ pub struct AuditArgs {
     /// they concern, one Markdown file per call in this folder.
     #[arg(long)]
     pub transcripts: Option<PathBuf>,
+    /// The rules (`--policy FILE`).
+    #[command(flatten)]
+    pub policy: super::PolicyOption,
 }
 
 /// `--format` values.

@@ -24,6 +24,9 @@ pub struct GraphArgs {
     /// Write to this file instead of standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// The rules (`--policy FILE`).
+    #[command(flatten)]
+    pub policy: super::PolicyOption,
 }
 
 /// `callflow graph --format` values.

@@ -19,11 +19,13 @@ use crate::workflows::Engine;
 pub mod audit;
 pub mod graph;
 pub mod output;
+pub mod policy;
 pub mod simulate;
 pub mod transcripts;
 
 pub use audit::{AuditArgs, FormatArg};
 pub use graph::{GraphArgs, GraphFormat};
+pub use policy::{PolicyArgs, PolicyOption};
 pub use simulate::SimulateArgs;
 pub use transcripts::{TranscriptFormatArg, TranscriptsArgs};
 
@@ -48,6 +50,8 @@ pub enum Command {
     Transcripts(TranscriptsArgs),
     /// Write a simulated v1 call log, with injected faults and their answer key.
     Simulate(SimulateArgs),
+    /// Write the default policy file, or check one.
+    Policy(PolicyArgs),
 }
 
 /// Runs the command line; returns the exit code.
@@ -75,12 +79,26 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode> {
-    let engine = Arc::new(Engine::builtin());
+    let builtin = Arc::new(Engine::builtin());
+    let under = |option: &PolicyOption| policy::engine_for(option.policy.as_deref(), &builtin);
     match cli.command {
-        Command::Audit(args) => audit::run(args, &engine),
-        Command::Graph(args) => graph::run(args, &engine),
-        Command::Transcripts(args) => transcripts::run(args, &engine),
-        Command::Simulate(args) => simulate::run(args, &engine),
+        Command::Audit(args) => {
+            let engine = under(&args.policy)?;
+            audit::run(args, &engine)
+        }
+        Command::Graph(args) => {
+            let engine = under(&args.policy)?;
+            graph::run(args, &engine)
+        }
+        Command::Transcripts(args) => {
+            let engine = under(&args.policy)?;
+            transcripts::run(args, &engine)
+        }
+        Command::Simulate(args) => {
+            let engine = under(&args.policy)?;
+            simulate::run(args, &engine)
+        }
+        Command::Policy(args) => policy::run(args, &builtin),
     }
 }
 

@@ -29,6 +29,9 @@ pub struct SimulateArgs {
     /// Where to write the answer key (JSON, shaped like the audit report's `calls`).
     #[arg(long)]
     pub answer_key: Option<PathBuf>,
+    /// The rules (`--policy FILE`).
+    #[command(flatten)]
+    pub policy: super::PolicyOption,
 }
 
 /// Runs `callflow simulate`.

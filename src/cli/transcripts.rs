@@ -36,6 +36,9 @@ pub struct TranscriptsArgs {
     /// Add a flawed variant of each path, with injected deviations and an answer key.
     #[arg(long)]
     pub flawed: bool,
+    /// The rules (`--policy FILE`).
+    #[command(flatten)]
+    pub policy: super::PolicyOption,
 }
 
 /// `callflow transcripts --format` values.

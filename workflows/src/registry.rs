@@ -156,10 +156,7 @@ impl EngineBuilder {
 type Resolved = (Arc<Rules>, Vec<Arc<Rules>>, String);
 
 /// Resolves each version of a policy into its rules, base first, and the policy's fingerprint.
-fn resolve_policy(
-    procedures: &[Arc<dyn Procedure>],
-    policy: Policy,
-) -> Result<Resolved, Error> {
+fn resolve_policy(procedures: &[Arc<dyn Procedure>], policy: Policy) -> Result<Resolved, Error> {
     let Policy { base, versions } = policy;
     let tz = base.business_tz;
     let base = Arc::new(resolve(procedures, base, None)?);

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 
-use crate::config::{Config, CALL_FRAME};
+use crate::config::{Config, ParamValue, CALL_FRAME};
 use crate::error::Error;
 use crate::procedure::Procedure;
 use crate::script::{Placeholders, ScriptDef, ScriptLine, ScriptText};
@@ -19,6 +19,8 @@ pub struct Rules {
     params: Vec<Arc<dyn Any + Send + Sync>>,
     /// Every script line's text under these rules, by its definition's address.
     scripts: FxHashMap<usize, ScriptText>,
+    /// The canonical text of the rules ([`Rules::canonical`]).
+    canonical: String,
     fingerprint: String,
     /// The date the rules take effect (`None`: the policy's base rules).
     effective: Option<NaiveDate>,
@@ -73,10 +75,11 @@ impl Rules {
         self.scripts.get(&(line.def() as *const ScriptDef as usize))
     }
 
-    /// The fingerprint of these rules: the SHA-256 (hex) of a canonical text of every
-    /// registered procedure's name and version, each parameter's value (a default written out
-    /// counts as the default), the time zone, the scoring and the adherence threshold. Saved
-    /// calls carry it, and restore only under rules with the same fingerprint.
+    /// The fingerprint of these rules: the SHA-256 (hex) of their [canonical text](Rules::canonical):
+    /// every registered procedure's name and version, each parameter's value (a default written
+    /// out counts as the default), every script line's text, the time zone, the scoring and the
+    /// adherence threshold. Saved calls carry it, and restore only under rules with the same
+    /// fingerprint.
     ///
     /// ```
     /// use callflow_workflows::{Config, Engine};
@@ -89,6 +92,13 @@ impl Rules {
     /// ```
     pub fn fingerprint(&self) -> &str {
         &self.fingerprint
+    }
+
+    /// The canonical text the fingerprint is taken over: one `key = value` line per rule
+    /// (`shopping_dollars.review_period_days = 30`), every rule at its resolved value, in a
+    /// fixed order. Two rules differ exactly where these lines do.
+    pub fn canonical(&self) -> &str {
+        &self.canonical
     }
 
     /// The configuration.
@@ -125,11 +135,16 @@ pub(crate) fn resolve(
         .map(|p| p.params(config.procedures.get(p.name()).unwrap_or(&empty)))
         .collect::<Result<Vec<_>, Error>>()?;
     let scripts = resolve_scripts(procedures, &config)?;
-    let fingerprint = fingerprint(procedures, &config, &scripts);
+    let canonical = canonical(procedures, &config, &scripts);
+    let fingerprint = {
+        use sha2::{Digest, Sha256};
+        hex(&Sha256::digest(canonical.as_bytes()))
+    };
     Ok(Rules {
         config,
         params,
         scripts,
+        canonical,
         fingerprint,
         effective,
     })
@@ -215,33 +230,24 @@ fn unknown_placeholder(text: &str) -> Option<&str> {
     None
 }
 
-/// The canonical text of the rules, hashed: see [`Rules::fingerprint`].
-fn fingerprint(
+/// The canonical text of the rules: one `key = value` line per rule, every parameter at its
+/// resolved value (a default written out reads the same as one left out), in a fixed order.
+/// Its SHA-256 is [`Rules::fingerprint`].
+fn canonical(
     procedures: &[Arc<dyn Procedure>],
     config: &Config,
     scripts: &FxHashMap<usize, ScriptText>,
 ) -> String {
-    use sha2::{Digest, Sha256};
     use std::fmt::Write as _;
-    let mut text = String::from("callflow rules 1\n");
-    for procedure in procedures {
-        let name = procedure.name();
-        let _ = writeln!(text, "procedure {name} {}", procedure.version());
-        for def in procedure.parameters() {
-            let value = config
-                .param(name, def.key)
-                .cloned()
-                .unwrap_or_else(def.default);
-            let _ = writeln!(text, "  {} = {value:?}", def.key);
-        }
-    }
+    let mut text = String::from("format = callflow-rules/1\n");
+    let mut line = |key: &str, value: &dyn std::fmt::Display| {
+        let _ = writeln!(text, "{key} = {value}");
+    };
+    line("business.time_zone", &config.business_tz.name());
     let scoring = &config.scoring;
-    let _ = writeln!(text, "business_tz {}", config.business_tz.name());
-    let _ = writeln!(
-        text,
-        "scoring major {} minor {} pass {}",
-        scoring.major_penalty, scoring.minor_penalty, scoring.pass_threshold
-    );
+    line("scoring.major", &scoring.major_penalty);
+    line("scoring.minor", &scoring.minor_penalty);
+    line("scoring.pass_threshold", &scoring.pass_threshold);
     let mut overrides: Vec<(&str, &str)> = scoring
         .severity_overrides
         .iter()
@@ -249,30 +255,44 @@ fn fingerprint(
         .collect();
     overrides.sort_unstable();
     for (code, severity) in overrides {
-        let _ = writeln!(text, "severity {code} {severity}");
+        line(&format!("scoring.severity.{code}"), &severity);
     }
     let mut off: Vec<&str> = scoring.switched_off.iter().map(|c| c.as_str()).collect();
     off.sort_unstable();
     off.dedup();
-    for code in off {
-        let _ = writeln!(text, "off {code}");
-    }
-    let _ = writeln!(text, "adherence {:?}", config.adherence_threshold);
-    for (owner, lines) in script_owners(procedures) {
-        for line in lines {
-            let said = scripts
-                .get(&(line.def() as *const ScriptDef as usize))
-                .map_or(line.template(), ScriptText::as_str);
-            let _ = writeln!(text, "script {owner}.{} = {said:?}", line.id());
+    line("scoring.switched_off", &format!("[{}]", off.join(", ")));
+    line(
+        "adherence_threshold",
+        &format!("{:?}", config.adherence_threshold),
+    );
+    for procedure in procedures {
+        let name = procedure.name();
+        line(&format!("{name}.version"), &procedure.version());
+        for def in procedure.parameters() {
+            let value = config
+                .param(name, def.key)
+                .cloned()
+                .unwrap_or_else(def.default);
+            let shown = match value {
+                ParamValue::Int(n) => n.to_string(),
+                ParamValue::Text(t) => format!("{t:?}"),
+                ParamValue::List(items) => format!("{items:?}"),
+            };
+            line(&format!("{name}.{}", def.key), &shown);
         }
     }
-    let digest = Sha256::digest(text.as_bytes());
-    digest
-        .iter()
-        .fold(String::with_capacity(64), |mut hex, byte| {
-            let _ = write!(hex, "{byte:02x}");
-            hex
-        })
+    for (owner, lines) in script_owners(procedures) {
+        for script in lines {
+            let said = scripts
+                .get(&(script.def() as *const ScriptDef as usize))
+                .map_or(script.template(), ScriptText::as_str);
+            line(
+                &format!("{owner}.scripts.{}", script.id()),
+                &format!("{said:?}"),
+            );
+        }
+    }
+    text
 }
 
 /// The fingerprint of a policy: each version's effective date and rules' fingerprint.

@@ -34,7 +34,8 @@ pub fn default_toml(engine: &Engine) -> String {
     line("# version in force on its call date, in the business time zone.");
     line("");
     line("# A said line whose adherence to its script (the share of the script's words said, in");
-    line("# order) is under this raises CF02 (procedures.md 1, \"scripted lines\"). 0 to 1.");
+    line("# order) is under this raises CF02. procedures.md 4 (CF02): \"The measure and its");
+    line("# threshold are the project's to choose and document\" (docs/DECISIONS.md). 0 to 1.");
     line(&format!(
         "adherence_threshold = {:?}",
         config.adherence_threshold
@@ -50,8 +51,11 @@ pub fn default_toml(engine: &Engine) -> String {
     ));
     line("");
     line("[scoring]");
-    line("# procedures.md 4: \"score = 100 - 15 per major - 5 per minor (floor 0); any critical");
-    line("# finding sets the score to 0; pass = score >= 80 and no critical finding\".");
+    line("# procedures.md 4: \"`major` (-15 points), `minor` (-5 points) ... any critical finding");
+    line(
+        "# sets the score to 0 ... `fail` with a critical finding or a score under 80 ... Weights",
+    );
+    line("# and the threshold are configuration with these defaults.\"");
     line(&format!("major = {}", scoring.major_penalty));
     line(&format!("minor = {}", scoring.minor_penalty));
     line(&format!("pass_threshold = {}", scoring.pass_threshold));
