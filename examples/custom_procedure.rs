@@ -388,7 +388,11 @@ pub mod address_change {
             AddressChangeMachine::restore(from)
         }
 
-        fn alphabet(&self, _call_date: chrono::NaiveDate) -> Vec<Sample> {
+        fn alphabet(
+            &self,
+            _call_date: chrono::NaiveDate,
+            _params: &(dyn std::any::Any + Send + Sync),
+        ) -> Vec<Sample> {
             vec![
                 Sample::plain(&VERIFY_IDENTITY),
                 Sample::step(

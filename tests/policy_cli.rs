@@ -117,3 +117,24 @@ fn the_default_file_as_policy_gives_the_same_report_bytes() {
     assert_eq!((code(&a), code(&b)), (1, 1));
     assert_eq!(fs::read(&plain).unwrap(), fs::read(&with).unwrap());
 }
+
+#[test]
+fn the_graph_follows_the_policy_in_force() {
+    let dir = temp_dir("policy-graph");
+    let file = dir.path().join("45.toml");
+    fs::write(&file, "[shopping_dollars]\nreview_period_days = 45\n").unwrap();
+    let default = stdout(&callflow(["graph", "--workflow", "shopping_dollars"]));
+    assert!(default.contains("warranty_started [d ≤ 29]"), "{default}");
+    let output = callflow([
+        "graph",
+        "--workflow",
+        "shopping_dollars",
+        "--policy",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let drawn = stdout(&output);
+    assert!(drawn.contains("warranty_started [d ≤ 44]"), "{drawn}");
+    assert!(drawn.contains("warranty_started [45 ≤ d ≤ 51]"), "{drawn}");
+    assert!(drawn.contains("warranty_started [d ≥ 52]"), "{drawn}");
+}

@@ -133,7 +133,8 @@ pub fn alphabet(engine: &Engine, workflow: Workflow, call_date: chrono::NaiveDat
                 .iter()
                 .map(|def| Sample::inquiry(def))
                 .collect();
-            samples.extend(procedure.alphabet(call_date));
+            let (_, rules) = engine.rules_on(call_date);
+            samples.extend(procedure.alphabet(call_date, rules.params(index)));
             samples
         }
     }

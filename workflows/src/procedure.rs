@@ -79,8 +79,11 @@ pub trait Procedure: Send + Sync + 'static {
     /// The sample events exploration tries (graphs, paths, transcripts): every event of the
     /// vocabulary with representative values, dates relative to `call_date`, each labelled
     /// with the condition it stands for (`warranty_started [d ≤ 29]`). Values a careful agent
-    /// would use come first. The `inquiry` samples are added by the explorer.
-    fn alphabet(&self, call_date: NaiveDate) -> Vec<Sample>;
+    /// would use come first. The `inquiry` samples are added by the explorer. `params` are the
+    /// procedure's parameters in force on `call_date` (its own type, as [`Procedure::params`]
+    /// made them): samples that stand for a condition are placed by them (a 45-day review
+    /// period puts "inside the period" at d ≤ 44).
+    fn alphabet(&self, call_date: NaiveDate, params: &(dyn Any + Send + Sync)) -> Vec<Sample>;
 
     /// The name a state gives a path that enters it (`overdue`), or `None` for a state that
     /// names no path (waiting for facts, a chat's inner steps). `entered_by` is the sample

@@ -93,8 +93,8 @@ impl Procedure for PaidCall {
         PcMachine::restore(from)
     }
 
-    fn alphabet(&self, call_date: NaiveDate) -> Vec<Sample> {
-        let _ = call_date;
+    fn alphabet(&self, call_date: NaiveDate, params: &(dyn Any + Send + Sync)) -> Vec<Sample> {
+        let _ = (call_date, params);
         explore::alphabet()
     }
 

@@ -4,13 +4,23 @@
 use chrono::{Days, NaiveDate};
 
 use super::events as ev;
+use super::params::SdParams;
 use crate::explore::Sample;
 use crate::procedures::common::PROMISE_FOLLOWUP;
 use crate::vocab::Value;
 
-/// Every event of the vocabulary with representative values, dates relative to `call_date`,
-/// a careful agent's values first.
-pub fn alphabet(call_date: NaiveDate) -> Vec<Sample> {
+/// Every event of the vocabulary with representative values, dates relative to `call_date`
+/// placed by the review period and grace week in force, a careful agent's values first.
+pub fn alphabet(call_date: NaiveDate, params: &SdParams) -> Vec<Sample> {
+    let review = u64::try_from(params.review_period_days).unwrap_or(30);
+    let overdue = u64::try_from(params.overdue_from()).unwrap_or(37);
+    // Inside the period (day 12, or the last day of a shorter one), the middle of the week
+    // after it, and eight days into the overdue branch: 12, 33 and 45 by default.
+    let (inside, eligible, late) = (
+        12.min(review.saturating_sub(1)),
+        review + (overdue - review) / 2,
+        overdue + 8,
+    );
     let before = |days: u64| {
         call_date
             .checked_sub_days(Days::new(days))
@@ -23,19 +33,22 @@ pub fn alphabet(call_date: NaiveDate) -> Vec<Sample> {
     };
     vec![
         Sample::step(
-            "warranty_started [d ≤ 29]",
+            format!("warranty_started [d ≤ {}]", review.saturating_sub(1)),
             &ev::WARRANTY_STARTED,
-            Value::Date(before(12)),
+            Value::Date(before(inside)),
         ),
         Sample::step(
-            "warranty_started [30 ≤ d ≤ 36]",
+            format!(
+                "warranty_started [{review} ≤ d ≤ {}]",
+                overdue.saturating_sub(1)
+            ),
             &ev::WARRANTY_STARTED,
-            Value::Date(before(33)),
+            Value::Date(before(eligible)),
         ),
         Sample::step(
-            "warranty_started [d ≥ 37]",
+            format!("warranty_started [d ≥ {overdue}]"),
             &ev::WARRANTY_STARTED,
-            Value::Date(before(45)),
+            Value::Date(before(late)),
         ),
         Sample::step(
             "first_payment [on or before the call date]",

@@ -88,8 +88,11 @@ impl Procedure for ShoppingDollars {
         SdMachine::restore(from)
     }
 
-    fn alphabet(&self, call_date: NaiveDate) -> Vec<Sample> {
-        explore::alphabet(call_date)
+    fn alphabet(&self, call_date: NaiveDate, params: &(dyn Any + Send + Sync)) -> Vec<Sample> {
+        let params = params
+            .downcast_ref::<params::SdParams>()
+            .unwrap_or_else(|| params::SdParams::fallback());
+        explore::alphabet(call_date, params)
     }
 
     fn path_token(&self, state: &'static str, entered_by: &Sample) -> Option<String> {
