@@ -17,6 +17,7 @@ use crate::workflows::explore::Workflow;
 use crate::workflows::Engine;
 
 pub mod audit;
+pub mod diff;
 pub mod graph;
 pub mod output;
 pub mod policy;
@@ -52,6 +53,9 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Write the default policy file, or check one.
     Policy(PolicyArgs),
+    /// Compare two audits of the same log (JSON reports): which calls, agents and codes a
+    /// change of rules moved.
+    Diff(diff::DiffArgs),
 }
 
 /// Runs the command line; returns the exit code.
@@ -99,6 +103,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             simulate::run(args, &engine)
         }
         Command::Policy(args) => policy::run(args, &builtin),
+        Command::Diff(args) => diff::run(args),
     }
 }
 

@@ -14,6 +14,8 @@
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]
+#[cfg_attr(not(test), warn(clippy::indexing_slicing))]
+pub mod diff;
 pub mod ended;
 pub mod error;
 #[cfg(feature = "fault-injection")]

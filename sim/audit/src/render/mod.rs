@@ -43,6 +43,11 @@ pub fn render(report: &AuditReport, format: Format, out: &mut dyn Write) -> io::
 /// How many findings codes the summaries list.
 pub const TOP_FINDINGS: usize = 8;
 
+/// Escapes text for HTML (a text node or a quoted attribute).
+pub(crate) fn escape_html_text(text: &str) -> String {
+    charts::escape(text)
+}
+
 /// The codes raised most often (by calls), most first, then by code.
 pub(crate) fn top_codes(report: &AuditReport) -> Vec<(callflow_workflows::Code, u64)> {
     let mut codes: Vec<_> = report.summary().codes.into_iter().collect();
