@@ -14,8 +14,8 @@
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]
-#[cfg_attr(not(test), warn(clippy::indexing_slicing))]
 pub mod diff;
+#[cfg_attr(not(test), warn(clippy::indexing_slicing))]
 pub mod ended;
 pub mod error;
 #[cfg(feature = "fault-injection")]
