@@ -3,7 +3,7 @@
 //! pass rate or mean score moved, and each code's count before and after.
 //!
 //! The comparison works on digests of calls ([`CallDigest`]), built from an audit's JSON
-//! report ([`read`]) or from the calls of a run as they end ([`DiffBuilder::add`]), so it
+//! report ([`read_report`]) or from the calls of a run as they end ([`DiffBuilder::add`]), so it
 //! holds only the calls that changed, whatever the size of the log.
 
 use std::collections::BTreeMap;
