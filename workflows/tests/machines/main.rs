@@ -8,6 +8,7 @@ mod catalog;
 mod chat_form;
 mod chat_hours;
 mod decisions_2026_12_03;
+mod explain;
 mod explore;
 mod frame;
 mod incomplete;
