@@ -494,17 +494,14 @@ impl<'a> IntoIterator for &'a Findings {
 mod frame_words {
     use std::fmt::Write as _;
 
-    use crate::explain::{and_list, lines_note, push_int, words, Explain};
+    use crate::explain::{and_list, words, Explain};
     use crate::vocab::lookup_event;
 
     /// CF01: no greeting.
-    pub(super) fn cf01(e: &Explain<'_>, out: &mut String) {
-        let line = e.first().map_or(0, |i| i.line);
-        out.push_str("Went into the customer's first request (line ");
-        push_int(out, line as i64);
+    pub(super) fn cf01(_: &Explain<'_>, out: &mut String) {
         out.push_str(
-            ") without the greeting (\"Thank you for calling ... My name is ..., how may I \
-             assist you today?\").",
+            "Went into the customer's first request without the greeting (\"Thank you for \
+             calling ... My name is ..., how may I assist you today?\").",
         );
     }
 
@@ -533,15 +530,14 @@ mod frame_words {
         }
         let _ = write!(
             out,
-            "Strayed from the script: {}; at least {threshold:.0}% is expected{}.",
+            "Strayed from the script: {}; at least {threshold:.0}% is expected.",
             and_list(&parts),
-            lines_note(e)
         );
     }
 
     /// CF03: "anything else" not asked. Evidence: `"anything else" after the CODE inquiry`.
     pub(super) fn cf03(e: &Explain<'_>, out: &mut String) {
-        let reasons: Vec<String> = e
+        let mut reasons: Vec<String> = e
             .instances
             .iter()
             .map(|i| {
@@ -552,6 +548,7 @@ mod frame_words {
                 words(code)
             })
             .collect();
+        reasons.dedup();
         let _ = write!(
             out,
             "Did not ask \"Is there anything else I can assist you with today?\" after the {} \
@@ -561,34 +558,34 @@ mod frame_words {
     }
 
     /// CF04: no goodbye.
-    pub(super) fn cf04(e: &Explain<'_>, out: &mut String) {
-        let line = e.first().map_or(0, |i| i.line);
-        out.push_str("The call ended (line ");
-        push_int(out, line as i64);
-        out.push_str(") without the goodbye (\"OK, thank you and have a great day. Goodbye.\").");
+    pub(super) fn cf04(_: &Explain<'_>, out: &mut String) {
+        out.push_str(
+            "The call ended without the goodbye (\"OK, thank you and have a great day. \
+             Goodbye.\").",
+        );
     }
 
     /// CF05: the call is incomplete. Evidence: `no call_ended event` or `call_ended STATUS`.
     pub(super) fn cf05(e: &Explain<'_>, out: &mut String) {
-        let (line, actual) = e.first().map_or((0, ""), |i| (i.line, i.actual));
-        let why = match actual.strip_prefix("call_ended ") {
-            Some("customer_hung_up") => format!("the customer hung up (line {line})"),
-            Some("dropped") => format!("the call dropped (line {line})"),
-            Some("transferred") => format!("the call was transferred (line {line})"),
-            Some(other) => format!("it ended as {} (line {line})", words(other)),
-            None => format!("the log has no end for it (its last row is line {line})"),
-        };
-        let _ = write!(
-            out,
-            "The call did not run to its end: {why}. It is judged as far as it went; nothing \
-             counts as missing."
-        );
+        let actual = e.first().map_or("", |i| i.actual);
+        out.push_str("The call did not run to its end: ");
+        match actual.strip_prefix("call_ended ") {
+            Some("customer_hung_up") => out.push_str("the customer hung up"),
+            Some("dropped") => out.push_str("the call dropped"),
+            Some("transferred") => out.push_str("the call was transferred"),
+            Some(other) => {
+                out.push_str("it ended as ");
+                out.push_str(&words(other));
+            }
+            None => out.push_str("the log has no end for it"),
+        }
+        out.push_str("; nothing counts as missing.");
     }
 
     /// CF06: a procedure step outside an inquiry of its procedure. Evidence: `NAME before any
     /// inquiry was open` or `NAME while a CODE inquiry was open`.
     pub(super) fn cf06(e: &Explain<'_>, out: &mut String) {
-        let parts: Vec<String> = e
+        let mut parts: Vec<String> = e
             .instances
             .iter()
             .map(|i| {
@@ -602,13 +599,10 @@ mod frame_words {
                     ),
                     None => "before the customer had said what the call was about".to_owned(),
                 };
-                format!(
-                    "line {}: {} {when}",
-                    i.line,
-                    step.trim_start_matches("the ")
-                )
+                format!("{} {when}", step.trim_start_matches("the "))
             })
             .collect();
+        parts.dedup();
         let _ = write!(out, "A step out of place: {}.", parts.join("; "));
     }
 

@@ -49,8 +49,8 @@ fn a_false_answer_is_told_with_the_facts_that_make_it_false() {
     assert_eq!(
         explained(&call, Code::SD01),
         "Explained the 30-day review period, but the warranty began 33 days before the call and \
-         the first payment was made on Wed 28 Jan 2026: the 30-day review period is over and \
-         the email is due within the week (by day 37)."
+         the first payment was made: the 30-day review period is over and the email is due \
+         within the week (by day 37)."
     );
     // Overdue: the document asks for the escalation.
     let call = review("2026-01-01", "2026-01-05", "expect_email_soon");
@@ -123,8 +123,7 @@ fn the_paid_call_codes_are_told_with_the_amounts() {
     );
     assert_eq!(
         explained(&call, Code::PC07),
-        "Quoted $1,079.50 (line 6), but the amount to give was $1,079.00 (the refund \
-         calculator's)."
+        "Quoted $1,079.50, but the amount to give was $1,079.00 (the refund calculator's)."
     );
     // A chat opened on a Saturday (PC04): the time in business time, the hours from the
     // procedure's parameters.

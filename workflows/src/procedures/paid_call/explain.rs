@@ -8,7 +8,7 @@ use chrono::Weekday;
 
 use super::events as ev;
 use super::params::PcParams;
-use crate::explain::{and_list, capitalised, lines_note, local_time, Explain, Instance};
+use crate::explain::{and_list, capitalised, local_time, Explain, Instance};
 use crate::vocab::Cents;
 
 /// What the refund calculator showed, in words.
@@ -39,7 +39,12 @@ fn chat_hours(params: &PcParams) -> String {
     let days = match params.chat_days.as_slice() {
         [] => "no day".to_owned(),
         [one] => name(one).to_owned(),
-        [first, .., last] if params.chat_days.windows(2).all(|w| w[0].succ() == w[1]) => {
+        [first, .., last]
+            if params
+                .chat_days
+                .windows(2)
+                .all(|w| matches!(w, [a, b] if a.succ() == *b)) =>
+        {
             format!("{} to {}", name(first), name(last))
         }
         all => and_list(&all.iter().map(name).collect::<Vec<_>>()),
@@ -58,18 +63,19 @@ pub fn pc01(e: &Explain<'_>, out: &mut String) {
         .iter()
         .map(|i| {
             if i.actual.starts_with("phoned") {
-                format!("phoned the partner (line {})", i.line)
+                "phoned the partner".to_owned()
             } else if let Some(amount) = i.actual.strip_prefix("obtained ") {
                 format!(
-                    "obtained {} in the chat (line {})",
-                    amount.trim_end_matches(" from the partner"),
-                    i.line
+                    "obtained {} in the chat",
+                    amount.trim_end_matches(" from the partner")
                 )
             } else {
-                format!("opened a paid-call chat with the partner (line {})", i.line)
+                "opened a paid-call chat with the partner".to_owned()
             }
         })
         .collect();
+    let mut what = what;
+    what.dedup();
     let _ = write!(
         out,
         "Contacted the partner about the amount although {} (that amount is the one to give \
@@ -81,14 +87,8 @@ pub fn pc01(e: &Explain<'_>, out: &mut String) {
 
 /// PC02: a phone call to the partner.
 pub fn pc02(e: &Explain<'_>, out: &mut String) {
-    let _ = write!(
-        out,
-        "Phoned the partner{}: the partner chat is the first and only way to contact them.",
-        match e.instances {
-            [one] => format!(" (line {})", one.line),
-            _ => lines_note(e),
-        }
-    );
+    let _ = e;
+    out.push_str("Phoned the partner: the partner chat is the first and only way to contact them.");
 }
 
 /// PC03: a chat for a purpose the rules do not allow.
@@ -98,20 +98,18 @@ pub fn pc03(e: &Explain<'_>, out: &mut String) {
         .iter()
         .map(|i| {
             if i.actual.starts_with("record_verification") {
-                format!(
-                    "opened a record-verification chat (line {}) although the customer reported \
-                     no wrong name or address",
-                    i.line
-                )
+                "opened a record-verification chat although the customer reported no wrong name \
+                 or address"
+                    .to_owned()
             } else {
-                format!(
-                    "opened a paid-call chat (line {}) although the customer reported no recent \
-                     service call missing from the list",
-                    i.line
-                )
+                "opened a paid-call chat although the customer reported no recent service call \
+                 missing from the list"
+                    .to_owned()
             }
         })
         .collect();
+    let mut parts = parts;
+    parts.dedup();
     let _ = write!(out, "{}.", capitalised(&parts.join("; ")));
 }
 
@@ -121,7 +119,7 @@ pub fn pc04(e: &Explain<'_>, out: &mut String) {
     let when: Vec<String> = e
         .instances
         .iter()
-        .map(|i| local_time(e, i, true).unwrap_or_else(|| format!("line {}", i.line)))
+        .filter_map(|i| local_time(e, i, true))
         .collect();
     let _ = write!(
         out,
@@ -175,9 +173,8 @@ pub fn pc07(e: &Explain<'_>, out: &mut String) {
             let quoted = i.actual.strip_prefix("quoted ").unwrap_or(i.actual);
             if i.expected.starts_with("no amount") {
                 format!(
-                    "quoted {quoted} (line {}) with no amount to quote: {} and no amount was \
-                     obtained in the chat",
-                    i.line,
+                    "quoted {quoted} with no amount to quote: {} and no amount was obtained in \
+                     the chat",
                     calculator(e)
                 )
             } else {
@@ -186,8 +183,8 @@ pub fn pc07(e: &Explain<'_>, out: &mut String) {
                     None => "the total paid, obtained in the chat",
                 };
                 format!(
-                    "quoted {quoted} (line {}), but the amount to give was {} ({source})",
-                    i.line, i.expected
+                    "quoted {quoted}, but the amount to give was {} ({source})",
+                    i.expected
                 )
             }
         })
@@ -239,11 +236,8 @@ pub fn pc09(e: &Explain<'_>, out: &mut String) {
 
 /// PC10: a chat never ended.
 pub fn pc10(e: &Explain<'_>, out: &mut String) {
-    let _ = write!(
-        out,
-        "Opened a chat with the partner and never ended it{}.",
-        lines_note(e)
-    );
+    let _ = e;
+    out.push_str("Opened a chat with the partner and never ended it.");
 }
 
 /// PC11: a reported service call left unverified.

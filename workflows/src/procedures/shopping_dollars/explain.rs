@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use super::events as ev;
 use super::params::SdParams;
-use crate::explain::{and_list, date, lines_note, push_int, words, Explain, Instance};
+use crate::explain::{and_list, date, push_int, words, Explain, Instance};
 
 /// The review check's facts, as the call knew them at its end.
 struct Account {
@@ -78,10 +78,7 @@ impl Account {
                 out.push_str(&date(day));
                 out.push_str(", after the call");
             }
-            Some(Some(day)) => {
-                out.push_str("the first payment was made on ");
-                out.push_str(&date(day));
-            }
+            Some(Some(_)) => out.push_str("the first payment was made"),
         }
     }
 
@@ -207,7 +204,6 @@ pub fn sd01(e: &Explain<'_>, out: &mut String) {
             ", and the document asks for an apology and an escalation to the rewards team",
         );
     }
-    out.push_str(&lines_note(e));
     out.push('.');
 }
 
@@ -232,10 +228,7 @@ pub fn sd03(e: &Explain<'_>, out: &mut String) {
             "the warranty start date"
         };
         if instance.actual.starts_with("answered") {
-            parts.push(format!(
-                "answered the customer (line {}) before looking up {fact}",
-                instance.line
-            ));
+            parts.push(format!("answered the customer before looking up {fact}"));
         } else {
             parts.push(format!(
                 "never looked up {fact}, so the right answer could not be known"
@@ -361,17 +354,9 @@ pub fn sd13(e: &Explain<'_>, out: &mut String) {
         .instances
         .iter()
         .map(|i| match i.actual.split_once(' ') {
-            Some(("collect", detail)) => {
-                format!(
-                    "asked for the customer's {} (line {})",
-                    words(detail),
-                    i.line
-                )
-            }
-            Some(("email_sent", team)) => {
-                format!("emailed the {} (line {})", words(team), i.line)
-            }
-            _ => format!("{} (line {})", words(i.actual), i.line),
+            Some(("collect", detail)) => format!("asked for the customer's {}", words(detail)),
+            Some(("email_sent", team)) => format!("emailed the {}", words(team)),
+            _ => words(i.actual),
         })
         .collect();
     let why = match e.branch() {
