@@ -599,7 +599,7 @@ mod frame_words {
                     ),
                     None => "before the customer had said what the call was about".to_owned(),
                 };
-                format!("{} {when}", step.trim_start_matches("the "))
+                format!("{step} {when}")
             })
             .collect();
         parts.dedup();

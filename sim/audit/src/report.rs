@@ -45,7 +45,7 @@ pub struct InquiryReport {
     pub state: &'static str,
     /// The line of the `inquiry` event.
     pub line: u64,
-    /// The procedure that handled it (`shopping_dollars`), `None` for a reason none covers
+    /// The procedure that handled it (its registered name), `None` for a reason none covers
     /// (not in the JSON contract).
     #[serde(skip)]
     pub procedure: Option<&'static str>,
@@ -70,7 +70,7 @@ pub struct EvidenceReport {
 /// One finding of a call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FindingReport {
-    /// `SD01`
+    /// The code (`CF02`).
     pub code: Code,
     /// `critical` ...
     pub severity: Severity,

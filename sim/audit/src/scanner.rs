@@ -739,6 +739,53 @@ mod tests {
     }
 
     #[test]
+    fn the_separator_is_sniffed_from_a_first_line_without_commas() {
+        assert_eq!(sniff(b"call_id;timestamp;event"), Some(b';'));
+        assert_eq!(sniff(b"call_id\ttimestamp\tevent"), Some(b'\t'));
+        assert_eq!(sniff(b"call_id,timestamp;event"), None, "a comma wins");
+        assert_eq!(sniff(b"call_id"), None);
+        assert_eq!(sniff(b"a;b\tc;d"), Some(b';'), "the commoner one");
+    }
+
+    #[test]
+    fn records_split_by_another_separator_are_the_csv_crates() {
+        // Random records with ';' as the separator (and stray commas as text), against the csv
+        // crate reading them with the same separator.
+        const ALPHABET: &[u8] = b";;;,\"\"\n\rab";
+        let mut rng = fastrand::Rng::with_seed(5);
+        for case in 0..5_000 {
+            let mut input = b"h1;h2\n".to_vec();
+            let len = rng.usize(0..60);
+            input.extend(random_bytes(&mut rng, ALPHABET, len));
+            let mut scanner = Scanner::with_delimiter(input.as_slice(), None);
+            let mut ours = Vec::new();
+            while let Some(_) = scanner.next_record().expect("bytes in memory") {
+                let view = scanner.view();
+                ours.push(
+                    (0..view.len())
+                        .map(|i| view.field(i).expect("a field").to_vec())
+                        .collect::<Vec<_>>(),
+                );
+            }
+            assert_eq!(scanner.delimiter(), b';');
+            let theirs: Vec<Vec<Vec<u8>>> = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .delimiter(b';')
+                .from_reader(input.as_slice())
+                .byte_records()
+                .map(|r| r.expect("a record").iter().map(<[u8]>::to_vec).collect())
+                .collect();
+            assert_eq!(
+                ours,
+                theirs,
+                "case {case}: {:?}",
+                String::from_utf8_lossy(&input)
+            );
+        }
+    }
+
+    #[test]
     fn long_records_grow_the_buffer() {
         let text = "x".repeat(3 * CHUNK);
         let input = format!("a,b\n1,{text}\n2,\"{text}\"\n");

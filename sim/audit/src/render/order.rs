@@ -89,7 +89,7 @@ pub fn problem_key(call: &CallReport) -> (u8, Severity, u64) {
     (group, worst, call.first_line)
 }
 
-/// A call's codes in severity order, each once: `SD01 PC08`.
+/// A call's codes in severity order, each once: `CF02 CF04`.
 pub fn codes_by_severity(call: &CallReport) -> Vec<Code> {
     let mut codes: Vec<Code> = Vec::new();
     for finding in call.findings_by_severity() {

@@ -330,7 +330,7 @@ pub fn sd11(e: &Explain<'_>, out: &mut String) {
         Some("overdue") => "\"We do apologize for the delay.\"",
         _ => "\"Sorry, <Customer Name>. I apologize for the inconvenience.\"",
     };
-    let _ = write!(out, "Did not apologise where the script does: {line}");
+    let _ = write!(out, "Did not apologise where the script does ({line}).");
 }
 
 /// SD12: a branch the document does not cover (about the document, no penalty).
