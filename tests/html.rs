@@ -652,9 +652,10 @@ fn drawn(dom: &str) -> Vec<String> {
 
 /// Opens the sample's report in headless Chromium: the script ran without error, the
 /// headline and an agent's row are in the rendered page, the page does not scroll sideways
-/// at phone width, and a screenshot is taken at 1400 and at 390 pixels
-/// (`CALLFLOW_UPDATE_SCREENSHOT=1` writes them to `docs/report.png` and
-/// `docs/report-phone.png`).
+/// at phone width, a call opened through the address shows its findings and highlights its
+/// offending lines, and screenshots are taken at 1400 and at 390 pixels, of the top of the page
+/// and of an opened call (`CALLFLOW_UPDATE_SCREENSHOT=1` writes them to `docs/report.png`,
+/// `docs/report-calls.png`, `docs/report-phone.png` and `docs/report-phone-calls.png`).
 #[test]
 fn chromium_renders_the_sample_report_at_desktop_and_phone_width() {
     let Some(browser) = chromium() else { return };
@@ -697,19 +698,59 @@ fn chromium_renders_the_sample_report_at_desktop_and_phone_width() {
         "the page scrolls sideways at {view} px: {scroll} px wide"
     );
 
-    for (width, height, name) in [
-        (1400u32, 2400u32, "report.png"),
-        (390, 2400, "report-phone.png"),
+    // A call opened through the address: its findings in plain words, the offending lines of
+    // its transcript highlighted.
+    let opened = dom(
+        browser,
+        dir.path(),
+        &report_path,
+        "#calls?verdict=fail&open=C-1028",
+        1400,
+    );
+    assert!(
+        opened.contains("data-call=\"C-1028\" open=\"\" data-drawn=\"true\">"),
+        "the call is open"
+    );
+    assert!(opened.contains(
+        "<p class=\"explain\">Contacted the partner about the amount although the refund \
+         calculator showed $99.00"
+    ));
+    for line in [284, 287, 291] {
+        assert!(
+            opened.contains(&format!("<tr class=\"hit\" data-line=\"{line}\">")),
+            "line {line} highlighted"
+        );
+    }
+    assert!(
+        opened.contains("<tr data-line=\"285\">"),
+        "line 285 not highlighted"
+    );
+
+    for (width, height, name, fragment) in [
+        (1400u32, 2400u32, "report.png", ""),
+        (
+            1400,
+            1800,
+            "report-calls.png",
+            "#calls?verdict=fail&open=C-1028&view=calls",
+        ),
+        (390, 2400, "report-phone.png", ""),
+        (
+            390,
+            2400,
+            "report-phone-calls.png",
+            "#calls?verdict=fail&open=C-1028&view=calls",
+        ),
     ] {
         let shot = dir.path().join(name);
         let (_, log) = run_chromium(
             browser,
-            &dir.path().join(format!("profile-shot-{width}")),
+            &dir.path().join(format!("profile-{name}")),
             &[
                 format!("--screenshot={}", shot.display()),
                 format!("--window-size={width},{height}"),
             ],
-            &format!("file://{}", report_path.display()),
+            &format!("file://{}{fragment}", report_path.display()),
         );
         let png = std::fs::read(&shot).unwrap_or_else(|e| panic!("no screenshot ({e}):\n{log}"));
         assert!(png.starts_with(b"\x89PNG"), "a PNG");
