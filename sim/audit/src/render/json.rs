@@ -119,7 +119,23 @@ pub fn write(report: &AuditReport, out: &mut dyn Write) -> io::Result<()> {
 /// `serde_json::to_vec` gives, with each finding's explanation under `rules`, written by hand
 /// (see `json_call`).
 pub fn render_call(report: &CallReport, rules: &Rules) -> Vec<u8> {
-    let mut out = Vec::with_capacity(320 + 640 * report.findings.len().min(8));
-    super::json_call::write_call(report, Some(rules), &mut out);
-    out
+    // Written into a buffer the thread keeps, then copied once at its size: no growing, and
+    // the line's allocation is exactly what the stream holds until it writes it.
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<(Vec<u8>, String)> =
+            std::cell::RefCell::new((Vec::with_capacity(4096), String::with_capacity(512)));
+    }
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut scratch) => {
+            let (out, explanation) = &mut *scratch;
+            out.clear();
+            super::json_call::write_call_with(report, Some(rules), out, explanation);
+            out.as_slice().to_vec()
+        }
+        Err(_) => {
+            let mut out = Vec::with_capacity(1024);
+            super::json_call::write_call(report, Some(rules), &mut out);
+            out
+        }
+    })
 }

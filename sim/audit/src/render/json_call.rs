@@ -12,6 +12,16 @@ use crate::report::{CallReport, EvidenceReport, FindingReport, InquiryReport};
 /// Appends `report` as compact JSON, with the fields in the order of the struct; each finding
 /// ends with its explanation, made here under `rules` (`None`: the default rules).
 pub(crate) fn write_call(report: &CallReport, rules: Option<&Rules>, out: &mut Vec<u8>) {
+    write_call_with(report, rules, out, &mut String::new());
+}
+
+/// [`write_call`] with a buffer for the explanations (kept by the caller between calls).
+pub(crate) fn write_call_with(
+    report: &CallReport,
+    rules: Option<&Rules>,
+    out: &mut Vec<u8>,
+    explanation: &mut String,
+) {
     out.extend_from_slice(b"{\"call_id\":");
     string(out, &report.call_id);
     out.extend_from_slice(b",\"agent_id\":");
@@ -23,7 +33,6 @@ pub(crate) fn write_call(report: &CallReport, rules: Option<&Rules>, out: &mut V
     out.extend_from_slice(b",\"inquiries\":[");
     list(out, &report.inquiries, inquiry);
     out.extend_from_slice(b"],\"findings\":[");
-    let mut explanation = String::with_capacity(if report.findings.is_empty() { 0 } else { 320 });
     for (i, one) in report.findings.iter().enumerate() {
         if i > 0 {
             out.push(b',');
@@ -31,8 +40,8 @@ pub(crate) fn write_call(report: &CallReport, rules: Option<&Rules>, out: &mut V
         finding(out, one);
         out.extend_from_slice(b",\"explanation\":");
         explanation.clear();
-        report.explain_into(one, rules, &mut explanation);
-        string(out, &explanation);
+        report.explain_into(one, rules, explanation);
+        string(out, explanation);
         out.push(b'}');
     }
     out.extend_from_slice(b"],\"first_line\":");
