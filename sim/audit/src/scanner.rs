@@ -759,7 +759,7 @@ mod tests {
             input.extend(random_bytes(&mut rng, ALPHABET, len));
             let mut scanner = Scanner::with_delimiter(input.as_slice(), None);
             let mut ours = Vec::new();
-            while let Some(_) = scanner.next_record().expect("bytes in memory") {
+            while scanner.next_record().expect("bytes in memory").is_some() {
                 let view = scanner.view();
                 ours.push(
                     (0..view.len())
