@@ -6,7 +6,10 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::util::{callflow, code, entries, log_path, rendered, sample_report, stderr, stdout};
+use crate::util::{
+    callflow, code, entries, log_path, rendered, sample_report, sample_report_as_cli, stderr,
+    stdout,
+};
 use callflow::audit::render::Format;
 
 #[test]
@@ -15,11 +18,12 @@ fn exit_0_when_every_call_passes_or_is_incomplete() {
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert_eq!(stderr(&output), "");
     let text = stdout(&output);
-    let head: Vec<&str> = text.lines().take(3).collect();
+    let head: Vec<&str> = text.lines().take(4).collect();
     assert_eq!(
         head,
         [
             "callflow audit of tests/logs/all_pass.csv",
+            "period: Mon 2 Mar 2026; times in business time (America/New_York, UTC-05:00)",
             "rows: 20 read, 20 replayed, 0 rejected",
             "calls: 3 audited: 2 pass, 0 fail, 1 incomplete (pass rate 66.7%)",
         ]
@@ -120,6 +124,9 @@ fn exit_2_for_an_empty_file() {
 fn out_infers_the_format_from_the_extension() {
     let dir = temp_dir!();
     let sample = sample_report();
+    // Markdown shows the transcripts of failed and incomplete calls: the command line keeps
+    // their rows.
+    let with_rows = sample_report_as_cli();
     for (name, format) in [
         ("report.json", Format::Json),
         ("report.csv", Format::Csv),
@@ -142,12 +149,20 @@ fn out_infers_the_format_from_the_extension() {
         assert_eq!(stdout(&output), "", "{name}: nothing on stdout");
         assert_eq!(stderr(&output), "", "{name}");
         let written = fs::read_to_string(&out).unwrap();
-        assert_eq!(written, rendered(&sample, format), "{name}");
+        let expected = if format == Format::Markdown {
+            rendered(&with_rows, format)
+        } else {
+            rendered(&sample, format)
+        };
+        assert_eq!(written, expected, "{name}");
     }
     let csv = fs::read_to_string(dir.path().join("report.csv")).unwrap();
     assert_eq!(
         csv.lines().next(),
-        Some("call_id,agent_id,code,severity,line,timestamp,message")
+        Some(
+            "call_id,agent_id,code,severity,line,timestamp,message,procedure,reason,branch,\
+             verdict,score,expected,actual,local_date,local_time,explanation"
+        )
     );
     let json: Value =
         serde_json::from_str(&fs::read_to_string(dir.path().join("report.json")).unwrap()).unwrap();
@@ -203,15 +218,20 @@ fn a_failed_run_leaves_no_file_and_keeps_an_old_one() {
     assert_eq!(code(&output), 2);
     assert_eq!(fs::read_to_string(&out).unwrap(), "the previous report\n");
     assert_eq!(entries(dir.path()), ["report.json"]);
-    // An output folder that does not exist: a write failure, exit 2, nothing created.
+    // An output folder that does not exist: a write failure, exit 2, nothing created, and no
+    // temporary file's name in the message (#16).
     let nested = dir.path().join("no/such/folder/report.json");
     let output = callflow(["audit".as_ref(), "--out".as_ref(), nested.as_os_str()]);
     assert_eq!(code(&output), 2);
-    assert!(
-        stderr(&output).contains("cannot write"),
-        "{}",
-        stderr(&output)
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "callflow: {}: cannot write: the folder {} does not exist\n",
+            nested.display(),
+            dir.path().join("no/such/folder").display()
+        )
     );
+    assert!(!stderr(&output).contains(".tmp"), "{}", stderr(&output));
     assert!(!nested.exists());
     assert_eq!(entries(dir.path()), ["report.json"]);
 }

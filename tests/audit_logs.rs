@@ -674,7 +674,7 @@ fn rejected_rows_name_their_line_and_the_bad_value(report: &AuditReport) {
         .iter()
         .map(|r| (r.line, r.call_id.as_str(), r.reason.as_str()))
         .collect();
-    let bad_timestamp = "timestamp '2026-03-02 09:11:00' is not RFC 3339 with an offset, like 2026-03-02T14:05:11-05:00 (";
+    let bad_timestamp = "timestamp '2026-03-02 09:11:00' has no UTC offset (-05:00, +01:00 or Z): expected RFC 3339 with an offset, like 2026-03-02T14:05:11-05:00";
     assert!(
         rejected[8].2.starts_with(bad_timestamp),
         "{}",

@@ -678,7 +678,8 @@ fn impossible_dates_and_bad_offsets_are_rejected_naming_the_value() {
             rej(
                 10,
                 "A",
-                &ts("2026-03-02T09:00:03", "premature end of input")
+                "timestamp '2026-03-02T09:00:03' has no UTC offset (-05:00, +01:00 or Z): \
+                 expected RFC 3339 with an offset, like 2026-03-02T14:05:11-05:00"
             ),
             rej(11, "A", &ts("2026-03-02 09:00:03-05:00x", "trailing input")),
         ]
@@ -868,10 +869,17 @@ fn row_level_faults_never_stop_the_run_and_the_report_is_written() {
         out.as_os_str(),
     ]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
-    assert_eq!(
-        (stdout(&output), stderr(&output)),
-        (String::new(), String::new())
+    assert_eq!(stdout(&output), "");
+    // Most rows rejected: the run goes on, with a warning naming the top reasons (#16).
+    let warning = stderr(&output);
+    assert!(
+        warning.starts_with(
+            "callflow: warning: 9 of 12 rows (75%) were rejected; the report covers the rest. \
+             Top reasons:\n"
+        ),
+        "{warning}"
     );
+    assert_eq!(warning.lines().count(), 4, "three reasons: {warning}");
     let json: Value =
         serde_json::from_str(&fs::read_to_string(&out).expect("the report")).expect("JSON");
     assert_eq!(

@@ -6,15 +6,38 @@
 use std::collections::BTreeSet;
 
 use crate::util::{
-    insta_settings, rendered, sample_report, snapshot_names, Snapshot, ROOT, SAMPLE_FORMATS,
+    insta_settings, rendered, sample_report, sample_report_as_cli, snapshot_names, Snapshot, ROOT,
+    SAMPLE_FORMATS,
 };
+use callflow::audit::render::html::{self, HtmlOptions};
 use callflow::audit::render::Format;
+
+/// The HTML page as the command line writes it, made at a fixed time.
+fn html_made_at_a_fixed_time(report: &callflow::audit::AuditReport) -> String {
+    let made = chrono::DateTime::parse_from_rfc3339("2026-03-05T08:30:00-05:00")
+        .expect("a time")
+        .with_timezone(&chrono::Utc);
+    let options = HtmlOptions {
+        created: Some(made),
+        ..HtmlOptions::default()
+    };
+    let mut out = Vec::new();
+    html::write_with(report, &options, &mut out).expect("rendering to memory");
+    String::from_utf8(out).expect("UTF-8")
+}
 
 #[test]
 fn the_samples_report_is_pinned_in_each_format() {
-    let sample = sample_report();
+    // Markdown and HTML show the transcripts of failed and incomplete calls: their rows are
+    // kept, as the command line keeps them.
+    let plain = sample_report();
+    let with_rows = sample_report_as_cli();
     for (name, format) in SAMPLE_FORMATS {
-        let report = rendered(&sample, format);
+        let report = match format {
+            Format::Html => html_made_at_a_fixed_time(&with_rows),
+            Format::Markdown => rendered(&with_rows, format),
+            _ => rendered(&plain, format),
+        };
         if format == Format::Json {
             // The JSON exactly as written (key order and layout included), not re-serialized.
             serde_json::from_str::<serde_json::Value>(&report).expect("one JSON document");

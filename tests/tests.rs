@@ -6,12 +6,16 @@
 //! - `diagrams`: the machines' diagrams, pinned, and their copies in ARCHITECTURE.md;
 //! - `faults`: the catalogue of input faults (docs/INPUT-FAULTS.md), one test per item;
 //! - `html`: the HTML report, also rendered by a headless browser;
+//! - `input`: input a busy user gets wrong: nothing replayable, most rows rejected, `;` and
+//!   tab exports, column names, `--out` extensions;
 //! - `integrity`: a run that loses a call fails (faults injected into the pipeline);
 //! - `pipeline`: the same report on any number of threads, the streamed JSON, histories;
 //! - `policy_cli`: `callflow policy init|check`, `--policy`, a bad policy's line and column;
 //! - `properties`: properties over generated and corrupted logs (proptest);
 //! - `registry`: every registered procedure has its diagram, its codes raised, its branches taught;
 //! - `service_restart`: `examples/service_restart.rs`, open calls saved and resumed, same verdicts;
+//! - `reports`: the QA lead's reports: severity first, findings in plain words, the JSON's
+//!   additions, the spreadsheet exports and their neutralised cells;
 //! - `simulate`: simulated logs audited against their answer keys;
 //! - `snapshots`: the sample's reports pinned, and the `snapshots/` folder kept in step;
 //! - `transcripts`: the trainers' transcripts, one per path, pinned.
@@ -28,11 +32,13 @@ mod custom_procedure;
 mod diagrams;
 mod faults;
 mod html;
+mod input;
 mod integrity;
 mod pipeline;
 mod policy_cli;
 mod properties;
 mod registry;
+mod reports;
 mod service_restart;
 mod simulate;
 mod snapshots;

@@ -20,7 +20,8 @@ fuzz_target!(|data: &[u8]| {
             | Error::NotALog { .. }
             | Error::Header { .. }
             | Error::MissingColumn { .. }
-            | Error::DuplicateColumn { .. },
+            | Error::DuplicateColumn { .. }
+            | Error::AmbiguousColumn { .. },
         ) => return,
         Err(e) => panic!("not a fault of the header: {e}"),
     };
@@ -42,7 +43,14 @@ fuzz_target!(|data: &[u8]| {
         assert!(call.score <= 100);
         assert!(call.first_line <= call.last_line);
     }
-    for format in [Format::Text, Format::Json, Format::Csv, Format::Markdown] {
+    for format in [
+        Format::Text,
+        Format::Json,
+        Format::Csv,
+        Format::CallsCsv,
+        Format::Markdown,
+        Format::Html,
+    ] {
         if let Err(e) = render::render(&report, format, &mut io::sink()) {
             panic!("rendering to a sink: {e}");
         }

@@ -1,5 +1,6 @@
 //! `callflow audit`: replays a log through the machines and reports what each call did.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -10,15 +11,17 @@ use anyhow::{Context, Result};
 use clap::ValueEnum;
 
 use super::output::{progress_bar, write_output};
-use crate::audit::history;
+use crate::audit::history::{self, IndexEntry};
 use crate::audit::pipeline::{self, AuditOptions, CallSink};
-use crate::audit::render::html::{self, HtmlOptions, TranscriptLine};
+use crate::audit::reader::ReadOptions;
+use crate::audit::rejection;
+use crate::audit::render::html::{self, HtmlOptions};
 use crate::audit::render::json::{render_call, JsonStream};
 use crate::audit::render::{self, Format};
-use crate::audit::report::{AuditReport, CallReport};
+use crate::audit::report::{AuditReport, CallReport, Rejected, RowCounts};
 use crate::audit::sample::{SAMPLE_LOG, SAMPLE_NAME};
 use crate::audit::LogReader;
-use crate::workflows::{Engine, Verdict};
+use crate::workflows::{Engine, Rules, Verdict};
 
 /// `callflow audit`
 #[derive(Debug, clap::Args)]
@@ -26,8 +29,8 @@ pub struct AuditArgs {
     /// The call log (CSV, v1). Without one, the bundled sample log is audited as a
     /// demonstration (exit status 0 whatever its calls' verdicts).
     pub log: Option<PathBuf>,
-    /// Output format. Default: from the --out file's extension (.json, .csv, .md, .html),
-    /// else text.
+    /// Output format. Default: from the --out file's extension (.txt, .json, .csv, .md, .html;
+    /// another extension is an error), else text.
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
     /// Write the report to this file (atomically: a failed run leaves no partial file).
@@ -41,13 +44,36 @@ pub struct AuditArgs {
     /// No progress bar (it shows only on a terminal, for files of 8 MiB or more).
     #[arg(long, short)]
     pub quiet: bool,
-    /// Also write each call's transcript as it happened, with the findings beside the lines
-    /// they concern, one Markdown file per call in this folder.
+    /// Also write the transcript of each failed or incomplete call as it happened (its
+    /// findings in plain words, the lines they concern marked), one Markdown file per call in
+    /// this folder, with an index.md listing them.
     #[arg(long)]
     pub transcripts: Option<PathBuf>,
     /// The rules (`--policy FILE`).
     #[command(flatten)]
     pub policy: super::PolicyOption,
+    /// With --transcripts: every call, passing ones included.
+    #[arg(long, requires = "transcripts")]
+    pub all: bool,
+    /// The log's field separator: a character (`;`, `|`) or `tab`. Default: a comma, or `;`
+    /// or a tab when the header has no comma but one of them.
+    #[arg(long, value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
+}
+
+/// `--delimiter`: one ASCII character other than a quote or a line break, or `tab`.
+fn parse_delimiter(text: &str) -> Result<u8, String> {
+    match text {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        "comma" => Ok(b','),
+        "semicolon" => Ok(b';'),
+        _ => match text.as_bytes() {
+            [b] if b.is_ascii() && !matches!(b, b'"' | b'\n' | b'\r') => Ok(*b),
+            _ => Err(format!(
+                "'{text}' is not a separator: give one character (',', ';', '|') or 'tab'"
+            )),
+        },
+    }
 }
 
 /// `--format` values.
@@ -57,11 +83,14 @@ pub enum FormatArg {
     Text,
     /// The callflow-audit/1 JSON contract.
     Json,
-    /// One row per finding.
+    /// One row per finding (findings.csv).
     Csv,
+    /// One row per call, passing ones included.
+    CallsCsv,
     /// Summary and per-call detail.
     Markdown,
-    /// One self-contained HTML page with charts (open it in a browser).
+    /// One self-contained HTML page with charts, filters and every failed call (open it in a
+    /// browser).
     Html,
 }
 
@@ -71,23 +100,40 @@ impl From<FormatArg> for Format {
             FormatArg::Text => Format::Text,
             FormatArg::Json => Format::Json,
             FormatArg::Csv => Format::Csv,
+            FormatArg::CallsCsv => Format::CallsCsv,
             FormatArg::Markdown => Format::Markdown,
             FormatArg::Html => Format::Html,
         }
     }
 }
 
-fn format_for(explicit: Option<FormatArg>, out: Option<&Path>) -> Format {
+/// The format: `--format`, else the extension of `--out`, else text. An extension callflow
+/// does not write is an error (`--out r.xlsx` would otherwise get text).
+fn format_for(explicit: Option<FormatArg>, out: Option<&Path>) -> Result<Format> {
     if let Some(f) = explicit {
-        return f.into();
+        return Ok(f.into());
     }
-    match out.and_then(|p| p.extension()).and_then(|e| e.to_str()) {
-        Some("json") => Format::Json,
-        Some("csv") => Format::Csv,
-        Some("md" | "markdown") => Format::Markdown,
-        Some("html" | "htm") => Format::Html,
-        _ => Format::Text,
-    }
+    let Some(out) = out else {
+        return Ok(Format::Text);
+    };
+    let Some(extension) = out.extension() else {
+        return Ok(Format::Text);
+    };
+    Ok(
+        match extension.to_string_lossy().to_ascii_lowercase().as_str() {
+            "json" => Format::Json,
+            "csv" => Format::Csv,
+            "md" | "markdown" => Format::Markdown,
+            "html" | "htm" => Format::Html,
+            "txt" | "text" => Format::Text,
+            other => anyhow::bail!(
+            "{}: callflow does not write .{other} files: give --out a .txt, .json, .csv, .md or \
+             .html name, or choose the format with --format (text, json, csv, calls-csv, \
+             markdown, html)",
+            out.display()
+        ),
+        },
+    )
 }
 
 /// Runs `callflow audit`.
@@ -98,11 +144,20 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
     if threads == 0 {
         anyhow::bail!("--threads must be at least 1");
     }
-    let format = format_for(args.format, args.out.as_deref());
-    let reader = match &args.log {
-        Some(path) => Input::File(LogReader::open(path)?),
-        None => Input::Sample(LogReader::new(SAMPLE_LOG.as_bytes(), SAMPLE_NAME)?),
+    let format = format_for(args.format, args.out.as_deref())?;
+    let read = ReadOptions {
+        delimiter: args.delimiter,
     };
+    let reader = match &args.log {
+        Some(path) => Input::File(LogReader::open_with(path, read)?),
+        None => Input::Sample(LogReader::with_options(
+            SAMPLE_LOG.as_bytes(),
+            SAMPLE_NAME,
+            read,
+        )?),
+    };
+    let notes = reader.notes().to_vec();
+    let source = reader.name().to_owned();
     let size = args
         .log
         .as_deref()
@@ -113,22 +168,29 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
     let options = AuditOptions {
         threads,
         progress: Some(&tick),
-        history: args.transcripts.is_some() || format == Format::Html,
+        history: args.transcripts.is_some() || matches!(format, Format::Html | Format::Markdown),
         render: None,
     };
-    if let Some(dir) = &args.transcripts {
-        fs::create_dir_all(dir)
-            .with_context(|| format!("{}: cannot create the folder", dir.display()))?;
-    }
+    let rules = Arc::clone(engine.rules());
+    let transcripts = args.transcripts.clone().map(|dir| Transcripts {
+        dir,
+        all: args.all,
+        rules: Arc::clone(&rules),
+        written: Vec::new(),
+        names: HashSet::new(),
+        audited: 0,
+    });
     let mut any_failed = false;
+    let mut transcripts_done = None;
     match format {
         Format::Json => {
             // A failed audit, told as itself (not as a write of the report that failed).
             let mut failed = None;
-            // The JSON report streams: calls go out as they finish.
+            // The JSON report streams: calls go out as they finish (nothing is written before
+            // the first one, so that an unusable log leaves no report).
             let written = write_output(args.out.as_deref(), |out| {
-                let mut stream = JsonStream::start(out)?;
-                let mut transcribe = Transcribe::new(args.transcripts.as_deref(), &mut stream);
+                let mut stream = JsonStream::start(out)?.with_rules(Arc::clone(&rules));
+                let mut transcribe = Transcribe::new(transcripts, &mut stream);
                 // Each call's JSON is rendered on its replay worker.
                 let options = AuditOptions {
                     render: Some(render_call),
@@ -139,39 +201,55 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
                     // Writing the stream failed: the output's error, with its path.
                     Err(e @ crate::audit::Error::Write { .. }) => return Err(io::Error::other(e)),
                     Err(e) => {
-                        failed = Some(e);
+                        failed = Some(e.into());
                         return Err(io::Error::other("the audit failed"));
                     }
                 };
-                transcribe.result.map_err(io::Error::other)?;
+                if let Err(e) = usable(&source, &totals.rows, &totals.rejected) {
+                    failed = Some(e);
+                    return Err(io::Error::other("the log is unusable"));
+                }
+                let Transcribe { result, sink, .. } = transcribe;
+                transcripts_done = Some(sink.map(|t| (t, result)));
                 any_failed = stream.finish(&totals)?;
+                warn(&totals.rows, &totals.rejected, &notes, true);
                 Ok(())
             });
             if let Some(e) = failed {
-                return Err(e.into());
+                return Err(e);
             }
             written?;
         }
         _ => {
-            let source = reader.name().to_owned();
             let mut calls = KeepHistoryOfFlagged(Vec::new());
-            let mut transcribe = Transcribe::new(args.transcripts.as_deref(), &mut calls);
+            let mut transcribe = Transcribe::new(transcripts, &mut calls);
             let totals = reader.audit_into(Arc::clone(engine), options, &mut transcribe)?;
-            transcribe.result?;
-            let report = AuditReport::new(source, totals.rows, totals.rejected, calls.0);
+            usable(&source, &totals.rows, &totals.rejected)?;
+            let Transcribe { result, sink, .. } = transcribe;
+            transcripts_done = Some(sink.map(|t| (t, result)));
+            let report = AuditReport::new(source.clone(), totals.rows, totals.rejected, calls.0)
+                .with_engine(Arc::clone(engine))
+                .with_notes(notes.clone());
             any_failed = report.any_failed();
             write_output(args.out.as_deref(), |out| match format {
                 Format::Html => {
-                    let source = |call: &CallReport| html_transcript(call);
                     let html_options = HtmlOptions {
-                        transcript: Some(&source),
+                        created: Some(chrono::DateTime::<chrono::Utc>::from(
+                            std::time::SystemTime::now(),
+                        )),
                         ..HtmlOptions::default()
                     };
                     html::write_with(&report, &html_options, out)
                 }
                 _ => render::render(&report, format, out),
             })?;
+            let shows_notes = matches!(format, Format::Text | Format::Markdown | Format::Html);
+            warn(&report.rows, &report.rejected, &notes, !shows_notes);
         }
+    }
+    if let Some(Some((transcripts, result))) = transcripts_done {
+        result?;
+        transcripts.finish(&source)?;
     }
     bar.finish_and_clear();
     // The bundled sample is a demonstration: its failures are there on purpose.
@@ -181,6 +259,31 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// A log with rows none of which could be replayed is unusable: exit 2, no report.
+fn usable(source: &str, rows: &RowCounts, rejected: &[Rejected]) -> Result<()> {
+    match rejection::nothing_replayed(rows, rejected) {
+        Some(why) => Err(crate::audit::Error::NothingReplayed {
+            source_name: source.to_owned(),
+            why,
+        }
+        .into()),
+        None => Ok(()),
+    }
+}
+
+/// On standard error: a warning when most rows were rejected, and the reader's notes when
+/// the report does not show them.
+fn warn(rows: &RowCounts, rejected: &[Rejected], notes: &[String], with_notes: bool) {
+    if with_notes {
+        for note in notes {
+            eprintln!("callflow: note: {note}");
+        }
+    }
+    if let Some(warning) = rejection::mostly_rejected(rows, rejected) {
+        eprintln!("callflow: warning: {warning}");
+    }
 }
 
 /// The log to audit: a file, or the bundled sample.
@@ -197,6 +300,13 @@ impl Input {
         }
     }
 
+    fn notes(&self) -> &[String] {
+        match self {
+            Input::File(r) => r.notes(),
+            Input::Sample(r) => r.notes(),
+        }
+    }
+
     fn audit_into(
         self,
         engine: Arc<Engine>,
@@ -210,17 +320,66 @@ impl Input {
     }
 }
 
+/// The transcripts folder (`--transcripts DIR`): the files written so far and their index.
+struct Transcripts {
+    dir: PathBuf,
+    /// Every call, passing ones included (`--all`).
+    all: bool,
+    rules: Arc<Rules>,
+    written: Vec<IndexEntry>,
+    /// File names taken (two call ids may make the same name).
+    names: HashSet<String>,
+    /// Calls seen.
+    audited: u64,
+}
+
+impl Transcripts {
+    /// Writes a call's transcript when it is to be written.
+    fn call(&mut self, report: &CallReport) -> Result<()> {
+        self.audited += 1;
+        if !self.all && report.verdict == Verdict::Pass {
+            return Ok(());
+        }
+        if self.written.is_empty() {
+            fs::create_dir_all(&self.dir)
+                .with_context(|| format!("{}: cannot create the folder", self.dir.display()))?;
+        }
+        let base = history::file_name(&report.call_id);
+        let mut name = base.clone();
+        let mut n = 1;
+        while !self.names.insert(name.clone()) {
+            n += 1;
+            name = format!("{}-{n}.md", base.trim_end_matches(".md"));
+        }
+        let path = self.dir.join(&name);
+        let text = history::render(report, Some(&self.rules));
+        fs::write(&path, text).with_context(|| format!("{}: cannot write", path.display()))?;
+        self.written
+            .push(IndexEntry::of(report, name, Some(&self.rules)));
+        Ok(())
+    }
+
+    /// Writes `index.md`.
+    fn finish(self, source: &str) -> Result<()> {
+        fs::create_dir_all(&self.dir)
+            .with_context(|| format!("{}: cannot create the folder", self.dir.display()))?;
+        let path = self.dir.join("index.md");
+        let text = history::index(source, self.written, self.audited, self.all);
+        fs::write(&path, text).with_context(|| format!("{}: cannot write", path.display()))
+    }
+}
+
 /// Writes each call's transcript into a folder (when one is given) before passing the call on.
 struct Transcribe<'a> {
-    dir: Option<&'a Path>,
+    sink: Option<Transcripts>,
     inner: &'a mut dyn CallSink,
     result: Result<()>,
 }
 
 impl<'a> Transcribe<'a> {
-    fn new(dir: Option<&'a Path>, inner: &'a mut dyn CallSink) -> Transcribe<'a> {
+    fn new(sink: Option<Transcripts>, inner: &'a mut dyn CallSink) -> Transcribe<'a> {
         Transcribe {
-            dir,
+            sink,
             inner,
             result: Ok(()),
         }
@@ -229,19 +388,15 @@ impl<'a> Transcribe<'a> {
 
 impl CallSink for Transcribe<'_> {
     fn call(&mut self, report: CallReport) -> io::Result<()> {
-        if let (Some(dir), Ok(())) = (self.dir, &self.result) {
-            let path = dir.join(history::file_name(&report.call_id));
-            let text = history::render(&report);
-            if let Err(e) = fs::write(&path, text) {
-                self.result =
-                    Err(anyhow::Error::new(e).context(format!("{}: cannot write", path.display())));
-            }
+        if let (Some(sink), Ok(())) = (self.sink.as_mut(), &self.result) {
+            self.result = sink.call(&report);
         }
         self.inner.call(report)
     }
 }
 
-/// Collects calls, keeping the rows only of those the HTML report lists (failed, incomplete).
+/// Collects calls, keeping the rows only of those the reports show transcripts of (failed,
+/// incomplete).
 struct KeepHistoryOfFlagged(Vec<CallReport>);
 
 impl CallSink for KeepHistoryOfFlagged {
@@ -252,24 +407,4 @@ impl CallSink for KeepHistoryOfFlagged {
         self.0.push(report);
         Ok(())
     }
-}
-
-/// A call's rows as the HTML report's transcript lines.
-fn html_transcript(call: &CallReport) -> Option<Vec<TranscriptLine>> {
-    let rows = call.history.as_ref()?;
-    Some(
-        rows.iter()
-            .map(|row| TranscriptLine {
-                line: row.line,
-                time: row.timestamp.clone(),
-                speaker: row.event.clone(),
-                text: match (row.value.is_empty(), row.text.is_empty()) {
-                    (true, true) => String::new(),
-                    (false, true) => row.value.clone(),
-                    (true, false) => format!("\u{201c}{}\u{201d}", row.text),
-                    (false, false) => format!("{}: \u{201c}{}\u{201d}", row.value, row.text),
-                },
-            })
-            .collect(),
-    )
 }

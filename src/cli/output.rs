@@ -79,13 +79,35 @@ pub(crate) fn write_output(
                 Some(p) if !p.as_os_str().is_empty() => p,
                 _ => Path::new("."),
             };
-            let mut file = tempfile::NamedTempFile::new_in(dir).with_context(cannot)?;
+            if !dir.is_dir() {
+                anyhow::bail!(
+                    "{}: cannot write: the folder {} does not exist",
+                    path.display(),
+                    dir.display()
+                );
+            }
+            // The temporary file's name is ours, not the user's: errors about it are told
+            // without it (tempfile's messages name it).
+            let mut file = tempfile::NamedTempFile::new_in(dir)
+                .map_err(without_path)
+                .with_context(cannot)?;
             write_buffered(file.as_file_mut(), write).with_context(cannot)?;
             keep_permissions(file.path(), path);
-            file.persist(path).with_context(cannot)?;
+            file.persist(path)
+                .map_err(|e| without_path(e.error))
+                .with_context(cannot)?;
         }
     }
     Ok(())
+}
+
+/// The same error without the path tempfile adds to its message: the system's own words
+/// (`Permission denied (os error 13)`), or the kind's.
+fn without_path(error: io::Error) -> io::Error {
+    match error.raw_os_error() {
+        Some(code) => io::Error::from_raw_os_error(code),
+        None => io::Error::from(error.kind()),
+    }
 }
 
 /// A temporary file is created readable by its owner only; the output gets the permissions of

@@ -93,11 +93,13 @@ impl Snapshot<'_> {
 }
 
 /// The formats the sample's report is pinned in, by the name its snapshot carries.
-pub const SAMPLE_FORMATS: [(&str, Format); 4] = [
+pub const SAMPLE_FORMATS: [(&str, Format); 6] = [
     ("text", Format::Text),
     ("markdown", Format::Markdown),
     ("csv", Format::Csv),
+    ("calls_csv", Format::CallsCsv),
     ("json", Format::Json),
+    ("html", Format::Html),
 ];
 
 /// Draws a machine's diagram in one language.
@@ -168,6 +170,31 @@ pub fn audit_text(text: &str, name: &str) -> AuditReport {
 /// The audit of the bundled sample log, as `callflow audit` without a file does it.
 pub fn sample_report() -> AuditReport {
     audit_text(SAMPLE_LOG, SAMPLE_NAME)
+}
+
+/// Audits log text keeping the rows of the failed and incomplete calls, as the command line
+/// does for the reports that show transcripts (Markdown, HTML).
+pub fn audit_text_with_history(text: &str, name: &str) -> AuditReport {
+    let reader = LogReader::new(text.as_bytes(), name).expect("a log with a header");
+    let options = callflow::audit::pipeline::AuditOptions {
+        history: true,
+        ..Default::default()
+    };
+    let mut report =
+        callflow::audit::pipeline::audit_report(reader, engine(), options).expect("an audit");
+    for call in &mut report.calls {
+        if call.verdict == Verdict::Pass {
+            call.history = None;
+        }
+    }
+    check_invariants(&report, text.as_bytes());
+    report
+}
+
+/// The sample's audit as the command line makes it for Markdown and HTML: the rows of the
+/// failed and incomplete calls kept, for their transcripts.
+pub fn sample_report_as_cli() -> AuditReport {
+    audit_text_with_history(SAMPLE_LOG, SAMPLE_NAME)
 }
 
 /// A report rendered in a format.

@@ -11,6 +11,7 @@ use std::sync::{OnceLock, RwLock};
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::explain::Explainer;
 use crate::vocab::Stamp;
 
 /// How much a finding weighs.
@@ -65,6 +66,12 @@ pub struct CodeDef {
     pub omission: bool,
     /// What it means, in one line.
     pub description: &'static str,
+    /// Says the finding in plain words, with the call's facts (see [`crate::explain`]);
+    /// `None`: the description and the evidence ([`crate::explain::generic`]).
+    pub explainer: Option<Explainer>,
+    /// An info code about the *documents* (a gap in them, a reason none covers) rather than
+    /// about the call: reports list such codes apart, never as something to coach an agent on.
+    pub about_the_documents: bool,
     /// Where it sorts: the built-in codes in the spec's order, then every other code by name.
     rank: u16,
 }
@@ -85,8 +92,24 @@ impl CodeDef {
             severity,
             omission,
             description,
+            explainer: None,
+            about_the_documents: false,
             rank: OTHER_RANK,
         }
+    }
+
+    /// The same code, explained in plain words by `explainer` (declared beside the code, by
+    /// its owner: see [`crate::explain`]).
+    pub const fn explained_by(mut self, explainer: Explainer) -> CodeDef {
+        self.explainer = Some(explainer);
+        self
+    }
+
+    /// The same code, about the documents rather than the call (an info code saying a
+    /// document has a gap): reports show it apart.
+    pub const fn about_the_documents(mut self) -> CodeDef {
+        self.about_the_documents = true;
+        self
     }
 
     /// A built-in code, sorting in the spec's order (`rank`).
@@ -102,6 +125,8 @@ impl CodeDef {
             severity,
             omission,
             description,
+            explainer: None,
+            about_the_documents: false,
             rank,
         }
     }
@@ -142,6 +167,12 @@ impl Code {
     pub fn description(self) -> &'static str {
         self.0.description
     }
+
+    /// Whether the code is about the documents rather than the call (see
+    /// [`CodeDef::about_the_documents`]).
+    pub fn is_about_the_documents(self) -> bool {
+        self.0.about_the_documents
+    }
 }
 
 /// The call frame's codes (procedures.md section 4).
@@ -168,43 +199,51 @@ static CF01: CodeDef = CodeDef::ranked(
     Severity::Minor,
     false,
     "no greeting before the first inquiry",
-);
+)
+.explained_by(frame_words::cf01);
 static CF02: CodeDef = CodeDef::ranked(
     2,
     "CF02",
     Severity::Minor,
     false,
     "a said line strays from its script",
-);
+)
+.explained_by(frame_words::cf02);
 static CF03: CodeDef = CodeDef::ranked(
     3,
     "CF03",
     Severity::Minor,
     true,
     "\"anything else\" not asked after an inquiry that requires it",
-);
+)
+.explained_by(frame_words::cf03);
 static CF04: CodeDef = CodeDef::ranked(
     4,
     "CF04",
     Severity::Minor,
     true,
     "no goodbye before the call ended",
-);
-static CF05: CodeDef = CodeDef::ranked(5, "CF05", Severity::Info, false, "the call is incomplete");
+)
+.explained_by(frame_words::cf04);
+static CF05: CodeDef = CodeDef::ranked(5, "CF05", Severity::Info, false, "the call is incomplete")
+    .explained_by(frame_words::cf05);
 static CF06: CodeDef = CodeDef::ranked(
     6,
     "CF06",
     Severity::Minor,
     false,
     "a procedure step while no inquiry of its procedure is open",
-);
+)
+.explained_by(frame_words::cf06);
 static CF07: CodeDef = CodeDef::ranked(
     7,
     "CF07",
     Severity::Info,
     false,
     "an inquiry reason no procedure covers",
-);
+)
+.explained_by(frame_words::cf07)
+.about_the_documents();
 
 /// The call frame's codes, in the spec's order.
 pub static FRAME_CODES: &[Code] = &[
@@ -448,5 +487,136 @@ impl<'a> IntoIterator for &'a Findings {
 
     fn into_iter(self) -> Self::IntoIter {
         self.0.iter()
+    }
+}
+
+/// The call frame's codes in plain words (see [`crate::explain`]).
+mod frame_words {
+    use std::fmt::Write as _;
+
+    use crate::explain::{and_list, words, Explain};
+    use crate::vocab::lookup_event;
+
+    /// CF01: no greeting.
+    pub(super) fn cf01(_: &Explain<'_>, out: &mut String) {
+        out.push_str(
+            "Went into the customer's first request without the greeting (\"Thank you for \
+             calling ... My name is ..., how may I assist you today?\").",
+        );
+    }
+
+    /// CF02: off-script lines. Evidence: `the greeting script (adherence >= 70%)` against
+    /// `adherence 8%: "Yeah hi. What do you want?"`.
+    pub(super) fn cf02(e: &Explain<'_>, out: &mut String) {
+        let threshold = (e.config.adherence_threshold * 100.0).round();
+        let mut parts = Vec::new();
+        for instance in e.instances {
+            let script = instance
+                .expected
+                .strip_prefix("the ")
+                .and_then(|rest| rest.split_once(" script"))
+                .map_or("scripted", |(name, _)| name);
+            let (figure, said) = instance
+                .actual
+                .split_once(": ")
+                .unwrap_or((instance.actual, ""));
+            let figure = figure.strip_prefix("adherence ").unwrap_or(figure);
+            parts.push(format!(
+                "the {} line {}{} has {figure} of the script's words in order",
+                words(script),
+                if said.is_empty() { "" } else { "said as " },
+                said,
+            ));
+        }
+        let _ = write!(
+            out,
+            "Strayed from the script: {}; at least {threshold:.0}% is expected.",
+            and_list(&parts),
+        );
+    }
+
+    /// CF03: "anything else" not asked. Evidence: `"anything else" after the CODE inquiry`.
+    pub(super) fn cf03(e: &Explain<'_>, out: &mut String) {
+        let mut reasons: Vec<String> = e
+            .instances
+            .iter()
+            .map(|i| {
+                let code = i
+                    .expected
+                    .split_once("after the ")
+                    .map_or("", |(_, rest)| rest.trim_end_matches(" inquiry"));
+                words(code)
+            })
+            .collect();
+        reasons.dedup();
+        let _ = write!(
+            out,
+            "Did not ask \"Is there anything else I can assist you with today?\" after the {} \
+             request, where the script asks it.",
+            and_list(&reasons)
+        );
+    }
+
+    /// CF04: no goodbye.
+    pub(super) fn cf04(_: &Explain<'_>, out: &mut String) {
+        out.push_str(
+            "The call ended without the goodbye (\"OK, thank you and have a great day. \
+             Goodbye.\").",
+        );
+    }
+
+    /// CF05: the call is incomplete. Evidence: `no call_ended event` or `call_ended STATUS`.
+    pub(super) fn cf05(e: &Explain<'_>, out: &mut String) {
+        let actual = e.first().map_or("", |i| i.actual);
+        out.push_str("The call did not run to its end: ");
+        match actual.strip_prefix("call_ended ") {
+            Some("customer_hung_up") => out.push_str("the customer hung up"),
+            Some("dropped") => out.push_str("the call dropped"),
+            Some("transferred") => out.push_str("the call was transferred"),
+            Some(other) => {
+                out.push_str("it ended as ");
+                out.push_str(&words(other));
+            }
+            None => out.push_str("the log has no end for it"),
+        }
+        out.push_str("; nothing counts as missing.");
+    }
+
+    /// CF06: a procedure step outside an inquiry of its procedure. Evidence: `NAME before any
+    /// inquiry was open` or `NAME while a CODE inquiry was open`.
+    pub(super) fn cf06(e: &Explain<'_>, out: &mut String) {
+        let mut parts: Vec<String> = e
+            .instances
+            .iter()
+            .map(|i| {
+                let (name, rest) = i.actual.split_once(' ').unwrap_or((i.actual, ""));
+                let step = lookup_event(name)
+                    .map_or_else(|| words(name), |event| event.def().doc.to_owned());
+                let when = match rest.strip_prefix("while a ") {
+                    Some(open) => format!(
+                        "while handling a {} request, which does not call for it",
+                        words(open.trim_end_matches(" inquiry was open"))
+                    ),
+                    None => "before the customer had said what the call was about".to_owned(),
+                };
+                format!("{step} {when}")
+            })
+            .collect();
+        parts.dedup();
+        let _ = write!(out, "A step out of place: {}.", parts.join("; "));
+    }
+
+    /// CF07: a reason no procedure covers. Evidence: `inquiry 'CODE'`.
+    pub(super) fn cf07(e: &Explain<'_>, out: &mut String) {
+        let reason = e
+            .first()
+            .and_then(|i| i.actual.strip_prefix("inquiry "))
+            .unwrap_or("");
+        out.push_str("The customer's request ");
+        out.push_str(reason);
+        out.push_str(
+            " is not covered by any documented procedure, so nothing was checked for it. About \
+             the documents, not the agent.",
+        );
     }
 }

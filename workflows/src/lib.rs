@@ -12,7 +12,8 @@
 //! - [`procedures`]: the built-in ones, one folder each (seed 002 shopping dollars, seed 000
 //!   paid-call verification).
 //! - [`vocab`]: events, values and their syntax; [`script`]: script lines and the adherence
-//!   measure (CF02); [`finding`]: codes, severities, evidence; [`call::score`] the verdict.
+//!   measure (CF02); [`finding`]: codes, severities, evidence; [`call::score`] the verdict;
+//!   [`explain`]: each finding in plain words, from the code's owner.
 //! - [`explore`]: drives clones of calls with each procedure's sample events to list the
 //!   machines' states, transitions and paths (diagrams and transcripts come from there);
 //!   [`stage`]: what generated calls need from a procedure.
@@ -50,6 +51,7 @@ pub mod call;
 pub mod config;
 pub mod engine;
 pub mod error;
+pub mod explain;
 pub mod explore;
 pub mod finding;
 pub mod frame;

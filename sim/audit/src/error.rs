@@ -47,7 +47,9 @@ pub enum Error {
         problem: String,
     },
     /// A required column is missing from the header.
-    #[error("{source_name}: line 1: missing required column '{column}' (the header has: {found})")]
+    #[error(
+        "{source_name}: line 1: missing required column '{column}' (the header has: {found}{hint})"
+    )]
     MissingColumn {
         /// The input's name.
         source_name: String,
@@ -55,6 +57,30 @@ pub enum Error {
         column: &'static str,
         /// The header as found (abridged).
         found: String,
+        /// A hint when the header looks split by another separator (else empty).
+        hint: &'static str,
+    },
+    /// Two columns of the header both read as one required or known column once case, `_`,
+    /// `-` and spaces are ignored.
+    #[error("{source_name}: line 1: columns '{first}' and '{second}' could both be {column}; name one of them {column}")]
+    AmbiguousColumn {
+        /// The input's name.
+        source_name: String,
+        /// The column they could both be.
+        column: &'static str,
+        /// The first.
+        first: String,
+        /// The second.
+        second: String,
+    },
+    /// No row of a log that has rows could be replayed: nothing to report. Names the
+    /// commonest reason and the expected form (see [`crate::rejection::nothing_replayed`]).
+    #[error("{source_name}: {why}")]
+    NothingReplayed {
+        /// The input's name.
+        source_name: String,
+        /// Why, in one sentence.
+        why: String,
     },
     /// A column appears twice in the header.
     #[error("{source_name}: line 1: column '{column}' appears twice in the header")]

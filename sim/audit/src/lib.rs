@@ -26,6 +26,7 @@ pub mod history;
 pub mod pipeline;
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]
 pub mod reader;
+pub mod rejection;
 pub mod render;
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]
 pub mod replay;

@@ -14,7 +14,7 @@ use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
 use std::sync::Arc;
 use std::thread;
 
-use callflow_workflows::Engine;
+use callflow_workflows::{Engine, Rules};
 
 use crate::error::Error;
 use crate::history::Histories;
@@ -37,13 +37,16 @@ pub struct AuditOptions<'a> {
     /// Renders each call where it is replayed (on its worker) into `CallReport::rendered`,
     /// and lets go of the findings and inquiries there: for a sink that only writes the
     /// rendering (the JSON stream). Not with `history`.
-    pub render: Option<fn(&CallReport) -> Vec<u8>>,
+    pub render: Option<RenderCall>,
 }
+
+/// Renders one finished call under the rules it ran under (the JSON stream's line).
+pub type RenderCall = fn(&CallReport, &Rules) -> Vec<u8>;
 
 impl AuditOptions<'_> {
     /// The renderer to run where each call is replayed: none when rows are kept for histories
     /// (the sink needs the whole report then).
-    fn render_where_replayed(&self) -> Option<fn(&CallReport) -> Vec<u8>> {
+    fn render_where_replayed(&self) -> Option<RenderCall> {
         self.render.filter(|_| !self.history)
     }
 }
@@ -94,14 +97,14 @@ pub fn audit_report<R: Read>(
     options: AuditOptions<'_>,
 ) -> Result<AuditReport, Error> {
     let source = reader.source_name().to_owned();
+    let notes = reader.notes().to_vec();
     let mut calls: Vec<CallReport> = Vec::new();
-    let totals = audit_into(reader, engine, options, &mut calls)?;
-    Ok(AuditReport::new(
-        source,
-        totals.rows,
-        totals.rejected,
-        calls,
-    ))
+    let totals = audit_into(reader, Arc::clone(&engine), options, &mut calls)?;
+    Ok(
+        AuditReport::new(source, totals.rows, totals.rejected, calls)
+            .with_engine(engine)
+            .with_notes(notes),
+    )
 }
 
 /// Audits a log, handing each call to `sink` in first-line order as soon as it can.
@@ -352,9 +355,9 @@ fn finish(replayer: Replayer, histories: Option<&mut Histories>) -> (Vec<CallRep
 }
 
 /// Renders a finished call where it was replayed, keeping only what the sink's totals need.
-fn prerender(report: &mut CallReport, render: Option<fn(&CallReport) -> Vec<u8>>) {
+fn prerender(report: &mut CallReport, render: Option<RenderCall>, rules: &Rules) {
     if let Some(render) = render {
-        report.rendered = Some(render(report));
+        report.rendered = Some(render(report, rules));
         report.findings = Vec::new();
         report.inquiries = Vec::new();
     }
@@ -368,7 +371,7 @@ fn worker(
     columns: Columns,
     engine: Arc<Engine>,
     history: bool,
-    render: Option<fn(&CallReport) -> Vec<u8>>,
+    render: Option<RenderCall>,
     ends: WorkerEnds,
 ) {
     let WorkerEnds {
@@ -384,7 +387,7 @@ fn worker(
             ToWorker::Rows(mut batch) => {
                 for row in batch.rows(&columns) {
                     if let Some(mut report) = feed(&mut replayer, histories.as_mut(), row) {
-                        prerender(&mut report, render);
+                        prerender(&mut report, render, replayer.engine().rules());
                         finished.push(report);
                     }
                 }
@@ -501,7 +504,7 @@ impl Collector {
 struct Local {
     replayer: Replayer,
     histories: Option<Histories>,
-    render: Option<fn(&CallReport) -> Vec<u8>>,
+    render: Option<RenderCall>,
 }
 
 impl Local {
@@ -515,7 +518,7 @@ impl Local {
     ) {
         let row = raw.row_of(record, columns);
         if let Some(mut report) = feed(&mut self.replayer, self.histories.as_mut(), row) {
-            prerender(&mut report, self.render);
+            prerender(&mut report, self.render, self.replayer.engine().rules());
             order.add(report);
         }
     }

@@ -17,6 +17,7 @@ use std::path::Path;
 use csv::ByteRecord;
 
 use crate::error::Error;
+use crate::rejection::RejectKind;
 pub use crate::scanner::RecordView;
 use crate::scanner::Scanner;
 
@@ -35,9 +36,29 @@ pub struct Columns {
 /// The columns a log must have.
 pub const REQUIRED_COLUMNS: [&str; 3] = ["call_id", "timestamp", "event"];
 
+/// A column name as matched when it is not written exactly: lower case, without `_`, `-` and
+/// white space (`CallID`, `Call ID` and `call-id` all give `callid`).
+fn normalised(name: &str) -> String {
+    name.chars()
+        .filter(|c| !matches!(c, '_' | '-') && !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 impl Columns {
     /// Finds the columns by name in a header record (a leading UTF-8 BOM is ignored).
     pub fn from_header(header: &ByteRecord, source_name: &str) -> Result<Columns, Error> {
+        Columns::find(header, source_name, &mut Vec::new())
+    }
+
+    /// Finds the columns by name in a header record, as [`Columns::from_header`]; a column
+    /// not written exactly is matched ignoring case, `_`, `-` and spaces (`CallID` is
+    /// `call_id`), with a note in `notes` naming it.
+    pub fn find(
+        header: &ByteRecord,
+        source_name: &str,
+        notes: &mut Vec<String>,
+    ) -> Result<Columns, Error> {
         let names: Vec<String> = header
             .iter()
             .enumerate()
@@ -50,7 +71,7 @@ impl Columns {
                 String::from_utf8_lossy(field).trim().to_owned()
             })
             .collect();
-        let find = |name: &str| -> Result<Option<usize>, Error> {
+        let mut find = |name: &'static str| -> Result<Option<usize>, Error> {
             let mut hits = names.iter().enumerate().filter(|(_, n)| n.as_str() == name);
             let first = hits.next().map(|(i, _)| i);
             if hits.next().is_some() {
@@ -59,25 +80,56 @@ impl Columns {
                     column: name.to_owned(),
                 });
             }
-            Ok(first)
+            if first.is_some() {
+                return Ok(first);
+            }
+            let wanted = normalised(name);
+            let like: Vec<(usize, &String)> = names
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| normalised(n) == wanted)
+                .collect();
+            match like.as_slice() {
+                [] => Ok(None),
+                [(i, written)] => {
+                    notes.push(format!("column '{written}' read as {name}"));
+                    Ok(Some(*i))
+                }
+                [(_, a), (_, b), ..] => Err(Error::AmbiguousColumn {
+                    source_name: source_name.to_owned(),
+                    column: name,
+                    first: (*a).clone(),
+                    second: (*b).clone(),
+                }),
+            }
         };
-        let required = |name: &'static str| -> Result<usize, Error> {
+        let mut required = |name: &'static str| -> Result<usize, Error> {
             find(name)?.ok_or_else(|| {
                 let mut found: String = names.join(",").chars().take(120).collect();
                 if found.is_empty() {
                     found = "nothing".to_owned();
                 }
+                let hint = match names.as_slice() {
+                    [one] if one.contains([';', '\t', ',', '|']) => {
+                        "; is the file separated by another character? --delimiter chooses it"
+                    }
+                    _ => "",
+                };
                 Error::MissingColumn {
                     source_name: source_name.to_owned(),
                     column: name,
                     found,
+                    hint,
                 }
             })
         };
+        let call_id = required("call_id")?;
+        let timestamp = required("timestamp")?;
+        let event = required("event")?;
         Ok(Columns {
-            call_id: required("call_id")?,
-            timestamp: required("timestamp")?,
-            event: required("event")?,
+            call_id,
+            timestamp,
+            event,
             agent_id: find("agent_id")?,
             value: find("value")?,
             text: find("text")?,
@@ -114,6 +166,8 @@ pub struct BadRow<'r> {
     pub call_id: &'r str,
     /// Why, naming the value.
     pub reason: String,
+    /// What kind of fault it is.
+    pub kind: RejectKind,
 }
 
 /// A streaming reader of one v1 log.
@@ -122,12 +176,26 @@ pub struct LogReader<R> {
     columns: Columns,
     source_name: String,
     rows_read: u64,
+    notes: Vec<String>,
+}
+
+/// How to read a log.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// The field separator; `None` sniffs it: a header with no comma but `;` or tabs is
+    /// read with that separator (and a note says so).
+    pub delimiter: Option<u8>,
 }
 
 impl LogReader<File> {
     /// Opens a log file. A missing file, a folder, an empty file or a missing column is an
     /// [`Error`] naming the path.
     pub fn open(path: &Path) -> Result<LogReader<File>, Error> {
+        LogReader::open_with(path, ReadOptions::default())
+    }
+
+    /// Opens a log file with options.
+    pub fn open_with(path: &Path, options: ReadOptions) -> Result<LogReader<File>, Error> {
         if path.is_dir() {
             return Err(Error::IsADirectory {
                 path: path.to_owned(),
@@ -137,14 +205,24 @@ impl LogReader<File> {
             path: path.to_owned(),
             source,
         })?;
-        LogReader::new(file, &path.display().to_string())
+        LogReader::with_options(file, &path.display().to_string(), options)
     }
 }
 
 impl<R: Read> LogReader<R> {
-    /// Reads the header of a log from any reader; `source_name` names it in messages.
+    /// Reads the header of a log from any reader; `source_name` names it in messages. The
+    /// separator is sniffed (see [`ReadOptions::delimiter`]).
     pub fn new(reader: R, source_name: &str) -> Result<LogReader<R>, Error> {
-        let mut scanner = Scanner::new(reader);
+        LogReader::with_options(reader, source_name, ReadOptions::default())
+    }
+
+    /// Reads the header of a log from any reader, with options.
+    pub fn with_options(
+        reader: R,
+        source_name: &str,
+        options: ReadOptions,
+    ) -> Result<LogReader<R>, Error> {
+        let mut scanner = Scanner::with_delimiter(reader, options.delimiter);
         let scanned = scanner
             .next_record()
             .map_err(|e| Error::Csv {
@@ -167,13 +245,34 @@ impl<R: Read> LogReader<R> {
             header.push_field(view.field(i).unwrap_or_default());
         }
         check_text(&header, source_name)?;
-        let columns = Columns::from_header(&header, source_name)?;
+        let mut notes = Vec::new();
+        let delimiter = scanner.delimiter();
+        if options.delimiter.is_none() && delimiter != b',' {
+            notes.push(format!(
+                "read with {} as the separator: the header has no comma (--delimiter chooses \
+                 another)",
+                delimiter_name(delimiter)
+            ));
+        }
+        let columns = Columns::find(&header, source_name, &mut notes)?;
         Ok(LogReader {
             scanner,
             columns,
             source_name: source_name.to_owned(),
             rows_read: 0,
+            notes,
         })
+    }
+
+    /// What the reader did that the user should know, one sentence each: a separator
+    /// sniffed, columns matched by a normalised name.
+    pub fn notes(&self) -> &[String] {
+        &self.notes
+    }
+
+    /// The field separator the log is read with.
+    pub fn delimiter(&self) -> u8 {
+        self.scanner.delimiter()
     }
 
     /// The input's name, as given.
@@ -262,6 +361,7 @@ impl RawRecord {
                 line: self.line,
                 call_id: call_id_of(record, columns),
                 reason: reason.clone(),
+                kind: RejectKind::Quoting,
             }),
             None => split_row(record, text, columns, self.line),
         }
@@ -359,6 +459,15 @@ pub fn call_id_bytes<'r>(record: RecordView<'r>, columns: &Columns) -> &'r [u8] 
     record.field(columns.call_id).unwrap_or_default()
 }
 
+/// A separator as the notes name it: `';'`, `a tab`.
+pub fn delimiter_name(delimiter: u8) -> String {
+    match delimiter {
+        b'\t' => "a tab".to_owned(),
+        b' ' => "a space".to_owned(),
+        other => format!("'{}'", char::from(other)),
+    }
+}
+
 /// A header that is not text is not a log: a binary file, or one saved as UTF-16.
 fn check_text(header: &ByteRecord, source_name: &str) -> Result<(), Error> {
     let bytes = header.as_slice();
@@ -432,6 +541,7 @@ fn split_row<'r>(
                 columns.count,
                 record.len()
             ),
+            kind: RejectKind::FieldCount,
         });
     }
     // Each column read directly (a loop over arrays of columns and names cost a copy of both
@@ -453,6 +563,7 @@ fn split_row<'r>(
                     .take(60)
                     .collect::<String>()
             ),
+            kind: RejectKind::NotUtf8,
         })
     };
     Ok(Row {

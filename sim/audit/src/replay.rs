@@ -15,6 +15,7 @@ use callflow_workflows::{Call, CallStart, Engine, Event, Stamp, Step};
 use crate::ended::EndedCalls;
 use crate::error::Error;
 use crate::reader::{BadRow, LogReader, Row};
+use crate::rejection::RejectKind;
 use crate::report::{AuditReport, CallReport, Rejected, RowCounts};
 use crate::timestamp::Timestamps;
 
@@ -50,6 +51,11 @@ impl Replayer {
         }
     }
 
+    /// The engine calls are replayed under.
+    pub fn engine(&self) -> &Arc<Engine> {
+        &self.engine
+    }
+
     /// Row counts so far.
     pub fn rows(&self) -> RowCounts {
         self.rows
@@ -72,12 +78,13 @@ impl Replayer {
         self.open.values().map(|open| open.first_line).min()
     }
 
-    fn reject(&mut self, line: u64, call_id: &str, reason: String) {
+    fn reject(&mut self, line: u64, call_id: &str, (kind, reason): (RejectKind, String)) {
         self.rows.rejected += 1;
         self.rejected.push(Rejected {
             line,
             call_id: call_id.to_owned(),
             reason,
+            kind,
         });
     }
 
@@ -87,7 +94,7 @@ impl Replayer {
         let row = match row {
             Ok(row) => row,
             Err(bad) => {
-                self.reject(bad.line, bad.call_id, bad.reason);
+                self.reject(bad.line, bad.call_id, (bad.kind, bad.reason));
                 return None;
             }
         };
@@ -109,44 +116,53 @@ impl Replayer {
 
     /// Replays a row; returns the call it ended, if any (a pointer, not the report: most rows
     /// end nothing, and a report returned through every row's result is copied every time).
-    fn replay(&mut self, row: &Row<'_>) -> Result<Option<Box<OpenCall>>, String> {
+    fn replay(&mut self, row: &Row<'_>) -> Result<Option<Box<OpenCall>>, (RejectKind, String)> {
         if is_blank(row.call_id) {
-            return Err(if row.call_id.is_empty() {
-                "empty call_id".to_owned()
-            } else {
-                format!(
-                    "blank call_id {}: a call id needs a visible character",
-                    Quoted(row.call_id)
-                )
-            });
+            return Err((
+                RejectKind::CallId,
+                if row.call_id.is_empty() {
+                    "empty call_id".to_owned()
+                } else {
+                    format!(
+                        "blank call_id {}: a call id needs a visible character",
+                        Quoted(row.call_id)
+                    )
+                },
+            ));
         }
-        let at = self.timestamps.parse(row.timestamp).map_err(|e| {
-            format!(
-                "timestamp {} is not RFC 3339 with an offset, like 2026-03-02T14:05:11-05:00 ({e})",
-                Quoted(row.timestamp)
+        let at = self
+            .timestamps
+            .parse(row.timestamp)
+            .map_err(|e| bad_timestamp(row.timestamp, &e))?;
+        let name = self.engine.lookup(row.event).ok_or_else(|| {
+            (
+                RejectKind::UnknownEvent,
+                format!("unknown event {}", Quoted(row.event)),
             )
         })?;
-        let name = self
-            .engine
-            .lookup(row.event)
-            .ok_or_else(|| format!("unknown event {}", Quoted(row.event)))?;
         let event = self
             .engine
             .parse(name, row.value)
-            .map_err(|e| format!("{name}: {e}"))?;
+            .map_err(|e| (RejectKind::BadValue, format!("{name}: {e}")))?;
         let stamp = Stamp { line: row.line, at };
         if let Event::CallStarted { department } = event {
             return self.start(row, department, stamp).map(|()| None);
         }
         let Some(open) = self.open.get_mut(row.call_id) else {
             return Err(match self.ended.get(row.call_id, row.line) {
-                Some(end) => format!(
-                    "call {} ended {end}; rows after call_ended are rejected",
-                    Quoted(row.call_id)
+                Some(end) => (
+                    RejectKind::AfterEnd,
+                    format!(
+                        "call {} ended {end}; rows after call_ended are rejected",
+                        Quoted(row.call_id)
+                    ),
                 ),
-                None => format!(
-                    "call {} was never started (no call_started before this row)",
-                    Quoted(row.call_id)
+                None => (
+                    RejectKind::NeverStarted,
+                    format!(
+                        "call {} was never started (no call_started before this row)",
+                        Quoted(row.call_id)
+                    ),
                 ),
             });
         };
@@ -156,34 +172,56 @@ impl Replayer {
             text: Some(row.text).filter(|t| !t.is_empty()),
             agent_id: Some(row.agent_id).filter(|a| !a.is_empty()),
         };
-        open.call.feed(&step).map_err(|e| e.to_string())?;
+        open.call.feed(&step).map_err(|e| {
+            let kind = match e {
+                callflow_workflows::Error::BackInTime { .. } => RejectKind::BackInTime,
+                callflow_workflows::Error::AfterEnd { .. } => RejectKind::AfterEnd,
+                callflow_workflows::Error::AlreadyStarted { .. } => RejectKind::Duplicate,
+                _ => RejectKind::Other,
+            };
+            (kind, e.to_string())
+        })?;
         if !open.call.is_over() {
             return Ok(None);
         }
         let (id, open) = self
             .open
             .remove_entry(row.call_id)
-            .ok_or_else(|| "internal: the call vanished".to_owned())?;
+            .ok_or_else(|| (RejectKind::Other, "internal: the call vanished".to_owned()))?;
         self.ended.insert(&id, row.line);
         Ok(Some(open))
     }
 
-    fn start(&mut self, row: &Row<'_>, department: &str, stamp: Stamp) -> Result<(), String> {
+    fn start(
+        &mut self,
+        row: &Row<'_>,
+        department: &str,
+        stamp: Stamp,
+    ) -> Result<(), (RejectKind, String)> {
         if let Some(open) = self.open.get(row.call_id) {
-            return Err(format!(
-                "duplicate call_started: call {} already started at line {}",
-                Quoted(row.call_id),
-                open.first_line
+            return Err((
+                RejectKind::Duplicate,
+                format!(
+                    "duplicate call_started: call {} already started at line {}",
+                    Quoted(row.call_id),
+                    open.first_line
+                ),
             ));
         }
         if let Some(end) = self.ended.get(row.call_id, row.line) {
-            return Err(format!(
-                "duplicate call_started: call {} already ran and ended {end}; call ids are unique per log",
-                Quoted(row.call_id)
+            return Err((
+                RejectKind::Duplicate,
+                format!(
+                    "duplicate call_started: call {} already ran and ended {end}; call ids are unique per log",
+                    Quoted(row.call_id)
+                ),
             ));
         }
         if is_blank(row.agent_id) {
-            return Err("call_started needs an agent_id".to_owned());
+            return Err((
+                RejectKind::NoAgent,
+                "call_started needs an agent_id".to_owned(),
+            ));
         }
         let call = Call::start(
             &self.engine,
@@ -195,7 +233,7 @@ impl Replayer {
                 stamp,
             },
         )
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| (RejectKind::Other, e.to_string()))?;
         self.open.insert(
             row.call_id.into(),
             Box::new(OpenCall {
@@ -219,6 +257,37 @@ impl Replayer {
             })
             .collect();
         (reports, self.rows, self.rejected)
+    }
+}
+
+/// Why a timestamp is rejected, naming the two mistakes exports make most: a US date
+/// (`03/02/2026 2:05 PM`) and a time without its offset (`2026-03-02T14:05:11`).
+fn bad_timestamp(text: &str, error: &chrono::ParseError) -> (RejectKind, String) {
+    const LIKE: &str = "expected RFC 3339 with an offset, like 2026-03-02T14:05:11-05:00";
+    if crate::timestamp::looks_like_us_date(text) {
+        (
+            RejectKind::UsDate,
+            format!(
+                "timestamp {} is a US date (month/day/year): {LIKE}",
+                Quoted(text)
+            ),
+        )
+    } else if crate::timestamp::lacks_offset(text) {
+        (
+            RejectKind::NoOffset,
+            format!(
+                "timestamp {} has no UTC offset (-05:00, +01:00 or Z): {LIKE}",
+                Quoted(text)
+            ),
+        )
+    } else {
+        (
+            RejectKind::Timestamp,
+            format!(
+                "timestamp {} is not RFC 3339 with an offset, like 2026-03-02T14:05:11-05:00 ({error})",
+                Quoted(text)
+            ),
+        )
     }
 }
 

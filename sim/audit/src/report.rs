@@ -2,10 +2,12 @@
 //! is the `callflow-audit/1` contract of call-log-v1.md (more fields may be added, none renamed).
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
 
-use callflow_workflows::{Call, Code, Severity, Verdict};
+use callflow_workflows::explain::{Explain, InquiryView, Instance};
+use callflow_workflows::{Call, Code, Config, Engine, Facts, Rules, Severity, Verdict};
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 /// Rows read, replayed, rejected: read = replayed + rejected.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -27,6 +29,9 @@ pub struct Rejected {
     pub call_id: String,
     /// Why, naming the value.
     pub reason: String,
+    /// The kind of fault, for counting rejected rows by cause (not in the JSON contract).
+    #[serde(skip)]
+    pub kind: crate::rejection::RejectKind,
 }
 
 /// One inquiry of a call.
@@ -40,6 +45,13 @@ pub struct InquiryReport {
     pub state: &'static str,
     /// The line of the `inquiry` event.
     pub line: u64,
+    /// The procedure that handled it (its registered name), `None` for a reason none covers
+    /// (not in the JSON contract).
+    #[serde(skip)]
+    pub procedure: Option<&'static str>,
+    /// That procedure's place in the engine, for its parameters (not in the JSON contract).
+    #[serde(skip)]
+    pub procedure_index: Option<usize>,
 }
 
 /// One instance behind a finding.
@@ -58,7 +70,7 @@ pub struct EvidenceReport {
 /// One finding of a call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FindingReport {
-    /// `SD01`
+    /// The code (`CF02`).
     pub code: Code,
     /// `critical` ...
     pub severity: Severity,
@@ -70,6 +82,25 @@ pub struct FindingReport {
     pub timestamp: String,
     /// Every instance.
     pub evidence: Vec<EvidenceReport>,
+    /// The inquiry (its place in [`CallReport::inquiries`]) the finding was raised in; `None`
+    /// for the call frame's findings (not in the JSON contract).
+    #[serde(skip)]
+    pub inquiry: Option<usize>,
+}
+
+impl FindingReport {
+    /// The lines of its instances, each once, in order: `284, 287`.
+    pub fn lines(&self) -> String {
+        let mut lines: Vec<u64> = self.evidence.iter().map(|e| e.line).collect();
+        lines.dedup();
+        let text: Vec<String> = lines.iter().map(u64::to_string).collect();
+        text.join(", ")
+    }
+
+    /// The order human readers want: critical, major, minor, info, then by line and code.
+    pub fn severity_order(&self) -> (Severity, u64, Code) {
+        (self.severity, self.line, self.code)
+    }
 }
 
 /// The audit of one call.
@@ -91,13 +122,15 @@ pub struct CallReport {
     pub first_line: u64,
     /// The line of its last row.
     pub last_line: u64,
-    /// When the call started, with the offset it was written with (HTML report; not in the
-    /// JSON contract).
-    #[serde(skip)]
+    /// When the call started, with the offset it was written with (`started_at` in the JSON).
+    #[serde(rename = "started_at", serialize_with = "rfc3339")]
     pub started: DateTime<FixedOffset>,
-    /// The call date in the business time zone (HTML report; not in the JSON contract).
-    #[serde(skip)]
+    /// The call date in the business time zone.
     pub call_date: NaiveDate,
+    /// The call's account facts at its end, kept for the explanations of its findings (empty
+    /// when it has none; not in the JSON contract).
+    #[serde(skip)]
+    pub facts: Facts,
     /// The customer's name, once identified (HTML report; not in the JSON contract).
     #[serde(skip)]
     pub customer: Option<String>,
@@ -109,14 +142,27 @@ pub struct CallReport {
     pub rendered: Option<Vec<u8>>,
 }
 
+/// `started_at`: RFC 3339 with the offset the log wrote, as the evidence's timestamps.
+fn rfc3339<S: Serializer>(at: &DateTime<FixedOffset>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&at.to_rfc3339())
+}
+
 impl CallReport {
     /// Builds the report of a call that is over.
     pub fn of(call: &Call, first_line: u64) -> CallReport {
         let frame = call.frame();
         let outcome = call.outcome();
+        let inquiries = frame.inquiries();
+        // The inquiry each finding was raised in (the frame's findings come first).
+        let inquiry_of = |finding: &callflow_workflows::Finding| {
+            inquiries
+                .iter()
+                .position(|i| i.findings().iter().any(|f| std::ptr::eq(f, finding)))
+        };
         let mut findings: Vec<FindingReport> = call
             .findings()
             .map(|f| FindingReport {
+                inquiry: inquiry_of(f),
                 code: f.code,
                 severity: call.severity(f),
                 line: f.line(),
@@ -148,8 +194,15 @@ impl CallReport {
                     branch: i.branch(),
                     state: i.state_name(),
                     line: i.opened().line,
+                    procedure: i.procedure_name(),
+                    procedure_index: i.procedure(),
                 })
                 .collect(),
+            facts: if findings.is_empty() {
+                Facts::default()
+            } else {
+                frame.facts().clone()
+            },
             findings,
             first_line,
             started: frame.started().at,
@@ -169,6 +222,118 @@ impl CallReport {
     /// can hold it more than once).
     pub fn codes(&self) -> std::collections::BTreeSet<Code> {
         self.findings.iter().map(|f| f.code).collect()
+    }
+
+    /// The findings in the order human readers want them: critical, major, minor, info, then
+    /// by line (the JSON keeps the contract's order, by line).
+    pub fn findings_by_severity(&self) -> Vec<&FindingReport> {
+        let mut findings: Vec<&FindingReport> = self.findings.iter().collect();
+        findings.sort_by_key(|f| f.severity_order());
+        findings
+    }
+
+    /// The most severe of the call's findings, if any.
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).min()
+    }
+
+    /// The procedures of the call's inquiries, each once, in order (`-` for none).
+    pub fn procedures(&self) -> Vec<&'static str> {
+        let mut out: Vec<&'static str> = Vec::new();
+        for inquiry in &self.inquiries {
+            if let Some(name) = inquiry.procedure {
+                if !out.contains(&name) {
+                    out.push(name);
+                }
+            }
+        }
+        out
+    }
+
+    /// Writes one of this call's findings in plain words (see
+    /// [`callflow_workflows::explain`]), under `rules` (`None`: the default rules), appending
+    /// to `out`. Made when asked, from what the report kept of the call: its facts, the
+    /// finding's inquiry and its branch, the call date.
+    pub fn explain_into(&self, finding: &FindingReport, rules: Option<&Rules>, out: &mut String) {
+        const NONE: Instance<'static> = Instance {
+            line: 0,
+            timestamp: "",
+            expected: "",
+            actual: "",
+        };
+        fn instance(e: &EvidenceReport) -> Instance<'_> {
+            Instance {
+                line: e.line,
+                timestamp: &e.timestamp,
+                expected: &e.expected,
+                actual: &e.actual,
+            }
+        }
+        // Most findings have one instance or a few: no list to allocate for them.
+        let mut few = [NONE; 4];
+        let many: Vec<Instance<'_>>;
+        let instances: &[Instance<'_>] = if finding.evidence.len() <= few.len() {
+            for (slot, e) in few.iter_mut().zip(&finding.evidence) {
+                *slot = instance(e);
+            }
+            few.get(..finding.evidence.len()).unwrap_or_default()
+        } else {
+            many = finding.evidence.iter().map(instance).collect();
+            &many
+        };
+        let inquiry = finding.inquiry.and_then(|i| self.inquiries.get(i));
+        let params: &(dyn std::any::Any + Send + Sync) =
+            match (rules, inquiry.and_then(|i| i.procedure_index)) {
+                (Some(rules), Some(index)) => rules.params(index),
+                _ => &(),
+            };
+        Explain {
+            code: finding.code,
+            instances,
+            facts: &self.facts,
+            inquiry: inquiry.map(|i| InquiryView {
+                reason: &i.reason,
+                branch: i.branch,
+                state: i.state,
+            }),
+            call_date: self.call_date,
+            config: match rules {
+                Some(rules) => rules.config(),
+                None => default_config(),
+            },
+            params,
+        }
+        .write(out);
+    }
+
+    /// One of this call's findings in plain words (see [`CallReport::explain_into`]).
+    pub fn explanation(&self, finding: &FindingReport, rules: Option<&Rules>) -> String {
+        let mut out = String::new();
+        self.explain_into(finding, rules, &mut out);
+        out
+    }
+}
+
+/// The default configuration, for reports made without an engine's rules.
+fn default_config() -> &'static Config {
+    static DEFAULT: OnceLock<Config> = OnceLock::new();
+    DEFAULT.get_or_init(Config::default)
+}
+
+/// The engine an audit ran under, kept by its report so that renderers can explain findings
+/// under the same rules. Reports compare equal whatever their engines (as calls do).
+#[derive(Clone)]
+pub struct EngineRef(pub Arc<Engine>);
+
+impl PartialEq for EngineRef {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for EngineRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EngineRef(..)")
     }
 }
 
@@ -190,6 +355,9 @@ pub struct AgentReport {
     /// How many of the agent's calls raised each code.
     #[serde(skip)]
     pub codes: BTreeMap<Code, u64>,
+    /// How many critical findings the agent's calls raised (not in the JSON contract).
+    #[serde(skip)]
+    pub critical: u64,
     #[serde(skip)]
     score_sum: u64,
 }
@@ -216,6 +384,11 @@ impl AgentTally {
         for code in call.codes() {
             *agent.codes.entry(code).or_default() += 1;
         }
+        agent.critical += call
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Critical)
+            .count() as u64;
     }
 
     /// The agents, by id, with their mean scores.
@@ -243,6 +416,13 @@ pub struct AuditReport {
     /// The input's name.
     #[serde(skip)]
     pub source: String,
+    /// What the reader did that the user should know (a separator sniffed, columns matched
+    /// by a normalised name), one sentence each (not in the JSON contract).
+    #[serde(skip)]
+    pub notes: Vec<String>,
+    /// The engine the audit ran under (for explanations under its rules), when known.
+    #[serde(skip)]
+    pub engine: Option<EngineRef>,
     /// Row counts.
     pub rows: RowCounts,
     /// Rejected rows, by line.
@@ -301,6 +481,8 @@ impl AuditReport {
         AuditReport {
             format: FORMAT,
             source,
+            notes: Vec::new(),
+            engine: None,
             rows,
             rejected,
             calls,
@@ -328,5 +510,29 @@ impl AuditReport {
     /// Whether any call failed (the CLI exits 1 then).
     pub fn any_failed(&self) -> bool {
         self.calls.iter().any(|c| c.verdict == Verdict::Fail)
+    }
+
+    /// The same report, made under `engine` (its rules explain the findings).
+    pub fn with_engine(mut self, engine: Arc<Engine>) -> AuditReport {
+        self.engine = Some(EngineRef(engine));
+        self
+    }
+
+    /// The same report, with the reader's notes.
+    pub fn with_notes(mut self, notes: Vec<String>) -> AuditReport {
+        self.notes = notes;
+        self
+    }
+
+    /// The rules the audit ran under, when known.
+    pub fn rules(&self) -> Option<&Rules> {
+        self.engine.as_ref().map(|e| e.0.rules().as_ref())
+    }
+
+    /// The first and the last call date (business time zone), when there are calls.
+    pub fn date_range(&self) -> Option<(NaiveDate, NaiveDate)> {
+        let first = self.calls.iter().map(|c| c.call_date).min()?;
+        let last = self.calls.iter().map(|c| c.call_date).max()?;
+        Some((first, last))
     }
 }

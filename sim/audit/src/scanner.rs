@@ -11,6 +11,10 @@
 //! on random bytes.
 //!
 //! Lines are counted from the bytes: `\r\n` ends one line, and so does a lone `\r` or `\n`.
+//!
+//! The separator is `,` unless told otherwise ([`Scanner::with_delimiter`]) or, when asked to
+//! sniff it, the first line has no comma but a `;` or a tab (spreadsheets in many locales
+//! export "CSV" with semicolons): then that one.
 
 use std::io::{self, Read};
 
@@ -110,6 +114,9 @@ pub struct Scanner<R> {
     current: Current,
     /// The searches of [`split_record`], set up once.
     search: Search,
+    /// The field separator, and whether it is still to be sniffed from the first line.
+    delimiter: u8,
+    sniff: bool,
 }
 
 /// Where the bytes of the record last read are.
@@ -153,13 +160,40 @@ impl<'a> RecordView<'a> {
     }
 }
 
+/// The csv parser for irregular records, with `delimiter`.
+fn quoted_parser(delimiter: u8) -> csv_core::Reader {
+    // The parser drops a BOM only on its first read; a blank line read first makes sure it
+    // never takes one for a BOM later in the file (this scanner drops the file's own).
+    let mut quoted = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+    let _ = quoted.read_record(b"\n", &mut [], &mut []);
+    quoted
+}
+
+/// The separator a first line uses when it has no comma: `;` or a tab, whichever it has more
+/// of (`None`: keep the comma).
+fn sniff(first_line: &[u8]) -> Option<u8> {
+    if first_line.contains(&b',') {
+        return None;
+    }
+    let count = |b: u8| first_line.iter().filter(|&&c| c == b).count();
+    let (semicolons, tabs) = (count(b';'), count(b'\t'));
+    match (semicolons, tabs) {
+        (0, 0) => None,
+        (s, t) if s >= t => Some(b';'),
+        _ => Some(b'\t'),
+    }
+}
+
 impl<R: Read> Scanner<R> {
-    /// A scanner at the start of the input.
+    /// A scanner at the start of the input, for comma-separated records.
     pub fn new(inner: R) -> Scanner<R> {
-        // The parser drops a BOM only on its first read; a blank line read first makes sure
-        // it never takes one for a BOM later in the file (this scanner drops the file's own).
-        let mut quoted = csv_core::ReaderBuilder::new().build();
-        let _ = quoted.read_record(b"\n", &mut [], &mut []);
+        Scanner::with_delimiter(inner, Some(b','))
+    }
+
+    /// A scanner for records separated by `delimiter`; `None` sniffs it from the first line
+    /// (a `;` or a tab when the line has no comma; else the comma).
+    pub fn with_delimiter(inner: R, delimiter: Option<u8>) -> Scanner<R> {
+        let first = delimiter.unwrap_or(b',');
         Scanner {
             inner,
             buf: vec![0; CHUNK],
@@ -170,13 +204,45 @@ impl<R: Read> Scanner<R> {
             lines: 0,
             after_cr: false,
             started: false,
-            quoted,
+            quoted: quoted_parser(first),
             fields: vec![0; 1024],
             ends: vec![0; 64],
             ranges: Vec::new(),
             current: Current::Parsed { len: 0 },
-            search: Search::new(),
+            search: Search::new(first),
+            delimiter: first,
+            sniff: delimiter.is_none(),
         }
+    }
+
+    /// The field separator (once the first record is read, the sniffed one).
+    pub fn delimiter(&self) -> u8 {
+        self.delimiter
+    }
+
+    /// Sniffs the separator from the first line (up to 64 KiB of it) and sets it up.
+    fn sniff_delimiter(&mut self) -> io::Result<()> {
+        const LOOK: usize = 64 * 1024;
+        loop {
+            let unread = self.unread();
+            if unread.contains(&b'\n') || unread.contains(&b'\r') || unread.len() >= LOOK {
+                break;
+            }
+            if !self.fill()? {
+                break;
+            }
+        }
+        let unread = self.unread();
+        let end = unread
+            .iter()
+            .position(|&b| b == b'\n' || b == b'\r')
+            .unwrap_or(unread.len());
+        if let Some(found) = sniff(unread.get(..end).unwrap_or_default()) {
+            self.delimiter = found;
+            self.quoted = quoted_parser(found);
+            self.search = Search::new(found);
+        }
+        Ok(())
     }
 
     /// How many bytes of the input lie before the next record.
@@ -248,6 +314,9 @@ impl<R: Read> Scanner<R> {
             if self.unread().starts_with(b"\xEF\xBB\xBF") {
                 self.pos += 3;
             }
+            if self.sniff {
+                self.sniff_delimiter()?;
+            }
             self.started = true;
         }
         // Blank lines (and the end of the previous record) are skipped.
@@ -302,6 +371,7 @@ impl<R: Read> Scanner<R> {
             quoting: Quoting::RecordStart,
             opened: 0,
             fault: None,
+            delimiter: self.delimiter,
         };
         let (mut out, mut ends) = (0usize, 0usize);
         loop {
@@ -400,13 +470,15 @@ enum Split {
     Irregular,
 }
 
-/// The two searches that split a regular record: the end of an unquoted field (`,`, `\n` or
-/// `\r`), and in a quoted field its closing quote or a line break (one pass tells both).
+/// The two searches that split a regular record: the end of an unquoted field (the separator,
+/// `\n` or `\r`), and in a quoted field its closing quote or a line break (one pass tells both).
 /// `memchr::memchr3` picks its implementation and sets up its needles on every call, a cost as
 /// large as the search itself for a field of a few bytes; these are set up once per scanner
 /// (AVX2 where the processor has it).
 #[derive(Debug, Clone, Copy)]
 struct Search {
+    /// The field separator.
+    delimiter: u8,
     #[cfg(target_arch = "x86_64")]
     avx2: Option<(
         memchr::arch::x86_64::avx2::memchr::Three,
@@ -415,22 +487,23 @@ struct Search {
 }
 
 impl Search {
-    fn new() -> Search {
+    fn new(delimiter: u8) -> Search {
         #[cfg(target_arch = "x86_64")]
         use memchr::arch::x86_64::avx2::memchr::Three;
         Search {
+            delimiter,
             #[cfg(target_arch = "x86_64")]
-            avx2: Three::new(b',', b'\n', b'\r').zip(Three::new(b'"', b'\n', b'\r')),
+            avx2: Three::new(delimiter, b'\n', b'\r').zip(Three::new(b'"', b'\n', b'\r')),
         }
     }
 
-    /// Where the first `,`, `\n` or `\r` is.
+    /// Where the first separator, `\n` or `\r` is.
     fn field_end(&self, bytes: &[u8]) -> Option<usize> {
         #[cfg(target_arch = "x86_64")]
         if let Some((three, _)) = &self.avx2 {
             return three.find(bytes);
         }
-        memchr::memchr3(b',', b'\n', b'\r', bytes)
+        memchr::memchr3(self.delimiter, b'\n', b'\r', bytes)
     }
 
     /// Where the first `"`, `\n` or `\r` is.
@@ -478,7 +551,7 @@ fn split_record(
                 from = found + 1;
             };
             match bytes.get(close + 1) {
-                Some(b',' | b'\n' | b'\r') => {}
+                Some(&b) if b == search.delimiter || b == b'\n' || b == b'\r' => {}
                 None if at_eof => {}
                 None => return Split::NeedMore,
                 // A doubled quote (its field must be undone) or text after the closing one.
@@ -503,9 +576,9 @@ fn split_record(
                 None => return Split::NeedMore,
             }
         }
-        // After the field: a comma, the end of the line, or the end of the input.
+        // After the field: a separator, the end of the line, or the end of the input.
         match bytes.get(at) {
-            Some(b',') => at += 1,
+            Some(&b) if b == search.delimiter => at += 1,
             Some(b'\n' | b'\r') => return Split::Record { len: at, breaks },
             None if at_eof => return Split::Record { len: at, breaks },
             None => return Split::NeedMore,
@@ -520,6 +593,8 @@ struct Follower {
     /// The line of the last opening quote.
     opened: u64,
     fault: Option<QuoteFault>,
+    /// The field separator.
+    delimiter: u8,
 }
 
 impl Follower {
@@ -534,7 +609,7 @@ impl Follower {
                 Quoting::Quoted
             }
             (Quoting::QuoteInQuoted, b'"') => Quoting::Quoted,
-            (_, b',') => Quoting::FieldStart,
+            (_, b) if b == self.delimiter => Quoting::FieldStart,
             (_, b'\n' | b'\r') => Quoting::RecordStart,
             (Quoting::QuoteInQuoted, _) => {
                 self.fault.get_or_insert(QuoteFault::TextAfterClosingQuote {
@@ -661,6 +736,53 @@ mod tests {
             .map(|r| r.expect("a record").iter().map(<[u8]>::to_vec).collect())
             .collect();
         assert_eq!(fields, from_csv);
+    }
+
+    #[test]
+    fn the_separator_is_sniffed_from_a_first_line_without_commas() {
+        assert_eq!(sniff(b"call_id;timestamp;event"), Some(b';'));
+        assert_eq!(sniff(b"call_id\ttimestamp\tevent"), Some(b'\t'));
+        assert_eq!(sniff(b"call_id,timestamp;event"), None, "a comma wins");
+        assert_eq!(sniff(b"call_id"), None);
+        assert_eq!(sniff(b"a;b\tc;d"), Some(b';'), "the commoner one");
+    }
+
+    #[test]
+    fn records_split_by_another_separator_are_the_csv_crates() {
+        // Random records with ';' as the separator (and stray commas as text), against the csv
+        // crate reading them with the same separator.
+        const ALPHABET: &[u8] = b";;;,\"\"\n\rab";
+        let mut rng = fastrand::Rng::with_seed(5);
+        for case in 0..5_000 {
+            let mut input = b"h1;h2\n".to_vec();
+            let len = rng.usize(0..60);
+            input.extend(random_bytes(&mut rng, ALPHABET, len));
+            let mut scanner = Scanner::with_delimiter(input.as_slice(), None);
+            let mut ours = Vec::new();
+            while scanner.next_record().expect("bytes in memory").is_some() {
+                let view = scanner.view();
+                ours.push(
+                    (0..view.len())
+                        .map(|i| view.field(i).expect("a field").to_vec())
+                        .collect::<Vec<_>>(),
+                );
+            }
+            assert_eq!(scanner.delimiter(), b';');
+            let theirs: Vec<Vec<Vec<u8>>> = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .delimiter(b';')
+                .from_reader(input.as_slice())
+                .byte_records()
+                .map(|r| r.expect("a record").iter().map(<[u8]>::to_vec).collect())
+                .collect();
+            assert_eq!(
+                ours,
+                theirs,
+                "case {case}: {:?}",
+                String::from_utf8_lossy(&input)
+            );
+        }
     }
 
     #[test]

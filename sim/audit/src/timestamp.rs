@@ -20,6 +20,52 @@ pub fn parse_timestamp(text: &str) -> Result<DateTime<FixedOffset>, chrono::Pars
     Timestamps::default().parse(text)
 }
 
+/// Whether a timestamp that failed to parse is a US date: `M/D/YYYY`, `MM/DD/YY`, with or
+/// without a time after it (`03/02/2026 2:05 PM`).
+///
+/// ```
+/// use callflow_audit::timestamp::looks_like_us_date;
+/// assert!(looks_like_us_date("03/02/2026 2:05 PM"));
+/// assert!(looks_like_us_date("3/2/26"));
+/// assert!(!looks_like_us_date("2026-03-02T14:05:11"));
+/// ```
+pub fn looks_like_us_date(text: &str) -> bool {
+    let date = text.trim().split([' ', 'T']).next().unwrap_or("");
+    let parts: Vec<&str> = date.split('/').collect();
+    let digits =
+        |s: &str, lens: &[usize]| lens.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    matches!(parts.as_slice(), [m, d, y] if digits(m, &[1, 2]) && digits(d, &[1, 2]) && digits(y, &[2, 4]))
+}
+
+/// Whether a timestamp that failed to parse is an RFC 3339 date and time without its offset
+/// (`2026-03-02T14:05:11`, `2026-03-02 14:05:11.250`).
+///
+/// ```
+/// use callflow_audit::timestamp::lacks_offset;
+/// assert!(lacks_offset("2026-03-02T14:05:11"));
+/// assert!(lacks_offset("2026-03-02 14:05"));
+/// assert!(!lacks_offset("2026-03-02T14:05:11+25:00"));
+/// ```
+pub fn lacks_offset(text: &str) -> bool {
+    let bytes = text.trim().as_bytes();
+    let Some((date, rest)) = bytes.split_at_checked(10) else {
+        return false;
+    };
+    let is_date = date.iter().enumerate().all(|(i, b)| match i {
+        4 | 7 => *b == b'-',
+        _ => b.is_ascii_digit(),
+    });
+    let Some((&sep, time)) = rest.split_first() else {
+        return false;
+    };
+    is_date
+        && matches!(sep, b'T' | b't' | b' ')
+        && (time.len() == 5 || time.len() >= 8)
+        && time
+            .iter()
+            .all(|b| b.is_ascii_digit() || *b == b':' || *b == b'.')
+}
+
 /// Parses the timestamps of a log's rows, remembering the last day and offset seen.
 #[derive(Debug, Default, Clone)]
 pub struct Timestamps {

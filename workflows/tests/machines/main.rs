@@ -9,6 +9,7 @@ mod chat_form;
 mod chat_hours;
 mod decisions_2026_12_03;
 mod embedding;
+mod explain;
 mod explore;
 mod frame;
 mod incomplete;

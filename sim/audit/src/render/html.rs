@@ -1,28 +1,47 @@
-//! One self-contained HTML page: the headline, SVG charts, the per-agent scorecard, every
-//! failed or incomplete call with its findings and evidence, and the rejected rows.
+//! One self-contained HTML page, a working tool for a QA lead: the headline, what to coach on
+//! (critical first, info findings apart), SVG charts, the per-agent scorecard (each agent
+//! linking to their calls), every call worth a look with filters and a search box, and the
+//! rejected rows.
 //!
-//! The page loads nothing: its style, its charts (SVG drawn by plotters' SVG backend)
-//! and its one small script are inline, so it opens from disk and as an e-mail attachment. The
-//! markup comes from the askama template `sim/audit/templates/report.html`, which escapes every
-//! value; names, ids and reasons from the log render as text.
+//! The page loads nothing: its style, its charts (SVG drawn by plotters' SVG backend, a wide
+//! and a narrow version of each) and its one script are inline, so it opens from disk and as
+//! an e-mail attachment. The markup comes from the askama template
+//! `sim/audit/templates/report.html`, which escapes every value; names, ids and reasons from
+//! the log render as text.
 //!
-//! Size: passing calls are only counted; failed and incomplete calls are listed in detail up to
-//! [`HtmlOptions::max_calls`] (first by line) and rejected rows up to
-//! [`HtmlOptions::max_rejected`], with a note of how many more the JSON and CSV formats hold.
-//! A 100,000-call log stays a few megabytes.
+//! **The calls** are embedded as compact data (a JSON block with string tables) and drawn by
+//! the script: the list when the filters change, a call's findings, evidence and transcript
+//! when it is opened. Every failed call is embedded, first (the most severe first), then the
+//! incomplete ones up to [`HtmlOptions::max_incomplete`], then passing ones up to
+//! [`HtmlOptions::max_passing`] (those with a finding to coach on first); the page says what
+//! a cap left out. The filters (agent, procedure, code, severity, verdict, date, and a search
+//! box) live in the address's fragment (`#calls?agent=sjones&verdict=fail`), so that a
+//! filtered list is a link: the scorecard's rows use it.
+//!
+//! Size: about 0.6 kB per failed call with its transcript, less for the others; a
+//! 100,000-call log gives a page within the 3 MB budget of docs/PERFORMANCE.md.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use askama::Template;
 use callflow_workflows::{Code, Severity, Verdict};
-use chrono::{DateTime, NaiveDate, Timelike};
+use chrono::{DateTime, NaiveDate, Timelike, Utc};
+use rustc_hash::FxHashMap;
 
-use super::charts::{self, Alt, Bar, Bucket};
+use super::charts::{self, Alt, Bar, Bucket, Size};
+use super::order::{self, counted, thousands as count};
+use crate::history;
 use crate::report::{AuditReport, CallReport, Rejected};
 
-/// How many failed or incomplete calls are listed in detail by default.
-pub const MAX_CALLS: usize = 500;
+/// How many incomplete calls are embedded by default (every failed call always is).
+pub const MAX_INCOMPLETE: usize = 5_000;
+/// How many passing calls are embedded by default.
+pub const MAX_PASSING: usize = 2_000;
+/// How many incomplete calls get their transcript embedded by default (every failed call
+/// does).
+pub const MAX_INCOMPLETE_TRANSCRIPTS: usize = 200;
 /// How many rejected rows are listed by default.
 pub const MAX_REJECTED: usize = 1000;
 /// How many agents the pass-rate chart shows (the lowest pass rates); the table has all.
@@ -32,53 +51,32 @@ const CHART_BRANCHES: usize = 30;
 /// How many of an agent's codes the scorecard names.
 const AGENT_TOP_CODES: usize = 3;
 
-/// One line of a call's transcript, shown beside the call's findings.
-///
-/// This is a hook: the HTML report renders a transcript when [`HtmlOptions::transcript`]
-/// gives one for a call, and builds none itself.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TranscriptLine {
-    /// The log line.
-    pub line: u64,
-    /// When (as the page should show it).
-    pub time: String,
-    /// Who spoke or acted (`agent`, `customer`, an event name...).
-    pub speaker: String,
-    /// What was said or done.
-    pub text: String,
-}
-
-/// Gives a call's transcript, when one is known (see [`TranscriptLine`]).
-pub type TranscriptSource<'a> = &'a dyn Fn(&CallReport) -> Option<Vec<TranscriptLine>>;
-
-/// What the HTML report lists in detail, and where transcripts come from.
-#[derive(Clone, Copy)]
-pub struct HtmlOptions<'a> {
-    /// At most this many failed or incomplete calls in detail, first by line.
-    pub max_calls: usize,
+/// What the HTML report embeds, and when it was made.
+#[derive(Debug, Clone, Copy)]
+pub struct HtmlOptions {
+    /// At most this many incomplete calls embedded (every failed call always is).
+    pub max_incomplete: usize,
+    /// At most this many passing calls embedded.
+    pub max_passing: usize,
+    /// Transcripts are embedded for every failed call and at most this many incomplete ones
+    /// (the first by line).
+    pub max_incomplete_transcripts: usize,
     /// At most this many rejected rows, first by line.
     pub max_rejected: usize,
-    /// The transcript hook: when set, each listed call whose transcript it gives shows it.
-    pub transcript: Option<TranscriptSource<'a>>,
+    /// When the report was made (shown in the header); `None` leaves it out (the same
+    /// report then always gives the same page).
+    pub created: Option<DateTime<Utc>>,
 }
 
-impl Default for HtmlOptions<'_> {
+impl Default for HtmlOptions {
     fn default() -> Self {
         HtmlOptions {
-            max_calls: MAX_CALLS,
+            max_incomplete: MAX_INCOMPLETE,
+            max_passing: MAX_PASSING,
+            max_incomplete_transcripts: MAX_INCOMPLETE_TRANSCRIPTS,
             max_rejected: MAX_REJECTED,
-            transcript: None,
+            created: None,
         }
-    }
-}
-
-impl std::fmt::Debug for HtmlOptions<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("HtmlOptions")
-            .field("max_calls", &self.max_calls)
-            .field("max_rejected", &self.max_rejected)
-            .field("transcript", &self.transcript.is_some())
-            .finish()
     }
 }
 
@@ -90,41 +88,11 @@ pub fn write(report: &AuditReport, out: &mut dyn Write) -> io::Result<()> {
 /// Writes the HTML report.
 pub fn write_with(
     report: &AuditReport,
-    options: &HtmlOptions<'_>,
+    options: &HtmlOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let page = Page::build(report, options)?;
     page.write_into(out)
-}
-
-/// A verdict as the page shows it: a word, an icon and a class (colour is never the only sign).
-#[derive(Debug, Clone, Copy)]
-struct VerdictView {
-    word: &'static str,
-    icon: &'static str,
-    class: &'static str,
-}
-
-impl VerdictView {
-    fn of(verdict: Verdict) -> VerdictView {
-        match verdict {
-            Verdict::Pass => VerdictView {
-                word: "pass",
-                icon: "✓",
-                class: "pass",
-            },
-            Verdict::Fail => VerdictView {
-                word: "fail",
-                icon: "✗",
-                class: "fail",
-            },
-            Verdict::Incomplete => VerdictView {
-                word: "incomplete",
-                icon: "◐",
-                class: "incomplete",
-            },
-        }
-    }
 }
 
 /// The headline figures, written with thousands separators.
@@ -134,12 +102,11 @@ struct Headline {
     failed: String,
     incomplete: String,
     pass_rate: String,
+    critical_calls: String,
     rows_read: String,
     rows_rejected: String,
     /// One sentence with every figure.
     lead: String,
-    /// "8 of 37 calls failed or are incomplete. ..."
-    calls_note: String,
 }
 
 struct DataTable {
@@ -152,7 +119,8 @@ struct DataTable {
 struct ChartView {
     id: &'static str,
     heading: &'static str,
-    svg: String,
+    wide: String,
+    narrow: String,
     caption: String,
     table: DataTable,
 }
@@ -162,67 +130,50 @@ struct CodeCount {
     severity: &'static str,
     description: &'static str,
     count: String,
+    /// The fragment that filters the calls by it.
+    link: String,
 }
 
 struct AgentRow {
     id: String,
+    link: String,
     /// (shown, sort key) pairs.
     calls: (String, u64),
     passed: (String, u64),
     failed: (String, u64),
     incomplete: (String, u64),
+    critical: (String, u64),
     pass_rate: String,
     pass_rate_sort: String,
     mean_score: String,
     top: Vec<CodeCount>,
 }
 
-struct EvidenceView {
-    line: u64,
-    time: String,
-    expected: String,
-    actual: String,
-}
-
-struct FindingView {
-    code: &'static str,
-    severity: &'static str,
-    message: String,
-    evidence: Vec<EvidenceView>,
-}
-
-struct CallView {
-    call_id: String,
-    agent_id: String,
-    customer: Option<String>,
-    verdict: VerdictView,
-    score: u32,
-    first_line: u64,
-    last_line: u64,
-    started: String,
-    inquiries: Vec<String>,
-    codes: String,
-    findings: Vec<FindingView>,
-    transcript: Option<Vec<TranscriptLine>>,
-}
-
 #[derive(Template)]
 #[template(path = "report.html")]
 struct Page<'a> {
     source: &'a str,
+    /// "Mon 2 Mar 2026 to Wed 4 Mar 2026", empty without calls.
+    period: String,
+    tz_label: String,
+    /// "Thu 3 Dec 2026 10:15 (America/New_York)", empty when not recorded.
+    created: String,
+    notes: &'a [String],
     headline: Headline,
+    coaching: Vec<CodeCount>,
+    documents: Vec<CodeCount>,
+    call_info: Vec<CodeCount>,
     charts: Vec<ChartView>,
     severities: Vec<(&'static str, String)>,
     agents: Vec<AgentRow>,
     /// "4 agents"
     agents_count: String,
-    calls: Vec<CallView>,
     /// Failed plus incomplete.
     problem_total: String,
-    /// Failed or incomplete calls not listed (0 when all are).
-    problem_hidden: usize,
-    /// The same, shown.
-    problem_hidden_text: String,
+    /// What the embedded list leaves out (empty when nothing).
+    left_out: String,
+    /// The calls' data, JSON for the script (`<` escaped).
+    data: String,
     rejected: Vec<&'a Rejected>,
     /// Rejected rows not listed (0 when all are).
     rejected_hidden: usize,
@@ -230,20 +181,15 @@ struct Page<'a> {
     rejected_hidden_text: String,
 }
 
-/// `1 call`, `100,000 calls`.
-fn counted(n: u64, one: &str, many: &str) -> String {
-    format!("{} {}", count(n), if n == 1 { one } else { many })
-}
-
-/// `100000` as `100,000`.
-fn count(n: impl Into<u64>) -> String {
-    let digits = n.into().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
+/// Percent-encodes a value for the fragment (`#calls?agent=...`).
+fn encoded(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
         }
-        out.push(c);
     }
     out
 }
@@ -254,13 +200,6 @@ fn percent(part: u64, whole: u64) -> f64 {
     } else {
         part as f64 * 100.0 / whole as f64
     }
-}
-
-/// `2026-03-02 09:05:27 -05:00` from an RFC 3339 stamp; the stamp as given when it is not one.
-fn show_time(rfc3339: &str) -> String {
-    DateTime::parse_from_rfc3339(rfc3339)
-        .map(|t| t.format("%Y-%m-%d %H:%M:%S %:z").to_string())
-        .unwrap_or_else(|_| rfc3339.to_owned())
 }
 
 fn severity_color(severity: Severity) -> plotters::style::RGBColor {
@@ -287,115 +226,136 @@ const REASON_COLORS: [plotters::style::RGBColor; 6] = [
     plotters::style::RGBColor(0x8a, 0x3b, 0x5e),
 ];
 
+fn code_count(code: Code, n: u64) -> CodeCount {
+    CodeCount {
+        code: code.as_str(),
+        severity: code.severity().as_str(),
+        description: code.description(),
+        count: count(n),
+        link: format!("#calls?code={}", encoded(code.as_str())),
+    }
+}
+
 impl<'a> Page<'a> {
-    fn build(report: &'a AuditReport, options: &HtmlOptions<'_>) -> io::Result<Page<'a>> {
+    fn build(report: &'a AuditReport, options: &HtmlOptions) -> io::Result<Page<'a>> {
         let summary = report.summary();
+        let critical_calls = report
+            .calls
+            .iter()
+            .filter(|c| c.worst() == Some(Severity::Critical))
+            .count() as u64;
         let headline = Headline {
             calls: count(summary.calls),
             passed: count(summary.passed),
             failed: count(summary.failed),
             incomplete: count(summary.incomplete),
             pass_rate: format!("{:.1}%", summary.pass_rate()),
+            critical_calls: count(critical_calls),
             rows_read: count(report.rows.read),
             rows_rejected: count(report.rows.rejected),
             lead: format!(
-                "{} audited: {} passed, {} failed, {} incomplete (pass rate {:.1}%). {} read, {} \
-                 replayed, {} rejected.",
+                "{} audited: {} passed, {} failed ({} with a critical finding), {} incomplete \
+                 (pass rate {:.1}%). {} read, {} replayed, {} rejected.",
                 counted(summary.calls, "call", "calls"),
                 count(summary.passed),
                 count(summary.failed),
+                count(critical_calls),
                 count(summary.incomplete),
                 summary.pass_rate(),
                 counted(report.rows.read, "row", "rows"),
                 count(report.rows.replayed),
                 count(report.rows.rejected),
             ),
-            calls_note: format!(
-                "{} of {} failed or {} incomplete. {} counted above and not listed.",
-                count(summary.failed + summary.incomplete),
-                counted(summary.calls, "call", "calls"),
-                if summary.failed + summary.incomplete == 1 {
-                    "is"
-                } else {
-                    "are"
-                },
-                match summary.passed {
-                    0 => "No call passed; passing calls are".to_owned(),
-                    1 => "The 1 passing call is".to_owned(),
-                    n => format!("The {} passing calls are", count(n)),
-                }
-            ),
         };
+        let ranked = order::rank(&summary.codes);
 
-        let charts = vec![
-            agents_chart(report)?,
-            codes_chart(&summary.codes)?,
-            branches_chart(report)?,
-            timeline_chart(report)?,
-        ];
+        let mut charts = Vec::new();
+        for chart in [agents_chart, codes_chart, branches_chart, timeline_chart] {
+            charts.push(chart(report)?);
+        }
 
         let agents = report
             .agents
             .iter()
             .map(|a| {
-                let mut codes: Vec<(Code, u64)> = a.codes.iter().map(|(c, n)| (*c, *n)).collect();
-                codes.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
                 let rate = percent(a.passed, a.calls);
                 AgentRow {
                     id: a.agent_id.clone(),
+                    link: format!("#calls?agent={}", encoded(&a.agent_id)),
                     calls: (count(a.calls), a.calls),
                     passed: (count(a.passed), a.passed),
                     failed: (count(a.failed), a.failed),
                     incomplete: (count(a.incomplete), a.incomplete),
+                    critical: (count(a.critical), a.critical),
                     pass_rate: format!("{rate:.1}%"),
                     pass_rate_sort: format!("{rate:.4}"),
                     mean_score: format!("{:.1}", a.mean_score),
-                    top: codes
+                    top: order::agent_codes(a)
+                        .coaching
                         .into_iter()
                         .take(AGENT_TOP_CODES)
-                        .map(|(code, n)| CodeCount {
-                            code: code.as_str(),
-                            severity: code.severity().as_str(),
-                            description: code.description(),
-                            count: count(n),
+                        .map(|(code, n)| {
+                            let mut shown = code_count(code, n);
+                            shown.link = format!(
+                                "#calls?agent={}&code={}",
+                                encoded(&a.agent_id),
+                                encoded(code.as_str())
+                            );
+                            shown
                         })
                         .collect(),
                 }
             })
             .collect();
 
-        let problems = report.calls.iter().filter(|c| c.verdict != Verdict::Pass);
-        let problem_total = problems.clone().count();
-        let calls: Vec<CallView> = problems
-            .take(options.max_calls)
-            .map(|c| call_view(c, options))
-            .collect();
-        let problem_hidden = problem_total - calls.len();
+        let (data, left_out) = calls_data(report, options);
 
         let rejected: Vec<&Rejected> = report.rejected.iter().take(options.max_rejected).collect();
         let rejected_hidden = report.rejected.len() - rejected.len();
 
-        let severities = [
-            Severity::Critical,
-            Severity::Major,
-            Severity::Minor,
-            Severity::Info,
-        ]
-        .into_iter()
-        .map(|s| (s.as_str(), css_color(severity_color(s))))
-        .collect();
+        // The codes chart draws no info code.
+        let severities = Severity::ALL
+            .into_iter()
+            .filter(|s| *s != Severity::Info)
+            .map(|s| (s.as_str(), css_color(severity_color(s))))
+            .collect();
 
+        let tz = order::tz(report);
         Ok(Page {
             source: &report.source,
+            period: order::period(report).unwrap_or_default(),
+            tz_label: order::tz_label(report),
+            created: options
+                .created
+                .map(|at| {
+                    let local = at.with_timezone(&tz);
+                    format!("{} ({})", local.format("%a %-d %b %Y %H:%M"), tz.name())
+                })
+                .unwrap_or_default(),
+            notes: &report.notes,
             headline,
+            coaching: ranked
+                .coaching
+                .iter()
+                .map(|(c, n)| code_count(*c, *n))
+                .collect(),
+            documents: ranked
+                .documents
+                .iter()
+                .map(|(c, n)| code_count(*c, *n))
+                .collect(),
+            call_info: ranked
+                .calls
+                .iter()
+                .map(|(c, n)| code_count(*c, *n))
+                .collect(),
             charts,
             severities,
             agents_count: counted(report.agents.len() as u64, "agent", "agents"),
             agents,
-            calls,
-            problem_total: count(problem_total as u64),
-            problem_hidden,
-            problem_hidden_text: count(problem_hidden as u64),
+            problem_total: count(summary.failed + summary.incomplete),
+            left_out,
+            data,
             rejected,
             rejected_hidden,
             rejected_hidden_text: count(rejected_hidden as u64),
@@ -403,51 +363,359 @@ impl<'a> Page<'a> {
     }
 }
 
-fn call_view(call: &CallReport, options: &HtmlOptions<'_>) -> CallView {
-    let mut codes: Vec<&str> = call.findings.iter().map(|f| f.code.as_str()).collect();
-    codes.dedup();
-    CallView {
-        call_id: call.call_id.clone(),
-        agent_id: call.agent_id.clone(),
-        customer: call.customer.clone(),
-        verdict: VerdictView::of(call.verdict),
-        score: call.score,
-        first_line: call.first_line,
-        last_line: call.last_line,
-        started: call.started.format("%Y-%m-%d %H:%M:%S %:z").to_string(),
-        inquiries: call
-            .inquiries
-            .iter()
-            .map(|i| match i.branch {
-                Some(branch) => format!("{} → {} (line {})", i.reason, branch, i.line),
-                None => format!("{} → {} (line {})", i.reason, i.state, i.line),
-            })
-            .collect(),
-        codes: codes.join(" "),
-        findings: call
-            .findings
-            .iter()
-            .map(|f| FindingView {
-                code: f.code.as_str(),
-                severity: f.severity.as_str(),
-                message: f.message.clone(),
-                evidence: f
-                    .evidence
-                    .iter()
-                    .map(|e| EvidenceView {
-                        line: e.line,
-                        time: show_time(&e.timestamp),
-                        expected: e.expected.clone(),
-                        actual: e.actual.clone(),
-                    })
-                    .collect(),
-            })
-            .collect(),
-        transcript: options.transcript.and_then(|source| source(call)),
+/// Strings written once in the page's data and referred to by their place.
+#[derive(Default)]
+struct Strings {
+    list: Vec<String>,
+    index: FxHashMap<String, usize>,
+}
+
+impl Strings {
+    fn id(&mut self, text: &str) -> usize {
+        if let Some(&i) = self.index.get(text) {
+            return i;
+        }
+        let i = self.list.len();
+        self.list.push(text.to_owned());
+        self.index.insert(text.to_owned(), i);
+        i
     }
 }
 
-/// Pass rate by agent: the lowest first.
+/// Appends a JSON string.
+fn json_string(out: &mut String, text: &str) {
+    // Writing a string as JSON cannot fail.
+    out.push_str(&serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned()));
+}
+
+/// The calls embedded in the page, and what a cap left out (a sentence, or empty).
+///
+/// Layout (short: the page carries thousands of calls; texts are written once, in `strings`,
+/// and referred to by their place, -1 for none): `agents`, `codes` (code, severity, meaning),
+/// `procedures`, `dates` and `days` (the call dates, and as the page shows them), `strings`,
+/// `calls`: `[id, agent, verdict (0 fail, 1 incomplete, 2 pass), score, date, start (seconds
+/// since midnight, business time), first line, last line, [[reason, procedure, branch or
+/// state], ...], [code, ...] (most severe first), customer]`, and `details`, one per call:
+/// `[findings, transcript]`: findings `[code, explanation, [[line, seconds after the start,
+/// expected, actual], ...]]` most severe first; transcript rows `[lines after the previous
+/// row, seconds after the start, who (0 agent, 1 customer, 2 system, 3 partner, 4 unknown),
+/// event, value, said, code...]`; in values and said lines the customer's name is written as
+/// U+0001.
+///
+/// Transcripts are embedded for every failed call and for the first
+/// [`HtmlOptions::max_incomplete_transcripts`] incomplete ones (the others' rows are in
+/// `--transcripts`).
+fn calls_data(report: &AuditReport, options: &HtmlOptions) -> (String, String) {
+    let tz = order::tz(report);
+    let mut chosen: Vec<&CallReport> = order::problem_calls(report);
+    let incomplete_total = chosen
+        .iter()
+        .filter(|c| c.verdict == Verdict::Incomplete)
+        .count();
+    let mut incomplete_kept = 0usize;
+    chosen.retain(|c| {
+        if c.verdict != Verdict::Incomplete {
+            return true;
+        }
+        incomplete_kept += 1;
+        incomplete_kept <= options.max_incomplete
+    });
+    let incomplete_left = incomplete_total - incomplete_kept.min(options.max_incomplete);
+    let mut passing: Vec<&CallReport> = report
+        .calls
+        .iter()
+        .filter(|c| c.verdict == Verdict::Pass)
+        .collect();
+    let passing_total = passing.len();
+    // Passing calls with something to coach on first.
+    passing.sort_by_key(|c| (c.worst().is_none_or(|s| s == Severity::Info), c.first_line));
+    passing.truncate(options.max_passing);
+    let passing_left = passing_total - passing.len();
+    chosen.extend(passing);
+
+    let mut strings = Strings::default();
+    let mut agents: Vec<&str> = Vec::new();
+    let mut agent_index: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut procedures: Vec<&str> = Vec::new();
+    let mut dates: Vec<NaiveDate> = report.calls.iter().map(|c| c.call_date).collect();
+    dates.sort();
+    dates.dedup();
+    for agent in &report.agents {
+        agent_index.insert(&agent.agent_id, agents.len());
+        agents.push(&agent.agent_id);
+    }
+    let mut codes: Vec<Code> = report.summary().codes.keys().copied().collect();
+    codes.sort_by_key(|c| (c.severity(), *c));
+    for call in &report.calls {
+        for name in call.procedures() {
+            if !procedures.contains(&name) {
+                procedures.push(name);
+            }
+        }
+    }
+    let code_index = |code: Code| codes.iter().position(|c| *c == code).unwrap_or(0);
+    let speaker = |who: &str| match who {
+        "agent" => 0,
+        "customer" => 1,
+        "system" => 2,
+        "partner" => 3,
+        _ => 4,
+    };
+
+    let mut calls = String::new();
+    let mut details = String::new();
+    let mut explanation = String::new();
+    let mut incomplete_transcripts = 0usize;
+    for (n, call) in chosen.iter().enumerate() {
+        if n > 0 {
+            calls.push(',');
+            details.push(',');
+        }
+        let start = order::local(report, &call.started);
+        calls.push('[');
+        json_string(&mut calls, &call.call_id);
+        let _ = write!(
+            calls,
+            ",{},{},{},{},{},{},{},[",
+            agent_index
+                .get(call.agent_id.as_str())
+                .copied()
+                .unwrap_or(0),
+            match call.verdict {
+                Verdict::Fail => 0,
+                Verdict::Incomplete => 1,
+                Verdict::Pass => 2,
+            },
+            call.score,
+            dates.binary_search(&call.call_date).unwrap_or(0),
+            start.num_seconds_from_midnight(),
+            call.first_line,
+            call.last_line,
+        );
+        for (i, inquiry) in call.inquiries.iter().enumerate() {
+            if i > 0 {
+                calls.push(',');
+            }
+            let _ = write!(
+                calls,
+                "[{},{},{}]",
+                strings.id(&inquiry.reason),
+                inquiry
+                    .procedure
+                    .and_then(|p| procedures.iter().position(|q| *q == p))
+                    .map_or(-1, |i| i as i64),
+                strings.id(inquiry.branch.unwrap_or(inquiry.state)),
+            );
+        }
+        calls.push_str("],[");
+        for (i, code) in order::codes_by_severity(call).into_iter().enumerate() {
+            if i > 0 {
+                calls.push(',');
+            }
+            let _ = write!(calls, "{}", code_index(code));
+        }
+        let customer = call
+            .customer
+            .as_deref()
+            .map_or(-1, |c| strings.id(c) as i64);
+        let _ = write!(calls, "],{customer}]");
+
+        // Seconds from the call's start, for the times of its lines.
+        let after = |at: Option<chrono::DateTime<chrono::FixedOffset>>| {
+            at.map_or(0, |at| (at - call.started).num_seconds())
+        };
+        // The detail: findings in plain words, and the transcript.
+        details.push_str("[[");
+        for (i, finding) in call.findings_by_severity().into_iter().enumerate() {
+            if i > 0 {
+                details.push(',');
+            }
+            explanation.clear();
+            call.explain_into(finding, report.rules(), &mut explanation);
+            let _ = write!(
+                details,
+                "[{},{},[",
+                code_index(finding.code),
+                strings.id(&explanation)
+            );
+            for (j, e) in finding.evidence.iter().enumerate() {
+                if j > 0 {
+                    details.push(',');
+                }
+                let at = chrono::DateTime::parse_from_rfc3339(&e.timestamp).ok();
+                let _ = write!(
+                    details,
+                    "[{},{},{},{}]",
+                    e.line,
+                    after(at),
+                    strings.id(&e.expected),
+                    strings.id(&e.actual)
+                );
+            }
+            details.push_str("]]");
+        }
+        details.push_str("],[");
+        let transcribed = match call.verdict {
+            Verdict::Fail => true,
+            Verdict::Incomplete => {
+                incomplete_transcripts += 1;
+                incomplete_transcripts <= options.max_incomplete_transcripts
+            }
+            Verdict::Pass => false,
+        };
+        if transcribed {
+            let mut previous = call.first_line;
+            for (i, line) in history::transcript(call, tz).into_iter().enumerate() {
+                if i > 0 {
+                    details.push(',');
+                }
+                // The customer's name, where a line says it, is written as \u0001 (the page
+                // puts it back): lines then repeat from call to call, and are written once.
+                let name = call.customer.as_deref().filter(|n| !n.is_empty());
+                let optional = |strings: &mut Strings, text: &str| {
+                    if text.is_empty() {
+                        -1
+                    } else if let Some(name) = name.filter(|n| text.contains(*n)) {
+                        strings.id(&text.replace(name, "\u{1}")) as i64
+                    } else {
+                        strings.id(text) as i64
+                    }
+                };
+                let _ = write!(
+                    details,
+                    "[{},{},{},{},{},{}",
+                    line.line.saturating_sub(previous),
+                    after(line.at),
+                    speaker(line.who),
+                    strings.id(line.event),
+                    optional(&mut strings, line.value),
+                    optional(&mut strings, line.said),
+                );
+                previous = line.line;
+                for (code, _) in &line.findings {
+                    let _ = write!(details, ",{}", code_index(*code));
+                }
+                details.push(']');
+            }
+        }
+        details.push_str("]]");
+    }
+
+    let mut data = String::with_capacity(calls.len() + details.len() + 4096);
+    let list = |data: &mut String, key: &str, items: &mut dyn Iterator<Item = String>| {
+        let _ = write!(data, "\"{key}\":[");
+        for (i, item) in items.enumerate() {
+            if i > 0 {
+                data.push(',');
+            }
+            json_string(data, &item);
+        }
+        data.push_str("],");
+    };
+    data.push('{');
+    list(
+        &mut data,
+        "agents",
+        &mut agents.iter().map(|a| (*a).to_owned()),
+    );
+    data.push_str("\"codes\":[");
+    for (i, code) in codes.iter().enumerate() {
+        if i > 0 {
+            data.push(',');
+        }
+        data.push('[');
+        json_string(&mut data, code.as_str());
+        data.push(',');
+        json_string(&mut data, code.severity().as_str());
+        data.push(',');
+        json_string(&mut data, code.description());
+        data.push(']');
+    }
+    data.push_str("],");
+    list(
+        &mut data,
+        "procedures",
+        &mut procedures.iter().map(|p| (*p).to_owned()),
+    );
+    list(&mut data, "dates", &mut dates.iter().map(|d| d.to_string()));
+    list(
+        &mut data,
+        "days",
+        &mut dates.iter().map(|d| d.format("%a %-d %b %Y").to_string()),
+    );
+    list(&mut data, "strings", &mut strings.list.iter().cloned());
+    let _ = write!(
+        data,
+        "\"total\":{},\"calls\":[{calls}],\"details\":[{details}]}}",
+        report.calls.len()
+    );
+    // Inside a <script> element, "</script>" or "<!--" in a string would end it: every `<`
+    // is written as its JSON escape.
+    let data = data.replace('<', "\\u003c");
+
+    let mut left = Vec::new();
+    if incomplete_left > 0 {
+        left.push(format!(
+            "{} incomplete {}",
+            count(incomplete_left as u64),
+            if incomplete_left == 1 {
+                "call"
+            } else {
+                "calls"
+            }
+        ));
+    }
+    if passing_left > 0 {
+        left.push(format!(
+            "{} passing {}",
+            count(passing_left as u64),
+            if passing_left == 1 { "call" } else { "calls" }
+        ));
+    }
+    let mut left_out = String::new();
+    if !left.is_empty() {
+        left_out = format!(
+            "Not embedded in this page, to keep it light: {}. Every failed call is here. The \
+             JSON (--format json) and per-call CSV (--format calls-csv) reports hold every call.",
+            left.join(" and ")
+        );
+    }
+    if incomplete_transcripts > options.max_incomplete_transcripts {
+        if !left_out.is_empty() {
+            left_out.push(' ');
+        }
+        let _ = write!(
+            left_out,
+            "Transcripts are embedded for every failed call and the first {} incomplete ones; \
+             --transcripts DIR writes them all.",
+            count(options.max_incomplete_transcripts as u64)
+        );
+    }
+    (data, left_out)
+}
+
+/// Draws a chart in both sizes.
+fn both(
+    draw: impl Fn(Size, Alt<'_>) -> io::Result<String>,
+    id: &'static str,
+    title: &str,
+    desc: &str,
+) -> io::Result<(String, String)> {
+    let narrow_id = format!("{id}-narrow");
+    Ok((
+        draw(charts::WIDE, Alt { id, title, desc })?,
+        draw(
+            charts::NARROW,
+            Alt {
+                id: &narrow_id,
+                title,
+                desc,
+            },
+        )?,
+    ))
+}
+
+/// Pass rate by agent: the lowest first, on an axis that starts where the rates do.
 fn agents_chart(report: &AuditReport) -> io::Result<ChartView> {
     let mut agents: Vec<_> = report.agents.iter().collect();
     agents.sort_by(|a, b| {
@@ -464,12 +732,21 @@ fn agents_chart(report: &AuditReport) -> io::Result<ChartView> {
             Bar {
                 label: a.agent_id.clone(),
                 value: rate,
-                text: format!("{rate:.0}% ({}/{})", count(a.passed), count(a.calls)),
+                text: format!("{rate:.1}%"),
                 color: charts::PASS,
             }
         })
         .collect();
+    // The axis starts at the ten below the lowest rate shown (at most 90): 91% and 97% then
+    // look apart.
+    let lowest = shown.iter().map(|b| b.value).fold(100.0f64, f64::min);
+    let x_min = ((lowest - 1.0) / 10.0).floor().clamp(0.0, 9.0) * 10.0;
     let mut caption = "Share of each agent's calls that passed, lowest first.".to_owned();
+    if x_min > 0.0 {
+        caption.push_str(&format!(
+            " The axis starts at {x_min:.0}%, not 0, so that the differences show."
+        ));
+    }
     if agents.len() > CHART_AGENTS {
         caption.push_str(&format!(
             " The {CHART_AGENTS} lowest of {} agents are drawn; the scorecard lists all.",
@@ -478,26 +755,24 @@ fn agents_chart(report: &AuditReport) -> io::Result<ChartView> {
     }
     let desc = match agents.first() {
         Some(a) => format!(
-            "Horizontal bars, one per agent, of the pass rate in percent. Lowest: {} at {:.0}%.",
+            "Horizontal bars, one per agent, of the pass rate in percent, on an axis from \
+             {x_min:.0}% to 100%. Lowest: {} at {:.1}%.",
             a.agent_id,
             percent(a.passed, a.calls)
         ),
         None => "No calls were audited.".to_owned(),
     };
-    let svg = charts::bars(
-        &shown,
-        100.0,
-        "calls passed (%)",
-        Alt {
-            id: "chart-agents",
-            title: "Pass rate by agent",
-            desc: &desc,
-        },
+    let (wide, narrow) = both(
+        |size, alt| charts::bars(&shown, (x_min, 100.0), "calls passed (%)", alt, size),
+        "chart-agents",
+        "Pass rate by agent",
+        &desc,
     )?;
     Ok(ChartView {
         id: "chart-agents",
         heading: "Pass rate by agent",
-        svg,
+        wide,
+        narrow,
         caption,
         table: DataTable {
             caption: "Pass rate by agent".to_owned(),
@@ -517,15 +792,10 @@ fn agents_chart(report: &AuditReport) -> io::Result<ChartView> {
     })
 }
 
-/// Findings by code and severity: calls raising each code, most severe first.
-fn codes_chart(codes: &BTreeMap<Code, u64>) -> io::Result<ChartView> {
-    let mut codes: Vec<(Code, u64)> = codes.iter().map(|(c, n)| (*c, *n)).collect();
-    codes.sort_by(|a, b| {
-        a.0.severity()
-            .cmp(&b.0.severity())
-            .then(b.1.cmp(&a.1))
-            .then(a.0.cmp(&b.0))
-    });
+/// Findings by code and severity: calls raising each code, critical first; info codes are
+/// listed apart (above the charts), not drawn.
+fn codes_chart(report: &AuditReport) -> io::Result<ChartView> {
+    let codes = order::ranked_codes(report).coaching;
     let max = codes.iter().map(|c| c.1).max().unwrap_or(0);
     let bars: Vec<Bar> = codes
         .iter()
@@ -537,30 +807,35 @@ fn codes_chart(codes: &BTreeMap<Code, u64>) -> io::Result<ChartView> {
         })
         .collect();
     let desc = if codes.is_empty() {
-        "No findings were raised.".to_owned()
+        "No findings to coach on were raised.".to_owned()
     } else {
         format!(
-            "Horizontal bars, one per finding code, labelled with the code and its severity, \
-             of the number of calls that raised it. {} codes were raised.",
+            "Horizontal bars, one per finding code, critical first, labelled with the code \
+             and its severity, of the number of calls that raised it. {} codes.",
             codes.len()
         )
     };
-    let svg = charts::bars(
-        &bars,
-        (max as f64 * 1.1).ceil().max(1.0),
-        "calls raising the code",
-        Alt {
-            id: "chart-codes",
-            title: "Findings by code and severity",
-            desc: &desc,
+    let (wide, narrow) = both(
+        |size, alt| {
+            charts::bars(
+                &bars,
+                (0.0, (max as f64 * 1.1).ceil().max(1.0)),
+                "calls raising the code",
+                alt,
+                size,
+            )
         },
+        "chart-codes",
+        "Findings by code and severity",
+        &desc,
     )?;
     Ok(ChartView {
         id: "chart-codes",
         heading: "Findings by code and severity",
-        svg,
+        wide,
+        narrow,
         caption: "Calls raising each finding code, critical first; the colour and the label \
-                  both give the severity."
+                  both give the severity. Info findings (no penalty) are listed apart above."
             .to_owned(),
         table: DataTable {
             caption: "Findings by code and severity".to_owned(),
@@ -634,20 +909,25 @@ fn branches_chart(report: &AuditReport) -> io::Result<ChartView> {
             rows.len()
         )
     };
-    let svg = charts::bars(
-        &bars,
-        (max as f64 * 1.1).ceil().max(1.0),
-        "inquiries",
-        Alt {
-            id: "chart-branches",
-            title: "Branch mix per procedure",
-            desc: &desc,
+    let (wide, narrow) = both(
+        |size, alt| {
+            charts::bars(
+                &bars,
+                (0.0, (max as f64 * 1.1).ceil().max(1.0)),
+                "inquiries",
+                alt,
+                size,
+            )
         },
+        "chart-branches",
+        "Branch mix per procedure",
+        &desc,
     )?;
     Ok(ChartView {
         id: "chart-branches",
         heading: "Branch mix per procedure",
-        svg,
+        wide,
+        narrow,
         caption,
         table: DataTable {
             caption: "Branch mix per procedure".to_owned(),
@@ -666,7 +946,7 @@ fn branches_chart(report: &AuditReport) -> io::Result<ChartView> {
 /// draws only the days with calls.
 const MAX_DAY_SPAN: i64 = 400;
 
-/// Calls and failures by day, or by hour when every call is on one day.
+/// Calls and failures by day, or by hour when every call is on one day (business time).
 fn timeline_chart(report: &AuditReport) -> io::Result<ChartView> {
     let mut days: BTreeMap<NaiveDate, (u64, u64)> = BTreeMap::new();
     for call in &report.calls {
@@ -678,9 +958,11 @@ fn timeline_chart(report: &AuditReport) -> io::Result<ChartView> {
     let (buckets, unit): (Vec<Bucket>, &str) = if one_day {
         let mut hours = [(0u64, 0u64); 24];
         for call in &report.calls {
-            let hour = &mut hours[call.started.hour() as usize % 24];
-            hour.0 += 1;
-            hour.1 += u64::from(call.verdict == Verdict::Fail);
+            let hour = order::local(report, &call.started).hour() as usize % 24;
+            if let Some(h) = hours.get_mut(hour) {
+                h.0 += 1;
+                h.1 += u64::from(call.verdict == Verdict::Fail);
+            }
         }
         let first = hours.iter().position(|h| h.0 > 0).unwrap_or(0);
         let last = hours.iter().rposition(|h| h.0 > 0).unwrap_or(0);
@@ -693,8 +975,8 @@ fn timeline_chart(report: &AuditReport) -> io::Result<ChartView> {
         let buckets = (first..=last)
             .map(|h| Bucket {
                 label: format!("{h:02}:00"),
-                calls: hours[h].0,
-                failed: hours[h].1,
+                calls: hours.get(h).map_or(0, |x| x.0),
+                failed: hours.get(h).map_or(0, |x| x.1),
             })
             .collect();
         (buckets, "hour")
@@ -737,16 +1019,19 @@ fn timeline_chart(report: &AuditReport) -> io::Result<ChartView> {
         .unwrap_or_default();
     let caption = if one_day && !date.is_empty() {
         format!(
-            "Calls started each hour on {date} (hour as written in the log), with the failed ones."
+            "Calls started each hour on {date} (business time), with the failed ones on their \
+             own axis (right)."
         )
     } else {
-        "Calls started each day (in the business time zone), with the failed ones.".to_owned()
+        "Calls started each day (business time), with the failed ones on their own axis \
+         (right)."
+            .to_owned()
     };
     let busiest = buckets.iter().max_by_key(|b| b.calls);
     let desc = match busiest {
         Some(b) if b.calls > 0 => format!(
-            "Bars of the calls started each {unit}, and a line of the failed calls. {} {unit}s; \
-             busiest: {} with {} calls, {} failed.",
+            "Bars of the calls started each {unit} (left axis), and a line of the failed calls \
+             (right axis). {} {unit}s; busiest: {} with {} calls, {} failed.",
             buckets.len(),
             b.label,
             b.calls,
@@ -754,19 +1039,17 @@ fn timeline_chart(report: &AuditReport) -> io::Result<ChartView> {
         ),
         _ => "No calls were audited.".to_owned(),
     };
-    let svg = charts::timeline(
-        &buckets,
-        unit,
-        Alt {
-            id: "chart-timeline",
-            title: heading,
-            desc: &desc,
-        },
+    let (wide, narrow) = both(
+        |size, alt| charts::timeline(&buckets, unit, alt, size),
+        "chart-timeline",
+        heading,
+        &desc,
     )?;
     Ok(ChartView {
         id: "chart-timeline",
         heading,
-        svg,
+        wide,
+        narrow,
         caption,
         table: DataTable {
             caption: heading.to_owned(),

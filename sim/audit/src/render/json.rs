@@ -2,8 +2,9 @@
 //! one per line as they finish, and the rows, rejected rows and agents follow them.
 
 use std::io::{self, Write};
+use std::sync::Arc;
 
-use callflow_workflows::Verdict;
+use callflow_workflows::{Rules, Verdict};
 use serde::Serialize;
 
 use crate::pipeline::{CallSink, Totals};
@@ -11,27 +12,50 @@ use crate::report::{AgentTally, AuditReport, CallReport, FORMAT};
 
 /// Writes a report as calls arrive. Keys: `format`, `calls` (one per line), then `rows`,
 /// `rejected` and `agents`.
+///
+/// Nothing is written before the first call (or [`JsonStream::finish`]): a run that stops
+/// before any call, because the log turned out unusable, leaves its output untouched.
 pub struct JsonStream<'w> {
     out: &'w mut dyn Write,
+    /// Whether the opening (`{"format": ..., "calls": [`) is written.
+    opened: bool,
     first: bool,
     agents: AgentTally,
     any_failed: bool,
+    rules: Option<Arc<Rules>>,
 }
 
 impl<'w> JsonStream<'w> {
-    /// Writes the opening of the report.
+    /// A stream to `out`; calls not rendered where they were replayed are explained under
+    /// the default rules (see [`JsonStream::with_rules`]).
     pub fn start(out: &'w mut dyn Write) -> io::Result<JsonStream<'w>> {
-        write!(out, "{{\n  \"format\": \"{FORMAT}\",\n  \"calls\": [")?;
         Ok(JsonStream {
             out,
+            opened: false,
             first: true,
             agents: AgentTally::default(),
             any_failed: false,
+            rules: None,
         })
     }
 
+    /// The same stream, explaining the findings of calls it renders itself under `rules`.
+    pub fn with_rules(mut self, rules: Arc<Rules>) -> JsonStream<'w> {
+        self.rules = Some(rules);
+        self
+    }
+
+    fn open(&mut self) -> io::Result<()> {
+        if !self.opened {
+            write!(self.out, "{{\n  \"format\": \"{FORMAT}\",\n  \"calls\": [")?;
+            self.opened = true;
+        }
+        Ok(())
+    }
+
     /// Writes the rest of the report; returns whether any call failed.
-    pub fn finish(self, totals: &Totals) -> io::Result<bool> {
+    pub fn finish(mut self, totals: &Totals) -> io::Result<bool> {
+        self.open()?;
         let out = self.out;
         write!(
             out,
@@ -57,12 +81,17 @@ fn write_list<T: Serialize>(out: &mut dyn Write, key: &str, items: &[T]) -> io::
 
 impl CallSink for JsonStream<'_> {
     fn call(&mut self, report: CallReport) -> io::Result<()> {
+        self.open()?;
         self.out
             .write_all(if self.first { b"\n    " } else { b",\n    " })?;
         self.first = false;
         match &report.rendered {
             Some(line) => self.out.write_all(line)?,
-            None => serde_json::to_writer(&mut *self.out, &report)?,
+            None => {
+                let mut line = Vec::with_capacity(256);
+                super::json_call::write_call(&report, self.rules.as_deref(), &mut line);
+                self.out.write_all(&line)?;
+            }
         }
         self.agents.add(&report);
         self.any_failed |= report.verdict == Verdict::Fail;
@@ -73,6 +102,9 @@ impl CallSink for JsonStream<'_> {
 /// Writes a whole report, in the same layout as the stream.
 pub fn write(report: &AuditReport, out: &mut dyn Write) -> io::Result<()> {
     let mut stream = JsonStream::start(out)?;
+    if let Some(engine) = &report.engine {
+        stream = stream.with_rules(Arc::clone(engine.0.rules()));
+    }
     for call in &report.calls {
         stream.call(call.clone())?;
     }
@@ -84,9 +116,26 @@ pub fn write(report: &AuditReport, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// One call as the stream writes it (for rendering on a replay worker): the bytes
-/// `serde_json::to_vec` gives, written by hand (see `json_call`).
-pub fn render_call(report: &CallReport) -> Vec<u8> {
-    let mut out = Vec::with_capacity(256);
-    super::json_call::write_call(report, &mut out);
-    out
+/// `serde_json::to_vec` gives, with each finding's explanation under `rules`, written by hand
+/// (see `json_call`).
+pub fn render_call(report: &CallReport, rules: &Rules) -> Vec<u8> {
+    // Written into a buffer the thread keeps, then copied once at its size: no growing, and
+    // the line's allocation is exactly what the stream holds until it writes it.
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<(Vec<u8>, String)> =
+            std::cell::RefCell::new((Vec::with_capacity(4096), String::with_capacity(512)));
+    }
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut scratch) => {
+            let (out, explanation) = &mut *scratch;
+            out.clear();
+            super::json_call::write_call_with(report, Some(rules), out, explanation);
+            out.as_slice().to_vec()
+        }
+        Err(_) => {
+            let mut out = Vec::with_capacity(1024);
+            super::json_call::write_call(report, Some(rules), &mut out);
+            out
+        }
+    })
 }

@@ -1,5 +1,11 @@
 //! Renderings of an [`AuditReport`]: a text summary for a terminal, the JSON contract, one CSV
-//! row per finding, Markdown with per-call detail, and a self-contained HTML page with charts.
+//! row per finding or per call, Markdown with per-call detail, and a self-contained HTML page
+//! with charts.
+//!
+//! Every human rendering ranks by severity first (critical, major, minor, then by count),
+//! shows info findings apart ("about the documents", "about the calls"), explains each finding
+//! in the words of the procedure that owns its code, and gives times in the business time zone
+//! (see [`order`]).
 
 use std::io::{self, Write};
 
@@ -11,6 +17,7 @@ pub mod html;
 pub mod json;
 mod json_call;
 pub mod markdown;
+pub mod order;
 pub mod text;
 
 /// An output format of `callflow audit`.
@@ -22,6 +29,8 @@ pub enum Format {
     Json,
     /// One row per finding.
     Csv,
+    /// One row per call, passing ones included.
+    CallsCsv,
     /// The summary plus per-call detail.
     Markdown,
     /// One self-contained HTML page: headline, charts, agent scorecard, failed and incomplete
@@ -35,22 +44,16 @@ pub fn render(report: &AuditReport, format: Format, out: &mut dyn Write) -> io::
         Format::Text => text::write(report, out),
         Format::Json => json::write(report, out),
         Format::Csv => csv::write(report, out),
+        Format::CallsCsv => csv::write_calls(report, out),
         Format::Markdown => markdown::write(report, out),
         Format::Html => html::write(report, out),
     }
 }
 
-/// How many findings codes the summaries list.
+/// How many findings codes the summaries list (info codes apart, all of them).
 pub const TOP_FINDINGS: usize = 8;
 
 /// Escapes text for HTML (a text node or a quoted attribute).
 pub(crate) fn escape_html_text(text: &str) -> String {
     charts::escape(text)
-}
-
-/// The codes raised most often (by calls), most first, then by code.
-pub(crate) fn top_codes(report: &AuditReport) -> Vec<(callflow_workflows::Code, u64)> {
-    let mut codes: Vec<_> = report.summary().codes.into_iter().collect();
-    codes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    codes
 }

@@ -6,7 +6,8 @@
 //! the partner is not contacted about the amount, even on a dispute.
 //!
 //! Everything the procedure is lives in this folder: its machine ([`machine`]), vocabulary
-//! ([`events`], [`reasons`], [`codes`], [`scripts`], [`chat_form`]), parameters ([`params`]),
+//! ([`events`], [`reasons`], [`codes`] and their words in [`explain`], [`scripts`],
+//! [`chat_form`]), parameters ([`params`]),
 //! exploration alphabet ([`explore`]) and what generated calls need ([`stage`]).
 
 use std::any::Any;
@@ -26,6 +27,7 @@ use crate::vocab::{EventDef, ReasonDef};
 pub mod chat_form;
 pub mod codes;
 pub mod events;
+pub mod explain;
 pub mod explore;
 pub mod machine;
 pub mod params;

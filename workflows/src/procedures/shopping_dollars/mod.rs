@@ -3,7 +3,7 @@
 //! partner that has not answered (the 24-hour escalation).
 //!
 //! Everything the procedure is lives in this folder: its machine ([`machine`]), vocabulary
-//! ([`events`], [`reasons`], [`codes`], [`scripts`]), parameters ([`params`]), exploration
+//! ([`events`], [`reasons`], [`codes`] and their words in [`explain`], [`scripts`]), parameters ([`params`]), exploration
 //! alphabet ([`explore`]) and what generated calls need ([`stage`]).
 
 use std::any::Any;
@@ -22,6 +22,7 @@ use crate::vocab::{EventDef, ReasonDef};
 
 pub mod codes;
 pub mod events;
+pub mod explain;
 pub mod explore;
 pub mod machine;
 pub mod params;
