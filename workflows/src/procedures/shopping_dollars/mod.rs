@@ -4,7 +4,8 @@
 //!
 //! Everything the procedure is lives in this folder: its machine ([`machine`]), vocabulary
 //! ([`events`], [`reasons`], [`codes`], [`scripts`]), parameters ([`params`]), exploration
-//! alphabet ([`explore`]) and what generated calls need ([`stage`]).
+//! alphabet ([`explore`]) and what generated calls need ([`stage`], with the words people say
+//! and the rule each branch teaches in [`speech`]).
 
 use std::any::Any;
 use std::sync::Arc;
@@ -27,6 +28,7 @@ pub mod machine;
 pub mod params;
 pub mod reasons;
 pub mod scripts;
+pub mod speech;
 pub mod stage;
 
 pub use events::{ContactTime, Detail, SdEvent, Team};
