@@ -354,3 +354,30 @@ fn each_procedures_handout_answer_sheet_and_role_play_are_pinned() {
         insta_settings().bind(|| insta::assert_snapshot!(name, file.contents));
     }
 }
+
+/// The README's trainers' section shows the pinned shopping-dollars exercise and its answer
+/// sheet, as the code writes them (headings set two levels down).
+#[test]
+fn the_readme_shows_a_handout_and_its_answer_sheet_as_written() {
+    let readme =
+        std::fs::read_to_string(format!("{}/README.md", crate::util::ROOT)).expect("README.md");
+    let pinned = pinned_handouts();
+    for name in ["exercise-01.md", "answers-01.md"] {
+        let (_, file) = pinned
+            .iter()
+            .find(|(procedure, f)| *procedure == "shopping_dollars" && f.name == name)
+            .expect("a pinned file");
+        let shown: String = file
+            .contents
+            .lines()
+            .map(|line| match line.strip_prefix("# ") {
+                Some(heading) => format!("#### {heading}\n"),
+                None => format!("{line}\n"),
+            })
+            .collect();
+        assert!(
+            readme.contains(&shown),
+            "README.md does not show {name} as the code writes it:\n{shown}"
+        );
+    }
+}

@@ -140,7 +140,7 @@ pub const THANKS: &[&str] = &["Great, thank you!", "Thanks."];
 /// The agent promises to confirm the amount later (outside chat hours).
 pub const FOLLOW_UP: &[&str] = &[
     "Sears' chat is closed right now, so I can't verify that visit today. I'll confirm the amount with them as soon as it opens and call you back.",
-    "I can't reach Sears at this hour. I'll confirm the amount paid for that visit with them when their chat opens and call you back with it.",
+    "I can't reach Sears right now. I'll confirm the amount paid for that visit with them when their chat opens and call you back with it.",
 ];
 
 /// The customer, once a call back is promised.
