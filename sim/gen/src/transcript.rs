@@ -271,6 +271,9 @@ struct Scene<'a> {
     skipped: Vec<Skipped>,
     /// Whether the agent gave their name in a greeting.
     greeted: bool,
+    /// The variant the stages are asked with while set (the same words for a step said
+    /// right and as a fault changed it); drawn afresh for each question otherwise.
+    variant: Option<u64>,
     exploration_date: NaiveDate,
     /// What the stages keep between their answers for this call.
     memo: Props,
@@ -515,7 +518,7 @@ impl<'a> Scene<'a> {
         };
         let state = self.inquiry_state();
         let rules = Arc::clone(self.call.rules());
-        let variant = self.rng.u64(..);
+        let variant = self.variant.unwrap_or_else(|| self.rng.u64(..));
         let upcoming = self.rest.front().map(|s| s.event.name());
         let mut view = StageScene {
             cast: self.persona.cast(self.department),
@@ -745,7 +748,11 @@ impl<'a> Scene<'a> {
 
     /// An agent step the machine or the path asks for, with the faults that change its value.
     fn agent(&mut self, mut step: OwnedStep, script: Option<ScriptLine>) {
+        // The step's words are chosen once: the fix of a changed value reads as the line did.
+        let variant = self.rng.u64(..);
+        self.variant = Some(variant);
         let note = self.alter(&mut step);
+        self.variant = None;
         self.injecting = note;
         // Only the changed step is at fault, not what leads up to it or follows.
         if let Some((p, _)) = self.procedure_for(step.name) {
@@ -756,7 +763,9 @@ impl<'a> Scene<'a> {
             self.beats(lead);
         }
         self.injecting = note;
+        self.variant = Some(variant);
         let (text, spoken) = self.words(&step, script);
+        self.variant = None;
         self.step(&step, text, spoken);
         self.injecting = None;
         self.respond(&step);
@@ -1115,6 +1124,7 @@ pub fn generate(path: &Path, setup: Setup<'_>) -> Generated {
         injecting: None,
         skipped: Vec::new(),
         greeted: false,
+        variant: None,
         exploration_date,
         memo: Props::default(),
         tokens: &path.tokens,
