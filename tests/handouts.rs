@@ -356,7 +356,7 @@ fn each_procedures_handout_answer_sheet_and_role_play_are_pinned() {
 }
 
 /// The README's trainers' section shows the pinned shopping-dollars exercise and its answer
-/// sheet, as the code writes them (headings set two levels down).
+/// sheet, as the code writes them (headings set three levels down).
 #[test]
 fn the_readme_shows_a_handout_and_its_answer_sheet_as_written() {
     let readme =

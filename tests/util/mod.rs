@@ -163,14 +163,14 @@ pub fn exercise_set(seed: u64, difficulty: Difficulty) -> Arc<Vec<handout::Exerc
         .clone()
 }
 
-/// The handout files pinned: for each procedure, the first exercise of its handout (seed 4,
+/// The handout files pinned: for each procedure, the first exercise of its handout (seed 8,
 /// the default difficulty), its answer sheet and its role-play.
 pub fn pinned_handouts() -> Vec<(&'static str, TranscriptFile)> {
     let engine = engine();
     let mut pinned = Vec::new();
     for (index, procedure) in engine.procedures().iter().enumerate() {
         let paths = clean_paths(&[Workflow::Procedure(index)], &engine);
-        let exercises = handout::exercises(&paths, 4, Difficulty::Medium, &engine);
+        let exercises = handout::exercises(&paths, 8, Difficulty::Medium, &engine);
         let files = handout::handout_files(&exercises).expect("a handout");
         for name in ["exercise-01.md", "answers-01.md", "roleplay-01.md"] {
             let file = files

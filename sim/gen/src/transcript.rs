@@ -1208,15 +1208,23 @@ pub fn generate(path: &Path, setup: Setup<'_>) -> Generated {
             .into_iter()
             .map(|n| n.requirement)
             .find(|r| r.step.is(&frame_events::ANYTHING_ELSE));
-        if let (Some(requirement), true) = (&anything_else, scene.has(Fault::Omit(Code::CF03))) {
+        // The frame lists "anything else" once the inquiry's own steps are done; an inquiry
+        // that left one out still asks it.
+        let required = anything_else.is_some()
+            || scene
+                .call
+                .inquiries()
+                .last()
+                .is_some_and(|i| i.requires_anything_else() && i.anything_else().is_none());
+        if required && scene.has(Fault::Omit(Code::CF03)) {
             scene.mark(
                 Fault::Omit(Code::CF03),
                 Context {
-                    requirement: Some(requirement),
+                    requirement: anything_else.as_ref(),
                     ..Context::default()
                 },
             );
-        } else if anything_else.is_some() {
+        } else if required {
             scene.frame_agent(Event::AnythingElse, frame_scripts::ANYTHING_ELSE);
             let no = speech::NOTHING_ELSE[scene.rng.usize(..speech::NOTHING_ELSE.len())];
             scene.say(Speaker::Customer, no.to_owned());
