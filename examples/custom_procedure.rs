@@ -492,7 +492,7 @@ pub fn demo() -> Result<Demo, Box<dyn std::error::Error>> {
     let mermaid = graph(&engine, workflow).to_mermaid();
     let paths: Vec<String> = paths(&engine, workflow).iter().map(|p| p.name()).collect();
     let clean = clean_paths(&[workflow], &engine);
-    let file = transcripts(&clean, 7, false, TranscriptFormat::Markdown, &engine)
+    let file = transcripts(&clean, 7, None, TranscriptFormat::Markdown, &engine)
         .into_iter()
         .next()
         .ok_or("a clean path of the address change")?;

@@ -5,6 +5,7 @@
 //! - `custom_procedure`: `examples/custom_procedure.rs`, a procedure of one's own, run and checked;
 //! - `diagrams`: the machines' diagrams, pinned, and their copies in ARCHITECTURE.md;
 //! - `faults`: the catalogue of input faults (docs/INPUT-FAULTS.md), one test per item;
+//! - `handouts`: trainers' exercises, answer sheets and role-plays, keys held to the audit;
 //! - `html`: the HTML report, also rendered by a headless browser;
 //! - `input`: input a busy user gets wrong: nothing replayable, most rows rejected, `;` and
 //!   tab exports, column names, `--out` extensions;
@@ -18,7 +19,7 @@
 //!   additions, the spreadsheet exports and their neutralised cells;
 //! - `simulate`: simulated logs audited against their answer keys;
 //! - `snapshots`: the sample's reports pinned, and the `snapshots/` folder kept in step;
-//! - `transcripts`: the trainers' transcripts, one per path, pinned.
+//! - `transcripts`: the trainers' transcripts, one per path, pinned, read for consistency.
 //!
 //! `util` holds what they share; snapshots are files in the top-level `snapshots/` folder.
 
@@ -31,6 +32,7 @@ mod audit_logs;
 mod custom_procedure;
 mod diagrams;
 mod faults;
+mod handouts;
 mod html;
 mod input;
 mod integrity;

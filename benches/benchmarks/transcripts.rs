@@ -14,7 +14,7 @@ fn bench(c: &mut Criterion) {
     group.throughput(Throughput::Elements(paths.len() as u64));
     group.bench_function("render_all_paths", |b| {
         b.iter(|| {
-            let files = transcripts(&paths, 1, false, TranscriptFormat::Markdown, &engine);
+            let files = transcripts(&paths, 1, None, TranscriptFormat::Markdown, &engine);
             assert_eq!(files.len(), paths.len());
         })
     });

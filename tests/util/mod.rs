@@ -11,7 +11,10 @@ use callflow::audit::render::{self, Format};
 use callflow::audit::report::CallReport;
 use callflow::audit::sample::{SAMPLE_LOG, SAMPLE_NAME};
 use callflow::audit::{audit, AuditReport, LogReader};
-use callflow::gen::transcripts::{clean_paths, transcripts, TranscriptFile, TranscriptFormat};
+use callflow::gen::handout;
+use callflow::gen::transcripts::{
+    clean_paths, transcripts, Difficulty, TranscriptFile, TranscriptFormat,
+};
 use callflow::workflows::explore::{Graph, Workflow};
 use callflow::workflows::{Engine, Verdict};
 
@@ -77,6 +80,8 @@ pub enum Snapshot<'a> {
     Diagram(&'static str, &'static str),
     /// A transcript of [`pinned_transcripts`].
     Transcript(&'a TranscriptFile),
+    /// A file of a procedure's handout of [`pinned_handouts`], by the procedure's name.
+    Handout(&'static str, &'a TranscriptFile),
 }
 
 impl Snapshot<'_> {
@@ -87,6 +92,12 @@ impl Snapshot<'_> {
             Snapshot::Diagram(workflow, language) => format!("diagram_{workflow}_{language}"),
             Snapshot::Transcript(file) => {
                 format!("transcript__{}", file.name.trim_end_matches(".md"))
+            }
+            Snapshot::Handout(procedure, file) => {
+                format!(
+                    "handout__{procedure}__{}",
+                    file.name.trim_end_matches(".md")
+                )
             }
         }
     }
@@ -114,7 +125,64 @@ pub const DIAGRAM_LANGUAGES: [(&str, Draw); 2] =
 pub fn pinned_transcripts() -> Vec<TranscriptFile> {
     let engine = engine();
     let paths = clean_paths(&Workflow::all(&engine), &engine);
-    transcripts(&paths, 1, false, TranscriptFormat::Markdown, &engine)
+    transcripts(&paths, 1, None, TranscriptFormat::Markdown, &engine)
+}
+
+/// Every clean path of every workflow, explored once for all the tests.
+pub fn all_clean_paths() -> &'static [callflow::workflows::explore::Path] {
+    static PATHS: std::sync::OnceLock<Vec<callflow::workflows::explore::Path>> =
+        std::sync::OnceLock::new();
+    PATHS.get_or_init(|| {
+        let engine = engine();
+        clean_paths(&Workflow::all(&engine), &engine)
+    })
+}
+
+/// The exercises of a handout of every clean path (seed, difficulty), made once for all the
+/// tests that read them.
+pub fn exercise_set(seed: u64, difficulty: Difficulty) -> Arc<Vec<handout::Exercise>> {
+    type Sets = std::sync::Mutex<BTreeMap<(u64, Difficulty), Arc<Vec<handout::Exercise>>>>;
+    static SETS: std::sync::OnceLock<Sets> = std::sync::OnceLock::new();
+    let sets = SETS.get_or_init(Sets::default);
+    let known = sets
+        .lock()
+        .expect("the sets")
+        .get(&(seed, difficulty))
+        .cloned();
+    if let Some(set) = known {
+        return set;
+    }
+    let set = Arc::new(handout::exercises(
+        all_clean_paths(),
+        seed,
+        difficulty,
+        &engine(),
+    ));
+    sets.lock()
+        .expect("the sets")
+        .entry((seed, difficulty))
+        .or_insert(set)
+        .clone()
+}
+
+/// The handout files pinned: for each procedure, the first exercise of its handout (seed 8,
+/// the default difficulty), its answer sheet and its role-play.
+pub fn pinned_handouts() -> Vec<(&'static str, TranscriptFile)> {
+    let engine = engine();
+    let mut pinned = Vec::new();
+    for (index, procedure) in engine.procedures().iter().enumerate() {
+        let paths = clean_paths(&[Workflow::Procedure(index)], &engine);
+        let exercises = handout::exercises(&paths, 8, Difficulty::Medium, &engine);
+        let files = handout::handout_files(&exercises).expect("a handout");
+        for name in ["exercise-01.md", "answers-01.md", "roleplay-01.md"] {
+            let file = files
+                .iter()
+                .find(|f| f.name == name)
+                .unwrap_or_else(|| panic!("{} has no {name}", procedure.name()));
+            pinned.push((procedure.name(), file.clone()));
+        }
+    }
+    pinned
 }
 
 /// The name of every snapshot the tests take.
@@ -129,10 +197,15 @@ pub fn snapshot_names() -> BTreeSet<String> {
     let transcripts = transcripts
         .iter()
         .map(|file| Snapshot::Transcript(file).name());
+    let handouts = pinned_handouts();
+    let handouts = handouts
+        .iter()
+        .map(|(procedure, file)| Snapshot::Handout(procedure, file).name());
     samples
         .into_iter()
         .chain(diagrams)
         .chain(transcripts)
+        .chain(handouts)
         .collect()
 }
 

@@ -6,15 +6,21 @@
 //! it asks the procedure's [`Stage`] for everything it cannot know: the words of an unscripted
 //! step, the customer's answer to a question, a chat's exchange, and where and how each fault
 //! is injected. Nothing here decides a transition: the machine does.
+//!
+//! For trainers a stage also says what each branch teaches ([`Stage::rule`], the rule cards)
+//! and, for each fault, the rule it breaks and what the agent should have done instead
+//! ([`FaultDef::rule`], [`FaultDef::fix`]): the answer sheets of exercises are made of these
+//! and of what the machine itself lists as next.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
 use crate::engine::{Facts, Requirement};
+use crate::explore::Sample;
 use crate::finding::Code;
 use crate::script::ScriptLine;
-use crate::vocab::{Cents, EventDef, EventName, OwnedValue, ProcedureStep, Speaker};
+use crate::vocab::{Cents, EventDef, EventName, OwnedValue, ProcedureStep, ReasonDef, Speaker};
 
 /// Values a generated call draws once (a ticket number, the amounts a calculator shows, a
 /// representative's name), by key. The generator draws every procedure's in the order they
@@ -189,20 +195,94 @@ pub struct Scene<'s> {
     /// Values the stage keeps between its answers for this call (a warranty start drawn for
     /// one sample, read for the next).
     pub memo: &'s mut Props,
+    /// A number drawn afresh for each question the generator asks, from the call's seed: what
+    /// [`Scene::pick`] chooses a phrasing by, where the stage cannot draw (`narrate` reads the
+    /// scene without changing it).
+    pub variant: u64,
+    /// The path's decision events, all of them (a stage may suit a value it draws early to a
+    /// later sample: the warranty's age the customer mentions, to the start date the account
+    /// shows).
+    pub samples: &'s [Sample],
+    /// The event the path plays next, if any (a question the customer is about to answer, a
+    /// dispute about to come).
+    pub upcoming: Option<EventName>,
+    /// The ids of this procedure's faults the call carries ([`FaultDef::id`]): a stage may draw
+    /// its values to suit them (a warranty started exactly 29 days ago, for a wrong answer at
+    /// the edge of the review period).
+    pub faults: &'s [&'static str],
+}
+
+impl Scene<'_> {
+    /// One of `options`, chosen by the scene's [`variant`](Scene::variant) and `salt` (two
+    /// choices in one answer take two salts); `""` when there is none.
+    pub fn pick<'a>(&self, options: &[&'a str], salt: u64) -> &'a str {
+        if options.is_empty() {
+            return "";
+        }
+        let mixed = (self.variant ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+            .wrapping_mul(0xBF58_476D_1CE4_E5B9)
+            .rotate_left(31);
+        let index = usize::try_from(mixed % options.len() as u64).unwrap_or(0);
+        options.get(index).copied().unwrap_or_default()
+    }
+
+    /// Whether the call carries the fault of this procedure with this id.
+    pub fn carries(&self, fault: &str) -> bool {
+        self.faults.contains(&fault)
+    }
 }
 
 /// A fault a generated call can carry: a deviation from the procedure, the codes it must
-/// raise, and how it is injected.
+/// raise, how it is injected, and what a trainer's answer sheet says of it.
 #[derive(Debug)]
 pub struct FaultDef {
-    /// A short name (`wrong_answer`).
+    /// A short name (`wrong_answer`), unique within the procedure.
     pub id: &'static str,
     /// What the agent did, in words (answer keys).
     pub describe: &'static str,
+    /// The rule it breaks, for answer sheets.
+    pub rule: Rule,
+    /// What the agent should have said or done instead, for answer sheets.
+    pub fix: Fix,
     /// The codes it must raise, given the call's facts where it was injected.
     pub codes: fn(&Facts) -> Vec<Code>,
     /// How it is injected.
     pub injection: Injection,
+    /// The ids of this procedure's faults it interacts with: two that bear on the same
+    /// decision (a chat while an amount is shown, and quoting what that chat gave), preferred
+    /// for the exercises with two flaws.
+    pub pairs: &'static [&'static str],
+    /// Whether it makes sense on a path, by the path's tokens (the calculator skipped only
+    /// where nothing later refers to its amount). [`any_path`] for every path.
+    pub fits: fn(&[String]) -> bool,
+}
+
+/// [`FaultDef::fits`] for a fault that fits every path.
+pub fn any_path(tokens: &[String]) -> bool {
+    let _ = tokens;
+    true
+}
+
+/// The rule a fault breaks, as an answer sheet states it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// The rule card of the state the inquiry was in where the fault shows ([`Stage::rule`]):
+    /// for faults that get the branch wrong, the branch's own rule is the one broken.
+    Card,
+    /// A rule of its own, in plain words.
+    Words(&'static str),
+}
+
+/// What the agent should have said or done in place of a fault, as an answer sheet states it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fix {
+    /// What the machine listed as next where the fault was injected (its script line, when it
+    /// has one): derived from the machine.
+    Next,
+    /// The same step done right: the value before the fault changed it.
+    Unaltered,
+    /// Words of its own.
+    Words(&'static str),
 }
 
 /// A step and the script line it says (`None`: the stage narrates it).
@@ -219,13 +299,13 @@ pub enum Injection {
         /// The step for the state.
         step: fn(&'static str) -> Scripted,
     },
-    /// An answer given before the account facts, in `state`: the step for the path's tokens,
-    /// if the path gives one.
+    /// An answer given before the account facts, in `state`: the step for the path's tokens
+    /// and the ids of the call's faults (a guess, right or wrong), if the path gives one.
     BeforeFacts {
         /// The state waiting for the facts.
         state: &'static str,
         /// The answer for the branch the path ends in.
-        step: fn(&[String]) -> Option<Scripted>,
+        step: fn(&[String], &[&'static str]) -> Option<Scripted>,
     },
     /// A step of the path left out.
     Skip {
@@ -238,6 +318,28 @@ pub enum Injection {
         event: &'static EventDef,
         /// The change.
         alter: fn(&OwnedValue, &Cast<'_>) -> OwnedValue,
+    },
+    /// Steps taken once the open inquiry is in one of `states` (any speaker: a chat opened
+    /// includes what the systems show), in place of what the machine asks for the `skip`
+    /// events, which the agent then leaves out for the rest of the inquiry.
+    Steps {
+        /// The states where it applies.
+        states: &'static [&'static str],
+        /// The steps for the state, with this call's people and values.
+        steps: fn(&'static str, &Cast<'_>) -> Vec<Scripted>,
+        /// Steps the agent leaves out from then on: an event, and the value the requirement
+        /// names when it matters (`rewards_team`). After-call work is left out by that value
+        /// (another inquiry of the call may require the same event with another); the rest
+        /// only while the inquiry stays open.
+        skip: &'static [(&'static EventDef, Option<&'static str>)],
+    },
+    /// The call takes place at another time of day: the explored clock of this label
+    /// ([`crate::explore::CLOCKS`]), where a careful agent would walk the path otherwise (a
+    /// chat opened after 18:00). The generator starts the call then; a call it cannot start
+    /// then does not carry the fault.
+    Clock {
+        /// The clock's label (`outside chat hours`).
+        label: &'static str,
     },
 }
 
@@ -291,10 +393,35 @@ pub trait Stage: Send + Sync {
         None
     }
 
-    /// Seconds a step takes beyond the usual pause (a chat's wait message).
-    fn delay(&self, step: &OwnedStep) -> i64 {
-        let _ = step;
+    /// What the stage notes of a step as it is played, in [`Scene::memo`] (the purpose of the
+    /// chat just opened, the wait it announced), for its later answers.
+    fn played(&self, step: &OwnedStep, scene: &mut Scene<'_>) {
+        let _ = (step, scene);
+    }
+
+    /// Seconds a step takes beyond the usual pause (a representative who connects after the
+    /// wait the chat announced).
+    fn delay(&self, step: &OwnedStep, scene: &mut Scene<'_>) -> i64 {
+        let _ = (step, scene);
         0
+    }
+
+    /// What the customer says to raise `reason`, after introducing themselves (the generator
+    /// says the introduction): one of several phrasings, true to the path (a warranty
+    /// "recently purchased" only when it is). The stage may draw values the phrasing needs
+    /// into [`Scene::memo`]. `None`: the reason's `customer_line` without its introduction.
+    fn request(&self, reason: &'static ReasonDef, scene: &mut Scene<'_>) -> Option<String> {
+        let _ = (reason, scene);
+        None
+    }
+
+    /// The rule a path through `state` teaches, in one sentence for trainers ("Day 30 to 36
+    /// and paid: tell the customer the email comes within the week."): the rule card of
+    /// transcripts, `--list` and answer sheets. `state` is a path token
+    /// ([`crate::Procedure::path_token`]).
+    fn rule(&self, state: &str) -> Option<&'static str> {
+        let _ = state;
+        None
     }
 
     /// A step an agent might take before the customer says why they call (a fault: CF06),
@@ -303,14 +430,16 @@ pub trait Stage: Send + Sync {
         None
     }
 
-    /// Dialogue or events that lead up to a sample (a customer reporting a wrong address
-    /// before a chat that verifies it).
+    /// Dialogue or events that lead up to a step, a path's or one the machine asked for (a
+    /// customer reporting a wrong address and giving the right one before a chat that
+    /// verifies it; the question a detail answers before the agent records it).
     fn before(&self, sample: &OwnedStep, scene: &Scene<'_>) -> Vec<Beat> {
         let _ = (sample, scene);
         Vec::new()
     }
 
-    /// What an event without a script line says or does.
+    /// What an event without a script line says or does: speech for what is said (one of
+    /// several phrasings, by [`Scene::pick`]), a stage direction only for what is done.
     fn narrate(&self, step: &OwnedStep, scene: &Scene<'_>) -> Narration {
         let _ = scene;
         let name = step.name.as_str().replace('_', " ");

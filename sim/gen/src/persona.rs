@@ -125,17 +125,21 @@ impl Persona {
     }
 }
 
-/// A start time on a weekday of 2026, in the business time zone, inside chat hours (09:05 to
-/// 16:30) or outside them (18:10 to 20:30).
+/// A start time in 2026, in the business time zone: inside chat hours, a weekday from 09:05
+/// to 16:30; outside them, a weekday from 18:10 to 20:30, or (one call in four) a Saturday
+/// or Sunday from 10:00 to 16:00.
 pub fn call_start(rng: &mut Rng, tz: Tz, within_chat_hours: bool) -> DateTime<FixedOffset> {
     let base = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap_or_default();
+    let weekend = !within_chat_hours && rng.u32(0..4) == 0;
     loop {
         let date = base + Duration::days(i64::from(rng.u32(0..330)));
-        if matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
+        if matches!(date.weekday(), Weekday::Sat | Weekday::Sun) != weekend {
             continue;
         }
         let minutes = if within_chat_hours {
             rng.u32(9 * 60 + 5..16 * 60 + 30)
+        } else if weekend {
+            rng.u32(10 * 60..16 * 60)
         } else {
             rng.u32(18 * 60 + 10..20 * 60 + 30)
         };

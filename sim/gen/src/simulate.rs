@@ -146,6 +146,10 @@ impl Mix {
             let fits = Fault::all(engine)
                 .into_iter()
                 .filter(|fault| {
+                    // A fault of the time of day needs a start the arrivals do not give.
+                    if fault.clock().is_some() || !fault.fits(&path.tokens) {
+                        return false;
+                    }
                     let call = generate(
                         path,
                         Setup {

@@ -1,11 +1,13 @@
 //! Generated calls: one per path of a machine, played out by an agent who does what the
-//! machine says is next, with every line from the scripts and every placeholder filled from a
-//! seeded persona. Optionally with injected faults and their answer key.
+//! machine says is next, with every scripted line word for word, the rest in seeded phrasings
+//! and every value from a seeded persona. Optionally with injected faults and their answer
+//! key: for each fault the lines at fault, the rule it breaks and what the agent should have
+//! said or done.
 //!
 //! A generated call is driven through a real [`Call`] as it is written, so its dates make its
 //! branch true by construction, and the same call can be written as a v1 log (the simulator)
 //! or as a transcript (for trainers). Everything a procedure knows (its words, its values,
-//! its faults) comes from its stage: this module names no procedure.
+//! its faults, its rules) comes from its stage: this module names no procedure.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -16,15 +18,17 @@ use fastrand::Rng;
 use callflow_workflows::explore::{Path, Sample};
 use callflow_workflows::script::frame as frame_scripts;
 use callflow_workflows::stage::{
-    Beat, FaultDef, Injection, Narration, OwnedStep, Props, Scene as StageScene, Stage,
+    Beat, FaultDef, Fix, Injection, Narration, OwnedStep, Props, Rule, Scene as StageScene,
+    Scripted, Stage,
 };
 use callflow_workflows::vocab::{frame_events, ProcedureStep};
 use callflow_workflows::{
     score, Call, CallStart, Code, EndStatus, Engine, Event, EventName, Placeholders, Procedure,
-    ScriptLine, Severity, Speaker, Stamp, Step, Verdict,
+    Requirement, ScriptLine, Severity, Speaker, Stamp, Step, Verdict,
 };
 
 use crate::persona::Persona;
+use crate::speech;
 
 /// A deviation a generated call can carry, and the finding codes it must raise.
 #[derive(Debug, Clone, Copy)]
@@ -84,7 +88,7 @@ impl Fault {
     /// What the fault does, in words (for answer keys).
     pub fn describe(&self) -> String {
         match self {
-            Fault::Omit(code) => format!("left out the step whose absence is {code}"),
+            Fault::Omit(code) => format!("left out a step ({code}: {})", code.description()),
             Fault::OffScriptGreeting => "greeting read off-script".to_owned(),
             Fault::StepBeforeInquiry => {
                 "took a procedure step before the customer said why they called".to_owned()
@@ -93,6 +97,60 @@ impl Fault {
             Fault::HangUp => "the customer hung up before the goodbye".to_owned(),
             Fault::Procedure(def) => def.describe.to_owned(),
         }
+    }
+
+    /// A short name: the procedure fault's id, `omit_SD05` for an omission.
+    pub fn id(&self) -> String {
+        match self {
+            Fault::Omit(code) => format!("omit_{code}"),
+            Fault::OffScriptGreeting => "off_script_greeting".to_owned(),
+            Fault::StepBeforeInquiry => "step_before_inquiry".to_owned(),
+            Fault::UncoveredInquiry => "uncovered_inquiry".to_owned(),
+            Fault::HangUp => "hang_up".to_owned(),
+            Fault::Procedure(def) => def.id.to_owned(),
+        }
+    }
+
+    /// The label of the explored clock the call must start at to carry the fault, if the
+    /// fault is about the time of day.
+    pub fn clock(&self) -> Option<&'static str> {
+        match self {
+            Fault::Procedure(FaultDef {
+                injection: Injection::Clock { label },
+                ..
+            }) => Some(label),
+            _ => None,
+        }
+    }
+
+    /// Whether the fault is the agent's own deviation from a procedure, one an exercise can
+    /// teach: not a customer who hangs up, not a request no procedure covers (both raise
+    /// information only).
+    pub fn is_deviation(&self) -> bool {
+        !matches!(self, Fault::UncoveredInquiry | Fault::HangUp)
+    }
+
+    /// Whether the fault makes sense on a path (by its tokens).
+    pub fn fits(&self, tokens: &[String]) -> bool {
+        match self {
+            Fault::Procedure(def) => (def.fits)(tokens),
+            _ => true,
+        }
+    }
+
+    /// Whether two faults are declared to interact (either names the other).
+    pub fn pairs_with(&self, other: &Fault) -> bool {
+        match (self, other) {
+            (Fault::Procedure(a), Fault::Procedure(b)) => {
+                a.pairs.contains(&b.id) || b.pairs.contains(&a.id)
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether a procedure declares the fault (against the generic omissions and the frame's).
+    pub fn is_declared(&self) -> bool {
+        matches!(self, Fault::Procedure(_))
     }
 }
 
@@ -115,11 +173,34 @@ pub struct Line {
     pub log_line: Option<u64>,
 }
 
+/// One fault of a call's answer key, as an answer sheet tells it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// The fault.
+    pub fault: Fault,
+    /// The codes it must raise.
+    pub codes: Vec<Code>,
+    /// What the agent did (or left out), in words.
+    pub what: String,
+    /// The rule it breaks, in plain words.
+    pub rule: String,
+    /// What the agent should have said (a script line, quoted) or done.
+    pub fix: String,
+    /// The lines at fault (indices into [`Generated::lines`]), in order.
+    pub lines: Vec<usize>,
+    /// For a step left out: the index of the line after which it was due.
+    pub missing_after: Option<usize>,
+    /// The inquiry it concerns (its index in the call), if any.
+    pub inquiry: Option<usize>,
+}
+
 /// The answer key of a generated call: what an audit must find.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnswerKey {
     /// The faults injected.
     pub faults: Vec<Fault>,
+    /// Each fault with its lines, rule and fix, in the order they were injected.
+    pub notes: Vec<Note>,
     /// The expected verdict.
     pub verdict: Verdict,
     /// The expected score.
@@ -133,6 +214,8 @@ pub struct AnswerKey {
 pub struct Generated {
     /// The path's name (`shopping_dollars/reward_email_missing/overdue`).
     pub path: String,
+    /// The path's tokens (the states it names).
+    pub tokens: Vec<String>,
     /// The call id.
     pub call_id: String,
     /// The people and values.
@@ -162,6 +245,14 @@ pub struct Setup<'a> {
     pub faults: &'a [Fault],
 }
 
+/// A step the agent leaves out from some point on (a fault of [`Injection::Steps`]).
+struct Skipped {
+    event: EventName,
+    value: Option<&'static str>,
+    /// The inquiry it was left out of (the rest only while it is open).
+    inquiry: usize,
+}
+
 struct Scene<'a> {
     engine: &'a Arc<Engine>,
     call: Call,
@@ -172,14 +263,35 @@ struct Scene<'a> {
     line: u64,
     rng: Rng,
     faults: &'a [Fault],
-    applied: Vec<(Fault, Vec<Code>)>,
+    /// The ids of the procedure faults the call carries (what the stages see).
+    fault_ids: Vec<&'static str>,
+    applied: Vec<Note>,
+    /// The note of the fault being injected: the lines written meanwhile are its lines.
+    injecting: Option<usize>,
+    skipped: Vec<Skipped>,
+    /// Whether the agent gave their name in a greeting.
+    greeted: bool,
+    /// The variant the stages are asked with while set (the same words for a step said
+    /// right and as a fault changed it); drawn afresh for each question otherwise.
+    variant: Option<u64>,
     exploration_date: NaiveDate,
     /// What the stages keep between their answers for this call.
     memo: Props,
     /// The path's states (what some faults read).
     tokens: &'a [String],
+    /// The path's decision events, all of them.
+    samples: &'a [Sample],
     /// The path's decision events still to play.
     rest: VecDeque<Sample>,
+}
+
+/// What is known where a fault shows, for its note.
+#[derive(Default)]
+struct Context<'r> {
+    /// The requirement left out (an omission).
+    requirement: Option<&'r Requirement>,
+    /// The step as it should have been (a changed value).
+    unaltered: Option<String>,
 }
 
 impl<'a> Scene<'a> {
@@ -188,13 +300,27 @@ impl<'a> Scene<'a> {
     }
 
     fn marked(&self, fault: Fault) -> bool {
-        self.applied.iter().any(|(f, _)| *f == fault)
+        self.applied.iter().any(|note| note.fault == fault)
     }
 
-    /// Records a fault as applied, with the codes it must raise where the call stands.
-    fn mark(&mut self, fault: Fault) {
-        if self.marked(fault) {
-            return;
+    fn note_index(&self, fault: Fault) -> Option<usize> {
+        self.applied.iter().position(|note| note.fault == fault)
+    }
+
+    /// The index of the open inquiry, if one is open.
+    fn open_inquiry(&self) -> Option<usize> {
+        let inquiries = self.call.inquiries();
+        inquiries
+            .last()
+            .filter(|i| i.closed().is_none())
+            .map(|_| inquiries.len() - 1)
+    }
+
+    /// Records a fault as applied, with the codes it must raise where the call stands and
+    /// what its note says; returns the note's index.
+    fn mark(&mut self, fault: Fault, context: Context<'_>) -> usize {
+        if let Some(index) = self.note_index(fault) {
+            return index;
         }
         let codes = match fault {
             Fault::Omit(code) => vec![code],
@@ -204,7 +330,122 @@ impl<'a> Scene<'a> {
             Fault::HangUp => vec![Code::CF05],
             Fault::Procedure(def) => (def.codes)(self.call.frame().facts()),
         };
-        self.applied.push((fault, codes));
+        let (what, rule, fix) = self.explain(fault, &codes, &context);
+        let missing_after = match fault {
+            Fault::Omit(_) => self.lines.len().checked_sub(1),
+            Fault::Procedure(FaultDef {
+                injection: Injection::Skip { .. } | Injection::Steps { .. },
+                ..
+            }) if codes.iter().any(|c| c.is_omission()) => self.lines.len().checked_sub(1),
+            _ => None,
+        };
+        self.applied.push(Note {
+            fault,
+            codes,
+            what,
+            rule,
+            fix,
+            lines: Vec::new(),
+            missing_after,
+            inquiry: self.open_inquiry(),
+        });
+        self.applied.len() - 1
+    }
+
+    /// What a fault's note says: what the agent did, the rule, the fix.
+    fn explain(
+        &self,
+        fault: Fault,
+        codes: &[Code],
+        context: &Context<'_>,
+    ) -> (String, String, String) {
+        let state = self.inquiry_state();
+        let card = self.rule_card(state);
+        let said = |scene: &Self, requirement: &Requirement| match requirement.script {
+            Some(line) => format!("\u{201c}{}\u{201d}", scene.scripted(line)),
+            None => capitalized(&requirement.what) + ".",
+        };
+        match fault {
+            Fault::Omit(code) => {
+                let what = context
+                    .requirement
+                    .map_or_else(|| code.description().to_owned(), |r| r.what.to_string());
+                let rule = speech::frame_rule(code)
+                    .map(str::to_owned)
+                    .or(card)
+                    .unwrap_or_else(|| capitalized(code.description()) + ".");
+                let fix = context
+                    .requirement
+                    .map_or_else(|| capitalized(code.description()), |r| said(self, r));
+                (format!("left out: {what}"), rule, fix)
+            }
+            Fault::OffScriptGreeting | Fault::StepBeforeInquiry => {
+                let code = codes.first().copied().unwrap_or(Code::CF02);
+                let rule = speech::frame_rule(code).unwrap_or_default().to_owned();
+                let fix = match fault {
+                    Fault::OffScriptGreeting => {
+                        format!("\u{201c}{}\u{201d}", self.scripted(frame_scripts::GREETING))
+                    }
+                    _ => "Let the customer say why they are calling before taking any step of a procedure.".to_owned(),
+                };
+                (fault.describe(), rule, fix)
+            }
+            Fault::UncoveredInquiry | Fault::HangUp => {
+                (fault.describe(), String::new(), String::new())
+            }
+            Fault::Procedure(def) => {
+                let rule = match def.rule {
+                    Rule::Words(words) => words.to_owned(),
+                    Rule::Card => card.unwrap_or_else(|| def.describe.to_owned()),
+                };
+                let fix = match def.fix {
+                    Fix::Words(words) => words.to_owned(),
+                    Fix::Unaltered => context.unaltered.clone().unwrap_or_default(),
+                    Fix::Next => {
+                        let next: Vec<String> = self
+                            .next_for_inquiry()
+                            .iter()
+                            .map(|r| said(self, r))
+                            .collect();
+                        if next.is_empty() {
+                            def.describe.to_owned()
+                        } else {
+                            next.join(" Then: ")
+                        }
+                    }
+                };
+                (def.describe.to_owned(), rule, fix)
+            }
+        }
+    }
+
+    /// What the open inquiry's machine lists as next for the agent (after-call work
+    /// included: the agent's to do), or the call's next steps when no inquiry is open.
+    fn next_for_inquiry(&self) -> Vec<Requirement> {
+        let frame_steps = [
+            &frame_events::GREETING,
+            &frame_events::ANYTHING_ELSE,
+            &frame_events::GOODBYE,
+        ];
+        let mut next: Vec<Requirement> = self
+            .call
+            .next_steps()
+            .into_iter()
+            .map(|n| n.requirement)
+            .filter(|r| !frame_steps.iter().any(|def| r.step.is(def)))
+            .collect();
+        // After-call work the machine lists only after the goodbye: named for completeness.
+        next.dedup_by(|a, b| a.step == b.step && a.script == b.script && a.script.is_some());
+        next
+    }
+
+    /// The rule card of a state, from the procedures of the call.
+    fn rule_card(&self, state: &str) -> Option<String> {
+        self.engine
+            .procedures()
+            .iter()
+            .find_map(|p| p.stage().rule(state))
+            .map(str::to_owned)
     }
 
     /// The procedure faults this call carries, in the order the procedures declare them.
@@ -217,11 +458,12 @@ impl<'a> Scene<'a> {
             .collect()
     }
 
+    /// The names agent lines fill placeholders with (the customer by first name).
     fn names(&self) -> Placeholders<'_> {
         Placeholders {
             department: Some(self.department),
             agent_name: Some(self.persona.agent_first()),
-            customer_name: Some(&self.persona.customer),
+            customer_name: Some(self.persona.customer_first()),
             ticket: self.persona.ticket(),
         }
     }
@@ -276,6 +518,8 @@ impl<'a> Scene<'a> {
         };
         let state = self.inquiry_state();
         let rules = Arc::clone(self.call.rules());
+        let variant = self.variant.unwrap_or_else(|| self.rng.u64(..));
+        let upcoming = self.rest.front().map(|s| s.event.name());
         let mut view = StageScene {
             cast: self.persona.cast(self.department),
             call_date: self.call.frame().call_date(),
@@ -287,16 +531,40 @@ impl<'a> Scene<'a> {
             params: rules.params(procedure),
             rng: &mut self.rng,
             memo: &mut self.memo,
+            variant,
+            samples: self.samples,
+            upcoming,
+            faults: &self.fault_ids,
         };
         Some(f(stage, &mut view))
     }
 
-    fn tick(&mut self, name: EventName, extra: i64) {
-        let seconds = match name.speaker() {
-            Speaker::System => 4 + self.rng.i64(0..4),
-            _ => 8 + self.rng.i64(0..20),
+    /// Moves the clock on to the next line: the time the previous line took to say, and a
+    /// pause that suits the new one (a system's answer comes at once, typing takes a while),
+    /// plus `extra` seconds.
+    fn tick(&mut self, speaker: Speaker, spoken: bool, extra: i64) {
+        let said = self
+            .lines
+            .last()
+            .filter(|l| l.spoken)
+            .map_or(0, |l| speaking_seconds(&l.text));
+        let pause = match (speaker, spoken) {
+            (Speaker::System, _) => self.rng.i64(1..=3),
+            (Speaker::Partner, _) => self.rng.i64(15..=40),
+            (_, true) => self.rng.i64(1..=3),
+            (_, false) => self.rng.i64(4..=14),
         };
-        self.at += Duration::seconds(seconds + extra);
+        self.at += Duration::seconds(said + pause + extra);
+    }
+
+    /// Adds a line, to the fault being injected if any (the agent's lines: what the customer
+    /// says back is not at fault).
+    fn push(&mut self, line: Line) {
+        let note = self.injecting.and_then(|i| self.applied.get_mut(i));
+        if let (Some(note), Speaker::Agent) = (note, line.speaker) {
+            note.lines.push(self.lines.len());
+        }
+        self.lines.push(line);
     }
 
     /// Feeds an event to the call and records its line.
@@ -305,12 +573,18 @@ impl<'a> Scene<'a> {
         let extra = match event.step() {
             Some(step) => {
                 let owned = OwnedStep::of(step);
-                self.procedure_for(name)
-                    .map_or(0, |(_, procedure)| procedure.stage().delay(&owned))
+                match self.procedure_for(name) {
+                    Some((p, _)) => {
+                        let _ = self.ask(p, false, |stage, scene| stage.played(&owned, scene));
+                        self.ask(p, false, |stage, scene| stage.delay(&owned, scene))
+                            .unwrap_or(0)
+                    }
+                    None => 0,
+                }
             }
             None => 0,
         };
-        self.tick(name, extra);
+        self.tick(name.speaker(), spoken, extra);
         self.line += 1;
         let step = Step {
             stamp: Stamp {
@@ -323,7 +597,7 @@ impl<'a> Scene<'a> {
         };
         // A generated call never goes back in time or past its end.
         let _ = self.call.feed(&step);
-        self.lines.push(Line {
+        self.push(Line {
             at: self.at,
             speaker: name.speaker(),
             event: Some(name),
@@ -345,8 +619,8 @@ impl<'a> Scene<'a> {
 
     /// A line of dialogue that is no event of the log.
     fn say(&mut self, speaker: Speaker, text: String) {
-        self.at += Duration::seconds(3 + self.rng.i64(0..6));
-        self.lines.push(Line {
+        self.tick(speaker, true, 0);
+        self.push(Line {
             at: self.at,
             speaker,
             event: None,
@@ -378,25 +652,39 @@ impl<'a> Scene<'a> {
         }
     }
 
-    /// An agent step, with its script line when it has one, else its narration; then what
-    /// the customer says back.
-    fn agent(&mut self, step: &OwnedStep, script: Option<ScriptLine>) {
+    /// The words or the action of a step: its script line for an agent step that has one,
+    /// else its narration.
+    fn words(&mut self, step: &OwnedStep, script: Option<ScriptLine>) -> (String, bool) {
         let procedure = self.procedure_for(step.name).map(|(p, _)| p);
-        let script = match procedure {
-            Some(p) => self
+        let script = match (procedure, step.name.speaker()) {
+            (Some(p), Speaker::Agent) => self
                 .ask(p, false, |stage, scene| stage.says(step, script, scene))
                 .flatten(),
-            None => script,
+            (None, Speaker::Agent) => script,
+            _ => None,
         };
-        let (text, spoken) = match script {
+        match script {
             Some(line) => (self.scripted(line), true),
             None => {
                 let narration = self.narrate(step);
                 (narration.text, narration.spoken)
             }
-        };
+        }
+    }
+
+    /// A step of any speaker, with what leads up to it, its words, and what follows.
+    fn perform(&mut self, step: &OwnedStep, script: Option<ScriptLine>, follow: bool) {
+        if let Some((p, _)) = self.procedure_for(step.name) {
+            let lead = self
+                .ask(p, true, |stage, scene| stage.before(step, scene))
+                .unwrap_or_default();
+            self.beats(lead);
+        }
+        let (text, spoken) = self.words(step, script);
         self.step(step, text, spoken);
-        self.respond(step);
+        if follow {
+            self.respond(step);
+        }
     }
 
     /// A script line with its lead-in, filled.
@@ -426,17 +714,75 @@ impl<'a> Scene<'a> {
         }
     }
 
-    /// Applies the value changes of the faults the call carries to a step the agent writes.
-    fn alter(&mut self, step: &mut OwnedStep) {
+    /// Applies the value changes of the faults the call carries to a step the agent writes;
+    /// returns the note of the change, if one applied.
+    fn alter(&mut self, step: &mut OwnedStep) -> Option<usize> {
+        let mut note = None;
         for def in self.procedure_faults() {
             if let Injection::Alter { event, alter } = def.injection {
                 if step.is(event) {
                     let cast = self.persona.cast(self.department);
-                    step.value = alter(&step.value, &cast);
-                    self.mark(Fault::Procedure(def));
+                    let altered = alter(&step.value, &cast);
+                    if altered == step.value {
+                        continue;
+                    }
+                    let (text, spoken) = self.words(step, step.name.def().script);
+                    let unaltered = if spoken {
+                        format!("\u{201c}{text}\u{201d}")
+                    } else {
+                        text
+                    };
+                    step.value = altered;
+                    note = Some(self.mark(
+                        Fault::Procedure(def),
+                        Context {
+                            unaltered: Some(unaltered),
+                            ..Context::default()
+                        },
+                    ));
                 }
             }
         }
+        note
+    }
+
+    /// An agent step the machine or the path asks for, with the faults that change its value.
+    fn agent(&mut self, mut step: OwnedStep, script: Option<ScriptLine>) {
+        // The step's words are chosen once: the fix of a changed value reads as the line did.
+        let variant = self.rng.u64(..);
+        self.variant = Some(variant);
+        let note = self.alter(&mut step);
+        self.variant = None;
+        self.injecting = note;
+        // Only the changed step is at fault, not what leads up to it or follows.
+        if let Some((p, _)) = self.procedure_for(step.name) {
+            self.injecting = None;
+            let lead = self
+                .ask(p, true, |stage, scene| stage.before(&step, scene))
+                .unwrap_or_default();
+            self.beats(lead);
+        }
+        self.injecting = note;
+        self.variant = Some(variant);
+        let (text, spoken) = self.words(&step, script);
+        self.variant = None;
+        self.step(&step, text, spoken);
+        self.injecting = None;
+        self.respond(&step);
+    }
+
+    /// Whether a requirement is one a fault of the call has the agent leave out.
+    fn left_out(&self, requirement: &Requirement) -> bool {
+        let open = self.open_inquiry();
+        self.skipped.iter().any(|s| {
+            s.event == requirement.step
+                && if requirement.after_call {
+                    s.value
+                        .is_none_or(|v| requirement.value.as_deref() == Some(v))
+                } else {
+                    open == Some(s.inquiry)
+                }
+        })
     }
 
     /// Does what the machine says is next, as long as it keeps the machine where it is (the
@@ -458,12 +804,19 @@ impl<'a> Scene<'a> {
                 if frame_step
                     || name.speaker() != Speaker::Agent
                     || (requirement.after_call && !after_goodbye)
+                    || self.left_out(requirement)
                 {
                     continue;
                 }
                 if let Some(code) = requirement.code {
                     if self.has(Fault::Omit(code)) {
-                        self.mark(Fault::Omit(code));
+                        self.mark(
+                            Fault::Omit(code),
+                            Context {
+                                requirement: Some(requirement),
+                                ..Context::default()
+                            },
+                        );
                         continue;
                     }
                 }
@@ -475,7 +828,7 @@ impl<'a> Scene<'a> {
                         stage.fulfil(requirement, scene)
                     })
                     .flatten();
-                let Some(mut step) = made else {
+                let Some(step) = made else {
                     continue;
                 };
                 let before = self.inquiry_state();
@@ -496,8 +849,7 @@ impl<'a> Scene<'a> {
                 if moved {
                     continue;
                 }
-                self.alter(&mut step);
-                self.agent(&step, requirement.script);
+                self.agent(step.clone(), requirement.script);
                 // The customer answers a question the path has them answer.
                 let answer = self
                     .engine
@@ -522,17 +874,57 @@ impl<'a> Scene<'a> {
         }
     }
 
-    /// Faults that add a wrong step where the machine now stands.
+    /// Whether the open inquiry already holds this step (a fault that would repeat it is
+    /// applied without repeating it).
+    fn already_taken(&self, step: &OwnedStep) -> bool {
+        let Some(opened) = self.call.inquiries().last().map(|i| i.opened().line) else {
+            return false;
+        };
+        let value = step.name.def().syntax.write(&step.value.as_value());
+        self.lines.iter().any(|l| {
+            l.event == Some(step.name) && l.value == value && l.log_line.is_some_and(|n| n > opened)
+        })
+    }
+
+    /// Faults that add steps where the machine now stands.
     fn faults_in_state(&mut self) {
         let state = self.inquiry_state();
         for def in self.procedure_faults() {
-            if let Injection::Add { states, step } = def.injection {
-                let fault = Fault::Procedure(def);
-                if states.contains(&state) && !self.marked(fault) {
-                    self.mark(fault);
-                    let (step, script) = step(state);
-                    self.agent(&step, script);
+            let fault = Fault::Procedure(def);
+            if self.marked(fault) || !fault.fits(self.tokens) {
+                continue;
+            }
+            let (steps, skip): (Vec<Scripted>, &[_]) = match def.injection {
+                Injection::Add { states, step } if states.contains(&state) => {
+                    (vec![step(state)], &[])
                 }
+                Injection::Steps {
+                    states,
+                    steps,
+                    skip,
+                } if states.contains(&state) => {
+                    let cast = self.persona.cast(self.department);
+                    (steps(state, &cast), skip)
+                }
+                _ => continue,
+            };
+            let note = self.mark(fault, Context::default());
+            if let Some(inquiry) = self.open_inquiry() {
+                for &(event, value) in skip {
+                    self.skipped.push(Skipped {
+                        event: EventName::of(event),
+                        value,
+                        inquiry,
+                    });
+                }
+            }
+            for (step, script) in steps {
+                if self.already_taken(&step) {
+                    continue;
+                }
+                self.injecting = Some(note);
+                self.perform(&step, script, true);
+                self.injecting = None;
             }
         }
     }
@@ -561,33 +953,26 @@ impl<'a> Scene<'a> {
         let Some((procedure, _)) = self.procedure_for(sample.name) else {
             return true;
         };
-        let mut step = self
+        let step = self
             .ask(procedure, false, |stage, scene| stage.draw(sample, scene))
             .unwrap_or_else(|| OwnedStep::of(sample));
-        if step.name.speaker() == Speaker::Agent {
-            self.alter(&mut step);
-        }
-        let lead = self
-            .ask(procedure, false, |stage, scene| stage.before(&step, scene))
-            .unwrap_or_default();
-        self.beats(lead);
-        if step.name.def().fact {
-            self.answer_before_facts();
-        }
         for def in self.procedure_faults() {
             if let Injection::Skip { event } = def.injection {
-                if step.is(event) {
-                    self.mark(Fault::Procedure(def));
+                let fault = Fault::Procedure(def);
+                if step.is(event) && fault.fits(self.tokens) {
+                    self.mark(fault, Context::default());
                     return false;
                 }
             }
         }
+        if step.name.def().fact {
+            self.answer_before_facts();
+        }
         if step.name.speaker() == Speaker::Agent {
-            self.agent(&step, step.name.def().script);
+            let script = step.name.def().script;
+            self.agent(step, script);
         } else {
-            let narration = self.narrate(&step);
-            self.step(&step, narration.text, narration.spoken);
-            self.respond(&step);
+            self.perform(&step, None, true);
         }
         true
     }
@@ -603,38 +988,80 @@ impl<'a> Scene<'a> {
             {
                 let fault = Fault::Procedure(def);
                 if waiting == state && !self.marked(fault) {
-                    if let Some((step, script)) = step(self.tokens) {
-                        self.mark(fault);
-                        self.agent(&step, script);
+                    if let Some((step, script)) = step(self.tokens, &self.fault_ids) {
+                        let note = self.mark(fault, Context::default());
+                        self.injecting = Some(note);
+                        self.perform(&step, script, true);
+                        self.injecting = None;
                     }
                 }
             }
         }
     }
 
-    /// An inquiry of the path: the customer's name and request for the first, "anything
-    /// else" and the request for a later one.
-    fn inquiry(&mut self, code: &'static str) {
-        let line = self.engine.reason(code).def().and_then(|r| r.customer_line);
-        let text = if self.call.inquiries().is_empty() {
-            let name = self.persona.customer.clone();
-            self.event(
-                &Event::CustomerIdentified { name: &name },
-                format!("(gives their name: {name})"),
-                false,
-            );
-            line.map_or_else(String::new, |l| self.script(l))
+    /// The customer introduces themselves (by the agent's name, when the agent gave it).
+    fn introduce(&mut self) {
+        let options = if self.greeted {
+            speech::INTRO_NAMED
         } else {
-            // A further inquiry answers "anything else", without the introduction.
+            speech::INTRO_UNNAMED
+        };
+        let intro = options[self.rng.usize(..options.len())]
+            .replace("{agent}", self.persona.agent_first())
+            .replace("{customer}", &self.persona.customer);
+        let name = self.persona.customer.clone();
+        self.event(&Event::CustomerIdentified { name: &name }, intro, true);
+    }
+
+    /// An inquiry of the path: the customer's request (after their introduction) for the
+    /// first; for a later one, "anything else" and the request.
+    fn inquiry(&mut self, code: &'static str) {
+        let handle = self.engine.reason(code);
+        let reason = handle.def();
+        let first = self.call.inquiries().is_empty();
+        if !first {
+            // A further inquiry answers "anything else".
             self.frame_agent(Event::AnythingElse, frame_scripts::ANYTHING_ELSE);
-            let template = line.map_or("", |l| l.template());
+        }
+        let asked = match (reason, handle.procedure()) {
+            (Some(reason), Some(p)) => self
+                .ask(p, false, |stage, scene| stage.request(reason, scene))
+                .flatten(),
+            _ => None,
+        };
+        let request = asked.unwrap_or_else(|| {
+            // The reason's own line, without its introduction.
+            let template = reason
+                .and_then(|r| r.customer_line)
+                .map_or("", |l| l.template());
             let rest = template
                 .split_once("<Customer Name>")
                 .map_or(template, |(_, rest)| rest)
                 .trim_start_matches([',', '.', ' ']);
-            format!("Yes, {}", self.names().fill(rest))
+            self.names().fill(rest)
+        });
+        let text = if first {
+            request
+        } else {
+            let further = speech::FURTHER[self.rng.usize(..speech::FURTHER.len())];
+            format!("{further} {request}")
         };
         self.event(&Event::inquiry(code), text, true);
+    }
+}
+
+/// Seconds a line takes to say: about three words a second.
+fn speaking_seconds(text: &str) -> i64 {
+    let words = i64::try_from(text.split_whitespace().count()).unwrap_or(i64::MAX / 4);
+    (words + 2) / 3
+}
+
+/// The text with its first letter upper-case.
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -667,6 +1094,14 @@ pub fn generate(path: &Path, setup: Setup<'_>) -> Generated {
     .unwrap_or_else(|e| unreachable!("a call starts at line 2: {e}"));
     let exploration_date = path_call_date(path);
     let seed = start.timestamp().unsigned_abs() ^ u64::from(persona.phone.len() as u32);
+    let fault_ids = setup
+        .faults
+        .iter()
+        .filter_map(|f| match f {
+            Fault::Procedure(def) => Some(def.id),
+            _ => None,
+        })
+        .collect();
     let mut scene = Scene {
         engine,
         call,
@@ -685,43 +1120,74 @@ pub fn generate(path: &Path, setup: Setup<'_>) -> Generated {
         line: 2,
         rng: Rng::with_seed(seed),
         faults: setup.faults,
+        fault_ids,
         applied: Vec::new(),
+        injecting: None,
+        skipped: Vec::new(),
+        greeted: false,
+        variant: None,
         exploration_date,
         memo: Props::default(),
         tokens: &path.tokens,
+        samples: &path.samples,
         rest: path.samples.iter().cloned().collect(),
     };
+    // A fault of the time of day: the caller started the call then.
+    for fault in setup.faults {
+        if fault.clock().is_some() && fault.fits(&path.tokens) {
+            scene.mark(*fault, Context::default());
+        }
+    }
     // Opening.
     if scene.has(Fault::Omit(Code::CF01)) {
-        scene.mark(Fault::Omit(Code::CF01));
+        let greeting = scene
+            .call
+            .next_steps()
+            .into_iter()
+            .map(|n| n.requirement)
+            .find(|r| r.step.is(&frame_events::GREETING));
+        scene.mark(
+            Fault::Omit(Code::CF01),
+            Context {
+                requirement: greeting.as_ref(),
+                ..Context::default()
+            },
+        );
     } else if scene.has(Fault::OffScriptGreeting) {
-        scene.mark(Fault::OffScriptGreeting);
+        let note = scene.mark(Fault::OffScriptGreeting, Context::default());
+        scene.injecting = Some(note);
         scene.event(
             &Event::Greeting,
-            "Yeah hi. What do you want?".to_owned(),
+            speech::OFF_SCRIPT_GREETING.to_owned(),
             true,
         );
+        scene.injecting = None;
     } else {
         scene.frame_agent(Event::Greeting, frame_scripts::GREETING);
+        scene.greeted = true;
     }
+    scene.introduce();
     if scene.has(Fault::StepBeforeInquiry) {
         let premature = engine
             .procedures()
             .iter()
             .find_map(|p| p.stage().premature());
         if let Some((step, script)) = premature {
-            scene.mark(Fault::StepBeforeInquiry);
-            scene.agent(&step, script);
+            let note = scene.mark(Fault::StepBeforeInquiry, Context::default());
+            scene.injecting = Some(note);
+            scene.perform(&step, script, false);
+            scene.injecting = None;
+            let confused =
+                speech::PREMATURE_REPLY[scene.rng.usize(..speech::PREMATURE_REPLY.len())];
+            scene.say(Speaker::Customer, confused.to_owned());
+            scene.say(Speaker::Agent, speech::PREMATURE_SORRY.to_owned());
         }
     }
     if scene.has(Fault::UncoveredInquiry) {
-        scene.mark(Fault::UncoveredInquiry);
-        let text = "Before that, I also have a question about my bill.".to_owned();
-        scene.event(&Event::inquiry("billing_question"), text, true);
-        scene.say(
-            Speaker::Agent,
-            "Billing is handled by another team; I can transfer you after we are done.".to_owned(),
-        );
+        scene.mark(Fault::UncoveredInquiry, Context::default());
+        let (asked, answer) = speech::UNCOVERED;
+        scene.event(&Event::inquiry("billing_question"), asked.to_owned(), true);
+        scene.say(Speaker::Agent, answer.to_owned());
     }
     // The path.
     while let Some(sample) = scene.rest.pop_front() {
@@ -730,27 +1196,54 @@ pub fn generate(path: &Path, setup: Setup<'_>) -> Generated {
     scene.fulfil(false);
     // Closing.
     if scene.has(Fault::HangUp) {
-        scene.mark(Fault::HangUp);
+        scene.mark(Fault::HangUp, Context::default());
         scene.event(
             &Event::CallEnded(EndStatus::CustomerHungUp),
             "[system] the customer hung up".to_owned(),
             false,
         );
     } else {
-        let wants_anything_else = scene
+        let anything_else = scene
             .call
             .next_steps()
-            .iter()
-            .any(|n| n.requirement.step.is(&frame_events::ANYTHING_ELSE));
-        if wants_anything_else && scene.has(Fault::Omit(Code::CF03)) {
-            scene.mark(Fault::Omit(Code::CF03));
-        } else if wants_anything_else {
+            .into_iter()
+            .map(|n| n.requirement)
+            .find(|r| r.step.is(&frame_events::ANYTHING_ELSE));
+        // The frame lists "anything else" once the inquiry's own steps are done; an inquiry
+        // that left one out still asks it.
+        let required = anything_else.is_some()
+            || scene
+                .call
+                .inquiries()
+                .last()
+                .is_some_and(|i| i.requires_anything_else() && i.anything_else().is_none());
+        if required && scene.has(Fault::Omit(Code::CF03)) {
+            scene.mark(
+                Fault::Omit(Code::CF03),
+                Context {
+                    requirement: anything_else.as_ref(),
+                    ..Context::default()
+                },
+            );
+        } else if required {
             scene.frame_agent(Event::AnythingElse, frame_scripts::ANYTHING_ELSE);
-            let no = scene.script(frame_scripts::CUSTOMER_NO);
-            scene.say(Speaker::Customer, no);
+            let no = speech::NOTHING_ELSE[scene.rng.usize(..speech::NOTHING_ELSE.len())];
+            scene.say(Speaker::Customer, no.to_owned());
         }
         if scene.has(Fault::Omit(Code::CF04)) {
-            scene.mark(Fault::Omit(Code::CF04));
+            let goodbye = scene
+                .call
+                .next_steps()
+                .into_iter()
+                .map(|n| n.requirement)
+                .find(|r| r.step.is(&frame_events::GOODBYE));
+            scene.mark(
+                Fault::Omit(Code::CF04),
+                Context {
+                    requirement: goodbye.as_ref(),
+                    ..Context::default()
+                },
+            );
         } else {
             scene.frame_agent(Event::Goodbye, frame_scripts::GOODBYE);
         }
@@ -764,18 +1257,39 @@ pub fn generate(path: &Path, setup: Setup<'_>) -> Generated {
     let Scene {
         call,
         lines,
-        applied,
+        mut applied,
         ..
     } = scene;
-    let answer_key = predict(&call, &applied);
+    locate(&call, &lines, &mut applied);
+    let answer_key = predict(&call, applied);
     Generated {
         path: path.name(),
+        tokens: path.tokens.clone(),
         call_id: setup.call_id,
         persona,
         department,
         lines,
         answer_key,
         call,
+    }
+}
+
+/// Notes with no line of their own (a call at the wrong time of day; a fault that repeated
+/// a step already taken) take the lines of their findings that point at something done.
+fn locate(call: &Call, lines: &[Line], notes: &mut [Note]) {
+    for note in notes.iter_mut() {
+        if !note.lines.is_empty() {
+            continue;
+        }
+        let mut at: Vec<usize> = call
+            .findings()
+            .filter(|f| note.codes.contains(&f.code) && !f.code.is_omission())
+            .flat_map(|f| f.evidence.iter().map(|e| e.line))
+            .filter_map(|log_line| lines.iter().position(|l| l.log_line == Some(log_line)))
+            .collect();
+        at.sort_unstable();
+        at.dedup();
+        note.lines = at;
     }
 }
 
@@ -788,26 +1302,27 @@ fn path_call_date(path: &Path) -> NaiveDate {
 
 /// The answer key: the info findings the path raises by itself, plus each applied fault's
 /// codes; the verdict and score those codes give.
-fn predict(call: &Call, applied: &[(Fault, Vec<Code>)]) -> AnswerKey {
+fn predict(call: &Call, notes: Vec<Note>) -> AnswerKey {
     let scoring = &call.rules().config().scoring;
     let mut codes: Vec<Code> = call
         .findings()
         .map(|f| f.code)
         .filter(|c| scoring.severity(*c) == Severity::Info && *c != Code::CF05)
         .collect();
-    for (_, fault_codes) in applied {
-        codes.extend(fault_codes.iter().copied().filter(|c| !scoring.is_off(*c)));
+    for note in &notes {
+        codes.extend(note.codes.iter().copied().filter(|c| !scoring.is_off(*c)));
     }
     codes.sort();
     codes.dedup();
-    let complete = !applied.iter().any(|(f, _)| *f == Fault::HangUp);
+    let complete = !notes.iter().any(|n| n.fault == Fault::HangUp);
     let outcome = score(
         codes.iter().map(|c| scoring.severity(*c)),
         complete,
         scoring,
     );
     AnswerKey {
-        faults: applied.iter().map(|(f, _)| *f).collect(),
+        faults: notes.iter().map(|n| n.fault).collect(),
+        notes,
         verdict: outcome.verdict,
         score: outcome.score,
         codes,

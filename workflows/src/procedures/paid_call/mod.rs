@@ -7,8 +7,9 @@
 //!
 //! Everything the procedure is lives in this folder: its machine ([`machine`]), vocabulary
 //! ([`events`], [`reasons`], [`codes`] and their words in [`explain`], [`scripts`],
-//! [`chat_form`]), parameters ([`params`]),
-//! exploration alphabet ([`explore`]) and what generated calls need ([`stage`]).
+//! [`chat_form`]), parameters ([`params`]), exploration alphabet ([`explore`]) and what
+//! generated calls need ([`stage`], with the words people say and the rule each branch
+//! teaches in [`speech`]).
 
 use std::any::Any;
 use std::sync::Arc;
@@ -33,6 +34,7 @@ pub mod machine;
 pub mod params;
 pub mod reasons;
 pub mod scripts;
+pub mod speech;
 pub mod stage;
 
 pub use chat_form::{ChatForm, CHAT_FORM_REASON};

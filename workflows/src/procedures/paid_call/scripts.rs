@@ -1,5 +1,5 @@
-//! The customer's lines of generated paid-call verification calls (seed 000 has no dialogue:
-//! plain requests).
+//! The customer's request of generated paid-call verification calls (seed 000 has no
+//! dialogue: a plain request; the other phrasings are in [`super::speech`]).
 
 use crate::script::{ScriptDef, ScriptLine};
 use crate::vocab::Speaker;
@@ -24,23 +24,5 @@ lines! {
         "customer_cancellation",
         Speaker::Customer,
         "Hi <Agent Name>, this is <Customer Name>. I'd like to cancel my home warranty and get my refund.",
-    );
-    /// Customer: a recent service call is not listed.
-    CUSTOMER_SERVICE_CALL = ScriptDef::new(
-        "customer_service_call",
-        Speaker::Customer,
-        "I had a technician out a couple of weeks ago and paid for that visit, but I don't see it listed.",
-    );
-    /// Customer: the name or address on record is wrong.
-    CUSTOMER_RECORD_MISMATCH = ScriptDef::new(
-        "customer_record_mismatch",
-        Speaker::Customer,
-        "Also, the address you have for me is wrong.",
-    );
-    /// Customer: disputes the amount.
-    CUSTOMER_DISPUTE = ScriptDef::new(
-        "customer_dispute",
-        Speaker::Customer,
-        "That amount doesn't look right to me.",
     );
 }

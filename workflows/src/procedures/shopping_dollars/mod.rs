@@ -3,8 +3,9 @@
 //! partner that has not answered (the 24-hour escalation).
 //!
 //! Everything the procedure is lives in this folder: its machine ([`machine`]), vocabulary
-//! ([`events`], [`reasons`], [`codes`] and their words in [`explain`], [`scripts`]), parameters ([`params`]), exploration
-//! alphabet ([`explore`]) and what generated calls need ([`stage`]).
+//! ([`events`], [`reasons`], [`codes`] and their words in [`explain`], [`scripts`]),
+//! parameters ([`params`]), exploration alphabet ([`explore`]) and what generated calls need
+//! ([`stage`], with the words people say and the rule each branch teaches in [`speech`]).
 
 use std::any::Any;
 use std::sync::Arc;
@@ -28,6 +29,7 @@ pub mod machine;
 pub mod params;
 pub mod reasons;
 pub mod scripts;
+pub mod speech;
 pub mod stage;
 
 pub use events::{ContactTime, Detail, SdEvent, Team};

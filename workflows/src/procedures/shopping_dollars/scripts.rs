@@ -95,16 +95,4 @@ lines! {
         Speaker::Customer,
         "Hi <Agent Name>, this is <Customer Name>. I'm calling regarding an inquiry I have placed with Home Service Perks, and I have been unable to reach anyone.",
     );
-    /// Customer: when they reached out.
-    CUSTOMER_CONTACT_TIME = ScriptDef::new(
-        "customer_contact_time",
-        Speaker::Customer,
-        "I reached out to them over the weekend.",
-    );
-    /// Customer: the ticket number.
-    CUSTOMER_TICKET = ScriptDef::new(
-        "customer_ticket",
-        Speaker::Customer,
-        "Sure. It's <Ticket Number>.",
-    );
 }
