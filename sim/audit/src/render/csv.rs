@@ -72,13 +72,24 @@ pub fn is_formula_like(cell: &str) -> bool {
     )
 }
 
-/// One CSV row: text cells neutralised and quoted as needed, numbers as they are.
-struct Row {
+/// One CSV row: text cells neutralised and quoted as needed, numbers as they are (the
+/// formula-safe writer, also used by other crates' exports).
+///
+/// ```
+/// let mut row = callflow_audit::render::csv::Row::new();
+/// let mut out = Vec::new();
+/// row.text("=HYPERLINK(1)").number(3).write(&mut out)?;
+/// assert_eq!(out, b"\"'=HYPERLINK(1)\",3\n");
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct Row {
     line: String,
 }
 
 impl Row {
-    fn new() -> Row {
+    /// An empty row.
+    pub fn new() -> Row {
         Row {
             line: String::with_capacity(256),
         }
@@ -92,7 +103,7 @@ impl Row {
 
     /// A text cell: a formula-like one gets a leading `'` and quotes; one holding a `,`, a
     /// quote or a line break is quoted, its quotes doubled.
-    fn text(&mut self, cell: &str) -> &mut Row {
+    pub fn text(&mut self, cell: &str) -> &mut Row {
         self.separator();
         let neutralise = is_formula_like(cell);
         let quote = neutralise || cell.contains([',', '"', '\n', '\r']);
@@ -110,13 +121,14 @@ impl Row {
     }
 
     /// A number the audit wrote.
-    fn number(&mut self, n: u64) -> &mut Row {
+    pub fn number(&mut self, n: u64) -> &mut Row {
         self.separator();
         self.line.push_str(itoa::Buffer::new().format(n));
         self
     }
 
-    fn write(&mut self, out: &mut dyn Write) -> io::Result<()> {
+    /// Writes the row and its line end, and empties it for the next.
+    pub fn write(&mut self, out: &mut dyn Write) -> io::Result<()> {
         self.line.push('\n');
         out.write_all(self.line.as_bytes())?;
         self.line.clear();
