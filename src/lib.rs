@@ -8,6 +8,7 @@
 
 pub use callflow_audit as audit;
 pub use callflow_gen as gen;
+pub use callflow_history as history;
 pub use callflow_workflows as workflows;
 
 pub mod cli;

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use clap::ValueEnum;
 
-use super::output::{progress_bar, write_output};
+use super::output::{progress_bar, write_output_then};
 use crate::audit::history::{self, IndexEntry};
 use crate::audit::pipeline::{self, AuditOptions, CallSink};
 use crate::audit::reader::ReadOptions;
@@ -21,6 +21,7 @@ use crate::audit::render::{self, Format};
 use crate::audit::report::{AuditReport, CallReport, Rejected, RowCounts};
 use crate::audit::sample::{SAMPLE_LOG, SAMPLE_NAME};
 use crate::audit::LogReader;
+use crate::history::{CallRecord, History, RunRecord};
 use crate::workflows::{Engine, Rules, Verdict};
 
 /// `callflow audit`
@@ -59,6 +60,11 @@ pub struct AuditArgs {
     /// or a tab when the header has no comma but one of them.
     #[arg(long, value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
+    /// Also store the run and each call's result in this history database: a SQLite file
+    /// (created if missing) or a `postgres://` address. The report and the stored run happen
+    /// together or not at all (a history failure is exit 2, no report file).
+    #[arg(long, value_name = "DB")]
+    pub history: Option<String>,
 }
 
 /// `--delimiter`: one ASCII character other than a quote or a line break, or `tab`.
@@ -145,6 +151,8 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
         anyhow::bail!("--threads must be at least 1");
     }
     let format = format_for(args.format, args.out.as_deref())?;
+    // Opened (and migrated) first: a history that cannot be used fails the run before any work.
+    let mut history = args.history.as_deref().map(History::open).transpose()?;
     let read = ReadOptions {
         delimiter: args.delimiter,
     };
@@ -186,11 +194,15 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
         Format::Json => {
             // A failed audit, told as itself (not as a write of the report that failed).
             let mut failed = None;
+            // The run to store, once the audit is done.
+            let run = std::cell::RefCell::new(None);
+            let recording = history.is_some();
             // The JSON report streams: calls go out as they finish (nothing is written before
             // the first one, so that an unusable log leaves no report).
-            let written = write_output(args.out.as_deref(), |out| {
+            let written = write_output_then(args.out.as_deref(), |out| {
                 let mut stream = JsonStream::start(out)?.with_rules(Arc::clone(&rules));
-                let mut transcribe = Transcribe::new(transcripts, &mut stream);
+                let mut recorder = Recorder::new(recording, &mut stream);
+                let mut transcribe = Transcribe::new(transcripts, &mut recorder);
                 // Each call's JSON is rendered on its replay worker.
                 let options = AuditOptions {
                     render: Some(render_call),
@@ -211,10 +223,18 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
                 }
                 let Transcribe { result, sink, .. } = transcribe;
                 transcripts_done = Some(sink.map(|t| (t, result)));
+                if let Some(calls) = recorder.calls {
+                    let report = AuditReport::new(source.clone(), totals.rows, Vec::new(), Vec::new());
+                    *run.borrow_mut() = Some(RunRecord::new(
+                        crate::history::record::identity(&report),
+                        totals.rows,
+                        calls,
+                    ));
+                }
                 any_failed = stream.finish(&totals)?;
                 warn(&totals.rows, &totals.rejected, &notes, true);
                 Ok(())
-            });
+            }, || store(history.as_mut(), run.borrow().as_ref()));
             if let Some(e) = failed {
                 return Err(e);
             }
@@ -231,18 +251,34 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
                 .with_engine(Arc::clone(engine))
                 .with_notes(notes.clone());
             any_failed = report.any_failed();
-            write_output(args.out.as_deref(), |out| match format {
-                Format::Html => {
-                    let html_options = HtmlOptions {
-                        created: Some(chrono::DateTime::<chrono::Utc>::from(
-                            std::time::SystemTime::now(),
-                        )),
-                        ..HtmlOptions::default()
-                    };
-                    html::write_with(&report, &html_options, out)
-                }
-                _ => render::render(&report, format, out),
-            })?;
+            // Stored but not committed: the HTML's agent trends see this run too.
+            if let Some(history) = history.as_mut() {
+                history.stage(&RunRecord::of(&report))?;
+            }
+            let agent_history = match (format, history.as_mut()) {
+                (Format::Html, Some(history)) => Some(super::trend::agent_history(history)?),
+                _ => None,
+            };
+            write_output_then(
+                args.out.as_deref(),
+                |out| match format {
+                    Format::Html => {
+                        let html_options = HtmlOptions {
+                            created: Some(chrono::DateTime::<chrono::Utc>::from(
+                                std::time::SystemTime::now(),
+                            )),
+                            agent_history,
+                            ..HtmlOptions::default()
+                        };
+                        html::write_with(&report, &html_options, out)
+                    }
+                    _ => render::render(&report, format, out),
+                },
+                || match history.as_mut() {
+                    Some(history) => Ok(history.commit()?),
+                    None => Ok(()),
+                },
+            )?;
             let shows_notes = matches!(format, Format::Text | Format::Markdown | Format::Html);
             warn(&report.rows, &report.rejected, &notes, !shows_notes);
         }
@@ -259,6 +295,38 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Stores the run of a streamed audit in one transaction.
+fn store(history: Option<&mut History>, run: Option<&RunRecord>) -> Result<()> {
+    if let (Some(history), Some(run)) = (history, run) {
+        history.record(run)?;
+    }
+    Ok(())
+}
+
+/// Records each call for the history (when there is one) before passing it on.
+struct Recorder<'a> {
+    calls: Option<Vec<CallRecord>>,
+    inner: &'a mut dyn CallSink,
+}
+
+impl<'a> Recorder<'a> {
+    fn new(record: bool, inner: &'a mut dyn CallSink) -> Recorder<'a> {
+        Recorder {
+            calls: record.then(Vec::new),
+            inner,
+        }
+    }
+}
+
+impl CallSink for Recorder<'_> {
+    fn call(&mut self, report: CallReport) -> io::Result<()> {
+        if let Some(calls) = self.calls.as_mut() {
+            calls.push(CallRecord::of(&report));
+        }
+        self.inner.call(report)
+    }
 }
 
 /// A log with rows none of which could be replayed is unusable: exit 2, no report.

@@ -1,5 +1,6 @@
 //! The `callflow` command line: argument parsing (clap), dispatch, output and exit codes.
-//! One module per command ([`audit`], [`graph`], [`transcripts`], [`simulate`]); [`output`]
+//! One module per command ([`audit`], [`graph`], [`transcripts`], [`simulate`], [`history`],
+//! [`trend`]); [`output`]
 //! writes files atomically.
 //!
 //! Exit status: 0 when every call passed (incomplete calls do not fail a run), 1 when any call
@@ -19,10 +20,12 @@ use crate::workflows::Engine;
 pub mod audit;
 pub mod diff;
 pub mod graph;
+pub mod history;
 pub mod output;
 pub mod policy;
 pub mod simulate;
 pub mod transcripts;
+pub mod trend;
 
 pub use audit::{AuditArgs, FormatArg};
 pub use graph::{GraphArgs, GraphFormat};
@@ -56,6 +59,11 @@ pub enum Command {
     /// Compare two audits of the same log (JSON reports): which calls, agents and codes a
     /// change of rules moved.
     Diff(diff::DiffArgs),
+    /// The runs stored by `audit --history`: list them, delete one.
+    History(history::HistoryArgs),
+    /// Trends over the stored runs: per period and per agent, code, procedure or branch, the
+    /// calls, pass rate, mean score and each code's rate, and the notable moves.
+    Trend(trend::TrendArgs),
 }
 
 /// Runs the command line; returns the exit code.
@@ -104,6 +112,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Policy(args) => policy::run(args, &builtin),
         Command::Diff(args) => diff::run(args),
+        Command::History(args) => history::run(args),
+        Command::Trend(args) => trend::run(args),
     }
 }
 

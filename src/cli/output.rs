@@ -48,9 +48,22 @@ pub(crate) fn write_output(
     out: Option<&Path>,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<()> {
+    write_output_then(out, write, || Ok(()))
+}
+
+/// [`write_output`], with what must happen with the report or not at all (the history's
+/// commit): to a file, `commit` runs once the report is written and before it is renamed into
+/// place, so that a failed commit leaves no report file; to standard output or a device, once
+/// the report is written (it cannot be taken back).
+pub(crate) fn write_output_then(
+    out: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    commit: impl FnOnce() -> Result<()>,
+) -> Result<()> {
     match out {
         None => {
             write_buffered(io::stdout().lock(), write)?;
+            commit()?;
         }
         Some(path) => {
             let cannot = || format!("{}: cannot write", path.display());
@@ -64,7 +77,7 @@ pub(crate) fn write_output(
                         .open(path)
                         .with_context(cannot)?;
                     write_buffered(file, write).with_context(cannot)?;
-                    return Ok(());
+                    return commit();
                 }
             }
             let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
@@ -93,6 +106,7 @@ pub(crate) fn write_output(
                 .with_context(cannot)?;
             write_buffered(file.as_file_mut(), write).with_context(cannot)?;
             keep_permissions(file.path(), path);
+            commit()?;
             file.persist(path)
                 .map_err(|e| without_path(e.error))
                 .with_context(cannot)?;

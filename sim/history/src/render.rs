@@ -39,12 +39,11 @@ pub fn text(trend: &Trend, out: &mut dyn Write) -> io::Result<()> {
     let keys = trend.keys();
     writeln!(
         out,
-        "Trend by {}, per {}: {} {}{}, {} period{}; each call counted once, by its latest stored result.",
+        "Trend by {}, per {}: {} {}, {} period{}; each call counted once, by its latest stored result.",
         trend.by.as_str(),
         trend.period.as_str(),
         keys.len(),
-        trend.by.as_str(),
-        if keys.len() == 1 { "" } else { "s" },
+        if keys.len() == 1 { trend.by.as_str() } else { trend.by.plural() },
         trend.periods.len(),
         if trend.periods.len() == 1 { "" } else { "s" },
     )?;

@@ -38,6 +38,16 @@ impl By {
         }
     }
 
+    /// Its plural, for sentences.
+    pub fn plural(self) -> &'static str {
+        match self {
+            By::Agent => "agents",
+            By::Code => "codes",
+            By::Procedure => "procedures",
+            By::Branch => "branches",
+        }
+    }
+
     /// The join that gives each call its keys, and the key's expression.
     fn source(self) -> (&'static str, &'static str) {
         match self {

@@ -52,7 +52,7 @@ const CHART_BRANCHES: usize = 30;
 const AGENT_TOP_CODES: usize = 3;
 
 /// What the HTML report embeds, and when it was made.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct HtmlOptions {
     /// At most this many incomplete calls embedded (every failed call always is).
     pub max_incomplete: usize,
@@ -66,6 +66,47 @@ pub struct HtmlOptions {
     /// When the report was made (shown in the header); `None` leaves it out (the same
     /// report then always gives the same page).
     pub created: Option<DateTime<Utc>>,
+    /// Each agent's pass rate over the last periods, from the audit history (`--history`):
+    /// shown beside the scorecard when given.
+    pub agent_history: Option<AgentHistory>,
+}
+
+/// Each agent's pass rate over the last periods (from the audit history).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AgentHistory {
+    /// The periods' names, oldest first (`2026-W10`).
+    pub periods: Vec<String>,
+    /// Per agent id, per period: the calls and the pass rate in percent, `None` for a period
+    /// without calls of the agent.
+    pub agents: BTreeMap<String, Vec<Option<(u64, f64)>>>,
+}
+
+impl AgentHistory {
+    /// One agent's cell: a small line of the rates (SVG, drawn here from numbers only) and
+    /// the rates in words.
+    fn cell(&self, agent: &str) -> (String, String) {
+        let Some(slots) = self.agents.get(agent) else {
+            return (String::new(), "no earlier periods".to_owned());
+        };
+        let (width, height) = (90.0, 22.0);
+        let step = width / (slots.len().max(2) - 1) as f64;
+        let mut points = String::new();
+        let mut words = Vec::new();
+        for (i, (slot, period)) in slots.iter().zip(&self.periods).enumerate() {
+            if let Some((calls, rate)) = slot {
+                let y = height - 2.0 - rate / 100.0 * (height - 4.0);
+                let _ = write!(points, "{:.1},{y:.1} ", i as f64 * step);
+                words.push(format!("{period} {rate:.0}% ({calls})"));
+            }
+        }
+        let svg = format!(
+            "<svg class=\"spark\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" \
+             height=\"{height}\" aria-hidden=\"true\"><polyline fill=\"none\" \
+             stroke=\"currentColor\" stroke-width=\"1.5\" points=\"{}\"/></svg>",
+            points.trim_end()
+        );
+        (svg, words.join(" · "))
+    }
 }
 
 impl Default for HtmlOptions {
@@ -76,6 +117,7 @@ impl Default for HtmlOptions {
             max_incomplete_transcripts: MAX_INCOMPLETE_TRANSCRIPTS,
             max_rejected: MAX_REJECTED,
             created: None,
+            agent_history: None,
         }
     }
 }
@@ -147,6 +189,9 @@ struct AgentRow {
     pass_rate_sort: String,
     mean_score: String,
     top: Vec<CodeCount>,
+    /// With the history: the recent pass rates drawn (SVG made here from numbers) and said.
+    trend_svg: String,
+    trend_words: String,
 }
 
 #[derive(Template)]
@@ -166,6 +211,8 @@ struct Page<'a> {
     charts: Vec<ChartView>,
     severities: Vec<(&'static str, String)>,
     agents: Vec<AgentRow>,
+    /// With the history: "Pass rate, last 6 weeks".
+    trend_heading: String,
     /// "4 agents"
     agents_count: String,
     /// Failed plus incomplete.
@@ -290,6 +337,16 @@ impl<'a> Page<'a> {
                     pass_rate: format!("{rate:.1}%"),
                     pass_rate_sort: format!("{rate:.4}"),
                     mean_score: format!("{:.1}", a.mean_score),
+                    trend_svg: options
+                        .agent_history
+                        .as_ref()
+                        .map(|h| h.cell(&a.agent_id).0)
+                        .unwrap_or_default(),
+                    trend_words: options
+                        .agent_history
+                        .as_ref()
+                        .map(|h| h.cell(&a.agent_id).1)
+                        .unwrap_or_default(),
                     top: order::agent_codes(a)
                         .coaching
                         .into_iter()
@@ -352,6 +409,14 @@ impl<'a> Page<'a> {
             charts,
             severities,
             agents_count: counted(report.agents.len() as u64, "agent", "agents"),
+            trend_heading: options
+                .agent_history
+                .as_ref()
+                .map(|h| match (h.periods.first(), h.periods.last()) {
+                    (Some(first), Some(last)) => format!("Pass rate by week, {first} to {last}"),
+                    _ => "Pass rate by week".to_owned(),
+                })
+                .unwrap_or_default(),
             agents,
             problem_total: count(summary.failed + summary.incomplete),
             left_out,
