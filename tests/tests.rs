@@ -6,6 +6,8 @@
 //! - `diagrams`: the machines' diagrams, pinned, and their copies in ARCHITECTURE.md;
 //! - `faults`: the catalogue of input faults (docs/INPUT-FAULTS.md), one test per item;
 //! - `handouts`: trainers' exercises, answer sheets and role-plays, keys held to the audit;
+//! - `history`: the audit history on SQLite and PostgreSQL: stored runs, re-audited calls,
+//!   trends, notable moves, and the failures that must leave nothing behind;
 //! - `html`: the HTML report, also rendered by a headless browser;
 //! - `input`: input a busy user gets wrong: nothing replayable, most rows rejected, `;` and
 //!   tab exports, column names, `--out` extensions;
@@ -33,6 +35,7 @@ mod custom_procedure;
 mod diagrams;
 mod faults;
 mod handouts;
+mod history;
 mod html;
 mod input;
 mod integrity;

@@ -199,42 +199,50 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
             let recording = history.is_some();
             // The JSON report streams: calls go out as they finish (nothing is written before
             // the first one, so that an unusable log leaves no report).
-            let written = write_output_then(args.out.as_deref(), |out| {
-                let mut stream = JsonStream::start(out)?.with_rules(Arc::clone(&rules));
-                let mut recorder = Recorder::new(recording, &mut stream);
-                let mut transcribe = Transcribe::new(transcripts, &mut recorder);
-                // Each call's JSON is rendered on its replay worker.
-                let options = AuditOptions {
-                    render: Some(render_call),
-                    ..options
-                };
-                let totals = match reader.audit_into(Arc::clone(engine), options, &mut transcribe) {
-                    Ok(totals) => totals,
-                    // Writing the stream failed: the output's error, with its path.
-                    Err(e @ crate::audit::Error::Write { .. }) => return Err(io::Error::other(e)),
-                    Err(e) => {
-                        failed = Some(e.into());
-                        return Err(io::Error::other("the audit failed"));
+            let written = write_output_then(
+                args.out.as_deref(),
+                |out| {
+                    let mut stream = JsonStream::start(out)?.with_rules(Arc::clone(&rules));
+                    let mut recorder = Recorder::new(recording, &mut stream);
+                    let mut transcribe = Transcribe::new(transcripts, &mut recorder);
+                    // Each call's JSON is rendered on its replay worker.
+                    let options = AuditOptions {
+                        render: Some(render_call),
+                        ..options
+                    };
+                    let totals =
+                        match reader.audit_into(Arc::clone(engine), options, &mut transcribe) {
+                            Ok(totals) => totals,
+                            // Writing the stream failed: the output's error, with its path.
+                            Err(e @ crate::audit::Error::Write { .. }) => {
+                                return Err(io::Error::other(e))
+                            }
+                            Err(e) => {
+                                failed = Some(e.into());
+                                return Err(io::Error::other("the audit failed"));
+                            }
+                        };
+                    if let Err(e) = usable(&source, &totals.rows, &totals.rejected) {
+                        failed = Some(e);
+                        return Err(io::Error::other("the log is unusable"));
                     }
-                };
-                if let Err(e) = usable(&source, &totals.rows, &totals.rejected) {
-                    failed = Some(e);
-                    return Err(io::Error::other("the log is unusable"));
-                }
-                let Transcribe { result, sink, .. } = transcribe;
-                transcripts_done = Some(sink.map(|t| (t, result)));
-                if let Some(calls) = recorder.calls {
-                    let report = AuditReport::new(source.clone(), totals.rows, Vec::new(), Vec::new());
-                    *run.borrow_mut() = Some(RunRecord::new(
-                        crate::history::record::identity(&report),
-                        totals.rows,
-                        calls,
-                    ));
-                }
-                any_failed = stream.finish(&totals)?;
-                warn(&totals.rows, &totals.rejected, &notes, true);
-                Ok(())
-            }, || store(history.as_mut(), run.borrow().as_ref()));
+                    let Transcribe { result, sink, .. } = transcribe;
+                    transcripts_done = Some(sink.map(|t| (t, result)));
+                    if let Some(calls) = recorder.calls {
+                        let report =
+                            AuditReport::new(source.clone(), totals.rows, Vec::new(), Vec::new());
+                        *run.borrow_mut() = Some(RunRecord::new(
+                            crate::history::record::identity(&report),
+                            totals.rows,
+                            calls,
+                        ));
+                    }
+                    any_failed = stream.finish(&totals)?;
+                    warn(&totals.rows, &totals.rejected, &notes, true);
+                    Ok(())
+                },
+                || store(history.as_mut(), run.borrow().as_ref()),
+            );
             if let Some(e) = failed {
                 return Err(e);
             }

@@ -128,7 +128,9 @@ pub fn run(args: TrendArgs) -> Result<ExitCode> {
         to: args.to,
     };
     let trend = history.trend(&query)?;
-    write_output(args.out.as_deref(), |out| render::write(&trend, format, out))?;
+    write_output(args.out.as_deref(), |out| {
+        render::write(&trend, format, out)
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Arc;
 
+pub mod postgres;
+
 use callflow::audit::render::{self, Format};
 use callflow::audit::report::CallReport;
 use callflow::audit::sample::{SAMPLE_LOG, SAMPLE_NAME};

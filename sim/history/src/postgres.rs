@@ -123,8 +123,12 @@ impl Backend for Postgres {
             for (i, column) in row.columns().iter().enumerate() {
                 let value = match *column.type_() {
                     Type::INT8 => row.try_get::<_, Option<i64>>(i)?.map(Val::Int),
-                    Type::INT4 => row.try_get::<_, Option<i32>>(i)?.map(|n| Val::Int(n.into())),
-                    Type::INT2 => row.try_get::<_, Option<i16>>(i)?.map(|n| Val::Int(n.into())),
+                    Type::INT4 => row
+                        .try_get::<_, Option<i32>>(i)?
+                        .map(|n| Val::Int(n.into())),
+                    Type::INT2 => row
+                        .try_get::<_, Option<i16>>(i)?
+                        .map(|n| Val::Int(n.into())),
                     _ => row.try_get::<_, Option<String>>(i)?.map(Val::Text),
                 };
                 values.push(value.unwrap_or(Val::Null));
@@ -172,7 +176,13 @@ impl Backend for Postgres {
                 let line = line.to_string();
                 copy_row(
                     &mut findings,
-                    &[Some(&run), Some(&seq), Some(code), Some(severity), Some(&line)],
+                    &[
+                        Some(&run),
+                        Some(&seq),
+                        Some(code),
+                        Some(severity),
+                        Some(&line),
+                    ],
                 );
             }
             for (procedure, reason, branch) in &c.inquiries {

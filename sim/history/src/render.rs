@@ -51,8 +51,17 @@ pub fn text(trend: &Trend, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "\nNo stored calls in these dates.")?;
         return Ok(());
     }
-    let width = keys.iter().map(|k| k.len()).max().unwrap_or(0).max(trend.by.as_str().len());
-    let rate = if trend.by == By::Code { "share" } else { "top codes" };
+    let width = keys
+        .iter()
+        .map(|k| k.len())
+        .max()
+        .unwrap_or(0)
+        .max(trend.by.as_str().len());
+    let rate = if trend.by == By::Code {
+        "share"
+    } else {
+        "top codes"
+    };
     writeln!(
         out,
         "\n{:width$}  {:10}  {:>6}  {:>9}  {:>10}  {rate}",

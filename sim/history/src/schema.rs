@@ -12,7 +12,8 @@ pub const MIGRATIONS: &[&str] = &[V1];
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
 
 /// The table of applied versions, created before anything else.
-pub const VERSION_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)";
+pub const VERSION_TABLE: &str =
+    "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)";
 
 /// Version 1: runs, their calls (with the periods trends group by, and whether the call's
 /// latest stored result is this one), findings and inquiries.

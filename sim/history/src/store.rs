@@ -239,7 +239,10 @@ impl History {
                  rows_replayed, rows_rejected, calls, passed, failed, incomplete) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
                 &[
-                    Val::Text(run.recorded_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+                    Val::Text(
+                        run.recorded_at
+                            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    ),
                     Val::Text(run.identity.log_name.clone()),
                     Val::Text(run.identity.log_sha256.clone()),
                     Val::Text(run.identity.policy.clone()),
@@ -388,6 +391,8 @@ impl History {
     /// Runs statements (the benchmarks' synthetic rows, a test's setup).
     #[doc(hidden)]
     pub fn batch(&mut self, sql: &str) -> Result<()> {
-        self.backend.batch(sql).map_err(self.fail("run the statements"))
+        self.backend
+            .batch(sql)
+            .map_err(self.fail("run the statements"))
     }
 }

@@ -61,7 +61,8 @@ impl By {
             ),
             By::Procedure => (
                 concat!(
-                    " JOIN (SELECT DISTINCT run_id, seq, procedure AS key FROM inquiries) k",
+                    " JOIN (SELECT DISTINCT run_id, seq, procedure AS key FROM inquiries",
+                    " WHERE procedure <> '-') k",
                     " ON k.run_id = c.run_id AND k.seq = c.seq"
                 ),
                 "k.key",
@@ -69,7 +70,7 @@ impl By {
             By::Branch => (
                 concat!(
                     " JOIN (SELECT DISTINCT run_id, seq, procedure || '/' || branch AS key",
-                    " FROM inquiries WHERE branch IS NOT NULL) k",
+                    " FROM inquiries WHERE branch IS NOT NULL AND procedure <> '-') k",
                     " ON k.run_id = c.run_id AND k.seq = c.seq"
                 ),
                 "k.key",
@@ -177,6 +178,9 @@ pub struct TrendRow {
     /// By code: the share of all the period's calls that raised the code, in percent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub share: Option<f64>,
+    /// By code: all the period's calls (what the share is of).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period_calls: Option<u64>,
     /// Each code's rate: the share of these calls that raised it, in percent (not by code).
     pub codes: BTreeMap<String, f64>,
 }
@@ -224,7 +228,9 @@ impl Move {
             MoveKind::CodeDoubled { code } if *code == self.key => {
                 format!("{code}: rate more than doubled")
             }
-            MoveKind::CodeDoubled { code } => format!("{}: {code} rate more than doubled", self.key),
+            MoveKind::CodeDoubled { code } => {
+                format!("{}: {code} rate more than doubled", self.key)
+            }
         };
         format!(
             "{what} from {:.1}% in {} ({} calls) to {:.1}% in {} ({} calls)",
@@ -379,6 +385,7 @@ impl History {
                         score as f64 / calls as f64
                     },
                     share: None,
+                    period_calls: None,
                     codes: BTreeMap::new(),
                 },
             );
@@ -395,7 +402,9 @@ impl History {
                 all.insert(int(row, 0)?, int(row, 1)?.max(0) as u64);
             }
             for ((_, day), r) in rows.iter_mut() {
-                r.share = Some(percent(r.calls, all.get(day).copied().unwrap_or(0)));
+                let total = all.get(day).copied().unwrap_or(0);
+                r.share = Some(percent(r.calls, total));
+                r.period_calls = Some(total);
             }
         }
         let mut periods: Vec<(NaiveDate, String)> =
@@ -419,37 +428,51 @@ pub fn moves(period: Period, rows: &[TrendRow]) -> Vec<Move> {
     let mut out = Vec::new();
     for pair in rows.windows(2) {
         let [a, b] = pair else { continue };
-        if a.key != b.key
-            || period.next(a.start) != Some(b.start)
-            || a.calls < MIN_CALLS
-            || b.calls < MIN_CALLS
-        {
+        if a.key != b.key || period.next(a.start) != Some(b.start) {
             continue;
         }
-        let make = |kind: MoveKind, before: f64, after: f64| Move {
+        let make = |kind: MoveKind, before: f64, after: f64, calls: (u64, u64)| Move {
             key: a.key.clone(),
             kind,
             from_period: a.period.clone(),
             to_period: b.period.clone(),
             before,
             after,
-            calls_before: a.calls,
-            calls_after: b.calls,
+            calls_before: calls.0,
+            calls_after: calls.1,
         };
-        if a.pass_rate - b.pass_rate >= PASS_RATE_DROP {
-            out.push(make(MoveKind::PassRateDown, a.pass_rate, b.pass_rate));
-        }
-        if let (Some(before), Some(after)) = (a.share, b.share) {
-            if before > 0.0 && after >= 2.0 * before {
+        // By code, the share is of all the period's calls: those must be enough.
+        if let (Some(before), Some(after), Some(calls_a), Some(calls_b)) =
+            (a.share, b.share, a.period_calls, b.period_calls)
+        {
+            if calls_a >= MIN_CALLS && calls_b >= MIN_CALLS && before > 0.0 && after >= 2.0 * before
+            {
                 let code = a.key.clone();
-                out.push(make(MoveKind::CodeDoubled { code }, before, after));
+                out.push(make(
+                    MoveKind::CodeDoubled { code },
+                    before,
+                    after,
+                    (calls_a, calls_b),
+                ));
             }
+        }
+        if a.calls < MIN_CALLS || b.calls < MIN_CALLS {
+            continue;
+        }
+        let calls = (a.calls, b.calls);
+        if a.pass_rate - b.pass_rate >= PASS_RATE_DROP {
+            out.push(make(
+                MoveKind::PassRateDown,
+                a.pass_rate,
+                b.pass_rate,
+                calls,
+            ));
         }
         for (code, &before) in &a.codes {
             let after = b.codes.get(code).copied().unwrap_or(0.0);
             if before > 0.0 && after >= 2.0 * before {
                 let code = code.clone();
-                out.push(make(MoveKind::CodeDoubled { code }, before, after));
+                out.push(make(MoveKind::CodeDoubled { code }, before, after, calls));
             }
         }
     }
@@ -470,6 +493,7 @@ mod tests {
             pass_rate: percent(passed, calls),
             mean_score: 80.0,
             share: None,
+            period_calls: None,
             codes: [("CF02".to_owned(), cf02)].into(),
         }
     }
@@ -480,7 +504,10 @@ mod tests {
         let next = Period::Week.next(monday).unwrap();
         let later = Period::Week.next(next).unwrap();
         // 80% to 65%: down 15 points; CF02 5% to 10%: doubled.
-        let rows = [row("a1", monday, 20, 16, 5.0), row("a1", next, 20, 13, 10.0)];
+        let rows = [
+            row("a1", monday, 20, 16, 5.0),
+            row("a1", next, 20, 13, 10.0),
+        ];
         let found = moves(Period::Week, &rows);
         assert_eq!(found.len(), 2, "{found:?}");
         assert_eq!(found[0].kind, MoveKind::PassRateDown);
@@ -489,13 +516,22 @@ mod tests {
             "a1: pass rate down from 80.0% in 2026-W10 (20 calls) to 65.0% in 2026-W11 (20 calls)"
         );
         // 19 calls in one period: nothing.
-        let few = [row("a1", monday, 19, 16, 5.0), row("a1", next, 20, 10, 10.0)];
+        let few = [
+            row("a1", monday, 19, 16, 5.0),
+            row("a1", next, 20, 10, 10.0),
+        ];
         assert!(moves(Period::Week, &few).is_empty());
         // A gap of a week: not consecutive.
-        let gap = [row("a1", monday, 20, 16, 5.0), row("a1", later, 20, 10, 10.0)];
+        let gap = [
+            row("a1", monday, 20, 16, 5.0),
+            row("a1", later, 20, 10, 10.0),
+        ];
         assert!(moves(Period::Week, &gap).is_empty());
         // Down 9 points, CF02 up by less than double: nothing.
-        let small = [row("a1", monday, 100, 80, 5.0), row("a1", next, 100, 71, 9.9)];
+        let small = [
+            row("a1", monday, 100, 80, 5.0),
+            row("a1", next, 100, 71, 9.9),
+        ];
         assert!(moves(Period::Week, &small).is_empty());
     }
 
