@@ -12,6 +12,7 @@ use clap::ValueEnum;
 
 use super::output::{progress_bar, write_output};
 use crate::audit::history::{self, IndexEntry};
+use crate::audit::identity::PolicyIdentity;
 use crate::audit::pipeline::{self, AuditOptions, CallSink};
 use crate::audit::reader::ReadOptions;
 use crate::audit::rejection;
@@ -189,7 +190,9 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
             // The JSON report streams: calls go out as they finish (nothing is written before
             // the first one, so that an unusable log leaves no report).
             let written = write_output(args.out.as_deref(), |out| {
-                let mut stream = JsonStream::start(out)?.with_rules(Arc::clone(&rules));
+                let mut stream = JsonStream::start(out)?
+                    .with_rules(Arc::clone(&rules))
+                    .with_policy(PolicyIdentity::of(engine));
                 let mut transcribe = Transcribe::new(transcripts, &mut stream);
                 // Each call's JSON is rendered on its replay worker.
                 let options = AuditOptions {
@@ -228,6 +231,7 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
             let Transcribe { result, sink, .. } = transcribe;
             transcripts_done = Some(sink.map(|t| (t, result)));
             let report = AuditReport::new(source.clone(), totals.rows, totals.rejected, calls.0)
+                .with_log(totals.log)
                 .with_engine(Arc::clone(engine))
                 .with_notes(notes.clone());
             any_failed = report.any_failed();
