@@ -192,6 +192,19 @@ fn two_runs_and_a_reaudited_call(db: &Db) {
     // Both results are kept: 37 calls in run 1, 1 in run 2.
     let stored = db.open().runs().unwrap();
     assert_eq!(stored[0].calls[0], report.calls.len() as i64);
+    // The run names the log by its hash and the policy by its fingerprint, as the report does.
+    let header: Value = serde_json::from_str(&std::fs::read_to_string(&first).unwrap()).unwrap();
+    assert_eq!(
+        stored[0].log_sha256,
+        header["log"]["sha256"].as_str().unwrap()
+    );
+    assert_eq!(
+        stored[0].policy,
+        header["policy"]["fingerprint"].as_str().unwrap()
+    );
+    assert_eq!(stored[0].log_sha256.len(), 64);
+    assert_ne!(stored[0].log_sha256, stored[1].log_sha256);
+    assert_eq!(stored[0].policy, stored[1].policy);
     assert_eq!(stored[1].calls, [1, 0, 0, 1]);
 
     // The trend counts the latest run's result: one pass fewer, the same calls.

@@ -23,13 +23,17 @@ fn simulated(calls: u64) -> Vec<u8> {
 }
 
 fn report_with(log: &[u8], threads: usize, history: bool) -> String {
+    report_named(log, "log.csv", threads, history)
+}
+
+fn report_named(log: &[u8], name: &str, threads: usize, history: bool) -> String {
     let options = AuditOptions {
         threads,
         history,
         ..AuditOptions::default()
     };
     let report = audit_report(
-        LogReader::new(log, "log.csv").expect("a header"),
+        LogReader::new(log, name).expect("a header"),
         Arc::new(Engine::builtin()),
         options,
     )
@@ -66,7 +70,8 @@ fn the_streamed_json_equals_the_full_report() {
     assert_ne!(result.status.code(), Some(2), "{result:?}");
     let streamed = std::fs::read_to_string(&out).expect("the report");
     let log = std::fs::read(&log_path).expect("the log");
-    assert_eq!(streamed, report_with(&log, 1, false));
+    let name = log_path.to_str().expect("a path");
+    assert_eq!(streamed, report_named(&log, name, 1, false));
 }
 
 #[test]

@@ -138,3 +138,37 @@ fn the_graph_follows_the_policy_in_force() {
     assert!(drawn.contains("warranty_started [45 ≤ d ≤ 51]"), "{drawn}");
     assert!(drawn.contains("warranty_started [d ≥ 52]"), "{drawn}");
 }
+
+/// `callflow diff` of an audit against itself reports no change; two audits of different
+/// logs (their `log` identities differ) exit 2.
+#[test]
+fn diff_compares_audits_of_one_log_and_refuses_two_logs() {
+    let dir = temp_dir!();
+    let a = dir.path().join("a.json");
+    let output = callflow(["audit", "--out", a.to_str().unwrap()]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let same = callflow(["diff", a.to_str().unwrap(), a.to_str().unwrap()]);
+    assert_eq!(code(&same), 0, "{}", stderr(&same));
+    assert!(stdout(&same).contains("no change"), "{}", stdout(&same));
+
+    let other_log = dir.path().join("other.csv");
+    let mut text = callflow::audit::sample::SAMPLE_LOG.to_owned();
+    text.push_str(&text.lines().nth(1).unwrap().replace("C-1001", "C-9999"));
+    text.push('\n');
+    std::fs::write(&other_log, text).unwrap();
+    let b = dir.path().join("b.json");
+    let output = callflow([
+        "audit",
+        other_log.to_str().unwrap(),
+        "--out",
+        b.to_str().unwrap(),
+    ]);
+    assert_ne!(code(&output), 2, "{}", stderr(&output));
+    let different = callflow(["diff", a.to_str().unwrap(), b.to_str().unwrap()]);
+    assert_eq!(code(&different), 2, "{}", stdout(&different));
+    assert!(
+        stderr(&different).contains("different logs"),
+        "{}",
+        stderr(&different)
+    );
+}

@@ -7,11 +7,13 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use serde_json::Value;
+use sha2::Digest;
 
 use crate::util::{self, callflow, code, stderr, stdout, ROOT};
 use callflow::audit::render::csv::{is_formula_like, CALLS_HEADER, HEADER};
 use callflow::audit::render::Format;
 use callflow::audit::sample::SAMPLE_LOG;
+use callflow::workflows::Engine;
 
 /// The sample's rows of one call, as CSV lines.
 fn sample_call(id: &str) -> Vec<&'static str> {
@@ -142,9 +144,13 @@ fn the_json_gains_explanations_and_call_times_and_keeps_everything_else() {
             "last_line",
             "started_at",
             "call_date",
+            "policy",
         ];
         assert!(order.windows(2).all(|w| at(w[0]) < at(w[1])), "{line}");
-        assert!(line.trim_end_matches(',').ends_with("\"}"), "{line}");
+        assert!(
+            line.trim_end_matches(',').ends_with(",\"policy\":null}"),
+            "{line}"
+        );
         // Each finding ends with its explanation, after its evidence.
         assert_eq!(
             line.matches("],\"explanation\":\"").count(),
@@ -152,6 +158,30 @@ fn the_json_gains_explanations_and_call_times_and_keeps_everything_else() {
         );
     }
     assert_eq!(calls, 37);
+    // The header names the policy (no dated versions: every call under the base, `null`)
+    // and, last, the log with the hash of its bytes.
+    assert_eq!(
+        json["policy"]["fingerprint"],
+        Engine::builtin().policy_fingerprint()
+    );
+    assert_eq!(json["policy"]["versions"], serde_json::json!([]));
+    assert!(json["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["policy"].is_null()));
+    assert_eq!(json["log"]["name"], "sim/data/sample.csv");
+    let digest = sha2::Sha256::digest(SAMPLE_LOG.as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(
+        json["log"]["sha256"],
+        hex.as_str(),
+        "sha256sum sim/data/sample.csv"
+    );
+    assert!(text.trim_end().ends_with(&format!(
+        "\"log\": {}\n}}",
+        serde_json::to_string(&json["log"]).unwrap()
+    )));
     for call in json["calls"].as_array().expect("calls") {
         // started_at: the call_started row's timestamp, as written; call_date: New York's.
         let first = call["first_line"].as_u64().expect("a line") as usize;

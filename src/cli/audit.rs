@@ -12,6 +12,7 @@ use clap::ValueEnum;
 
 use super::output::{progress_bar, write_output_then};
 use crate::audit::history::{self, IndexEntry};
+use crate::audit::identity::PolicyIdentity;
 use crate::audit::pipeline::{self, AuditOptions, CallSink};
 use crate::audit::reader::ReadOptions;
 use crate::audit::rejection;
@@ -202,7 +203,9 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
             let written = write_output_then(
                 args.out.as_deref(),
                 |out| {
-                    let mut stream = JsonStream::start(out)?.with_rules(Arc::clone(&rules));
+                    let mut stream = JsonStream::start(out)?
+                        .with_rules(Arc::clone(&rules))
+                        .with_policy(PolicyIdentity::of(engine));
                     let mut recorder = Recorder::new(recording, &mut stream);
                     let mut transcribe = Transcribe::new(transcripts, &mut recorder);
                     // Each call's JSON is rendered on its replay worker.
@@ -230,7 +233,9 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
                     transcripts_done = Some(sink.map(|t| (t, result)));
                     if let Some(calls) = recorder.calls {
                         let report =
-                            AuditReport::new(source.clone(), totals.rows, Vec::new(), Vec::new());
+                            AuditReport::new(source.clone(), totals.rows, Vec::new(), Vec::new())
+                                .with_log(totals.log.clone())
+                                .with_engine(Arc::clone(engine));
                         *run.borrow_mut() = Some(RunRecord::new(
                             crate::history::record::identity(&report),
                             totals.rows,
@@ -256,6 +261,7 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
             let Transcribe { result, sink, .. } = transcribe;
             transcripts_done = Some(sink.map(|t| (t, result)));
             let report = AuditReport::new(source.clone(), totals.rows, totals.rejected, calls.0)
+                .with_log(totals.log)
                 .with_engine(Arc::clone(engine))
                 .with_notes(notes.clone());
             any_failed = report.any_failed();

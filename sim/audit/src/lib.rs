@@ -22,6 +22,7 @@ pub mod error;
 pub mod fault;
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]
 pub mod history;
+pub mod identity;
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]
 pub mod pipeline;
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]

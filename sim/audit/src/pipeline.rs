@@ -18,6 +18,7 @@ use callflow_workflows::{Engine, Rules};
 
 use crate::error::Error;
 use crate::history::Histories;
+use crate::identity::LogIdentity;
 use crate::reader::{call_id_bytes, Columns, LogReader, RawRecord, RecordBatch};
 use crate::replay::Replayer;
 use crate::report::{AuditReport, CallReport, Rejected, RowCounts};
@@ -82,6 +83,8 @@ pub struct Totals {
     pub rows: RowCounts,
     /// The rejected rows, by line.
     pub rejected: Vec<Rejected>,
+    /// The log read: its name and the hash of all its bytes.
+    pub log: LogIdentity,
 }
 
 /// How many rows a worker gets at a time.
@@ -102,6 +105,7 @@ pub fn audit_report<R: Read>(
     let totals = audit_into(reader, Arc::clone(&engine), options, &mut calls)?;
     Ok(
         AuditReport::new(source, totals.rows, totals.rejected, calls)
+            .with_log(totals.log)
             .with_engine(engine)
             .with_notes(notes),
     )
@@ -740,6 +744,7 @@ fn read<R: Read>(
     Ok(Totals {
         rows: collector.rows,
         rejected: collector.rejected,
+        log: reader.identity()?,
     })
 }
 

@@ -17,6 +17,7 @@ use std::path::Path;
 use csv::ByteRecord;
 
 use crate::error::Error;
+use crate::identity::{Hashed, LogIdentity};
 use crate::rejection::RejectKind;
 pub use crate::scanner::RecordView;
 use crate::scanner::Scanner;
@@ -172,7 +173,7 @@ pub struct BadRow<'r> {
 
 /// A streaming reader of one v1 log.
 pub struct LogReader<R> {
-    scanner: Scanner<R>,
+    scanner: Scanner<Hashed<R>>,
     columns: Columns,
     source_name: String,
     rows_read: u64,
@@ -222,7 +223,7 @@ impl<R: Read> LogReader<R> {
         source_name: &str,
         options: ReadOptions,
     ) -> Result<LogReader<R>, Error> {
-        let mut scanner = Scanner::with_delimiter(reader, options.delimiter);
+        let mut scanner = Scanner::with_delimiter(Hashed::new(reader), options.delimiter);
         let scanned = scanner
             .next_record()
             .map_err(|e| Error::Csv {
@@ -278,6 +279,24 @@ impl<R: Read> LogReader<R> {
     /// The input's name, as given.
     pub fn source_name(&self) -> &str {
         &self.source_name
+    }
+
+    /// The input's identity: its name and the SHA-256 of every byte read. Ask once the last
+    /// row was read (bytes read after it are not hashed).
+    pub fn identity(&mut self) -> Result<LogIdentity, Error> {
+        let sha256 = self
+            .scanner
+            .get_mut()
+            .finish()
+            .map_err(|source| Error::Csv {
+                source_name: self.source_name.clone(),
+                line: self.rows_read + 1,
+                message: source.to_string(),
+            })?;
+        Ok(LogIdentity {
+            name: self.source_name.clone(),
+            sha256,
+        })
     }
 
     /// How many rows (not counting the header) were read so far.

@@ -7,6 +7,8 @@ use std::sync::{Arc, OnceLock};
 use callflow_workflows::explain::{Explain, InquiryView, Instance};
 use callflow_workflows::{Call, Code, Config, Engine, Facts, Rules, Severity, Verdict};
 use chrono::{DateTime, FixedOffset, NaiveDate};
+
+use crate::identity::{LogIdentity, PolicyIdentity};
 use serde::{Serialize, Serializer};
 
 /// Rows read, replayed, rejected: read = replayed + rejected.
@@ -127,6 +129,10 @@ pub struct CallReport {
     pub started: DateTime<FixedOffset>,
     /// The call date in the business time zone.
     pub call_date: NaiveDate,
+    /// The effective date of the policy version the call was judged under (`null`: the
+    /// policy's base, in force before its first dated version, or always in a policy without
+    /// versions).
+    pub policy: Option<NaiveDate>,
     /// The call's account facts at its end, kept for the explanations of its findings (empty
     /// when it has none; not in the JSON contract).
     #[serde(skip)]
@@ -207,6 +213,7 @@ impl CallReport {
             first_line,
             started: frame.started().at,
             call_date: frame.call_date(),
+            policy: call.rules().effective(),
             customer: frame.customer_name().map(str::to_owned),
             history: None,
             rendered: None,
@@ -427,10 +434,14 @@ pub struct AuditReport {
     pub rows: RowCounts,
     /// Rejected rows, by line.
     pub rejected: Vec<Rejected>,
+    /// The policy the calls were judged under (set by [`AuditReport::with_engine`]).
+    pub policy: PolicyIdentity,
     /// Calls, ordered by their first line in the log.
     pub calls: Vec<CallReport>,
     /// Agents, by id.
     pub agents: Vec<AgentReport>,
+    /// The log the report was made from (set by [`AuditReport::with_log`]).
+    pub log: LogIdentity,
 }
 
 /// The contract's format name.
@@ -485,8 +496,10 @@ impl AuditReport {
             engine: None,
             rows,
             rejected,
+            policy: PolicyIdentity::default(),
             calls,
             agents,
+            log: LogIdentity::default(),
         }
     }
 
@@ -514,7 +527,14 @@ impl AuditReport {
 
     /// The same report, made under `engine` (its rules explain the findings).
     pub fn with_engine(mut self, engine: Arc<Engine>) -> AuditReport {
+        self.policy = PolicyIdentity::of(&engine);
         self.engine = Some(EngineRef(engine));
+        self
+    }
+
+    /// The same report, made from `log`.
+    pub fn with_log(mut self, log: LogIdentity) -> AuditReport {
+        self.log = log;
         self
     }
 

@@ -215,6 +215,11 @@ impl<R: Read> Scanner<R> {
         }
     }
 
+    /// The reader underneath.
+    pub fn get_mut(&mut self) -> &mut R {
+        &mut self.inner
+    }
+
     /// The field separator (once the first record is read, the sniffed one).
     pub fn delimiter(&self) -> u8 {
         self.delimiter

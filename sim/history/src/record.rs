@@ -120,9 +120,9 @@ pub struct Identity {
 /// The only place that reads the report's identity of its log and policy.
 pub fn identity(report: &AuditReport) -> Identity {
     Identity {
-        log_name: report.source.clone(),
-        log_sha256: String::new(),
-        policy: String::new(),
+        log_name: report.log.name.clone(),
+        log_sha256: report.log.sha256.clone(),
+        policy: report.policy.fingerprint.clone(),
     }
 }
 

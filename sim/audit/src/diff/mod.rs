@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use callflow_workflows::Verdict;
 
@@ -18,14 +18,7 @@ mod render;
 pub use read::{read_report, ReportDigest};
 pub use render::{render, DiffFormat};
 
-/// Which log a report is of: its name and the SHA-256 of its bytes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LogIdentity {
-    /// The log's name as the audit was given it.
-    pub name: String,
-    /// The SHA-256 of the log's bytes (hex).
-    pub sha256: String,
-}
+pub use crate::identity::LogIdentity;
 
 /// What a comparison needs of one call.
 #[derive(Debug, Clone, PartialEq, Eq)]

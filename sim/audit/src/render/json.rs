@@ -7,11 +7,13 @@ use std::sync::Arc;
 use callflow_workflows::{Rules, Verdict};
 use serde::Serialize;
 
+use crate::identity::PolicyIdentity;
 use crate::pipeline::{CallSink, Totals};
 use crate::report::{AgentTally, AuditReport, CallReport, FORMAT};
 
-/// Writes a report as calls arrive. Keys: `format`, `calls` (one per line), then `rows`,
-/// `rejected` and `agents`.
+/// Writes a report as calls arrive. Keys: `format`, `policy`, `calls` (one per line), then
+/// `rows`, `rejected`, `agents` and `log` (last: the log's hash is known once it was read to
+/// the end).
 ///
 /// Nothing is written before the first call (or [`JsonStream::finish`]): a run that stops
 /// before any call, because the log turned out unusable, leaves its output untouched.
@@ -23,6 +25,7 @@ pub struct JsonStream<'w> {
     agents: AgentTally,
     any_failed: bool,
     rules: Option<Arc<Rules>>,
+    policy: PolicyIdentity,
 }
 
 impl<'w> JsonStream<'w> {
@@ -36,6 +39,7 @@ impl<'w> JsonStream<'w> {
             agents: AgentTally::default(),
             any_failed: false,
             rules: None,
+            policy: PolicyIdentity::default(),
         })
     }
 
@@ -45,9 +49,17 @@ impl<'w> JsonStream<'w> {
         self
     }
 
+    /// The same stream, naming `policy` in the header.
+    pub fn with_policy(mut self, policy: PolicyIdentity) -> JsonStream<'w> {
+        self.policy = policy;
+        self
+    }
+
     fn open(&mut self) -> io::Result<()> {
         if !self.opened {
-            write!(self.out, "{{\n  \"format\": \"{FORMAT}\",\n  \"calls\": [")?;
+            write!(self.out, "{{\n  \"format\": \"{FORMAT}\",\n  \"policy\": ")?;
+            serde_json::to_writer(&mut *self.out, &self.policy)?;
+            write!(self.out, ",\n  \"calls\": [")?;
             self.opened = true;
         }
         Ok(())
@@ -65,6 +77,8 @@ impl<'w> JsonStream<'w> {
         serde_json::to_writer(&mut *out, &totals.rows)?;
         write_list(out, "rejected", &totals.rejected)?;
         write_list(out, "agents", &self.agents.finish())?;
+        write!(out, ",\n  \"log\": ")?;
+        serde_json::to_writer(&mut *out, &totals.log)?;
         writeln!(out, "\n}}")?;
         Ok(self.any_failed)
     }
@@ -101,7 +115,7 @@ impl CallSink for JsonStream<'_> {
 
 /// Writes a whole report, in the same layout as the stream.
 pub fn write(report: &AuditReport, out: &mut dyn Write) -> io::Result<()> {
-    let mut stream = JsonStream::start(out)?;
+    let mut stream = JsonStream::start(out)?.with_policy(report.policy.clone());
     if let Some(engine) = &report.engine {
         stream = stream.with_rules(Arc::clone(engine.0.rules()));
     }
@@ -111,6 +125,7 @@ pub fn write(report: &AuditReport, out: &mut dyn Write) -> io::Result<()> {
     stream.finish(&Totals {
         rows: report.rows,
         rejected: report.rejected.clone(),
+        log: report.log.clone(),
     })?;
     Ok(())
 }

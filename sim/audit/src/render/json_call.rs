@@ -52,7 +52,14 @@ pub(crate) fn write_call_with(
     timestamp(out, &report.started);
     out.extend_from_slice(b"\",\"call_date\":\"");
     date(out, report.call_date);
-    out.extend_from_slice(b"\"}");
+    match report.policy {
+        Some(effective) => {
+            out.extend_from_slice(b"\",\"policy\":\"");
+            date(out, effective);
+            out.extend_from_slice(b"\"}");
+        }
+        None => out.extend_from_slice(b"\",\"policy\":null}"),
+    }
 }
 
 /// `2026-03-02T14:05:11-05:00`, as `DateTime::to_rfc3339` writes it (fractions of a second and
@@ -343,6 +350,7 @@ mod tests {
             started: chrono::DateTime::parse_from_rfc3339("2026-03-02T09:00:00-05:00")
                 .expect("a time"),
             call_date: chrono::NaiveDate::from_ymd_opt(2026, 3, 2).expect("a date"),
+            policy: None,
             facts: callflow_workflows::Facts::default(),
             customer: Some("Pat Ives".into()),
             history: None,
