@@ -380,7 +380,7 @@ fn trends_by_each_dimension_and_period(db: &Db) {
 }
 
 /// A synthetic run: for each (agent, week's Monday, calls, passed, calls raising CF02).
-fn synthetic_run(name: &str, groups: &[(&str, NaiveDate, u32, u32, u32)]) -> RunRecord {
+pub(crate) fn synthetic_run(name: &str, groups: &[(&str, NaiveDate, u32, u32, u32)]) -> RunRecord {
     let mut calls = Vec::new();
     for (agent, monday, n, passed, cf02) in groups {
         for i in 0..*n {

@@ -876,3 +876,75 @@ fn chromium_filters_narrow_the_list_and_every_failed_call_is_reachable() {
     assert_eq!(matching(&searched), 1);
     assert_eq!(drawn(&searched), std::slice::from_ref(one));
 }
+
+/// The trend page (`callflow trend --format html`) of eight weeks of five agents, in headless
+/// Chromium: drawn (a screenshot of some size), its notable moves listed;
+/// `CALLFLOW_UPDATE_SCREENSHOT=1` writes the README's `docs/trend.png`.
+#[test]
+fn chromium_draws_the_trend_page() {
+    let Some(browser) = chromium() else { return };
+    let dir = temp_dir!();
+    let db = dir.path().join("history.db");
+    let mut history = callflow::history::History::open(db.to_str().unwrap()).expect("a history");
+    let mut rng = fastrand::Rng::with_seed(20);
+    let first = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).expect("a Monday");
+    let mut groups = Vec::new();
+    for (agent, base, slope) in [
+        ("sjones", 88u32, 1i32),
+        ("mlopez", 80, 2),
+        ("rpatel", 91, -3),
+        ("tkim", 84, 0),
+        ("akhan", 76, 1),
+    ] {
+        for week in 0..8u32 {
+            let monday = first + chrono::Days::new(u64::from(week) * 7);
+            let calls = 40 + rng.u32(0..30);
+            // rpatel's new script from week 6: 20 points down and CF02 rising.
+            let drop = if agent == "rpatel" && week >= 5 {
+                20
+            } else {
+                0
+            };
+            let rate =
+                (base as i32 + slope * week as i32 - drop + rng.i32(-4..=4)).clamp(30, 100) as u32;
+            let cf02 = if agent == "rpatel" && week >= 5 { 8 } else { 2 };
+            groups.push((agent, monday, calls, calls * rate / 100, cf02));
+        }
+    }
+    history
+        .record(&crate::history::synthetic_run("weeks.csv", &groups))
+        .expect("stored");
+    drop(history);
+    let page = dir.path().join("trend.html");
+    let run = util::callflow([
+        "trend",
+        "--history",
+        db.to_str().unwrap(),
+        "--out",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(util::code(&run), 0, "{}", util::stderr(&run));
+    let text = std::fs::read_to_string(&page).expect("the page");
+    assert!(
+        text.contains("rpatel: pass rate down"),
+        "the moves are listed"
+    );
+    assert!(external_references(&text).is_empty(), "self-contained");
+    let shot = dir.path().join("trend.png");
+    let (_, log) = run_chromium(
+        browser,
+        &dir.path().join("profile-trend"),
+        &[
+            format!("--screenshot={}", shot.display()),
+            "--window-size=1100,1500".to_owned(),
+        ],
+        &format!("file://{}", page.display()),
+    );
+    let png = std::fs::read(&shot).unwrap_or_else(|e| panic!("no screenshot ({e}):\n{log}"));
+    assert!(png.starts_with(b"\x89PNG"), "a PNG");
+    assert!(png.len() > 20_000, "a blank page? {} bytes", png.len());
+    if std::env::var_os("CALLFLOW_UPDATE_SCREENSHOT").is_some() {
+        let docs = Path::new(util::ROOT).join("docs").join("trend.png");
+        std::fs::write(&docs, &png).expect("the screenshot written to docs/");
+    }
+}

@@ -198,6 +198,7 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
             // The run to store, once the audit is done.
             let run = std::cell::RefCell::new(None);
             let recording = history.is_some();
+            let committed = std::cell::Cell::new(None);
             // The JSON report streams: calls go out as they finish (nothing is written before
             // the first one, so that an unusable log leaves no report).
             let written = write_output_then(
@@ -246,11 +247,12 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
                     warn(&totals.rows, &totals.rejected, &notes, true);
                     Ok(())
                 },
-                || store(history.as_mut(), run.borrow().as_ref()),
+                || store(history.as_mut(), run.borrow().as_ref(), &committed),
             );
             if let Some(e) = failed {
                 return Err(e);
             }
+            undo_if_failed(&written, history.as_mut(), committed.get());
             written?;
         }
         _ => {
@@ -266,14 +268,16 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
                 .with_notes(notes.clone());
             any_failed = report.any_failed();
             // Stored but not committed: the HTML's agent trends see this run too.
-            if let Some(history) = history.as_mut() {
-                history.stage(&RunRecord::of(&report))?;
-            }
+            let staged = match history.as_mut() {
+                Some(history) => Some(history.stage(&RunRecord::of(&report))?),
+                None => None,
+            };
+            let committed = std::cell::Cell::new(None);
             let agent_history = match (format, history.as_mut()) {
                 (Format::Html, Some(history)) => Some(super::trend::agent_history(history)?),
                 _ => None,
             };
-            write_output_then(
+            let written = write_output_then(
                 args.out.as_deref(),
                 |out| match format {
                     Format::Html => {
@@ -289,10 +293,16 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
                     _ => render::render(&report, format, out),
                 },
                 || match history.as_mut() {
-                    Some(history) => Ok(history.commit()?),
+                    Some(history) => {
+                        history.commit()?;
+                        committed.set(staged);
+                        Ok(())
+                    }
                     None => Ok(()),
                 },
-            )?;
+            );
+            undo_if_failed(&written, history.as_mut(), committed.get());
+            written?;
             let shows_notes = matches!(format, Format::Text | Format::Markdown | Format::Html);
             warn(&report.rows, &report.rejected, &notes, !shows_notes);
         }
@@ -312,11 +322,25 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
 }
 
 /// Stores the run of a streamed audit in one transaction.
-fn store(history: Option<&mut History>, run: Option<&RunRecord>) -> Result<()> {
+fn store(
+    history: Option<&mut History>,
+    run: Option<&RunRecord>,
+    committed: &std::cell::Cell<Option<i64>>,
+) -> Result<()> {
     if let (Some(history), Some(run)) = (history, run) {
-        history.record(run)?;
+        committed.set(Some(history.record(run)?));
     }
     Ok(())
+}
+
+/// A report that could not be put in place after its run was committed (the rename failed):
+/// the run is deleted again, so that neither is left (best effort; the error is the write's).
+fn undo_if_failed(written: &Result<()>, history: Option<&mut History>, committed: Option<i64>) {
+    if let (Err(_), Some(history), Some(run)) = (written, history, committed) {
+        if let Err(e) = history.delete(run) {
+            eprintln!("callflow: warning: run {run} was stored but its report was not written, and deleting it failed: {e}");
+        }
+    }
 }
 
 /// Records each call for the history (when there is one) before passing it on.

@@ -41,7 +41,7 @@ struct Series {
 /// A line chart of percentages over the periods, with its legend and a description.
 fn line_chart(id: &str, title: &str, periods: &[String], series: &[Series]) -> String {
     let (width, height) = (760.0f64, 300.0f64);
-    let (left, right, top, bottom) = (48.0, 16.0, 16.0, 44.0);
+    let (left, right, top, bottom) = (48.0, 44.0, 16.0, 44.0);
     let plot_w = width - left - right;
     let plot_h = height - top - bottom;
     let highest = series
@@ -74,10 +74,15 @@ fn line_chart(id: &str, title: &str, periods: &[String], series: &[Series]) -> S
         let _ = write!(
             svg,
             "<line x1=\"{left}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\" class=\"grid\"/>\
-             <text x=\"{}\" y=\"{:.1}\" class=\"axis\" text-anchor=\"end\">{v:.0}%</text>",
+             <text x=\"{}\" y=\"{:.1}\" class=\"axis\" text-anchor=\"end\">{}%</text>",
             width - right,
             left - 6.0,
             y(v) + 4.0,
+            if v.fract() == 0.0 {
+                format!("{v:.0}")
+            } else {
+                format!("{v:.1}")
+            },
             y = y(v)
         );
     }
@@ -262,11 +267,14 @@ pub fn write(trend: &Trend, out: &mut dyn Write) -> io::Result<()> {
         let _ = write!(
             charts,
             "<section><h2>Code rates, per {per}</h2>{}<p class=\"note\">The share of the \
-             period's calls that raised each code, over all {}; the {} most frequent codes.</p>\
-             </section>",
+             period's calls that raised each code, over all {}; {}.</p></section>",
             line_chart("chart-codes", "Code rates", &periods, &codes),
             trend.by.plural(),
-            codes.len()
+            match codes.len() {
+                0 => "no code was raised".to_owned(),
+                1 => "the one code raised".to_owned(),
+                n => format!("the {n} most frequent codes"),
+            }
         );
     }
     let mut moves = String::new();

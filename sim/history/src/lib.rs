@@ -22,6 +22,7 @@ pub mod render;
 pub mod schema;
 pub mod sqlite;
 pub mod store;
+pub mod tally;
 pub mod trend;
 
 pub use error::Error;

@@ -143,8 +143,12 @@ impl Backend for Postgres {
         let mut rows = Vec::with_capacity(calls.len() * 128);
         let mut findings = Vec::new();
         let mut inquiries = Vec::new();
+        let mut keys = Vec::new();
         for (seq, c) in calls.iter().enumerate() {
             let seq = seq.to_string();
+            for (dim, key) in c.keys() {
+                copy_row(&mut keys, &[Some(&run), Some(&seq), Some(dim), Some(&key)]);
+            }
             let (day, week, month) = c.days();
             let (date, day, week, month) = (
                 c.call_date.to_string(),
@@ -211,6 +215,7 @@ impl Backend for Postgres {
             "COPY inquiries (run_id, seq, procedure, reason, branch) FROM STDIN",
             &inquiries,
         )?;
+        self.copy("COPY call_keys (run_id, seq, dim, key) FROM STDIN", &keys)?;
         Ok(())
     }
 }

@@ -70,6 +70,27 @@ impl CallRecord {
         }
     }
 
+    /// The call's keys by dimension, each once: (`code`, a code raised), (`procedure`, a
+    /// procedure), (`branch`, `procedure/branch`).
+    pub fn keys(&self) -> Vec<(&'static str, String)> {
+        let mut keys: Vec<(&'static str, String)> = Vec::new();
+        for (code, _, _) in &self.findings {
+            keys.push(("code", code.clone()));
+        }
+        for (procedure, _, branch) in &self.inquiries {
+            if procedure == "-" {
+                continue;
+            }
+            keys.push(("procedure", procedure.clone()));
+            if let Some(branch) = branch {
+                keys.push(("branch", format!("{procedure}/{branch}")));
+            }
+        }
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
     /// Whether the call passed.
     pub fn passed(&self) -> bool {
         self.verdict == Verdict::Pass.as_str()

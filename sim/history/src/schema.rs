@@ -16,7 +16,10 @@ pub const VERSION_TABLE: &str =
     "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)";
 
 /// Version 1: runs, their calls (with the periods trends group by, and whether the call's
-/// latest stored result is this one), findings and inquiries.
+/// latest stored result is this one), findings and inquiries; each call's keys (the codes it
+/// raised, its procedures and branches, each once); and the tallies trends read: per
+/// dimension, key and day, the latest results' calls, passes and scores (`tally`) and the
+/// calls raising each code (`tally_codes`), kept in step by every store and delete.
 const V1: &str = "
 CREATE TABLE runs (
     id {ID},
@@ -49,7 +52,7 @@ CREATE TABLE calls (
     PRIMARY KEY (run_id, seq)
 );
 CREATE INDEX calls_identity ON calls (call_id, started);
-CREATE INDEX calls_latest_day ON calls (latest, day, agent, passed, score);
+CREATE INDEX calls_latest ON calls (latest);
 CREATE TABLE findings (
     run_id BIGINT NOT NULL,
     seq BIGINT NOT NULL,
@@ -66,6 +69,34 @@ CREATE TABLE inquiries (
     branch TEXT
 );
 CREATE INDEX inquiries_call ON inquiries (run_id, seq);
+CREATE TABLE call_keys (
+    run_id BIGINT NOT NULL,
+    seq BIGINT NOT NULL,
+    dim TEXT NOT NULL,
+    key TEXT NOT NULL,
+    PRIMARY KEY (run_id, seq, dim, key)
+);
+CREATE TABLE tally (
+    dim TEXT NOT NULL,
+    key TEXT NOT NULL,
+    day BIGINT NOT NULL,
+    week BIGINT NOT NULL,
+    month BIGINT NOT NULL,
+    calls BIGINT NOT NULL,
+    passed BIGINT NOT NULL,
+    score BIGINT NOT NULL,
+    PRIMARY KEY (dim, key, day)
+);
+CREATE TABLE tally_codes (
+    dim TEXT NOT NULL,
+    key TEXT NOT NULL,
+    day BIGINT NOT NULL,
+    week BIGINT NOT NULL,
+    month BIGINT NOT NULL,
+    code TEXT NOT NULL,
+    calls BIGINT NOT NULL,
+    PRIMARY KEY (dim, key, day, code)
+);
 ";
 
 /// What differs between the databases' SQL.

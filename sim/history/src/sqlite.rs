@@ -101,8 +101,14 @@ impl Backend for Sqlite {
             "INSERT INTO inquiries (run_id, seq, procedure, reason, branch) \
              VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
+        let mut key = self.0.prepare_cached(
+            "INSERT INTO call_keys (run_id, seq, dim, key) VALUES (?1, ?2, ?3, ?4)",
+        )?;
         for (seq, c) in calls.iter().enumerate() {
             let seq = seq as i64;
+            for (dim, k) in c.keys() {
+                key.execute(params![run_id, seq, dim, k])?;
+            }
             let (day, week, month) = c.days();
             call.execute(params![
                 run_id,

@@ -9,6 +9,7 @@ use crate::error::{BoxError, Error, Result};
 use crate::record::RunRecord;
 use crate::schema::{self, LATEST, MIGRATIONS};
 use crate::sqlite::Sqlite;
+use crate::tally;
 
 /// How to open a history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -268,16 +269,31 @@ impl History {
         self.backend
             .insert_calls(id, &run.calls)
             .map_err(self.fail(doing))?;
-        // The calls stored before under the same identity are no longer the latest.
+        // The calls stored before under the same identity are no longer the latest: marked
+        // (2), taken out of the tallies, then cleared; this run's calls go in.
+        let run = [Val::Int(id)];
         self.backend
             .execute(
-                "UPDATE calls SET latest = 0 FROM \
+                "UPDATE calls SET latest = 2 FROM \
                  (SELECT call_id AS cid, started AS st FROM calls WHERE run_id = $1) AS n \
                  WHERE calls.call_id = n.cid AND calls.started = n.st \
                  AND calls.run_id <> $1 AND calls.latest = 1",
-                &[Val::Int(id)],
+                &run,
             )
             .map_err(self.fail(doing))?;
+        for statement in tally::statements("c.latest = 2", -1) {
+            self.backend
+                .execute(&statement, &[])
+                .map_err(self.fail(doing))?;
+        }
+        self.backend
+            .execute("UPDATE calls SET latest = 0 WHERE latest = 2", &[])
+            .map_err(self.fail(doing))?;
+        for statement in tally::statements("c.run_id = $1", 1) {
+            self.backend
+                .execute(&statement, &run)
+                .map_err(self.fail(doing))?;
+        }
         Ok(id)
     }
 
@@ -348,16 +364,27 @@ impl History {
                 self.backend.batch("ROLLBACK")?;
                 return Ok(false);
             }
+            let id = [Val::Int(run)];
+            // The results this run had superseded become the latest again: marked (3), put
+            // in the tallies; this run's latest results are taken out.
             self.backend.execute(
-                "UPDATE calls SET latest = 1 FROM \
+                "UPDATE calls SET latest = 3 FROM \
                  (SELECT c.call_id AS cid, c.started AS st, MAX(c.run_id) AS top \
                   FROM calls c JOIN calls x ON x.call_id = c.call_id AND x.started = c.started \
                   WHERE x.run_id = $1 AND x.latest = 1 AND c.run_id <> $1 \
                   GROUP BY c.call_id, c.started) AS n \
                  WHERE calls.call_id = n.cid AND calls.started = n.st AND calls.run_id = n.top",
-                &[Val::Int(run)],
+                &id,
             )?;
-            for table in ["findings", "inquiries", "calls"] {
+            for statement in tally::statements("c.run_id = $1 AND c.latest = 1", -1) {
+                self.backend.execute(&statement, &id)?;
+            }
+            for statement in tally::statements("c.latest = 3", 1) {
+                self.backend.execute(&statement, &[])?;
+            }
+            self.backend
+                .execute("UPDATE calls SET latest = 1 WHERE latest = 3", &[])?;
+            for table in ["findings", "inquiries", "call_keys", "calls"] {
                 self.backend.execute(
                     &format!("DELETE FROM {table} WHERE run_id = $1"),
                     &[Val::Int(run)],

@@ -47,36 +47,6 @@ impl By {
             By::Branch => "branches",
         }
     }
-
-    /// The join that gives each call its keys, and the key's expression.
-    fn source(self) -> (&'static str, &'static str) {
-        match self {
-            By::Agent => ("", "c.agent"),
-            By::Code => (
-                concat!(
-                    " JOIN (SELECT DISTINCT run_id, seq, code AS key FROM findings) k",
-                    " ON k.run_id = c.run_id AND k.seq = c.seq"
-                ),
-                "k.key",
-            ),
-            By::Procedure => (
-                concat!(
-                    " JOIN (SELECT DISTINCT run_id, seq, procedure AS key FROM inquiries",
-                    " WHERE procedure <> '-') k",
-                    " ON k.run_id = c.run_id AND k.seq = c.seq"
-                ),
-                "k.key",
-            ),
-            By::Branch => (
-                concat!(
-                    " JOIN (SELECT DISTINCT run_id, seq, procedure || '/' || branch AS key",
-                    " FROM inquiries WHERE branch IS NOT NULL AND procedure <> '-') k",
-                    " ON k.run_id = c.run_id AND k.seq = c.seq"
-                ),
-                "k.key",
-            ),
-        }
-    }
 }
 
 /// The length of a trend's periods.
@@ -296,40 +266,45 @@ fn percent(part: u64, whole: u64) -> f64 {
 impl History {
     /// A trend over each stored call's latest result.
     pub fn trend(&mut self, query: &TrendQuery) -> Result<Trend> {
-        let (join, key) = query.by.source();
         let column = query.period.column();
-        let range = [
+        let params = [
             Val::Int(query.from.map_or(i64::from(i32::MIN), day_number)),
             Val::Int(query.to.map_or(i64::from(i32::MAX), day_number)),
+            Val::Text(query.by.as_str().to_owned()),
         ];
-        let filter = "c.latest = 1 AND c.day >= $1 AND c.day <= $2";
+        let range = "day >= $1 AND day <= $2";
         let counts = self.select(
             &format!(
-                "SELECT {key}, c.{column}, COUNT(*), CAST(SUM(c.passed) AS BIGINT), \
-                 CAST(SUM(c.score) AS BIGINT) FROM calls c{join} WHERE {filter} \
-                 GROUP BY {key}, c.{column}"
+                "SELECT key, {column}, CAST(SUM(calls) AS BIGINT), CAST(SUM(passed) AS BIGINT), \
+                 CAST(SUM(score) AS BIGINT) FROM tally WHERE dim = $3 AND {range} \
+                 GROUP BY key, {column} HAVING SUM(calls) > 0"
             ),
-            &range,
+            &params,
         )?;
         let codes = if query.by == By::Code {
             Vec::new()
         } else {
             self.select(
                 &format!(
-                    "SELECT {key}, c.{column}, f.code, COUNT(*) FROM calls c{join} \
-                     JOIN (SELECT DISTINCT run_id, seq, code FROM findings) f \
-                     ON f.run_id = c.run_id AND f.seq = c.seq WHERE {filter} \
-                     GROUP BY {key}, c.{column}, f.code"
+                    "SELECT key, {column}, code, CAST(SUM(calls) AS BIGINT) FROM tally_codes \
+                     WHERE dim = $3 AND {range} GROUP BY key, {column}, code \
+                     HAVING SUM(calls) > 0"
                 ),
-                &range,
+                &params,
             )?
         };
         let totals = if query.by == By::Code {
+            // Every call has one agent: the agents' tally counts each call once.
             self.select(
                 &format!(
-                    "SELECT c.{column}, COUNT(*) FROM calls c WHERE {filter} GROUP BY c.{column}"
+                    "SELECT {column}, CAST(SUM(calls) AS BIGINT) FROM tally \
+                     WHERE dim = $3 AND {range} GROUP BY {column}"
                 ),
-                &range,
+                &[
+                    params[0].clone(),
+                    params[1].clone(),
+                    Val::Text(By::Agent.as_str().to_owned()),
+                ],
             )?
         } else {
             Vec::new()
