@@ -359,6 +359,40 @@ fn trends_by_each_dimension_and_period(db: &Db) {
         .filter(|c| c.call_date == NaiveDate::from_ymd_opt(2026, 3, 3).unwrap())
         .count() as u64;
     assert_eq!(total, on_the_3rd);
+    // Dates that cut a week (read from the days' tallies) and a whole week (the week's own).
+    let out = db.run(&[
+        "trend",
+        "--period",
+        "week",
+        "--from",
+        "2026-03-03",
+        "--to",
+        "2026-03-04",
+        "--format",
+        "json",
+    ]);
+    let cut: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let total: u64 = per_key(&cut).values().map(|v| v.0).sum();
+    let on_3_and_4 = report
+        .calls
+        .iter()
+        .filter(|c| c.call_date >= NaiveDate::from_ymd_opt(2026, 3, 3).unwrap())
+        .count() as u64;
+    assert_eq!(total, on_3_and_4);
+    assert_eq!(cut["periods"][0]["period"], "2026-W10");
+    let out = db.run(&[
+        "trend",
+        "--period",
+        "week",
+        "--from",
+        "2026-03-02",
+        "--to",
+        "2026-03-08",
+        "--format",
+        "json",
+    ]);
+    let whole: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(per_key(&whole), expected["agent"]);
     let out = db.run(&["trend", "--from", "2026-03-04", "--to", "2026-03-03"]);
     assert_eq!(code(&out), 2);
     // The other formats: text, the CSV's header and a neutralised cell's absence of harm.

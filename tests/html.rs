@@ -2,7 +2,7 @@
 //! every failed call embedded (caps on the others, said), light for large logs, wired into the
 //! command line, and used in a real browser (headless Chromium): the filters narrow the list,
 //! every failed call of a 1,000-call log is reachable, and a phone-width page does not scroll
-//! sideways.
+//! sideways; and the trend page (`callflow trend --format html`) drawn in it too.
 
 use std::collections::BTreeSet;
 use std::io::Read;

@@ -18,8 +18,9 @@ pub const VERSION_TABLE: &str =
 /// Version 1: runs, their calls (with the periods trends group by, and whether the call's
 /// latest stored result is this one), findings and inquiries; each call's keys (the codes it
 /// raised, its procedures and branches, each once); and the tallies trends read: per
-/// dimension, key and day, the latest results' calls, passes and scores (`tally`) and the
-/// calls raising each code (`tally_codes`), kept in step by every store and delete.
+/// grain (day, week, month), dimension, key and period, the latest results' calls, passes and
+/// scores (`tally`) and the calls raising each code (`tally_codes`), kept in step by every
+/// store and delete.
 const V1: &str = "
 CREATE TABLE runs (
     id {ID},
@@ -77,25 +78,27 @@ CREATE TABLE call_keys (
     PRIMARY KEY (run_id, seq, dim, key)
 );
 CREATE TABLE tally (
+    grain TEXT NOT NULL,
     dim TEXT NOT NULL,
     key TEXT NOT NULL,
-    day BIGINT NOT NULL,
+    start BIGINT NOT NULL,
     week BIGINT NOT NULL,
     month BIGINT NOT NULL,
     calls BIGINT NOT NULL,
     passed BIGINT NOT NULL,
     score BIGINT NOT NULL,
-    PRIMARY KEY (dim, key, day)
+    PRIMARY KEY (grain, dim, key, start)
 );
 CREATE TABLE tally_codes (
+    grain TEXT NOT NULL,
     dim TEXT NOT NULL,
     key TEXT NOT NULL,
-    day BIGINT NOT NULL,
+    start BIGINT NOT NULL,
     week BIGINT NOT NULL,
     month BIGINT NOT NULL,
     code TEXT NOT NULL,
     calls BIGINT NOT NULL,
-    PRIMARY KEY (dim, key, day, code)
+    PRIMARY KEY (grain, dim, key, start, code)
 );
 ";
 

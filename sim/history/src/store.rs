@@ -114,9 +114,19 @@ impl History {
             Sqlite::open(Path::new(target), options.busy_timeout)
                 .map(|b| Box::new(b) as Box<dyn Backend>)
         };
-        let backend = opened.map_err(|source| Error::Open {
-            target: shown.clone(),
-            source,
+        let backend = opened.map_err(|source| {
+            if crate::sqlite::is_locked(&source) {
+                Error::Locked {
+                    target: shown.clone(),
+                    waited_ms: options.busy_timeout.as_millis() as u64,
+                    source,
+                }
+            } else {
+                Error::Open {
+                    target: shown.clone(),
+                    source,
+                }
+            }
         })?;
         let mut history = History {
             target: shown,
@@ -191,24 +201,32 @@ impl History {
         if found == LATEST {
             return Ok(());
         }
-        let result = (|| -> Result<(), BoxError> {
-            self.backend.begin_write()?;
-            // Another process may have migrated in the meantime.
-            let now = self.version()?;
-            let dialect = self.backend.dialect();
-            for (i, migration) in MIGRATIONS.iter().enumerate().skip(now.max(0) as usize) {
-                self.backend.batch(&dialect.migration(migration))?;
-                self.backend.execute(
-                    "INSERT INTO schema_version (version) VALUES ($1)",
-                    &[Val::Int(i as i64 + 1)],
-                )?;
-            }
-            self.backend.batch("COMMIT")
-        })();
+        let result = self.apply_migrations();
         result.map_err(|e| {
             let _ = self.backend.batch("ROLLBACK");
             opening(self, e)
         })
+    }
+
+    /// Applies the migrations the database lacks, in one transaction.
+    fn apply_migrations(&mut self) -> Result<(), BoxError> {
+        self.backend.begin_write()?;
+        let dialect = self.backend.dialect();
+        if dialect == schema::Dialect::Postgres {
+            // SQLite's BEGIN IMMEDIATE already keeps other writers out.
+            self.backend
+                .batch("LOCK TABLE schema_version IN EXCLUSIVE MODE")?;
+        }
+        // Another process may have migrated in the meantime.
+        let now = self.version()?;
+        for (i, migration) in MIGRATIONS.iter().enumerate().skip(now.max(0) as usize) {
+            self.backend.batch(&dialect.migration(migration))?;
+            self.backend.execute(
+                "INSERT INTO schema_version (version) VALUES ($1)",
+                &[Val::Int(i as i64 + 1)],
+            )?;
+        }
+        self.backend.batch("COMMIT")
     }
 
     /// Writes a run in a transaction left open: [`History::commit`] keeps it,
@@ -355,46 +373,7 @@ impl History {
     /// become the latest again.
     pub fn delete(&mut self, run: i64) -> Result<()> {
         let doing = "delete the run";
-        let result = (|| -> Result<bool, BoxError> {
-            self.backend.begin_write()?;
-            let found = self
-                .backend
-                .query("SELECT id FROM runs WHERE id = $1", &[Val::Int(run)])?;
-            if found.is_empty() {
-                self.backend.batch("ROLLBACK")?;
-                return Ok(false);
-            }
-            let id = [Val::Int(run)];
-            // The results this run had superseded become the latest again: marked (3), put
-            // in the tallies; this run's latest results are taken out.
-            self.backend.execute(
-                "UPDATE calls SET latest = 3 FROM \
-                 (SELECT c.call_id AS cid, c.started AS st, MAX(c.run_id) AS top \
-                  FROM calls c JOIN calls x ON x.call_id = c.call_id AND x.started = c.started \
-                  WHERE x.run_id = $1 AND x.latest = 1 AND c.run_id <> $1 \
-                  GROUP BY c.call_id, c.started) AS n \
-                 WHERE calls.call_id = n.cid AND calls.started = n.st AND calls.run_id = n.top",
-                &id,
-            )?;
-            for statement in tally::statements("c.run_id = $1 AND c.latest = 1", -1) {
-                self.backend.execute(&statement, &id)?;
-            }
-            for statement in tally::statements("c.latest = 3", 1) {
-                self.backend.execute(&statement, &[])?;
-            }
-            self.backend
-                .execute("UPDATE calls SET latest = 1 WHERE latest = 3", &[])?;
-            for table in ["findings", "inquiries", "call_keys", "calls"] {
-                self.backend.execute(
-                    &format!("DELETE FROM {table} WHERE run_id = $1"),
-                    &[Val::Int(run)],
-                )?;
-            }
-            self.backend
-                .execute("DELETE FROM runs WHERE id = $1", &[Val::Int(run)])?;
-            self.backend.batch("COMMIT")?;
-            Ok(true)
-        })();
+        let result = self.delete_rows(run);
         match result {
             Ok(true) => Ok(()),
             Ok(false) => Err(Error::NoSuchRun {
@@ -406,6 +385,48 @@ impl History {
                 Err(self.fail(doing)(e))
             }
         }
+    }
+
+    /// Deletes a run's rows and puts the tallies in step; `false` when there is no such run.
+    fn delete_rows(&mut self, run: i64) -> Result<bool, BoxError> {
+        self.backend.begin_write()?;
+        let found = self
+            .backend
+            .query("SELECT id FROM runs WHERE id = $1", &[Val::Int(run)])?;
+        if found.is_empty() {
+            self.backend.batch("ROLLBACK")?;
+            return Ok(false);
+        }
+        let id = [Val::Int(run)];
+        // The results this run had superseded become the latest again: marked (3), put
+        // in the tallies; this run's latest results are taken out.
+        self.backend.execute(
+            "UPDATE calls SET latest = 3 FROM \
+             (SELECT c.call_id AS cid, c.started AS st, MAX(c.run_id) AS top \
+              FROM calls c JOIN calls x ON x.call_id = c.call_id AND x.started = c.started \
+              WHERE x.run_id = $1 AND x.latest = 1 AND c.run_id <> $1 \
+              GROUP BY c.call_id, c.started) AS n \
+             WHERE calls.call_id = n.cid AND calls.started = n.st AND calls.run_id = n.top",
+            &id,
+        )?;
+        for statement in tally::statements("c.run_id = $1 AND c.latest = 1", -1) {
+            self.backend.execute(&statement, &id)?;
+        }
+        for statement in tally::statements("c.latest = 3", 1) {
+            self.backend.execute(&statement, &[])?;
+        }
+        self.backend
+            .execute("UPDATE calls SET latest = 1 WHERE latest = 3", &[])?;
+        for table in ["findings", "inquiries", "call_keys", "calls"] {
+            self.backend.execute(
+                &format!("DELETE FROM {table} WHERE run_id = $1"),
+                &[Val::Int(run)],
+            )?;
+        }
+        self.backend
+            .execute("DELETE FROM runs WHERE id = $1", &[Val::Int(run)])?;
+        self.backend.batch("COMMIT")?;
+        Ok(true)
     }
 
     /// Runs a read-only query for the trends.

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::backend::Val;
 use crate::error::{Error, Result};
-use crate::record::{date_of, day_number};
+use crate::record::{date_of, day_number, periods};
 use crate::store::History;
 
 /// What a trend's rows are per.
@@ -266,13 +266,43 @@ fn percent(part: u64, whole: u64) -> f64 {
 impl History {
     /// A trend over each stored call's latest result.
     pub fn trend(&mut self, query: &TrendQuery) -> Result<Trend> {
-        let column = query.period.column();
+        // Dates on whole periods (or none) read the period's own tallies; dates that cut a
+        // period read the days'.
+        let start_of = |date: NaiveDate| {
+            let (day, week, month) = periods(date);
+            match query.period {
+                Period::Day => day,
+                Period::Week => week,
+                Period::Month => month,
+            }
+        };
+        let whole = query.from.is_none_or(|d| start_of(d) == day_number(d))
+            && query.to.is_none_or(|d| {
+                d.succ_opt()
+                    .is_none_or(|next| start_of(next) == day_number(next))
+            });
+        let (grain, column, from, to) = if whole {
+            (
+                query.period.column(),
+                "start",
+                query.from.map(start_of),
+                query.to.map(start_of),
+            )
+        } else {
+            (
+                "day",
+                query.period.column(),
+                query.from.map(day_number),
+                query.to.map(day_number),
+            )
+        };
         let params = [
-            Val::Int(query.from.map_or(i64::from(i32::MIN), day_number)),
-            Val::Int(query.to.map_or(i64::from(i32::MAX), day_number)),
+            Val::Int(from.unwrap_or(i64::from(i32::MIN))),
+            Val::Int(to.unwrap_or(i64::from(i32::MAX))),
             Val::Text(query.by.as_str().to_owned()),
+            Val::Text(grain.to_owned()),
         ];
-        let range = "day >= $1 AND day <= $2";
+        let range = "grain = $4 AND start >= $1 AND start <= $2";
         let counts = self.select(
             &format!(
                 "SELECT key, {column}, CAST(SUM(calls) AS BIGINT), CAST(SUM(passed) AS BIGINT), \
@@ -295,16 +325,14 @@ impl History {
         };
         let totals = if query.by == By::Code {
             // Every call has one agent: the agents' tally counts each call once.
+            let mut agents = params.clone();
+            agents[2] = Val::Text(By::Agent.as_str().to_owned());
             self.select(
                 &format!(
                     "SELECT {column}, CAST(SUM(calls) AS BIGINT) FROM tally \
                      WHERE dim = $3 AND {range} GROUP BY {column}"
                 ),
-                &[
-                    params[0].clone(),
-                    params[1].clone(),
-                    Val::Text(By::Agent.as_str().to_owned()),
-                ],
+                &agents,
             )?
         } else {
             Vec::new()
