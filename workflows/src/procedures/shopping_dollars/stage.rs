@@ -133,7 +133,7 @@ impl SdStage {
     fn email_missing(&self, scene: &mut Scene<'_>) -> String {
         let start = self.warranty_start(scene);
         let days = (scene.call_date - start).num_days();
-        let recent = days <= 45 && scene.variant % 3 == 0;
+        let recent = days <= 45 && scene.variant.is_multiple_of(3);
         if recent {
             return scene.pick(speech::EMAIL_MISSING_RECENT, 1).to_owned();
         }
