@@ -11,6 +11,7 @@ use anyhow::{Context, Result};
 use clap::ValueEnum;
 
 use super::output::{progress_bar, write_output};
+use crate::audit::diff::DiffBuilder;
 use crate::audit::history::{self, IndexEntry};
 use crate::audit::identity::PolicyIdentity;
 use crate::audit::pipeline::{self, AuditOptions, CallSink};
@@ -22,7 +23,7 @@ use crate::audit::render::{self, Format};
 use crate::audit::report::{AuditReport, CallReport, Rejected, RowCounts};
 use crate::audit::sample::{SAMPLE_LOG, SAMPLE_NAME};
 use crate::audit::LogReader;
-use crate::workflows::{Engine, Rules, Verdict};
+use crate::workflows::{Engine, Verdict};
 
 /// `callflow audit`
 #[derive(Debug, clap::Args)]
@@ -60,6 +61,16 @@ pub struct AuditArgs {
     /// or a tab when the header has no comma but one of them.
     #[arg(long, value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
+    /// What-if: also judge every call under this policy file (the old rules), in the same
+    /// pass over the log, and report what changes from it to the audit's policy (`--policy`,
+    /// else the built-in one). The report (`--out`) is the audit under the new policy, the
+    /// same bytes as without --compare; the exit status is its.
+    #[arg(long, value_name = "OLD_POLICY")]
+    pub compare: Option<PathBuf>,
+    /// With --compare: write the comparison to this file (format from its extension: .txt,
+    /// .md, .json, .html). Without it, the comparison goes to standard output as text.
+    #[arg(long, requires = "compare")]
+    pub diff_out: Option<PathBuf>,
 }
 
 /// `--delimiter`: one ASCII character other than a quote or a line break, or `tab`.
@@ -137,8 +148,12 @@ fn format_for(explicit: Option<FormatArg>, out: Option<&Path>) -> Result<Format>
     )
 }
 
-/// Runs `callflow audit`.
-pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
+/// Runs `callflow audit`; `compared` is the engine of `--compare`'s policy.
+pub fn run(
+    args: AuditArgs,
+    engine: &Arc<Engine>,
+    compared: Option<&Arc<Engine>>,
+) -> Result<ExitCode> {
     let threads = args.threads.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     });
@@ -146,6 +161,18 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
         anyhow::bail!("--threads must be at least 1");
     }
     let format = format_for(args.format, args.out.as_deref())?;
+    let diff_format = match compared {
+        Some(_) => Some(super::diff::diff_format(None, args.diff_out.as_deref())?),
+        None => None,
+    };
+    if compared.is_some() && args.diff_out.is_none() && args.out.is_none() && format != Format::Text
+    {
+        anyhow::bail!(
+            "--compare writes its comparison to standard output, where this {} report \
+             would go too: give the report a file (--out) or the comparison one (--diff-out)",
+            format!("{format:?}").to_lowercase()
+        );
+    }
     let read = ReadOptions {
         delimiter: args.delimiter,
     };
@@ -171,18 +198,20 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
         progress: Some(&tick),
         history: args.transcripts.is_some() || matches!(format, Format::Html | Format::Markdown),
         render: None,
+        compare: compared,
     };
-    let rules = Arc::clone(engine.rules());
     let transcripts = args.transcripts.clone().map(|dir| Transcripts {
         dir,
         all: args.all,
-        rules: Arc::clone(&rules),
+        engine: Arc::clone(engine),
         written: Vec::new(),
         names: HashSet::new(),
         audited: 0,
     });
     let mut any_failed = false;
     let mut transcripts_done = None;
+    let mut comparing = Comparing::default();
+    let mut log = None;
     match format {
         Format::Json => {
             // A failed audit, told as itself (not as a write of the report that failed).
@@ -191,9 +220,10 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
             // the first one, so that an unusable log leaves no report).
             let written = write_output(args.out.as_deref(), |out| {
                 let mut stream = JsonStream::start(out)?
-                    .with_rules(Arc::clone(&rules))
+                    .with_engine(Arc::clone(engine))
                     .with_policy(PolicyIdentity::of(engine));
-                let mut transcribe = Transcribe::new(transcripts, &mut stream);
+                let mut compare = comparing.around(&mut stream);
+                let mut transcribe = Transcribe::new(transcripts, &mut compare);
                 // Each call's JSON is rendered on its replay worker.
                 let options = AuditOptions {
                     render: Some(render_call),
@@ -214,6 +244,8 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
                 }
                 let Transcribe { result, sink, .. } = transcribe;
                 transcripts_done = Some(sink.map(|t| (t, result)));
+                comparing = compare.done();
+                log = Some(totals.log.clone());
                 any_failed = stream.finish(&totals)?;
                 warn(&totals.rows, &totals.rejected, &notes, true);
                 Ok(())
@@ -225,11 +257,14 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
         }
         _ => {
             let mut calls = KeepHistoryOfFlagged(Vec::new());
-            let mut transcribe = Transcribe::new(transcripts, &mut calls);
+            let mut compare = comparing.around(&mut calls);
+            let mut transcribe = Transcribe::new(transcripts, &mut compare);
             let totals = reader.audit_into(Arc::clone(engine), options, &mut transcribe)?;
             usable(&source, &totals.rows, &totals.rejected)?;
             let Transcribe { result, sink, .. } = transcribe;
             transcripts_done = Some(sink.map(|t| (t, result)));
+            comparing = compare.done();
+            log = Some(totals.log.clone());
             let report = AuditReport::new(source.clone(), totals.rows, totals.rejected, calls.0)
                 .with_log(totals.log)
                 .with_engine(Arc::clone(engine))
@@ -254,6 +289,14 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
     if let Some(Some((transcripts, result))) = transcripts_done {
         result?;
         transcripts.finish(&source)?;
+    }
+    if let (Some(old), Some(diff_format)) = (compared, diff_format) {
+        let diff = comparing.builder.finish(
+            log,
+            Some(old.policy_fingerprint().to_owned()),
+            Some(engine.policy_fingerprint().to_owned()),
+        );
+        super::diff::write(&diff, diff_format, args.diff_out.as_deref())?;
     }
     bar.finish_and_clear();
     // The bundled sample is a demonstration: its failures are there on purpose.
@@ -329,7 +372,9 @@ struct Transcripts {
     dir: PathBuf,
     /// Every call, passing ones included (`--all`).
     all: bool,
-    rules: Arc<Rules>,
+    /// The engine the calls were judged by: each call's transcript explains its findings
+    /// under the policy version of its call date.
+    engine: Arc<Engine>,
     written: Vec<IndexEntry>,
     /// File names taken (two call ids may make the same name).
     names: HashSet<String>,
@@ -356,10 +401,10 @@ impl Transcripts {
             name = format!("{}-{n}.md", base.trim_end_matches(".md"));
         }
         let path = self.dir.join(&name);
-        let text = history::render(report, Some(&self.rules));
+        let rules = self.engine.rules_on(report.call_date).1;
+        let text = history::render(report, Some(rules));
         fs::write(&path, text).with_context(|| format!("{}: cannot write", path.display()))?;
-        self.written
-            .push(IndexEntry::of(report, name, Some(&self.rules)));
+        self.written.push(IndexEntry::of(report, name, Some(rules)));
         Ok(())
     }
 
@@ -394,6 +439,46 @@ impl CallSink for Transcribe<'_> {
     fn call(&mut self, report: CallReport) -> io::Result<()> {
         if let (Some(sink), Ok(())) = (self.sink.as_mut(), &self.result) {
             self.result = sink.call(&report);
+        }
+        self.inner.call(report)
+    }
+}
+
+/// Compares each call's two judgements (`--compare`) as it passes on to the report: the
+/// comparison keeps the calls that changed, not the log.
+#[derive(Default)]
+struct Comparing {
+    builder: DiffBuilder,
+}
+
+impl Comparing {
+    /// Compares the calls on their way to `inner`.
+    fn around<'a>(&mut self, inner: &'a mut dyn CallSink) -> CompareSink<'a> {
+        CompareSink {
+            builder: std::mem::take(&mut self.builder),
+            inner,
+        }
+    }
+}
+
+/// [`Comparing`] while calls pass.
+struct CompareSink<'a> {
+    builder: DiffBuilder,
+    inner: &'a mut dyn CallSink,
+}
+
+impl CompareSink<'_> {
+    fn done(self) -> Comparing {
+        Comparing {
+            builder: self.builder,
+        }
+    }
+}
+
+impl CallSink for CompareSink<'_> {
+    fn call(&mut self, mut report: CallReport) -> io::Result<()> {
+        if let Some(compared) = report.compared.take() {
+            self.builder.add(&compared.before, &compared.after);
         }
         self.inner.call(report)
     }

@@ -88,7 +88,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Audit(args) => {
             let engine = under(&args.policy)?;
-            audit::run(args, &engine)
+            let compared = match &args.compare {
+                Some(old) => Some(policy::engine_for(Some(old), &builtin)?),
+                None => None,
+            };
+            audit::run(args, &engine, compared.as_ref())
         }
         Command::Graph(args) => {
             let engine = under(&args.policy)?;

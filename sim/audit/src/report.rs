@@ -146,6 +146,10 @@ pub struct CallReport {
     /// The call already rendered by its worker (the JSON stream's line), when asked.
     #[serde(skip)]
     pub rendered: Option<Vec<u8>>,
+    /// The call as judged under the policy compared against, beside its judgement here
+    /// (`audit --compare`; not in the JSON contract).
+    #[serde(skip)]
+    pub compared: Option<Box<crate::diff::Compared>>,
 }
 
 /// `started_at`: RFC 3339 with the offset the log wrote, as the evidence's timestamps.
@@ -217,6 +221,7 @@ impl CallReport {
             customer: frame.customer_name().map(str::to_owned),
             history: None,
             rendered: None,
+            compared: None,
             last_line: frame
                 .end()
                 .map_or(frame.last().line, |(s, _)| s.line.max(frame.last().line)),
@@ -544,9 +549,18 @@ impl AuditReport {
         self
     }
 
-    /// The rules the audit ran under, when known.
+    /// The rules the audit ran under, when known (the policy's base: see
+    /// [`AuditReport::rules_for`] for a call's own).
     pub fn rules(&self) -> Option<&Rules> {
         self.engine.as_ref().map(|e| e.0.rules().as_ref())
+    }
+
+    /// The rules a call was judged under, when known: the policy version in force on its
+    /// call date.
+    pub fn rules_for(&self, call: &CallReport) -> Option<&Rules> {
+        self.engine
+            .as_ref()
+            .map(|e| e.0.rules_on(call.call_date).1.as_ref())
     }
 
     /// The first and the last call date (business time zone), when there are calls.

@@ -355,6 +355,7 @@ mod tests {
             customer: Some("Pat Ives".into()),
             history: None,
             rendered: None,
+            compared: None,
         };
         for _ in 0..2 {
             let mut out = Vec::new();
