@@ -9,6 +9,15 @@ use callflow::gen::simulate::{simulate, SimulateOptions};
 use callflow::workflows::Engine;
 
 fn simulated(calls: u64, seed: u64, fault_rate: f64) -> (Vec<u8>, serde_json::Value) {
+    simulated_under(&Arc::new(Engine::builtin()), calls, seed, fault_rate)
+}
+
+fn simulated_under(
+    engine: &Arc<Engine>,
+    calls: u64,
+    seed: u64,
+    fault_rate: f64,
+) -> (Vec<u8>, serde_json::Value) {
     let mut log = Vec::new();
     let mut key = Vec::new();
     let options = SimulateOptions {
@@ -16,13 +25,7 @@ fn simulated(calls: u64, seed: u64, fault_rate: f64) -> (Vec<u8>, serde_json::Va
         seed,
         fault_rate,
     };
-    let stats = simulate(
-        options,
-        &Arc::new(Engine::builtin()),
-        &mut log,
-        Some(&mut key),
-    )
-    .expect("a simulation");
+    let stats = simulate(options, engine, &mut log, Some(&mut key)).expect("a simulation");
     assert_eq!(stats.calls, calls);
     let key: serde_json::Value = serde_json::from_slice(&key).expect("the key is JSON");
     (log, key)
@@ -83,6 +86,82 @@ fn the_audit_of_a_simulated_log_agrees_with_its_answer_key_on_every_call() {
         injected_codes.len() >= 20,
         "{} codes: {injected_codes:?}",
         injected_codes.len()
+    );
+}
+
+/// Under a 45-day review period the simulator picks warranty ages that make each intended
+/// branch true under that rule (a "within review" call on day 40, an "overdue" one after day
+/// 52), and its answer key agrees with the audit under the same policy.
+#[test]
+fn under_a_45_day_review_period_the_branches_and_the_answer_key_still_hold() {
+    let builtin = Engine::builtin();
+    let policy = callflow::workflows::policy::Policy::from_toml(
+        "[shopping_dollars]\nreview_period_days = 45\n",
+        &builtin,
+    )
+    .expect("a policy");
+    let engine = Arc::new(builtin.with_policy(policy).expect("an engine"));
+    let (log, key) = simulated_under(&engine, 2_000, 45, 0.3);
+    let report = audit(
+        LogReader::new(log.as_slice(), "simulated.csv").expect("a header"),
+        Arc::clone(&engine),
+    )
+    .expect("an audit");
+    assert_eq!(report.rows.rejected, 0, "{:?}", report.rejected.first());
+    let expected = key["calls"].as_array().expect("calls");
+    assert_eq!(report.calls.len(), expected.len());
+    let mut branches = BTreeSet::new();
+    for (call, want) in report.calls.iter().zip(expected) {
+        let mut codes: Vec<String> = call.findings.iter().map(|f| f.code.to_string()).collect();
+        codes.sort();
+        codes.dedup();
+        let mut want_codes: Vec<String> = want["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| f["code"].as_str().expect("a code").to_owned())
+            .collect();
+        want_codes.sort();
+        assert_eq!(
+            codes, want_codes,
+            "call {} ({})",
+            call.call_id, want["path"]
+        );
+        assert_eq!(
+            call.verdict.as_str(),
+            want["verdict"],
+            "call {}",
+            call.call_id
+        );
+        assert_eq!(
+            u64::from(call.score),
+            want["score"],
+            "call {}",
+            call.call_id
+        );
+        // The intended branch is the one the audit found (unfaulted calls: a fault may move
+        // the facts on purpose).
+        let path = want["path"].as_str().expect("a path");
+        if want["faults"].as_array().expect("faults").is_empty() {
+            if let Some(branch) = path.strip_prefix("shopping_dollars/reward_email_missing/") {
+                let found = call
+                    .inquiries
+                    .iter()
+                    .find_map(|i| i.branch)
+                    .expect("a branch");
+                assert_eq!(found, branch, "call {}", call.call_id);
+                branches.insert(branch.to_owned());
+            }
+        }
+    }
+    assert_eq!(
+        branches.into_iter().collect::<Vec<_>>(),
+        [
+            "awaiting_first_payment",
+            "overdue",
+            "recently_eligible",
+            "within_review"
+        ]
     );
 }
 

@@ -416,11 +416,12 @@ pub trait Stage: Send + Sync {
     }
 
     /// The rule a path through `state` teaches, in one sentence for trainers ("Day 30 to 36
-    /// and paid: tell the customer the email comes within the week."): the rule card of
+    /// and paid: tell the customer the email comes within the week."), quoting `params`, the
+    /// procedure's parameters in force ([`crate::Rules::params`]): the rule card of
     /// transcripts, `--list` and answer sheets. `state` is a path token
     /// ([`crate::Procedure::path_token`]).
-    fn rule(&self, state: &str) -> Option<&'static str> {
-        let _ = state;
+    fn rule(&self, state: &str, params: &(dyn std::any::Any + Send + Sync)) -> Option<String> {
+        let _ = (state, params);
         None
     }
 

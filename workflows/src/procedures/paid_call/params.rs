@@ -53,6 +53,12 @@ impl PcParams {
             && time < self.chat_closes
     }
 
+    /// The defaults, shared: for a context that carries no parameters of this procedure.
+    pub fn fallback() -> &'static PcParams {
+        static DEFAULT: std::sync::OnceLock<PcParams> = std::sync::OnceLock::new();
+        DEFAULT.get_or_init(PcParams::default)
+    }
+
     /// The chat hours in words: "Monday to Friday, 09:00 to 18:00 business time", with the
     /// days, times and holidays in force.
     ///

@@ -414,8 +414,11 @@ impl Stage for PcStage {
         ]
     }
 
-    fn rule(&self, state: &str) -> Option<&'static str> {
-        speech::rule(state)
+    fn rule(&self, state: &str, params: &(dyn std::any::Any + Send + Sync)) -> Option<String> {
+        let params = params
+            .downcast_ref::<PcParams>()
+            .unwrap_or_else(|| PcParams::fallback());
+        speech::rule(state, params)
     }
 
     fn faults(&self) -> &'static [FaultDef] {
