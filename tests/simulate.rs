@@ -165,6 +165,57 @@ fn under_a_45_day_review_period_the_branches_and_the_answer_key_still_hold() {
     );
 }
 
+/// Under other chat hours (11:00 to 15:00) and a holiday, the simulator starts chat calls
+/// inside the policy's hours and follow-up calls outside them, and its answer key agrees with
+/// the audit under the same policy, every call.
+#[test]
+fn under_other_chat_hours_and_a_holiday_the_answer_key_still_holds() {
+    let builtin = Engine::builtin();
+    let policy = callflow::workflows::policy::Policy::from_toml(
+        "[paid_call]\nchat_opens = \"11:00\"\nchat_closes = \"15:00\"\nholidays = [\"2026-03-04\"]\n",
+        &builtin,
+    )
+    .expect("a policy");
+    let engine = Arc::new(builtin.with_policy(policy).expect("an engine"));
+    let (log, key) = simulated_under(&engine, 2_000, 3, 0.3);
+    let report = audit(
+        LogReader::new(log.as_slice(), "simulated.csv").expect("a header"),
+        Arc::clone(&engine),
+    )
+    .expect("an audit");
+    let expected = key["calls"].as_array().expect("calls");
+    assert_eq!(report.calls.len(), expected.len());
+    let mut states = BTreeSet::new();
+    for (call, want) in report.calls.iter().zip(expected) {
+        let mut codes: Vec<String> = call.findings.iter().map(|f| f.code.to_string()).collect();
+        codes.sort();
+        codes.dedup();
+        let mut want_codes: Vec<String> = want["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| f["code"].as_str().expect("a code").to_owned())
+            .collect();
+        want_codes.sort();
+        assert_eq!(
+            codes, want_codes,
+            "call {} ({}) at {}",
+            call.call_id, want["path"], call.started
+        );
+        assert_eq!(
+            u64::from(call.score),
+            want["score"],
+            "call {}",
+            call.call_id
+        );
+        states.extend(call.inquiries.iter().map(|i| i.state));
+    }
+    assert!(
+        states.contains("verify_in_chat") && states.contains("follow_up_later"),
+        "{states:?}"
+    );
+}
+
 #[test]
 fn the_same_seed_gives_the_same_log_and_calls_interleave() {
     let (a, key_a) = simulated(300, 9, 0.2);

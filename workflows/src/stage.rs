@@ -425,6 +425,20 @@ pub trait Stage: Send + Sync {
         None
     }
 
+    /// Whether what the procedure does by the time of day (the partner chat's hours) is open at
+    /// `at` under `params` and `config` (the business time zone); `None` for a procedure with
+    /// no time of day. The simulator starts a call on a path explored "within" or "outside"
+    /// those hours only when the policy in force makes it so.
+    fn open_at(
+        &self,
+        at: chrono::DateTime<chrono::FixedOffset>,
+        config: &crate::Config,
+        params: &(dyn std::any::Any + Send + Sync),
+    ) -> Option<bool> {
+        let _ = (at, config, params);
+        None
+    }
+
     /// A step an agent might take before the customer says why they call (a fault: CF06),
     /// with its script line.
     fn premature(&self) -> Option<Scripted> {

@@ -163,7 +163,7 @@ pub fn play(
     let agent = AGENTS[rng.usize(..AGENTS.len())];
     let persona = Persona::draw(rng, agent, engine);
     let within = clock_of(path, faults) == "within chat hours";
-    let start = call_start(rng, engine.config().business_tz, within);
+    let start = call_start(rng, engine, within);
     play_at(path, engine, call_id, persona, start, faults)
 }
 
