@@ -1,6 +1,5 @@
 //! `callflow audit`: replays a log through the machines and reports what each call did.
 
-use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -12,6 +11,7 @@ use clap::ValueEnum;
 
 use super::output::{progress_bar, write_output};
 use crate::audit::history::{self, IndexEntry};
+use crate::audit::overrides::Overrides;
 use crate::audit::pipeline::{self, AuditOptions, CallSink};
 use crate::audit::reader::ReadOptions;
 use crate::audit::rejection;
@@ -59,6 +59,12 @@ pub struct AuditArgs {
     /// or a tab when the header has no comma but one of them.
     #[arg(long, value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
+    /// Reviewers' decisions on disputed findings: a CSV `call_id,code,action,reason,reviewer,
+    /// date` (and optionally `line`), `action` `remove` or `add`. Overridden findings stay in
+    /// the report, marked; scores and verdicts are judged again from what counts. An override
+    /// that does not fit the log exits 2 with its line, and nothing is written.
+    #[arg(long, value_name = "FILE")]
+    pub overrides: Option<PathBuf>,
 }
 
 /// `--delimiter`: one ASCII character other than a quote or a line break, or `tab`.
@@ -145,6 +151,11 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
         anyhow::bail!("--threads must be at least 1");
     }
     let format = format_for(args.format, args.out.as_deref())?;
+    // Read before the log, so that a bad overrides file stops the run at once.
+    let overrides = match &args.overrides {
+        Some(path) => Some(read_overrides(path, engine)?),
+        None => None,
+    };
     let read = ReadOptions {
         delimiter: args.delimiter,
     };
@@ -177,13 +188,14 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
         all: args.all,
         rules: Arc::clone(&rules),
         written: Vec::new(),
-        names: HashSet::new(),
+        names: history::TranscriptNames::default(),
         audited: 0,
     });
     let mut any_failed = false;
     let mut transcripts_done = None;
     match format {
-        Format::Json => {
+        // With overrides, every call is checked before anything is written: no stream.
+        Format::Json if overrides.is_none() => {
             // A failed audit, told as itself (not as a write of the report that failed).
             let mut failed = None;
             // The JSON report streams: calls go out as they finish (nothing is written before
@@ -223,7 +235,24 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
         _ => {
             let mut calls = KeepHistoryOfFlagged(Vec::new());
             let mut transcribe = Transcribe::new(transcripts, &mut calls);
-            let totals = reader.audit_into(Arc::clone(engine), options, &mut transcribe)?;
+            let totals = match overrides {
+                None => reader.audit_into(Arc::clone(engine), options, &mut transcribe)?,
+                Some(overrides) => {
+                    // Applied as each call ends; checked when all have (DECISIONS.md, #21).
+                    let mut applying = ApplyOverrides {
+                        overrides,
+                        engine: Arc::clone(engine),
+                        calls: Vec::new(),
+                    };
+                    let totals = reader.audit_into(Arc::clone(engine), options, &mut applying)?;
+                    usable(&source, &totals.rows, &totals.rejected)?;
+                    applying.overrides.finish()?;
+                    for call in applying.calls {
+                        transcribe.call(call)?;
+                    }
+                    totals
+                }
+            };
             usable(&source, &totals.rows, &totals.rejected)?;
             let Transcribe { result, sink, .. } = transcribe;
             transcripts_done = Some(sink.map(|t| (t, result)));
@@ -259,6 +288,28 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Reads `--overrides FILE`.
+fn read_overrides(path: &Path, engine: &Engine) -> Result<Overrides> {
+    let file = fs::File::open(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    Ok(Overrides::read(file, &path.display().to_string(), engine)?)
+}
+
+/// Applies the overrides to each call as it ends, and keeps the calls (rows included) until
+/// all are checked.
+struct ApplyOverrides {
+    overrides: Overrides,
+    engine: Arc<Engine>,
+    calls: Vec<CallReport>,
+}
+
+impl CallSink for ApplyOverrides {
+    fn call(&mut self, mut report: CallReport) -> io::Result<()> {
+        self.overrides.apply(&mut report, &self.engine);
+        self.calls.push(report);
+        Ok(())
+    }
 }
 
 /// A log with rows none of which could be replayed is unusable: exit 2, no report.
@@ -328,7 +379,7 @@ struct Transcripts {
     rules: Arc<Rules>,
     written: Vec<IndexEntry>,
     /// File names taken (two call ids may make the same name).
-    names: HashSet<String>,
+    names: history::TranscriptNames,
     /// Calls seen.
     audited: u64,
 }
@@ -344,13 +395,7 @@ impl Transcripts {
             fs::create_dir_all(&self.dir)
                 .with_context(|| format!("{}: cannot create the folder", self.dir.display()))?;
         }
-        let base = history::file_name(&report.call_id);
-        let mut name = base.clone();
-        let mut n = 1;
-        while !self.names.insert(name.clone()) {
-            n += 1;
-            name = format!("{}-{n}.md", base.trim_end_matches(".md"));
-        }
+        let name = self.names.take(&report.call_id);
         let path = self.dir.join(&name);
         let text = history::render(report, Some(&self.rules));
         fs::write(&path, text).with_context(|| format!("{}: cannot write", path.display()))?;
