@@ -195,6 +195,9 @@ C-1027,tkim,2026-03-04,awaiting_first_payment,pass,85,C-1027.md,1
         serde_json::json!([[9, 0, 0], [1, 5, 0], [0, 0, 1]])
     );
     assert_eq!(c["verdicts"]["percent"].as_f64(), Some(93.75));
+    // p_o = 15/16; the machine's verdicts 9, 6, 1 and the evaluators' 10, 5, 1 of 16:
+    // p_e = 121/256; kappa = (15/16 - 121/256) / (135/256) = 119/135 = 0.8815.
+    assert_eq!(c["verdicts"]["kappa"].as_f64(), Some(0.8815));
     // Scores: differences 5, -15 (ana) and -15 (ben), the rest 0, over 16.
     assert_eq!(c["scores"]["n"], 16);
     assert_eq!(c["scores"]["mean_absolute"].as_f64(), Some(2.19));
@@ -217,11 +220,19 @@ C-1027,tkim,2026-03-04,awaiting_first_payment,pass,85,C-1027.md,1
     assert_eq!(ben["calls"], 4);
     assert_eq!(ben["verdict_percent"].as_f64(), Some(100.0));
     // Fewer than ten calls: ben's kappas are "too few".
+    let ben_codes: Vec<&str> = ben["codes"]
+        .as_array()
+        .expect("codes")
+        .iter()
+        .map(|r| r["code"].as_str().expect("a code"))
+        .collect();
+    // Only the codes either side raised on ben's calls.
+    assert_eq!(ben_codes, ["SD03", "SD04", "SD05", "PC02"]);
     assert!(ben["codes"]
         .as_array()
         .expect("codes")
         .iter()
-        .all(|r| r["too_few"] == true));
+        .all(|r| r["too_few"] == true && r["n"] == 4));
     // Every disagreement, in the log's order, with the machine's evidence.
     let disagreements: Vec<(String, String, String, String, Vec<u64>)> = c["disagreements"]
         .as_array()

@@ -274,7 +274,7 @@ impl Overrides {
                             actual,
                         }],
                         inquiry: None,
-                        overridden: Some(one.mark.clone()),
+                        overridden: Some(Box::new(one.mark.clone())),
                     });
                 }
             }
@@ -284,7 +284,7 @@ impl Overrides {
         }
         for (index, one) in removed {
             if let Some(finding) = call.findings.get_mut(index) {
-                finding.overridden = Some(one.mark.clone());
+                finding.overridden = Some(Box::new(one.mark.clone()));
             }
         }
         call.findings.extend(added);

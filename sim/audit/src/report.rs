@@ -87,9 +87,10 @@ pub struct FindingReport {
     #[serde(skip)]
     pub inquiry: Option<usize>,
     /// A reviewer's override of this finding (`callflow audit --overrides`): `override` in the
-    /// JSON, present only on overridden findings (an addition to the contract).
+    /// JSON, present only on overridden findings (an addition to the contract). Boxed: a
+    /// finding without one costs a pointer.
     #[serde(rename = "override", skip_serializing_if = "Option::is_none")]
-    pub overridden: Option<OverrideMark>,
+    pub overridden: Option<Box<OverrideMark>>,
 }
 
 /// What a reviewer did to a finding.

@@ -116,7 +116,7 @@ pub struct EvaluatorAgreement {
     pub calls: u64,
     /// Every code together, against the machine.
     pub overall: CodeAgreement,
-    /// Per code, against the machine.
+    /// Per code, against the machine (the codes either side raised on their calls).
     pub codes: Vec<CodeAgreement>,
     /// Their verdicts agreeing with the machine's, in percent.
     pub verdict_percent: Option<f64>,
@@ -133,7 +133,7 @@ pub struct PairAgreement {
     pub calls: u64,
     /// Every code together.
     pub overall: CodeAgreement,
-    /// Per code (first: this evaluator, second: the other).
+    /// Per code (first: this evaluator, second: the other; the codes either raised).
     pub codes: Vec<CodeAgreement>,
 }
 
@@ -221,6 +221,12 @@ fn machine_codes(call: &ReportCall, engine: &Engine) -> BTreeSet<String> {
         .collect()
 }
 
+/// Whether either side raised the code at least once (an evaluator's tables leave out the
+/// codes neither side raised on their calls; their `all` row still counts them).
+fn raised_by_either(row: &CodeAgreement) -> bool {
+    row.n > row.agreement.neither
+}
+
 fn verdict_slot(verdict: Verdict) -> usize {
     match verdict {
         Verdict::Pass => 0,
@@ -289,8 +295,9 @@ pub fn calibrate(audit: &ReportFile, judgements: Judgements, engine: &Engine) ->
     }
     let mut per_evaluator = Vec::new();
     for (evaluator, theirs) in &by_evaluator {
-        let (overall, rows) =
+        let (overall, mut rows) =
             per_code(&mut theirs.iter().map(|j| (codes_of(&j.call_id), &j.codes)));
+        rows.retain(raised_by_either);
         let verdicts_agreeing = theirs
             .iter()
             .filter(|j| {
@@ -315,7 +322,8 @@ pub fn calibrate(audit: &ReportFile, judgements: Judgements, engine: &Engine) ->
                 })
                 .collect();
             let shared = pairs.len() as u64;
-            let (pair_overall, pair_rows) = per_code(&mut pairs.into_iter());
+            let (pair_overall, mut pair_rows) = per_code(&mut pairs.into_iter());
+            pair_rows.retain(raised_by_either);
             against.push(PairAgreement {
                 other: (*other).to_owned(),
                 calls: shared,

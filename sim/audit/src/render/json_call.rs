@@ -360,12 +360,12 @@ mod tests {
                     evidence: vec![evidence(7)],
                     inquiry: None,
                     // An overridden finding carries its mark, quotes and all.
-                    overridden: Some(crate::report::OverrideMark {
+                    overridden: Some(Box::new(crate::report::OverrideMark {
                         action: crate::report::OverrideAction::Remove,
                         reviewer: "R. \"Bob\" Diaz".into(),
                         date: "2026-03-09".into(),
                         reason: "line\nbreak".into(),
-                    }),
+                    })),
                 },
             ],
             first_line: 2,
