@@ -389,6 +389,14 @@ fn an_override_that_does_not_fit_exits_2_with_its_line_and_writes_nothing() {
             "C-1016,SD05,remove,,ana,2026-03-09,\n",
             "line 2: no reason: an override says who, when and why",
         ),
+        (
+            "C-1016,SD05,remove,x,ana,9 March,\n",
+            "line 2: date '9 March' is not a date written 2026-03-09",
+        ),
+        (
+            "C-1016,SD05,remove,x,ana,2026-03-09,0\n",
+            "line 2: line '0' is not a line of a log's rows (2 or more)",
+        ),
     ] {
         fs::write(&overrides, format!("{header}{rows}")).expect("written");
         for format in ["json", "text"] {
@@ -484,4 +492,115 @@ fn the_sample_csv_cells_are_neutralised() {
         "call_id,agent_id,date,branches,verdict,score,transcript,stratum_calls\n\
          \"'=HYPERLINK(\"\"x\"\")\",\"'@agent\",2026-03-02,\"'+r\",fail,70,_HYPERLINK__x__.md,1\n"
     );
+}
+
+/// A code raised in two inquiries of one call (SD11 on lines 22 and 30 of M-2, with a CF03:
+/// 100 - 3 x 5 = 85): an override of it names the line.
+#[test]
+fn a_code_raised_twice_on_a_call_needs_the_line() {
+    let dir = temp_dir!();
+    let log = "tests/logs/multi_inquiry.csv";
+    let out = dir.path().join("report.json");
+    let overrides = dir.path().join("overrides.csv");
+    let header = "call_id,code,action,reason,reviewer,date,line\n";
+    let run_with = |rows: &str| {
+        fs::write(&overrides, format!("{header}{rows}")).expect("written");
+        callflow([
+            "audit",
+            log,
+            "--overrides",
+            path(&overrides),
+            "--out",
+            path(&out),
+        ])
+    };
+    let run = run_with("M-2,SD11,remove,x,ana,2026-03-09,\n");
+    assert_eq!(code(&run), 2);
+    assert!(
+        stderr(&run).contains("line 2: remove: call 'M-2' has SD11 on lines 22, 30: give the line")
+    );
+    let run = run_with("M-2,SD11,add,x,ana,2026-03-09,30\n");
+    assert_eq!(code(&run), 2);
+    assert!(stderr(&run).contains("line 2: add: call 'M-2' already has SD11 on line 30"));
+    // The second one removed: 90.
+    let run = run_with("M-2,SD11,remove,x,ana,2026-03-09,30\n");
+    assert!(code(&run) < 2, "{}", stderr(&run));
+    assert_eq!(outcome(&json(&out), "M-2"), ("pass".into(), 90));
+    // Both removed, on two rows: 95.
+    let run =
+        run_with("M-2,SD11,remove,x,ana,2026-03-09,30\nM-2,SD11,remove,y,ana,2026-03-09,22\n");
+    assert!(code(&run) < 2, "{}", stderr(&run));
+    assert_eq!(outcome(&json(&out), "M-2"), ("pass".into(), 95));
+    // One added on a line without it, and CF03 removed: 100 - 3 x 5 = 85 again.
+    let run = run_with("M-2,SD11,add,x,ana,2026-03-09,25\nM-2,CF03,remove,y,ana,2026-03-09,\n");
+    assert!(code(&run) < 2, "{}", stderr(&run));
+    let report = json(&out);
+    assert_eq!(outcome(&report, "M-2"), ("pass".into(), 85));
+    let m2 = report["calls"]
+        .as_array()
+        .expect("calls")
+        .iter()
+        .find(|c| c["call_id"] == "M-2")
+        .expect("M-2")
+        .clone();
+    let findings: Vec<(String, u64, String)> = m2["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().expect("code").to_owned(),
+                f["line"].as_u64().expect("line"),
+                f["override"]["action"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            ("CF03".to_owned(), 22, "remove".to_owned()),
+            ("SD11".to_owned(), 22, String::new()),
+            ("SD11".to_owned(), 25, "add".to_owned()),
+            ("SD11".to_owned(), 30, String::new()),
+        ]
+    );
+}
+
+#[test]
+fn an_evaluators_file_without_its_columns_exits_2() {
+    let dir = temp_dir!();
+    let audit = dir.path().join("audit.json");
+    assert_eq!(code(&callflow(["audit", LOG, "--out", path(&audit)])), 1);
+    let human = dir.path().join("human.csv");
+    fs::write(
+        &human,
+        "call_id,evaluator,verdict,codes\nC-1016,ana,pass,\n",
+    )
+    .expect("written");
+    let run = callflow(["calibrate", path(&audit), path(&human)]);
+    assert_eq!(code(&run), 2);
+    assert!(
+        stderr(&run).contains("human.csv: line 1: missing column 'score'"),
+        "{}",
+        stderr(&run)
+    );
+    assert_eq!(stdout(&run), "");
+    // A score out of range is a row rejected, not the file.
+    fs::write(
+        &human,
+        "call_id,evaluator,verdict,score,codes\nC-1016,ana,pass,101,\nC-1016,ben,fail,70,SD04;SD05\n",
+    )
+    .expect("written");
+    let run = callflow(["calibrate", path(&audit), path(&human), "--format", "json"]);
+    assert_eq!(code(&run), 0);
+    let c: Value = serde_json::from_str(&stdout(&run)).expect("JSON");
+    assert_eq!(c["judgements"], 1);
+    assert_eq!(
+        c["rejected"][0]["reason"],
+        "score '101' is not a whole number from 0 to 100"
+    );
+    // Not an audit report at all.
+    let run = callflow(["calibrate", path(&human), path(&human)]);
+    assert_eq!(code(&run), 2);
+    assert!(stderr(&run).contains("not a callflow audit report (JSON)"));
 }

@@ -126,6 +126,13 @@ impl Overrides {
                     ));
                 }
             }
+            let when = row.get(date);
+            if chrono::NaiveDate::parse_from_str(when, "%Y-%m-%d").is_err() {
+                return Err(mistake(
+                    at,
+                    format!("date '{when}' is not a date written 2026-03-09"),
+                ));
+            }
             let calls = by_call.entry(id.to_owned()).or_default();
             if let Some(other) = calls.iter().find(|o| o.code == found && o.line == line) {
                 let what = if other.mark.action == action {
