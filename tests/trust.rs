@@ -324,6 +324,26 @@ C-1027,tkim,2026-03-04,awaiting_first_payment,pass,85,C-1027.md,1
     };
     assert_eq!(passed_failed(&before), (Some(6), Some(3)));
     assert_eq!(passed_failed(&after), (Some(7), Some(2)));
+    // A removed finding no longer counts in the per-call export: C-1016 has one major, SD04.
+    let calls_csv = stdout(&callflow([
+        "audit",
+        LOG,
+        "--overrides",
+        path(&overrides),
+        "--format",
+        "calls-csv",
+    ]));
+    let row = calls_csv
+        .lines()
+        .find(|l| l.starts_with("C-1016,"))
+        .expect("C-1016's row");
+    let cells: Vec<&str> = row.split(',').collect();
+    // verdict, score, critical, major, minor, info, codes
+    assert_eq!(
+        (cells[2], cells[3], cells[11], cells[12], cells[13], cells[14], cells[15]),
+        ("pass", "85", "0", "1", "0", "0", "SD04"),
+        "{row}"
+    );
     // The human reports mark them.
     for format in ["markdown", "csv", "html"] {
         let out = callflow([
