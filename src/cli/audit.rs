@@ -1,6 +1,5 @@
 //! `callflow audit`: replays a log through the machines and reports what each call did.
 
-use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -14,6 +13,7 @@ use super::output::{progress_bar, write_output};
 use crate::audit::diff::DiffBuilder;
 use crate::audit::history::{self, IndexEntry};
 use crate::audit::identity::PolicyIdentity;
+use crate::audit::overrides::Overrides;
 use crate::audit::pipeline::{self, AuditOptions, CallSink};
 use crate::audit::reader::ReadOptions;
 use crate::audit::rejection;
@@ -71,6 +71,12 @@ pub struct AuditArgs {
     /// .md, .json, .html). Without it, the comparison goes to standard output as text.
     #[arg(long, requires = "compare")]
     pub diff_out: Option<PathBuf>,
+    /// Reviewers' decisions on disputed findings: a CSV `call_id,code,action,reason,reviewer,
+    /// date` (and optionally `line`), `action` `remove` or `add`. Overridden findings stay in
+    /// the report, marked; scores and verdicts are judged again from what counts. An override
+    /// that does not fit the log exits 2 with its line, and nothing is written.
+    #[arg(long, value_name = "FILE")]
+    pub overrides: Option<PathBuf>,
 }
 
 /// `--delimiter`: one ASCII character other than a quote or a line break, or `tab`.
@@ -173,6 +179,11 @@ pub fn run(
             format!("{format:?}").to_lowercase()
         );
     }
+    // Read before the log, so that a bad overrides file stops the run at once.
+    let overrides = match &args.overrides {
+        Some(path) => Some(read_overrides(path, engine)?),
+        None => None,
+    };
     let read = ReadOptions {
         delimiter: args.delimiter,
     };
@@ -205,7 +216,7 @@ pub fn run(
         all: args.all,
         engine: Arc::clone(engine),
         written: Vec::new(),
-        names: HashSet::new(),
+        names: history::TranscriptNames::default(),
         audited: 0,
     });
     let mut any_failed = false;
@@ -213,7 +224,8 @@ pub fn run(
     let mut comparing = Comparing::default();
     let mut log = None;
     match format {
-        Format::Json => {
+        // With overrides, every call is checked before anything is written: no stream.
+        Format::Json if overrides.is_none() => {
             // A failed audit, told as itself (not as a write of the report that failed).
             let mut failed = None;
             // The JSON report streams: calls go out as they finish (nothing is written before
@@ -259,7 +271,24 @@ pub fn run(
             let mut calls = KeepHistoryOfFlagged(Vec::new());
             let mut compare = comparing.around(&mut calls);
             let mut transcribe = Transcribe::new(transcripts, &mut compare);
-            let totals = reader.audit_into(Arc::clone(engine), options, &mut transcribe)?;
+            let totals = match overrides {
+                None => reader.audit_into(Arc::clone(engine), options, &mut transcribe)?,
+                Some(overrides) => {
+                    // Applied as each call ends; checked when all have (DECISIONS.md, #21).
+                    let mut applying = ApplyOverrides {
+                        overrides,
+                        engine: Arc::clone(engine),
+                        calls: Vec::new(),
+                    };
+                    let totals = reader.audit_into(Arc::clone(engine), options, &mut applying)?;
+                    usable(&source, &totals.rows, &totals.rejected)?;
+                    applying.overrides.finish()?;
+                    for call in applying.calls {
+                        transcribe.call(call)?;
+                    }
+                    totals
+                }
+            };
             usable(&source, &totals.rows, &totals.rejected)?;
             let Transcribe { result, sink, .. } = transcribe;
             transcripts_done = Some(sink.map(|t| (t, result)));
@@ -306,6 +335,28 @@ pub fn run(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Reads `--overrides FILE`.
+fn read_overrides(path: &Path, engine: &Engine) -> Result<Overrides> {
+    let file = fs::File::open(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    Ok(Overrides::read(file, &path.display().to_string(), engine)?)
+}
+
+/// Applies the overrides to each call as it ends, and keeps the calls (rows included) until
+/// all are checked.
+struct ApplyOverrides {
+    overrides: Overrides,
+    engine: Arc<Engine>,
+    calls: Vec<CallReport>,
+}
+
+impl CallSink for ApplyOverrides {
+    fn call(&mut self, mut report: CallReport) -> io::Result<()> {
+        self.overrides.apply(&mut report, &self.engine);
+        self.calls.push(report);
+        Ok(())
+    }
 }
 
 /// A log with rows none of which could be replayed is unusable: exit 2, no report.
@@ -377,7 +428,7 @@ struct Transcripts {
     engine: Arc<Engine>,
     written: Vec<IndexEntry>,
     /// File names taken (two call ids may make the same name).
-    names: HashSet<String>,
+    names: history::TranscriptNames,
     /// Calls seen.
     audited: u64,
 }
@@ -393,13 +444,7 @@ impl Transcripts {
             fs::create_dir_all(&self.dir)
                 .with_context(|| format!("{}: cannot create the folder", self.dir.display()))?;
         }
-        let base = history::file_name(&report.call_id);
-        let mut name = base.clone();
-        let mut n = 1;
-        while !self.names.insert(name.clone()) {
-            n += 1;
-            name = format!("{}-{n}.md", base.trim_end_matches(".md"));
-        }
+        let name = self.names.take(&report.call_id);
         let path = self.dir.join(&name);
         let rules = self.engine.rules_on(report.call_date).1;
         let text = history::render(report, Some(rules));

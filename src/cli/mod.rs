@@ -1,5 +1,6 @@
 //! The `callflow` command line: argument parsing (clap), dispatch, output and exit codes.
-//! One module per command ([`audit`], [`graph`], [`transcripts`], [`simulate`]); [`output`]
+//! One module per command ([`audit`], [`graph`], [`transcripts`], [`simulate`], [`diff`],
+//! [`calibrate`], [`sample`], [`policy`]); [`output`]
 //! writes files atomically.
 //!
 //! Exit status: 0 when every call passed (incomplete calls do not fail a run), 1 when any call
@@ -17,10 +18,12 @@ use crate::workflows::explore::Workflow;
 use crate::workflows::Engine;
 
 pub mod audit;
+pub mod calibrate;
 pub mod diff;
 pub mod graph;
 pub mod output;
 pub mod policy;
+pub mod sample;
 pub mod simulate;
 pub mod transcripts;
 
@@ -56,6 +59,12 @@ pub enum Command {
     /// Compare two audits of the same log (JSON reports): which calls, agents and codes a
     /// change of rules moved.
     Diff(diff::DiffArgs),
+    /// Check the audit against human evaluators: per code agreement and Cohen's kappa, per
+    /// evaluator, verdicts, scores, and every disagreement with the machine's evidence.
+    Calibrate(calibrate::CalibrateArgs),
+    /// Draw a review sample from an audit for evaluators: per agent, stratified by branch,
+    /// failed and incomplete calls weighted up, the same for a seed.
+    Sample(sample::SampleArgs),
 }
 
 /// Runs the command line; returns the exit code.
@@ -108,6 +117,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Policy(args) => policy::run(args, &builtin),
         Command::Diff(args) => diff::run(args),
+        Command::Calibrate(args) => {
+            let engine = under(&args.policy)?;
+            calibrate::run(args, &engine)
+        }
+        Command::Sample(args) => sample::run(args),
     }
 }
 

@@ -72,13 +72,25 @@ pub fn is_formula_like(cell: &str) -> bool {
     )
 }
 
-/// One CSV row: text cells neutralised and quoted as needed, numbers as they are.
-struct Row {
+/// One CSV row: text cells neutralised and quoted as needed, numbers as they are. Every CSV
+/// callflow writes goes through it (findings, calls, review samples, calibration exports).
+///
+/// ```
+/// use callflow_audit::render::csv::Row;
+/// let mut out = Vec::new();
+/// let mut row = Row::new();
+/// row.text("=HYPERLINK(1)").number(7).text("a, b");
+/// row.write(&mut out).unwrap();
+/// assert_eq!(String::from_utf8(out).unwrap(), "\"'=HYPERLINK(1)\",7,\"a, b\"\n");
+/// ```
+#[derive(Debug, Default)]
+pub struct Row {
     line: String,
 }
 
 impl Row {
-    fn new() -> Row {
+    /// An empty row.
+    pub fn new() -> Row {
         Row {
             line: String::with_capacity(256),
         }
@@ -92,7 +104,7 @@ impl Row {
 
     /// A text cell: a formula-like one gets a leading `'` and quotes; one holding a `,`, a
     /// quote or a line break is quoted, its quotes doubled.
-    fn text(&mut self, cell: &str) -> &mut Row {
+    pub fn text(&mut self, cell: &str) -> &mut Row {
         self.separator();
         let neutralise = is_formula_like(cell);
         let quote = neutralise || cell.contains([',', '"', '\n', '\r']);
@@ -110,13 +122,14 @@ impl Row {
     }
 
     /// A number the audit wrote.
-    fn number(&mut self, n: u64) -> &mut Row {
+    pub fn number(&mut self, n: u64) -> &mut Row {
         self.separator();
         self.line.push_str(itoa::Buffer::new().format(n));
         self
     }
 
-    fn write(&mut self, out: &mut dyn Write) -> io::Result<()> {
+    /// Writes the row and a line break, and empties it for the next.
+    pub fn write(&mut self, out: &mut dyn Write) -> io::Result<()> {
         self.line.push('\n');
         out.write_all(self.line.as_bytes())?;
         self.line.clear();
@@ -124,7 +137,8 @@ impl Row {
     }
 }
 
-fn header(out: &mut dyn Write, names: &[&str]) -> io::Result<()> {
+/// Writes a header row of column names.
+pub fn header(out: &mut dyn Write, names: &[&str]) -> io::Result<()> {
     let mut row = Row::new();
     for name in names {
         row.text(name);
@@ -187,7 +201,7 @@ pub fn write_calls(report: &AuditReport, out: &mut dyn Write) -> io::Result<()> 
         let count = |severity: Severity| {
             call.findings
                 .iter()
-                .filter(|f| f.severity == severity)
+                .filter(|f| f.counts() && f.severity == severity)
                 .count() as u64
         };
         let join = |items: Vec<&str>| items.join("; ");

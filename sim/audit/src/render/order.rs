@@ -89,11 +89,12 @@ pub fn problem_key(call: &CallReport) -> (u8, Severity, u64) {
     (group, worst, call.first_line)
 }
 
-/// A call's codes in severity order, each once: `CF02 CF04`.
+/// A call's codes in severity order, each once: `CF02 CF04` (a finding a reviewer removed
+/// left out).
 pub fn codes_by_severity(call: &CallReport) -> Vec<Code> {
     let mut codes: Vec<Code> = Vec::new();
     for finding in call.findings_by_severity() {
-        if !codes.contains(&finding.code) {
+        if finding.counts() && !codes.contains(&finding.code) {
             codes.push(finding.code);
         }
     }
