@@ -243,31 +243,22 @@ impl Replayer {
                 "call_started needs an agent_id".to_owned(),
             ));
         }
-        let call = Call::start(
-            &self.engine,
-            CallStart {
-                call_id: row.call_id,
-                agent_id: row.agent_id,
-                department,
-                agent_name: None,
-                stamp,
-            },
-        )
-        .map_err(|e| (RejectKind::Other, e.to_string()))?;
+        let start = |engine: &Arc<Engine>| {
+            Call::start(
+                engine,
+                CallStart {
+                    call_id: row.call_id,
+                    agent_id: row.agent_id,
+                    department,
+                    agent_name: None,
+                    stamp,
+                },
+            )
+            .map_err(|e| (RejectKind::Other, e.to_string()))
+        };
+        let call = start(&self.engine)?;
         let shadow = match &self.shadow {
-            Some(engine) => Some(Box::new(
-                Call::start(
-                    engine,
-                    CallStart {
-                        call_id: row.call_id,
-                        agent_id: row.agent_id,
-                        department,
-                        agent_name: None,
-                        stamp,
-                    },
-                )
-                .map_err(|e| (RejectKind::Other, e.to_string()))?,
-            )),
+            Some(engine) => Some(Box::new(start(engine)?)),
             None => None,
         };
         self.open.insert(
