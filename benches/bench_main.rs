@@ -12,5 +12,6 @@ criterion_main! {
     benchmarks::replay::benches,
     benchmarks::stage::benches,
     benchmarks::machine::benches,
+    benchmarks::live::benches,
     benchmarks::transcripts::benches,
 }

@@ -1,6 +1,7 @@
 //! Benchmark topics and their shared fixtures.
 
 pub mod fixtures;
+pub mod live;
 pub mod machine;
 pub mod replay;
 pub mod stage;
