@@ -12,6 +12,7 @@ criterion_main! {
     benchmarks::replay::benches,
     benchmarks::stage::benches,
     benchmarks::machine::benches,
+    benchmarks::live::benches,
     benchmarks::transcripts::benches,
     benchmarks::history::benches,
 }

@@ -100,6 +100,7 @@ macro_rules! on_both {
 
 on_both!(
     two_runs_and_a_reaudited_call,
+    overrides_are_stored_with_the_run,
     trends_by_each_dimension_and_period,
     notable_moves_are_flagged,
     an_unopenable_database_fails_the_run,
@@ -261,6 +262,53 @@ fn two_runs_and_a_reaudited_call(db: &Db) {
         "{}",
         stderr(&out)
     );
+}
+
+fn overrides_are_stored_with_the_run(db: &Db) {
+    let report = util::sample_report_as_cli();
+    let (call, finding) = report
+        .calls
+        .iter()
+        .find_map(|c| {
+            let f = c.findings.first()?;
+            (c.findings.iter().filter(|g| g.code == f.code).count() == 1).then_some((c, f))
+        })
+        .expect("a call with a finding raised once");
+    let raised_code = finding.code.to_string();
+    let overrides = db.path("overrides.csv");
+    std::fs::write(
+        &overrides,
+        format!(
+            "call_id,code,action,reason,reviewer,date\n{},{raised_code},remove,the customer asked to skip it,R. Diaz,2026-03-09\n",
+            call.call_id
+        ),
+    )
+    .unwrap();
+    let out = db.run(&[
+        "audit",
+        "--overrides",
+        overrides.to_str().unwrap(),
+        "--out",
+        db.path("r.txt").to_str().unwrap(),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let mut history = db.open();
+    let run = history.runs().unwrap()[0].id;
+    let stored = history.overrides(run).unwrap();
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    assert_eq!(stored[0].0, call.call_id);
+    assert_eq!(stored[0].1.code, raised_code);
+    assert_eq!(stored[0].1.action, "remove");
+    assert_eq!(stored[0].1.reviewer, "R. Diaz");
+    assert_eq!(stored[0].1.reason, "the customer asked to skip it");
+    // The removed finding does not count in the trends.
+    let raised = report
+        .calls
+        .iter()
+        .filter(|c| c.codes().iter().any(|c| c.to_string() == raised_code))
+        .count() as u64;
+    let by_code = per_key(&db.trend("code", "month"));
+    assert_eq!(by_code.get(&raised_code).map_or(0, |v| v.0), raised - 1);
 }
 
 fn trends_by_each_dimension_and_period(db: &Db) {
@@ -431,6 +479,7 @@ pub(crate) fn synthetic_run(name: &str, groups: &[(&str, NaiveDate, u32, u32, u3
                     Vec::new()
                 },
                 inquiries: Vec::new(),
+                overrides: Vec::new(),
             });
         }
     }

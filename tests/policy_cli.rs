@@ -172,3 +172,151 @@ fn diff_compares_audits_of_one_log_and_refuses_two_logs() {
         stderr(&different)
     );
 }
+
+/// A 45-day review period from 3 March: the sample's calls of 2 March stay under the base.
+const FROM_MARCH_3: &str = "[[version]]\neffective = \"2026-03-03\"\n\n\
+                            [version.shopping_dollars]\nreview_period_days = 45\n";
+
+/// `audit --policy NEW --compare OLD` in one pass: `--out` gets the same bytes as the audit
+/// under NEW alone, `--diff-out` the same comparison as `callflow diff` of the two audits,
+/// and the exit status is the NEW audit's.
+#[test]
+fn compare_gives_the_new_audit_and_the_diff_of_two_audits() {
+    let dir = temp_dir!();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+    let log = path("sample.csv");
+    fs::write(&log, callflow::audit::sample::SAMPLE_LOG).unwrap();
+    let init = callflow(["policy", "init", "--out", &path("old.toml")]);
+    assert_eq!(code(&init), 0, "{}", stderr(&init));
+    fs::write(path("new.toml"), FROM_MARCH_3).unwrap();
+
+    let alone = callflow([
+        "audit",
+        &log,
+        "--policy",
+        &path("new.toml"),
+        "--out",
+        &path("new.json"),
+    ]);
+    let old = callflow([
+        "audit",
+        &log,
+        "--policy",
+        &path("old.toml"),
+        "--out",
+        &path("old.json"),
+    ]);
+    assert_eq!(code(&old), 1, "{}", stderr(&old));
+    let diff = callflow([
+        "diff",
+        &path("old.json"),
+        &path("new.json"),
+        "--out",
+        &path("diff.json"),
+    ]);
+    assert_eq!(code(&diff), 0, "{}", stderr(&diff));
+    let both = callflow([
+        "audit",
+        &log,
+        "--policy",
+        &path("new.toml"),
+        "--compare",
+        &path("old.toml"),
+        "--out",
+        &path("new2.json"),
+        "--diff-out",
+        &path("diff2.json"),
+        "--threads",
+        "3",
+    ]);
+    assert_eq!(code(&both), code(&alone), "{}", stderr(&both));
+    assert_eq!(
+        fs::read(path("new.json")).unwrap(),
+        fs::read(path("new2.json")).unwrap()
+    );
+    assert_eq!(
+        fs::read_to_string(path("diff.json")).unwrap(),
+        fs::read_to_string(path("diff2.json")).unwrap()
+    );
+    // And the comparison says what a 45-day review period does to the sample: two calls
+    // told "the email comes soon" on day 33 now fail with SD01.
+    let d: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(path("diff2.json")).unwrap()).unwrap();
+    let sd01 = d["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "SD01")
+        .unwrap();
+    assert_eq!(
+        (sd01["before"].as_u64(), sd01["after"].as_u64()),
+        (Some(1), Some(3))
+    );
+    assert!(d["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["call_id"] == "C-1015" && c["verdict_after"] == "fail"));
+
+    // Without --diff-out the comparison is text on standard output.
+    let text = callflow([
+        "audit",
+        &log,
+        "--policy",
+        &path("new.toml"),
+        "--compare",
+        &path("old.toml"),
+        "--out",
+        &path("new3.json"),
+    ]);
+    assert!(
+        stdout(&text).contains("C-1015 (tkim): pass 85 -> fail 0; added SD01"),
+        "{}",
+        stdout(&text)
+    );
+}
+
+/// The reports name the versions where they differ, and each call's explanations quote the
+/// parameters of its own version.
+#[test]
+fn reports_show_the_versions_and_quote_each_calls_rules() {
+    let dir = temp_dir!();
+    let policy = dir.path().join("new.toml");
+    fs::write(&policy, FROM_MARCH_3).unwrap();
+    let policy = policy.to_str().unwrap();
+    let text = callflow(["audit", "--policy", policy]);
+    assert!(
+        stdout(&text)
+            .contains("policy versions: base (before 2026-03-03): 10 calls; 2026-03-03: 27 calls"),
+        "{}",
+        stdout(&text)
+    );
+    let markdown = callflow(["audit", "--policy", policy, "--format", "markdown"]);
+    assert!(stdout(&markdown).contains("Judged under the policy version of 2026-03-03."));
+    let json = callflow(["audit", "--policy", policy, "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(
+        report["policy"]["versions"],
+        serde_json::json!(["2026-03-03"])
+    );
+    let call = |id: &str| {
+        report["calls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["call_id"] == id)
+            .unwrap()
+            .clone()
+    };
+    // C-1001 is of 2 March (base, 30 days); C-1015 of 3 March (45 days).
+    assert!(call("C-1001")["policy"].is_null());
+    let c1015 = call("C-1015");
+    assert_eq!(c1015["policy"], "2026-03-03");
+    assert!(c1015["findings"][0]["explanation"]
+        .as_str()
+        .unwrap()
+        .contains("inside the 45-day review period"));
+    // Without dated versions, no versions line.
+    let plain = callflow(["audit"]);
+    assert!(!stdout(&plain).contains("policy versions"));
+}

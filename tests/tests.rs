@@ -21,7 +21,9 @@
 //!   additions, the spreadsheet exports and their neutralised cells;
 //! - `simulate`: simulated logs audited against their answer keys;
 //! - `snapshots`: the sample's reports pinned, and the `snapshots/` folder kept in step;
-//! - `transcripts`: the trainers' transcripts, one per path, pinned, read for consistency.
+//! - `transcripts`: the trainers' transcripts, one per path, pinned, read for consistency;
+//! - `trust`: the QA lead's loop: audit, review sample, calibration against evaluators,
+//!   disputes settled by overrides, the audit again.
 //!
 //! `util` holds what they share; snapshots are files in the top-level `snapshots/` folder.
 
@@ -48,6 +50,7 @@ mod service_restart;
 mod simulate;
 mod snapshots;
 mod transcripts;
+mod trust;
 
 /// The header above names every topic module, so that it cannot fall behind the list again.
 #[test]

@@ -497,7 +497,7 @@ fn every_model_transcript_opens_with_the_rule_card_of_its_branch() {
         let head: String = file.contents.lines().take(2 + card.len()).collect();
         for rule in card {
             assert!(
-                head.contains(rule),
+                head.contains(rule.as_str()),
                 "{}: '{rule}' not at the top",
                 path.name()
             );

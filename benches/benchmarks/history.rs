@@ -50,6 +50,7 @@ fn week(run: u64, calls: u64, rng: &mut fastrand::Rng) -> RunRecord {
                 verdict: if failed { "fail" } else { "pass" },
                 score: if failed { 40 } else { 95 },
                 findings,
+                overrides: Vec::new(),
                 inquiries: vec![(
                     procedure.to_owned(),
                     "reason".to_owned(),

@@ -2,6 +2,7 @@
 
 pub mod fixtures;
 pub mod history;
+pub mod live;
 pub mod machine;
 pub mod replay;
 pub mod stage;

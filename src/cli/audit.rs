@@ -1,6 +1,5 @@
 //! `callflow audit`: replays a log through the machines and reports what each call did.
 
-use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -11,8 +10,10 @@ use anyhow::{Context, Result};
 use clap::ValueEnum;
 
 use super::output::{progress_bar, write_output_then};
+use crate::audit::diff::DiffBuilder;
 use crate::audit::history::{self, IndexEntry};
 use crate::audit::identity::PolicyIdentity;
+use crate::audit::overrides::Overrides;
 use crate::audit::pipeline::{self, AuditOptions, CallSink};
 use crate::audit::reader::ReadOptions;
 use crate::audit::rejection;
@@ -23,7 +24,7 @@ use crate::audit::report::{AuditReport, CallReport, Rejected, RowCounts};
 use crate::audit::sample::{SAMPLE_LOG, SAMPLE_NAME};
 use crate::audit::LogReader;
 use crate::history::{CallRecord, History, RunRecord};
-use crate::workflows::{Engine, Rules, Verdict};
+use crate::workflows::{Engine, Verdict};
 
 /// `callflow audit`
 #[derive(Debug, clap::Args)]
@@ -61,6 +62,22 @@ pub struct AuditArgs {
     /// or a tab when the header has no comma but one of them.
     #[arg(long, value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
+    /// What-if: also judge every call under this policy file (the old rules), in the same
+    /// pass over the log, and report what changes from it to the audit's policy (`--policy`,
+    /// else the built-in one). The report (`--out`) is the audit under the new policy, the
+    /// same bytes as without --compare; the exit status is its.
+    #[arg(long, value_name = "OLD_POLICY")]
+    pub compare: Option<PathBuf>,
+    /// With --compare: write the comparison to this file (format from its extension: .txt,
+    /// .md, .json, .html). Without it, the comparison goes to standard output as text.
+    #[arg(long, requires = "compare")]
+    pub diff_out: Option<PathBuf>,
+    /// Reviewers' decisions on disputed findings: a CSV `call_id,code,action,reason,reviewer,
+    /// date` (and optionally `line`), `action` `remove` or `add`. Overridden findings stay in
+    /// the report, marked; scores and verdicts are judged again from what counts. An override
+    /// that does not fit the log exits 2 with its line, and nothing is written.
+    #[arg(long, value_name = "FILE")]
+    pub overrides: Option<PathBuf>,
     /// Also store the run and each call's result in this history database: a SQLite file
     /// (created if missing) or a `postgres://` address. The report and the stored run happen
     /// together or not at all (a history failure is exit 2, no report file).
@@ -143,8 +160,12 @@ fn format_for(explicit: Option<FormatArg>, out: Option<&Path>) -> Result<Format>
     )
 }
 
-/// Runs `callflow audit`.
-pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
+/// Runs `callflow audit`; `compared` is the engine of `--compare`'s policy.
+pub fn run(
+    args: AuditArgs,
+    engine: &Arc<Engine>,
+    compared: Option<&Arc<Engine>>,
+) -> Result<ExitCode> {
     let threads = args.threads.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     });
@@ -152,7 +173,24 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
         anyhow::bail!("--threads must be at least 1");
     }
     let format = format_for(args.format, args.out.as_deref())?;
-    // Opened (and migrated) first: a history that cannot be used fails the run before any work.
+    let diff_format = match compared {
+        Some(_) => Some(super::diff::diff_format(None, args.diff_out.as_deref())?),
+        None => None,
+    };
+    if compared.is_some() && args.diff_out.is_none() && args.out.is_none() && format != Format::Text
+    {
+        anyhow::bail!(
+            "--compare writes its comparison to standard output, where this {} report \
+             would go too: give the report a file (--out) or the comparison one (--diff-out)",
+            format!("{format:?}").to_lowercase()
+        );
+    }
+    // Read before the log, so that a bad overrides file stops the run at once.
+    let overrides = match &args.overrides {
+        Some(path) => Some(read_overrides(path, engine)?),
+        None => None,
+    };
+    // Opened (and migrated) before the log: a history that cannot be used fails the run at once.
     let mut history = args.history.as_deref().map(History::open).transpose()?;
     let read = ReadOptions {
         delimiter: args.delimiter,
@@ -179,23 +217,26 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
         progress: Some(&tick),
         history: args.transcripts.is_some() || matches!(format, Format::Html | Format::Markdown),
         render: None,
+        compare: compared,
     };
-    let rules = Arc::clone(engine.rules());
     let transcripts = args.transcripts.clone().map(|dir| Transcripts {
         dir,
         all: args.all,
-        rules: Arc::clone(&rules),
+        engine: Arc::clone(engine),
         written: Vec::new(),
-        names: HashSet::new(),
+        names: history::TranscriptNames::default(),
         audited: 0,
     });
     let mut any_failed = false;
     let mut transcripts_done = None;
+    let mut comparing = Comparing::default();
+    let mut log = None;
     match format {
-        Format::Json => {
+        // With overrides, every call is checked before anything is written: no stream.
+        Format::Json if overrides.is_none() => {
             // A failed audit, told as itself (not as a write of the report that failed).
             let mut failed = None;
-            // The run to store, once the audit is done.
+            // The run to store, once the audit is done; the run stored, once committed.
             let run = std::cell::RefCell::new(None);
             let recording = history.is_some();
             let committed = std::cell::Cell::new(None);
@@ -205,10 +246,11 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
                 args.out.as_deref(),
                 |out| {
                     let mut stream = JsonStream::start(out)?
-                        .with_rules(Arc::clone(&rules))
+                        .with_engine(Arc::clone(engine))
                         .with_policy(PolicyIdentity::of(engine));
                     let mut recorder = Recorder::new(recording, &mut stream);
-                    let mut transcribe = Transcribe::new(transcripts, &mut recorder);
+                    let mut compare = comparing.around(&mut recorder);
+                    let mut transcribe = Transcribe::new(transcripts, &mut compare);
                     // Each call's JSON is rendered on its replay worker.
                     let options = AuditOptions {
                         render: Some(render_call),
@@ -232,6 +274,8 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
                     }
                     let Transcribe { result, sink, .. } = transcribe;
                     transcripts_done = Some(sink.map(|t| (t, result)));
+                    comparing = compare.done();
+                    log = Some(totals.log.clone());
                     if let Some(calls) = recorder.calls {
                         let report =
                             AuditReport::new(source.clone(), totals.rows, Vec::new(), Vec::new())
@@ -257,11 +301,31 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
         }
         _ => {
             let mut calls = KeepHistoryOfFlagged(Vec::new());
-            let mut transcribe = Transcribe::new(transcripts, &mut calls);
-            let totals = reader.audit_into(Arc::clone(engine), options, &mut transcribe)?;
+            let mut compare = comparing.around(&mut calls);
+            let mut transcribe = Transcribe::new(transcripts, &mut compare);
+            let totals = match overrides {
+                None => reader.audit_into(Arc::clone(engine), options, &mut transcribe)?,
+                Some(overrides) => {
+                    // Applied as each call ends; checked when all have (DECISIONS.md, #21).
+                    let mut applying = ApplyOverrides {
+                        overrides,
+                        engine: Arc::clone(engine),
+                        calls: Vec::new(),
+                    };
+                    let totals = reader.audit_into(Arc::clone(engine), options, &mut applying)?;
+                    usable(&source, &totals.rows, &totals.rejected)?;
+                    applying.overrides.finish()?;
+                    for call in applying.calls {
+                        transcribe.call(call)?;
+                    }
+                    totals
+                }
+            };
             usable(&source, &totals.rows, &totals.rejected)?;
             let Transcribe { result, sink, .. } = transcribe;
             transcripts_done = Some(sink.map(|t| (t, result)));
+            comparing = compare.done();
+            log = Some(totals.log.clone());
             let report = AuditReport::new(source.clone(), totals.rows, totals.rejected, calls.0)
                 .with_log(totals.log)
                 .with_engine(Arc::clone(engine))
@@ -272,11 +336,11 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
                 Some(history) => Some(history.stage(&RunRecord::of(&report))?),
                 None => None,
             };
-            let committed = std::cell::Cell::new(None);
             let agent_history = match (format, history.as_mut()) {
                 (Format::Html, Some(history)) => Some(super::trend::agent_history(history)?),
                 _ => None,
             };
+            let committed = std::cell::Cell::new(None);
             let written = write_output_then(
                 args.out.as_deref(),
                 |out| match format {
@@ -311,6 +375,14 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
         result?;
         transcripts.finish(&source)?;
     }
+    if let (Some(old), Some(diff_format)) = (compared, diff_format) {
+        let diff = comparing.builder.finish(
+            log,
+            Some(old.policy_fingerprint().to_owned()),
+            Some(engine.policy_fingerprint().to_owned()),
+        );
+        super::diff::write(&diff, diff_format, args.diff_out.as_deref())?;
+    }
     bar.finish_and_clear();
     // The bundled sample is a demonstration: its failures are there on purpose.
     let demonstration = args.log.is_none();
@@ -319,6 +391,28 @@ pub fn run(args: AuditArgs, engine: &Arc<Engine>) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Reads `--overrides FILE`.
+fn read_overrides(path: &Path, engine: &Engine) -> Result<Overrides> {
+    let file = fs::File::open(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    Ok(Overrides::read(file, &path.display().to_string(), engine)?)
+}
+
+/// Applies the overrides to each call as it ends, and keeps the calls (rows included) until
+/// all are checked.
+struct ApplyOverrides {
+    overrides: Overrides,
+    engine: Arc<Engine>,
+    calls: Vec<CallReport>,
+}
+
+impl CallSink for ApplyOverrides {
+    fn call(&mut self, mut report: CallReport) -> io::Result<()> {
+        self.overrides.apply(&mut report, &self.engine);
+        self.calls.push(report);
+        Ok(())
+    }
 }
 
 /// Stores the run of a streamed audit in one transaction.
@@ -338,7 +432,10 @@ fn store(
 fn undo_if_failed(written: &Result<()>, history: Option<&mut History>, committed: Option<i64>) {
     if let (Err(_), Some(history), Some(run)) = (written, history, committed) {
         if let Err(e) = history.delete(run) {
-            eprintln!("callflow: warning: run {run} was stored but its report was not written, and deleting it failed: {e}");
+            eprintln!(
+                "callflow: warning: run {run} was stored but its report was not written, \
+                 and deleting it failed: {e}"
+            );
         }
     }
 }
@@ -431,10 +528,12 @@ struct Transcripts {
     dir: PathBuf,
     /// Every call, passing ones included (`--all`).
     all: bool,
-    rules: Arc<Rules>,
+    /// The engine the calls were judged by: each call's transcript explains its findings
+    /// under the policy version of its call date.
+    engine: Arc<Engine>,
     written: Vec<IndexEntry>,
     /// File names taken (two call ids may make the same name).
-    names: HashSet<String>,
+    names: history::TranscriptNames,
     /// Calls seen.
     audited: u64,
 }
@@ -450,18 +549,12 @@ impl Transcripts {
             fs::create_dir_all(&self.dir)
                 .with_context(|| format!("{}: cannot create the folder", self.dir.display()))?;
         }
-        let base = history::file_name(&report.call_id);
-        let mut name = base.clone();
-        let mut n = 1;
-        while !self.names.insert(name.clone()) {
-            n += 1;
-            name = format!("{}-{n}.md", base.trim_end_matches(".md"));
-        }
+        let name = self.names.take(&report.call_id);
         let path = self.dir.join(&name);
-        let text = history::render(report, Some(&self.rules));
+        let rules = self.engine.rules_on(report.call_date).1;
+        let text = history::render(report, Some(rules));
         fs::write(&path, text).with_context(|| format!("{}: cannot write", path.display()))?;
-        self.written
-            .push(IndexEntry::of(report, name, Some(&self.rules)));
+        self.written.push(IndexEntry::of(report, name, Some(rules)));
         Ok(())
     }
 
@@ -496,6 +589,46 @@ impl CallSink for Transcribe<'_> {
     fn call(&mut self, report: CallReport) -> io::Result<()> {
         if let (Some(sink), Ok(())) = (self.sink.as_mut(), &self.result) {
             self.result = sink.call(&report);
+        }
+        self.inner.call(report)
+    }
+}
+
+/// Compares each call's two judgements (`--compare`) as it passes on to the report: the
+/// comparison keeps the calls that changed, not the log.
+#[derive(Default)]
+struct Comparing {
+    builder: DiffBuilder,
+}
+
+impl Comparing {
+    /// Compares the calls on their way to `inner`.
+    fn around<'a>(&mut self, inner: &'a mut dyn CallSink) -> CompareSink<'a> {
+        CompareSink {
+            builder: std::mem::take(&mut self.builder),
+            inner,
+        }
+    }
+}
+
+/// [`Comparing`] while calls pass.
+struct CompareSink<'a> {
+    builder: DiffBuilder,
+    inner: &'a mut dyn CallSink,
+}
+
+impl CompareSink<'_> {
+    fn done(self) -> Comparing {
+        Comparing {
+            builder: self.builder,
+        }
+    }
+}
+
+impl CallSink for CompareSink<'_> {
+    fn call(&mut self, mut report: CallReport) -> io::Result<()> {
+        if let Some(compared) = report.compared.take() {
+            self.builder.add(&compared.before, &compared.after);
         }
         self.inner.call(report)
     }

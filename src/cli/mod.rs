@@ -1,6 +1,6 @@
 //! The `callflow` command line: argument parsing (clap), dispatch, output and exit codes.
-//! One module per command ([`audit`], [`graph`], [`transcripts`], [`simulate`], [`history`],
-//! [`trend`]); [`output`]
+//! One module per command ([`audit`], [`graph`], [`transcripts`], [`simulate`], [`diff`],
+//! [`calibrate`], [`sample`], [`policy`], [`history`], [`trend`]); [`output`]
 //! writes files atomically.
 //!
 //! Exit status: 0 when every call passed (incomplete calls do not fail a run), 1 when any call
@@ -18,11 +18,13 @@ use crate::workflows::explore::Workflow;
 use crate::workflows::Engine;
 
 pub mod audit;
+pub mod calibrate;
 pub mod diff;
 pub mod graph;
 pub mod history;
 pub mod output;
 pub mod policy;
+pub mod sample;
 pub mod simulate;
 pub mod transcripts;
 pub mod trend;
@@ -59,6 +61,12 @@ pub enum Command {
     /// Compare two audits of the same log (JSON reports): which calls, agents and codes a
     /// change of rules moved.
     Diff(diff::DiffArgs),
+    /// Check the audit against human evaluators: per code agreement and Cohen's kappa, per
+    /// evaluator, verdicts, scores, and every disagreement with the machine's evidence.
+    Calibrate(calibrate::CalibrateArgs),
+    /// Draw a review sample from an audit for evaluators: per agent, stratified by branch,
+    /// failed and incomplete calls weighted up, the same for a seed.
+    Sample(sample::SampleArgs),
     /// The runs stored by `audit --history`: list them, delete one.
     History(history::HistoryArgs),
     /// Trends over the stored runs: per period and per agent, code, procedure or branch, the
@@ -96,7 +104,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Audit(args) => {
             let engine = under(&args.policy)?;
-            audit::run(args, &engine)
+            let compared = match &args.compare {
+                Some(old) => Some(policy::engine_for(Some(old), &builtin)?),
+                None => None,
+            };
+            audit::run(args, &engine, compared.as_ref())
         }
         Command::Graph(args) => {
             let engine = under(&args.policy)?;
@@ -112,6 +124,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Policy(args) => policy::run(args, &builtin),
         Command::Diff(args) => diff::run(args),
+        Command::Calibrate(args) => {
+            let engine = under(&args.policy)?;
+            calibrate::run(args, &engine)
+        }
+        Command::Sample(args) => sample::run(args),
         Command::History(args) => history::run(args),
         Command::Trend(args) => trend::run(args),
     }

@@ -165,6 +165,71 @@ fn parse_start(clock: Clock) -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339(clock.start).unwrap_or_default()
 }
 
+/// How long a call may run, in minutes, for the hours it is judged under: a call that starts
+/// an hour's "within" or "outside" must stay so that long.
+pub const CALL_SPAN_MINUTES: i64 = 30;
+
+/// Whether what the procedures do by the time of day (the partner chat) is open at `at`,
+/// under the policy version of its date ([`crate::stage::Stage::open_at`]): `None` when no
+/// procedure has hours.
+pub fn open_at(engine: &Engine, at: DateTime<FixedOffset>) -> Option<bool> {
+    let date = at.with_timezone(&engine.config().business_tz).date_naive();
+    let (_, rules) = engine.rules_on(date);
+    let mut open = None;
+    for (i, procedure) in engine.procedures().iter().enumerate() {
+        if let Some(now) = procedure
+            .stage()
+            .open_at(at, rules.config(), rules.params(i))
+        {
+            open = Some(open.unwrap_or(true) && now);
+        }
+    }
+    open
+}
+
+/// Whether the hours stay as they are at `at` for a whole call: `Some(true)` open throughout,
+/// `Some(false)` closed throughout, `None` when they change within it or there are none.
+pub fn hours_throughout(engine: &Engine, at: DateTime<FixedOffset>) -> Option<bool> {
+    let end = at + chrono::Duration::minutes(CALL_SPAN_MINUTES);
+    match (open_at(engine, at), open_at(engine, end)) {
+        (Some(a), Some(b)) if a == b => Some(a),
+        _ => None,
+    }
+}
+
+impl Clock {
+    /// The instant this clock stands for under `engine`'s policy: its representative start
+    /// when the policy's hours make it what the clock says ("within" or "outside" chat
+    /// hours for a whole call), else the first quarter hour of the same day that does (chat
+    /// hours of 11:00 to 15:00 move the "within" clock from 10:00 to 11:00).
+    pub fn at(&self, engine: &Engine) -> DateTime<FixedOffset> {
+        let representative = parse_start(*self);
+        let within = self.start == CLOCKS[0].start;
+        let fits = |at: DateTime<FixedOffset>| match hours_throughout(engine, at) {
+            Some(open) => open == within,
+            None => open_at(engine, at).is_none(),
+        };
+        if fits(representative) {
+            return representative;
+        }
+        let local = representative.with_timezone(&engine.config().business_tz);
+        let midnight = local
+            .date_naive()
+            .and_hms_opt(0, 0, 0)
+            .and_then(|t| {
+                chrono::TimeZone::from_local_datetime(&engine.config().business_tz, &t).earliest()
+            })
+            .map(|t| t.fixed_offset());
+        let Some(midnight) = midnight else {
+            return representative;
+        };
+        (0..96)
+            .map(|q| midnight + chrono::Duration::minutes(15 * q))
+            .find(|&at| fits(at))
+            .unwrap_or(representative)
+    }
+}
+
 /// A probe: a call being driven by the explorer.
 #[derive(Clone)]
 struct Probe {
@@ -175,7 +240,7 @@ struct Probe {
 
 impl Probe {
     fn new(engine: &Arc<Engine>, workflow: Workflow, clock: Clock) -> Probe {
-        let at = parse_start(clock);
+        let at = clock.at(engine);
         let mut probe = Probe {
             call: Call::start(
                 engine,
@@ -247,12 +312,12 @@ fn ends(engine: &Engine, workflow: Workflow) -> (&'static str, &'static str) {
             let mut ctx = crate::engine::Ctx {
                 stamp: Stamp {
                     line: 1,
-                    at: parse_start(CLOCKS[0]),
+                    at: CLOCKS[0].at(engine),
                 },
                 config: rules.config(),
                 params: rules.params(index),
                 facts: &facts,
-                call_date: parse_start(CLOCKS[0]).date_naive(),
+                call_date: CLOCKS[0].at(engine).date_naive(),
                 agent_id: "sjones",
                 customer_name: None,
             };

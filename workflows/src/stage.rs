@@ -416,11 +416,26 @@ pub trait Stage: Send + Sync {
     }
 
     /// The rule a path through `state` teaches, in one sentence for trainers ("Day 30 to 36
-    /// and paid: tell the customer the email comes within the week."): the rule card of
+    /// and paid: tell the customer the email comes within the week."), quoting `params`, the
+    /// procedure's parameters in force ([`crate::Rules::params`]): the rule card of
     /// transcripts, `--list` and answer sheets. `state` is a path token
     /// ([`crate::Procedure::path_token`]).
-    fn rule(&self, state: &str) -> Option<&'static str> {
-        let _ = state;
+    fn rule(&self, state: &str, params: &(dyn std::any::Any + Send + Sync)) -> Option<String> {
+        let _ = (state, params);
+        None
+    }
+
+    /// Whether what the procedure does by the time of day (the partner chat's hours) is open at
+    /// `at` under `params` and `config` (the business time zone); `None` for a procedure with
+    /// no time of day. The simulator starts a call on a path explored "within" or "outside"
+    /// those hours only when the policy in force makes it so.
+    fn open_at(
+        &self,
+        at: chrono::DateTime<chrono::FixedOffset>,
+        config: &crate::Config,
+        params: &(dyn std::any::Any + Send + Sync),
+    ) -> Option<bool> {
+        let _ = (at, config, params);
         None
     }
 

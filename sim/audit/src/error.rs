@@ -129,6 +129,18 @@ pub enum Error {
         /// The figures that disagree.
         problem: String,
     },
+    /// A table callflow reads besides logs (an overrides file, evaluators' judgements) has a
+    /// mistake that makes it unusable: a missing column, or an override that does not fit
+    /// the audit.
+    #[error("{source_name}: line {line}: {problem}")]
+    Table {
+        /// The file's name.
+        source_name: String,
+        /// The 1-based line (the header is line 1).
+        line: u64,
+        /// What is wrong, naming the value.
+        problem: String,
+    },
     /// A replay worker could not be started.
     #[error("{source_name}: cannot start a replay thread")]
     Thread {

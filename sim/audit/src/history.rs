@@ -80,6 +80,32 @@ pub fn file_name(call_id: &str) -> String {
     format!("{}.md", if stem.is_empty() { "call" } else { &stem })
 }
 
+/// The transcript file names of a run (`audit --transcripts DIR`), given out in the order calls
+/// are written: [`file_name`], with `-2`, `-3` ... when two call ids make the same name.
+///
+/// ```
+/// use callflow_audit::history::TranscriptNames;
+/// let mut names = TranscriptNames::default();
+/// assert_eq!(names.take("C/1"), "C_1.md");
+/// assert_eq!(names.take("C:1"), "C_1-2.md");
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct TranscriptNames(std::collections::HashSet<String>);
+
+impl TranscriptNames {
+    /// The name of the next call's transcript.
+    pub fn take(&mut self, call_id: &str) -> String {
+        let base = file_name(call_id);
+        let mut name = base.clone();
+        let mut n = 1;
+        while !self.0.insert(name.clone()) {
+            n += 1;
+            name = format!("{}-{n}.md", base.trim_end_matches(".md"));
+        }
+        name
+    }
+}
+
 /// One line of a call's transcript.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TranscriptLine<'a> {

@@ -13,6 +13,7 @@
 // renderers index their own tables.
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod calibrate;
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]
 pub mod diff;
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]
@@ -24,6 +25,8 @@ pub mod fault;
 pub mod history;
 pub mod identity;
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]
+pub mod overrides;
+#[cfg_attr(not(test), warn(clippy::indexing_slicing))]
 pub mod pipeline;
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]
 pub mod reader;
@@ -33,9 +36,15 @@ pub mod render;
 pub mod replay;
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]
 pub mod report;
+#[cfg_attr(not(test), warn(clippy::indexing_slicing))]
+pub mod report_file;
+#[cfg_attr(not(test), warn(clippy::indexing_slicing))]
+pub mod review_sample;
 pub mod sample;
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]
 pub mod scanner;
+#[cfg_attr(not(test), warn(clippy::indexing_slicing))]
+mod table;
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]
 pub mod timestamp;
 

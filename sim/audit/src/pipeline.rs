@@ -39,6 +39,10 @@ pub struct AuditOptions<'a> {
     /// and lets go of the findings and inquiries there: for a sink that only writes the
     /// rendering (the JSON stream). Not with `history`.
     pub render: Option<RenderCall>,
+    /// Also replays every call under this engine (the policy compared against, `audit
+    /// --compare`): each report then carries both judgements (`CallReport::compared`), in
+    /// the same single pass over the log.
+    pub compare: Option<&'a Arc<Engine>>,
 }
 
 /// Renders one finished call under the rules it ran under (the JSON stream's line).
@@ -59,6 +63,7 @@ impl Default for AuditOptions<'_> {
             progress: None,
             history: false,
             render: None,
+            compare: None,
         }
     }
 }
@@ -358,10 +363,11 @@ fn finish(replayer: Replayer, histories: Option<&mut Histories>) -> (Vec<CallRep
     (rest, books)
 }
 
-/// Renders a finished call where it was replayed, keeping only what the sink's totals need.
-fn prerender(report: &mut CallReport, render: Option<RenderCall>, rules: &Rules) {
+/// Renders a finished call where it was replayed, under the rules it was judged by, keeping
+/// only what the sink's totals need.
+fn prerender(report: &mut CallReport, render: Option<RenderCall>, engine: &Engine) {
     if let Some(render) = render {
-        report.rendered = Some(render(report, rules));
+        report.rendered = Some(render(report, engine.rules_on(report.call_date).1));
         report.findings = Vec::new();
         report.inquiries = Vec::new();
     }
@@ -374,6 +380,7 @@ fn worker(
     index: usize,
     columns: Columns,
     engine: Arc<Engine>,
+    compare: Option<Arc<Engine>>,
     history: bool,
     render: Option<RenderCall>,
     ends: WorkerEnds,
@@ -384,6 +391,9 @@ fn worker(
         recycle,
     } = ends;
     let mut replayer = Replayer::new(engine);
+    if let Some(other) = compare {
+        replayer = replayer.comparing(other);
+    }
     let mut histories = history.then(Histories::default);
     let mut finished = Vec::new();
     for message in inbox {
@@ -391,7 +401,7 @@ fn worker(
             ToWorker::Rows(mut batch) => {
                 for row in batch.rows(&columns) {
                     if let Some(mut report) = feed(&mut replayer, histories.as_mut(), row) {
-                        prerender(&mut report, render, replayer.engine().rules());
+                        prerender(&mut report, render, replayer.engine());
                         finished.push(report);
                     }
                 }
@@ -522,7 +532,7 @@ impl Local {
     ) {
         let row = raw.row_of(record, columns);
         if let Some(mut report) = feed(&mut self.replayer, self.histories.as_mut(), row) {
-            prerender(&mut report, self.render, self.replayer.engine().rules());
+            prerender(&mut report, self.render, self.replayer.engine());
             order.add(report);
         }
     }
@@ -576,6 +586,7 @@ fn run<R: Read>(
         inboxes.push(inbox);
         let engine = Arc::clone(&engine);
         let history = options.history;
+        let compare = options.compare.cloned();
         let ends = WorkerEnds {
             inbox: receiver,
             outbox: outbox.clone(),
@@ -583,7 +594,7 @@ fn run<R: Read>(
         };
         let spawned = thread::Builder::new()
             .name(worker_name(index))
-            .spawn(move || worker(index, columns, engine, history, render, ends))
+            .spawn(move || worker(index, columns, engine, compare, history, render, ends))
             .map_err(|e| Error::Thread {
                 source_name: source.clone(),
                 source: e,
@@ -640,8 +651,12 @@ fn read<R: Read>(
         results,
         recycled,
     } = channels;
+    let mut replayer = Replayer::new(engine);
+    if let Some(other) = options.compare {
+        replayer = replayer.comparing(Arc::clone(other));
+    }
     let mut local = Local {
-        replayer: Replayer::new(engine),
+        replayer,
         histories: options.history.then(Histories::default),
         render: options.render_where_replayed(),
     };

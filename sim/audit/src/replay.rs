@@ -12,6 +12,7 @@ use std::sync::Arc;
 use callflow_workflows::vocab::{is_blank, Quoted};
 use callflow_workflows::{Call, CallStart, Engine, Event, Stamp, Step};
 
+use crate::diff::{CallDigest, Compared};
 use crate::ended::EndedCalls;
 use crate::error::Error;
 use crate::reader::{BadRow, LogReader, Row};
@@ -22,6 +23,8 @@ use crate::timestamp::Timestamps;
 struct OpenCall {
     call: Call,
     first_line: u64,
+    /// The same call under the engine compared against (`audit --compare`).
+    shadow: Option<Box<Call>>,
 }
 
 /// Replays rows into calls.
@@ -35,6 +38,8 @@ pub struct Replayer {
     started: u64,
     rejected: Vec<Rejected>,
     timestamps: Timestamps,
+    /// The engine each call is also replayed under, for a what-if (`audit --compare`).
+    shadow: Option<Arc<Engine>>,
 }
 
 impl Replayer {
@@ -48,7 +53,17 @@ impl Replayer {
             started: 0,
             rejected: Vec::new(),
             timestamps: Timestamps::default(),
+            shadow: None,
         }
+    }
+
+    /// The same replayer, also replaying every call under `other` (the policy compared
+    /// against): each call's report then carries both judgements
+    /// ([`CallReport::compared`]). The rows are taken or rejected as `engine` decides; the
+    /// two engines must share their procedures (two policies of one build).
+    pub fn comparing(mut self, other: Arc<Engine>) -> Replayer {
+        self.shadow = Some(other);
+        self
     }
 
     /// The engine calls are replayed under.
@@ -105,7 +120,7 @@ impl Replayer {
             }
             Ok(Some(ended)) => {
                 self.rows.replayed += 1;
-                Some(CallReport::of(&ended.call, ended.first_line))
+                Some(report_of(*ended))
             }
             Err(reason) => {
                 self.reject(row.line, row.call_id, reason);
@@ -181,6 +196,11 @@ impl Replayer {
             };
             (kind, e.to_string())
         })?;
+        if let Some(shadow) = open.shadow.as_mut() {
+            // The row was taken; the frame's checks (time order, the end) are the policy's
+            // neither, so the shadow takes it too.
+            let _taken = shadow.feed(&step);
+        }
         if !open.call.is_over() {
             return Ok(None);
         }
@@ -223,22 +243,30 @@ impl Replayer {
                 "call_started needs an agent_id".to_owned(),
             ));
         }
-        let call = Call::start(
-            &self.engine,
-            CallStart {
-                call_id: row.call_id,
-                agent_id: row.agent_id,
-                department,
-                agent_name: None,
-                stamp,
-            },
-        )
-        .map_err(|e| (RejectKind::Other, e.to_string()))?;
+        let start = |engine: &Arc<Engine>| {
+            Call::start(
+                engine,
+                CallStart {
+                    call_id: row.call_id,
+                    agent_id: row.agent_id,
+                    department,
+                    agent_name: None,
+                    stamp,
+                },
+            )
+            .map_err(|e| (RejectKind::Other, e.to_string()))
+        };
+        let call = start(&self.engine)?;
+        let shadow = match &self.shadow {
+            Some(engine) => Some(Box::new(start(engine)?)),
+            None => None,
+        };
         self.open.insert(
             row.call_id.into(),
             Box::new(OpenCall {
                 call,
                 first_line: row.line,
+                shadow,
             }),
         );
         self.started += 1;
@@ -253,11 +281,28 @@ impl Replayer {
             .drain()
             .map(|(_, mut open)| {
                 open.call.finish();
-                CallReport::of(&open.call, open.first_line)
+                if let Some(shadow) = open.shadow.as_mut() {
+                    shadow.finish();
+                }
+                report_of(*open)
             })
             .collect();
         (reports, self.rows, self.rejected)
     }
+}
+
+/// The report of a call that is over, with its judgement under the compared engine when it
+/// was replayed under one too.
+fn report_of(open: OpenCall) -> CallReport {
+    let mut report = CallReport::of(&open.call, open.first_line);
+    if let Some(shadow) = open.shadow {
+        let before = CallReport::of(&shadow, open.first_line);
+        report.compared = Some(Box::new(Compared {
+            before: CallDigest::of(&before),
+            after: CallDigest::of(&report),
+        }));
+    }
+    report
 }
 
 /// Why a timestamp is rejected, naming the two mistakes exports make most: a US date

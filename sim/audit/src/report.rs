@@ -9,7 +9,7 @@ use callflow_workflows::{Call, Code, Config, Engine, Facts, Rules, Severity, Ver
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::identity::{LogIdentity, PolicyIdentity};
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 /// Rows read, replayed, rejected: read = replayed + rejected.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -88,9 +88,72 @@ pub struct FindingReport {
     /// for the call frame's findings (not in the JSON contract).
     #[serde(skip)]
     pub inquiry: Option<usize>,
+    /// A reviewer's override of this finding (`callflow audit --overrides`): `override` in the
+    /// JSON, present only on overridden findings (an addition to the contract). Boxed: a
+    /// finding without one costs a pointer.
+    #[serde(rename = "override", skip_serializing_if = "Option::is_none")]
+    pub overridden: Option<Box<OverrideMark>>,
+}
+
+/// What a reviewer did to a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OverrideAction {
+    /// The finding was overturned: it stays in the report, marked, but no longer counts.
+    Remove,
+    /// The reviewer found what the machine did not: the finding was added, and counts.
+    Add,
+}
+
+impl OverrideMark {
+    /// Appends the mark as the human reports show it after the finding's explanation:
+    /// ` [Removed on review by R. Diaz, 2026-03-09: the customer asked to skip it.]`
+    pub fn describe_into(&self, out: &mut String) {
+        use std::fmt::Write;
+        let _ = write!(
+            out,
+            " [{} on review by {}, {}: {}]",
+            match self.action {
+                OverrideAction::Remove => "Removed",
+                OverrideAction::Add => "Added",
+            },
+            self.reviewer,
+            self.date,
+            self.reason
+        );
+    }
+}
+
+impl OverrideAction {
+    /// `remove` or `add`, as the overrides file and the JSON write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OverrideAction::Remove => "remove",
+            OverrideAction::Add => "add",
+        }
+    }
+}
+
+/// A reviewer's override of a finding: who, when, why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverrideMark {
+    /// Removed or added.
+    pub action: OverrideAction,
+    /// Who decided.
+    pub reviewer: String,
+    /// When (as the overrides file gives it: `2026-03-09`).
+    pub date: String,
+    /// Why, in the reviewer's words.
+    pub reason: String,
 }
 
 impl FindingReport {
+    /// Whether the finding counts towards the score, the verdict and the tallies: every
+    /// finding but one a reviewer removed.
+    pub fn counts(&self) -> bool {
+        !matches!(&self.overridden, Some(m) if m.action == OverrideAction::Remove)
+    }
+
     /// The lines of its instances, each once, in order: `284, 287`.
     pub fn lines(&self) -> String {
         let mut lines: Vec<u64> = self.evidence.iter().map(|e| e.line).collect();
@@ -140,12 +203,20 @@ pub struct CallReport {
     /// The customer's name, once identified (HTML report; not in the JSON contract).
     #[serde(skip)]
     pub customer: Option<String>,
+    /// Whether the call ran to its end (what the verdict was judged on; needed to judge it
+    /// again after overrides; not in the JSON contract).
+    #[serde(skip)]
+    pub complete: bool,
     /// The call's rows as they happened, when the audit was asked to keep them.
     #[serde(skip)]
     pub history: Option<Vec<crate::history::HistoryRow>>,
     /// The call already rendered by its worker (the JSON stream's line), when asked.
     #[serde(skip)]
     pub rendered: Option<Vec<u8>>,
+    /// The call as judged under the policy compared against, beside its judgement here
+    /// (`audit --compare`; not in the JSON contract).
+    #[serde(skip)]
+    pub compared: Option<Box<crate::diff::Compared>>,
 }
 
 /// `started_at`: RFC 3339 with the offset the log wrote, as the evidence's timestamps.
@@ -184,6 +255,7 @@ impl CallReport {
                         actual: e.actual.clone(),
                     })
                     .collect(),
+                overridden: None,
             })
             .collect();
         findings.sort_by_key(|f| (f.line, f.code));
@@ -192,6 +264,7 @@ impl CallReport {
             agent_id: frame.agent_id().to_owned(),
             verdict: outcome.verdict,
             score: outcome.score,
+            complete: outcome.complete,
             inquiries: frame
                 .inquiries()
                 .iter()
@@ -217,6 +290,7 @@ impl CallReport {
             customer: frame.customer_name().map(str::to_owned),
             history: None,
             rendered: None,
+            compared: None,
             last_line: frame
                 .end()
                 .map_or(frame.last().line, |(s, _)| s.line.max(frame.last().line)),
@@ -226,9 +300,13 @@ impl CallReport {
 
 impl CallReport {
     /// The codes the call raised, each once (a code may be raised once per inquiry, so a call
-    /// can hold it more than once).
+    /// can hold it more than once); a finding a reviewer removed does not count.
     pub fn codes(&self) -> std::collections::BTreeSet<Code> {
-        self.findings.iter().map(|f| f.code).collect()
+        self.findings
+            .iter()
+            .filter(|f| f.counts())
+            .map(|f| f.code)
+            .collect()
     }
 
     /// The findings in the order human readers want them: critical, major, minor, info, then
@@ -239,9 +317,13 @@ impl CallReport {
         findings
     }
 
-    /// The most severe of the call's findings, if any.
+    /// The most severe of the call's findings that count, if any.
     pub fn worst(&self) -> Option<Severity> {
-        self.findings.iter().map(|f| f.severity).min()
+        self.findings
+            .iter()
+            .filter(|f| f.counts())
+            .map(|f| f.severity)
+            .min()
     }
 
     /// The procedures of the call's inquiries, each once, in order (`-` for none).
@@ -262,6 +344,37 @@ impl CallReport {
     /// to `out`. Made when asked, from what the report kept of the call: its facts, the
     /// finding's inquiry and its branch, the call date.
     pub fn explain_into(&self, finding: &FindingReport, rules: Option<&Rules>, out: &mut String) {
+        match &finding.overridden {
+            // A finding a reviewer added has no machine evidence for its explainer to read:
+            // its description, line and reviewer say it.
+            Some(mark) if mark.action == OverrideAction::Add => {
+                use std::fmt::Write;
+                let description = finding.code.description();
+                let mut chars = description.chars();
+                if let Some(c) = chars.next() {
+                    out.extend(c.to_uppercase());
+                    out.push_str(chars.as_str());
+                }
+                let _ = write!(
+                    out,
+                    " (line {}), found by {} on review.",
+                    finding.line, mark.reviewer
+                );
+            }
+            _ => self.explain_machine_finding(finding, rules, out),
+        }
+        if let Some(mark) = &finding.overridden {
+            mark.describe_into(out);
+        }
+    }
+
+    /// The explanation of a finding the machine raised, by its code's explainer.
+    fn explain_machine_finding(
+        &self,
+        finding: &FindingReport,
+        rules: Option<&Rules>,
+        out: &mut String,
+    ) {
         const NONE: Instance<'static> = Instance {
             line: 0,
             timestamp: "",
@@ -394,7 +507,7 @@ impl AgentTally {
         agent.critical += call
             .findings
             .iter()
-            .filter(|f| f.severity == Severity::Critical)
+            .filter(|f| f.counts() && f.severity == Severity::Critical)
             .count() as u64;
     }
 
@@ -544,9 +657,18 @@ impl AuditReport {
         self
     }
 
-    /// The rules the audit ran under, when known.
+    /// The rules the audit ran under, when known (the policy's base: see
+    /// [`AuditReport::rules_for`] for a call's own).
     pub fn rules(&self) -> Option<&Rules> {
         self.engine.as_ref().map(|e| e.0.rules().as_ref())
+    }
+
+    /// The rules a call was judged under, when known: the policy version in force on its
+    /// call date.
+    pub fn rules_for(&self, call: &CallReport) -> Option<&Rules> {
+        self.engine
+            .as_ref()
+            .map(|e| e.0.rules_on(call.call_date).1.as_ref())
     }
 
     /// The first and the last call date (business time zone), when there are calls.

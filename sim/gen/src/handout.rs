@@ -17,8 +17,8 @@ use fastrand::Rng;
 use crate::error::Error;
 use crate::transcript::{Generated, Line};
 use crate::transcripts::{
-    call_header, exercise, note_lines, play, rule_card, shown, who, Difficulty, TranscriptFile,
-    Used,
+    call_header, exercise, note_lines, play, rule_card_under, shown, who, Difficulty,
+    TranscriptFile, Used,
 };
 
 /// One exercise of a handout: the flawed call, and the same situation played right (the
@@ -35,7 +35,7 @@ pub struct Exercise {
     /// The same path, person and day, played by a careful agent.
     pub model: Generated,
     /// The rule card of the path.
-    pub card: Vec<&'static str>,
+    pub card: Vec<String>,
 }
 
 /// The exercises of a handout: one per path where a flaw of the difficulty fits, in an order
@@ -73,12 +73,13 @@ pub fn exercises(
             &call_id,
             &[],
         );
+        let card = rule_card_under(path, engine, model.call.rules());
         out.push(Exercise {
             number: 0,
             path: path.name(),
             flawed,
             model,
-            card: rule_card(path, engine),
+            card,
         });
     }
     rng.shuffle(&mut out);

@@ -6,6 +6,7 @@ use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone, Wee
 use chrono_tz::Tz;
 use fastrand::Rng;
 
+use callflow_workflows::explore::{hours_throughout, open_at};
 use callflow_workflows::stage::{Cast, Props};
 use callflow_workflows::Engine;
 
@@ -128,9 +129,49 @@ impl Persona {
 /// A start time in 2026, in the business time zone: inside chat hours, a weekday from 09:05
 /// to 16:30; outside them, a weekday from 18:10 to 20:30, or (one call in four) a Saturday
 /// or Sunday from 10:00 to 16:00.
-pub fn call_start(rng: &mut Rng, tz: Tz, within_chat_hours: bool) -> DateTime<FixedOffset> {
+pub fn call_start(
+    rng: &mut Rng,
+    engine: &Engine,
+    within_chat_hours: bool,
+) -> DateTime<FixedOffset> {
+    let tz = engine.config().business_tz;
     let base = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap_or_default();
     let weekend = !within_chat_hours && rng.u32(0..4) == 0;
+    // Under the policy's own hours (a holiday, other chat hours): a drawn time that the
+    // policy does not make what was asked is drawn again; after many tries, one from
+    // anywhere in the day that fits, else the last drawn.
+    let fits = |at: DateTime<FixedOffset>| match hours_throughout(engine, at) {
+        Some(open) => open == within_chat_hours,
+        None => open_at(engine, at).is_none(),
+    };
+    for _ in 0..200 {
+        let at = draw_start(rng, tz, base, weekend, within_chat_hours);
+        if fits(at) {
+            return at;
+        }
+    }
+    for _ in 0..2_000 {
+        let date = base + Duration::days(i64::from(rng.u32(0..330)));
+        let minutes = rng.u32(0..24 * 60);
+        let local = date.and_hms_opt(minutes / 60, minutes % 60, 0);
+        if let Some(at) = local.and_then(|t| tz.from_local_datetime(&t).single()) {
+            if fits(at.fixed_offset()) {
+                return at.fixed_offset();
+            }
+        }
+    }
+    draw_start(rng, tz, base, weekend, within_chat_hours)
+}
+
+/// A start drawn as the default hours would have it: 09:05 to 16:30 on a weekday within chat
+/// hours; 18:10 to 20:30 on a weekday, or 10:00 to 16:00 at the weekend, outside.
+fn draw_start(
+    rng: &mut Rng,
+    tz: Tz,
+    base: NaiveDate,
+    weekend: bool,
+    within_chat_hours: bool,
+) -> DateTime<FixedOffset> {
     loop {
         let date = base + Duration::days(i64::from(rng.u32(0..330)));
         if matches!(date.weekday(), Weekday::Sat | Weekday::Sun) != weekend {

@@ -14,7 +14,7 @@ use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone, Tim
 use fastrand::Rng;
 use serde::Serialize;
 
-use callflow_workflows::explore::{Clock, Path, Workflow, CLOCKS};
+use callflow_workflows::explore::{hours_throughout, open_at, Clock, Path, Workflow, CLOCKS};
 use callflow_workflows::vocab::frame_events;
 use callflow_workflows::{Code, Config, Engine, Speaker, Verdict};
 
@@ -142,7 +142,7 @@ impl Mix {
         if self.faults[index].is_none() {
             let path = &self.paths[index];
             let persona = Persona::draw(&mut Rng::with_seed(11), AGENTS[0], engine);
-            let start = representative_start(path.clock);
+            let start = path.clock.at(engine);
             let fits = Fault::all(engine)
                 .into_iter()
                 .filter(|fault| {
@@ -169,23 +169,18 @@ impl Mix {
     }
 }
 
-fn representative_start(clock: Clock) -> DateTime<FixedOffset> {
-    DateTime::parse_from_rfc3339(clock.start).unwrap_or_default()
-}
-
-/// The clocks a call starting at `at` must be valid at: inside chat hours until 17:30, outside
-/// them from 18:00; a call starting in between may cross 18:00, so only paths that do not
-/// depend on the time of day may start then.
-fn clocks_at(at: DateTime<FixedOffset>, config: &Config) -> &'static [Clock] {
-    let local = at.with_timezone(&config.business_tz);
-    let weekday = !matches!(local.weekday(), Weekday::Sat | Weekday::Sun);
-    let minute = local.hour() * 60 + local.minute();
-    if weekday && (9 * 60..17 * 60 + 30).contains(&minute) {
-        &CLOCKS[..1]
-    } else if weekday && (17 * 60 + 30..18 * 60).contains(&minute) {
-        &CLOCKS
-    } else {
-        &CLOCKS[1..]
+/// The clocks a call starting at `at` must be valid at, under the policy version of its call
+/// date, as the procedures tell their hours ([`Stage::open_at`]): within them for the whole
+/// call, the explored "within" clock; outside them for the whole call, the "outside" clock;
+/// crossing a boundary, both (only paths that do not depend on the time of day).
+///
+/// [`Stage::open_at`]: callflow_workflows::stage::Stage::open_at
+fn clocks_at(at: DateTime<FixedOffset>, engine: &Engine) -> &'static [Clock] {
+    match hours_throughout(engine, at) {
+        Some(true) => &CLOCKS[..1],
+        Some(false) => &CLOCKS[1..],
+        None if open_at(engine, at).is_none() => &CLOCKS[..1],
+        None => &CLOCKS,
     }
 }
 
@@ -282,7 +277,7 @@ pub fn simulate(
                 stats.rows += 1;
             }
         }
-        let Some(index) = mix.pick(&mut rng, clocks_at(start, config)) else {
+        let Some(index) = mix.pick(&mut rng, clocks_at(start, engine)) else {
             continue;
         };
         let flawed = rng.f64() < options.fault_rate;

@@ -441,11 +441,12 @@ impl<'a> Scene<'a> {
 
     /// The rule card of a state, from the procedures of the call.
     fn rule_card(&self, state: &str) -> Option<String> {
+        let rules = self.call.rules();
         self.engine
             .procedures()
             .iter()
-            .find_map(|p| p.stage().rule(state))
-            .map(str::to_owned)
+            .enumerate()
+            .find_map(|(i, p)| p.stage().rule(state, rules.params(i)))
     }
 
     /// The procedure faults this call carries, in the order the procedures declare them.

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 use callflow_workflows::explore::{paths, Clock, Path, Workflow};
-use callflow_workflows::{Engine, Severity, Speaker};
+use callflow_workflows::{Engine, Rules, Severity, Speaker};
 use chrono::{DateTime, FixedOffset};
 use fastrand::Rng;
 
@@ -119,14 +119,21 @@ fn is_clean(path: &Path, engine: &Arc<Engine>) -> bool {
 }
 
 /// The rule card of a path: what each state it names teaches, as the procedures declare it
-/// (a state no procedure gives a rule for adds none).
-pub fn rule_card(path: &Path, engine: &Engine) -> Vec<&'static str> {
+/// (a state no procedure gives a rule for adds none), under the policy's base rules.
+pub fn rule_card(path: &Path, engine: &Engine) -> Vec<String> {
+    rule_card_under(path, engine, engine.rules())
+}
+
+/// The rule card of a path under `rules` (a policy version): the days, hours and texts it
+/// quotes are those of `rules`.
+pub fn rule_card_under(path: &Path, engine: &Engine, rules: &Rules) -> Vec<String> {
     let mut card = Vec::new();
     for token in &path.tokens {
         let rule = engine
             .procedures()
             .iter()
-            .find_map(|p| p.stage().rule(token));
+            .enumerate()
+            .find_map(|(i, p)| p.stage().rule(token, rules.params(i)));
         if let Some(rule) = rule {
             if !card.contains(&rule) {
                 card.push(rule);
@@ -156,7 +163,7 @@ pub fn play(
     let agent = AGENTS[rng.usize(..AGENTS.len())];
     let persona = Persona::draw(rng, agent, engine);
     let within = clock_of(path, faults) == "within chat hours";
-    let start = call_start(rng, engine.config().business_tz, within);
+    let start = call_start(rng, engine, within);
     play_at(path, engine, call_id, persona, start, faults)
 }
 
@@ -368,7 +375,7 @@ pub fn transcripts(
         let call_id = format!("T-{:04}", i + 1);
         let generated = play(path, &mut rng, engine, &call_id, &[]);
         let stem = path.name().replace('/', "__");
-        let card = rule_card(path, engine);
+        let card = rule_card_under(path, engine, generated.call.rules());
         files.push(TranscriptFile {
             name: format!("{stem}.{}", format.extension()),
             path: path.name(),
@@ -469,7 +476,7 @@ pub fn note_lines(note: &Note) -> String {
 pub fn render(
     generated: &Generated,
     format: TranscriptFormat,
-    card: &[&str],
+    card: &[String],
     with_key: bool,
 ) -> String {
     let tz = generated.call.rules().config().business_tz;

@@ -26,7 +26,7 @@ pub mod tally;
 pub mod trend;
 
 pub use error::Error;
-pub use record::{CallRecord, Identity, RunRecord};
+pub use record::{CallRecord, Identity, RunRecord, StoredOverride};
 pub use render::TrendFormat;
 pub use store::{is_postgres, History, OpenOptions, StoredRun};
 pub use trend::{By, Move, MoveKind, Period, Trend, TrendQuery, TrendRow};

@@ -144,8 +144,25 @@ impl Backend for Postgres {
         let mut findings = Vec::new();
         let mut inquiries = Vec::new();
         let mut keys = Vec::new();
+        let mut decisions = Vec::new();
         for (seq, c) in calls.iter().enumerate() {
             let seq = seq.to_string();
+            for o in &c.overrides {
+                let line = o.line.to_string();
+                copy_row(
+                    &mut decisions,
+                    &[
+                        Some(&run),
+                        Some(&seq),
+                        Some(&o.code),
+                        Some(&line),
+                        Some(o.action),
+                        Some(&o.reviewer),
+                        Some(&o.date),
+                        Some(&o.reason),
+                    ],
+                );
+            }
             for (dim, key) in c.keys() {
                 copy_row(&mut keys, &[Some(&run), Some(&seq), Some(dim), Some(&key)]);
             }
@@ -216,6 +233,13 @@ impl Backend for Postgres {
             &inquiries,
         )?;
         self.copy("COPY call_keys (run_id, seq, dim, key) FROM STDIN", &keys)?;
+        if !decisions.is_empty() {
+            self.copy(
+                "COPY overrides (run_id, seq, code, line, action, reviewer, date, reason) \
+                 FROM STDIN",
+                &decisions,
+            )?;
+        }
         Ok(())
     }
 }

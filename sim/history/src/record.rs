@@ -1,9 +1,26 @@
 //! What a stored run holds: the run (when, the log's name and hash, the policy fingerprint,
 //! the row counts) and each call's result, taken from an audit's reports.
 
-use callflow_audit::report::{AuditReport, CallReport, RowCounts};
+use callflow_audit::report::{AuditReport, CallReport, OverrideAction, RowCounts};
 use callflow_workflows::Verdict;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+
+/// A reviewer's decision on a finding, stored with the run (`audit --overrides`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredOverride {
+    /// The finding's code.
+    pub code: String,
+    /// Its line.
+    pub line: u64,
+    /// `remove` or `add`.
+    pub action: &'static str,
+    /// Who decided.
+    pub reviewer: String,
+    /// When, as the overrides file says.
+    pub date: String,
+    /// Why.
+    pub reason: String,
+}
 
 /// One call's result as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,8 +37,11 @@ pub struct CallRecord {
     pub verdict: &'static str,
     /// 0 to 100.
     pub score: u32,
-    /// Each finding: code, severity, line.
+    /// Each finding that counts (a finding a reviewer removed does not): code, severity,
+    /// line.
     pub findings: Vec<(String, &'static str, u64)>,
+    /// Each reviewer's decision on a finding of the call (`audit --overrides`).
+    pub overrides: Vec<StoredOverride>,
     /// Each inquiry: the procedure (`-` for none), the reason code, the branch.
     pub inquiries: Vec<(String, String, Option<String>)>,
 }
@@ -54,7 +74,26 @@ impl CallRecord {
             findings: call
                 .findings
                 .iter()
+                .filter(|f| f.counts())
                 .map(|f| (f.code.to_string(), f.severity.as_str(), f.line))
+                .collect(),
+            overrides: call
+                .findings
+                .iter()
+                .filter_map(|f| {
+                    let mark = f.overridden.as_deref()?;
+                    Some(StoredOverride {
+                        code: f.code.to_string(),
+                        line: f.line,
+                        action: match mark.action {
+                            OverrideAction::Remove => "remove",
+                            OverrideAction::Add => "add",
+                        },
+                        reviewer: mark.reviewer.clone(),
+                        date: mark.date.clone(),
+                        reason: mark.reason.clone(),
+                    })
+                })
                 .collect(),
             inquiries: call
                 .inquiries

@@ -70,6 +70,17 @@ CREATE TABLE inquiries (
     branch TEXT
 );
 CREATE INDEX inquiries_call ON inquiries (run_id, seq);
+CREATE TABLE overrides (
+    run_id BIGINT NOT NULL,
+    seq BIGINT NOT NULL,
+    code TEXT NOT NULL,
+    line BIGINT NOT NULL,
+    action TEXT NOT NULL,
+    reviewer TEXT NOT NULL,
+    date TEXT NOT NULL,
+    reason TEXT NOT NULL
+);
+CREATE INDEX overrides_call ON overrides (run_id, seq);
 CREATE TABLE call_keys (
     run_id BIGINT NOT NULL,
     seq BIGINT NOT NULL,

@@ -116,8 +116,24 @@ impl Backend for Sqlite {
         let mut key = self.0.prepare_cached(
             "INSERT INTO call_keys (run_id, seq, dim, key) VALUES (?1, ?2, ?3, ?4)",
         )?;
+        let mut decision = self.0.prepare_cached(
+            "INSERT INTO overrides (run_id, seq, code, line, action, reviewer, date, reason) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
         for (seq, c) in calls.iter().enumerate() {
             let seq = seq as i64;
+            for o in &c.overrides {
+                decision.execute(params![
+                    run_id,
+                    seq,
+                    o.code,
+                    o.line as i64,
+                    o.action,
+                    o.reviewer,
+                    o.date,
+                    o.reason
+                ])?;
+            }
             for (dim, k) in c.keys() {
                 key.execute(params![run_id, seq, dim, k])?;
             }

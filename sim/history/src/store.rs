@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::backend::{Backend, Val};
 use crate::error::{BoxError, Error, Result};
-use crate::record::RunRecord;
+use crate::record::{RunRecord, StoredOverride};
 use crate::schema::{self, LATEST, MIGRATIONS};
 use crate::sqlite::Sqlite;
 use crate::tally;
@@ -369,6 +369,37 @@ impl History {
             .collect()
     }
 
+    /// The reviewers' decisions stored with a run (`audit --overrides`): each with its call
+    /// id, in the order of the calls.
+    pub fn overrides(&mut self, run: i64) -> Result<Vec<(String, StoredOverride)>> {
+        let rows = self
+            .backend
+            .query(
+                "SELECT c.call_id, o.code, o.line, o.action, o.reviewer, o.date, o.reason \
+                 FROM overrides o JOIN calls c ON c.run_id = o.run_id AND c.seq = o.seq \
+                 WHERE o.run_id = $1 ORDER BY o.seq, o.line, o.code",
+                &[Val::Int(run)],
+            )
+            .map_err(self.fail("read the overrides"))?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let text = |i: usize| r.get(i).and_then(Val::text).unwrap_or("").to_owned();
+                (
+                    text(0),
+                    StoredOverride {
+                        code: text(1),
+                        line: r.get(2).and_then(Val::int).unwrap_or(0).max(0) as u64,
+                        action: if text(3) == "add" { "add" } else { "remove" },
+                        reviewer: text(4),
+                        date: text(5),
+                        reason: text(6),
+                    },
+                )
+            })
+            .collect())
+    }
+
     /// Deletes a stored run in one transaction; the calls it had made no longer the latest
     /// become the latest again.
     pub fn delete(&mut self, run: i64) -> Result<()> {
@@ -417,7 +448,7 @@ impl History {
         }
         self.backend
             .execute("UPDATE calls SET latest = 1 WHERE latest = 3", &[])?;
-        for table in ["findings", "inquiries", "call_keys", "calls"] {
+        for table in ["findings", "inquiries", "overrides", "call_keys", "calls"] {
             self.backend.execute(
                 &format!("DELETE FROM {table} WHERE run_id = $1"),
                 &[Val::Int(run)],

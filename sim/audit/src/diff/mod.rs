@@ -12,6 +12,8 @@ use serde::Serialize;
 
 use callflow_workflows::Verdict;
 
+use crate::report::CallReport;
+
 mod read;
 mod render;
 
@@ -33,6 +35,34 @@ pub struct CallDigest {
     pub score: u32,
     /// The codes raised, sorted (a code raised in two inquiries twice).
     pub codes: Vec<String>,
+}
+
+impl CallDigest {
+    /// What a comparison needs of a call's report.
+    pub fn of(report: &CallReport) -> CallDigest {
+        let mut codes: Vec<String> = report
+            .findings
+            .iter()
+            .map(|f| f.code.as_str().to_owned())
+            .collect();
+        codes.sort_unstable();
+        CallDigest {
+            call_id: report.call_id.clone(),
+            agent_id: report.agent_id.clone(),
+            verdict: report.verdict,
+            score: report.score,
+            codes,
+        }
+    }
+}
+
+/// One call judged under two policies in one replay (`audit --compare`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Compared {
+    /// Under the policy compared against (the old one).
+    pub before: CallDigest,
+    /// Under the policy of the audit (the new one).
+    pub after: CallDigest,
 }
 
 /// A call whose verdict, score or codes changed.

@@ -1,11 +1,7 @@
 //! Reading an audit's JSON report as digests: the log it is of, its policy, and per call the
-//! verdict, score and codes (everything else in the report is skipped as it streams by).
+//! verdict, score and codes (read by [`crate::report_file`], which the other tools share).
 
 use std::io::Read;
-
-use serde::Deserialize;
-
-use callflow_workflows::Verdict;
 
 use super::{CallDigest, LogIdentity};
 
@@ -20,55 +16,23 @@ pub struct ReportDigest {
     pub calls: Vec<CallDigest>,
 }
 
-#[derive(Deserialize)]
-struct ReportFile {
-    format: String,
-    #[serde(default)]
-    log: Option<LogIdentity>,
-    #[serde(default)]
-    policy: Option<PolicyHeader>,
-    calls: Vec<CallFile>,
-}
-
-#[derive(Deserialize)]
-struct PolicyHeader {
-    fingerprint: String,
-}
-
-#[derive(Deserialize)]
-struct CallFile {
-    call_id: String,
-    agent_id: String,
-    verdict: Verdict,
-    score: u32,
-    #[serde(default)]
-    findings: Vec<FindingFile>,
-}
-
-#[derive(Deserialize)]
-struct FindingFile {
-    code: String,
-}
-
-/// Reads an audit report (`callflow-audit/1` JSON).
+/// Reads an audit report (`callflow-audit/1` JSON). A finding a reviewer removed is not
+/// among a call's codes; one a reviewer added is.
 pub fn read_report(from: impl Read) -> Result<ReportDigest, String> {
-    let file: ReportFile = serde_json::from_reader(std::io::BufReader::new(from))
-        .map_err(|e| format!("not a callflow audit report (JSON): {e}"))?;
-    if file.format != crate::report::FORMAT {
-        return Err(format!(
-            "a report of format '{}', not {}",
-            file.format,
-            crate::report::FORMAT
-        ));
-    }
+    let file = crate::report_file::read(from)?;
     Ok(ReportDigest {
         log: file.log,
-        policy: file.policy.map(|p| p.fingerprint),
+        policy: file.policy,
         calls: file
             .calls
             .into_iter()
             .map(|c| {
-                let mut codes: Vec<String> = c.findings.into_iter().map(|f| f.code).collect();
+                let mut codes: Vec<String> = c
+                    .findings
+                    .into_iter()
+                    .filter(|f| f.counts())
+                    .map(|f| f.code)
+                    .collect();
                 codes.sort_unstable();
                 CallDigest {
                     call_id: c.call_id,

@@ -72,15 +72,16 @@ pub fn is_formula_like(cell: &str) -> bool {
     )
 }
 
-/// One CSV row: text cells neutralised and quoted as needed, numbers as they are (the
-/// formula-safe writer, also used by other crates' exports).
+/// One CSV row: text cells neutralised and quoted as needed, numbers as they are. Every CSV
+/// callflow writes goes through it (findings, calls, review samples, calibration exports).
 ///
 /// ```
-/// let mut row = callflow_audit::render::csv::Row::new();
+/// use callflow_audit::render::csv::Row;
 /// let mut out = Vec::new();
-/// row.text("=HYPERLINK(1)").number(3).write(&mut out)?;
-/// assert_eq!(out, b"\"'=HYPERLINK(1)\",3\n");
-/// # Ok::<(), std::io::Error>(())
+/// let mut row = Row::new();
+/// row.text("=HYPERLINK(1)").number(7).text("a, b");
+/// row.write(&mut out).unwrap();
+/// assert_eq!(String::from_utf8(out).unwrap(), "\"'=HYPERLINK(1)\",7,\"a, b\"\n");
 /// ```
 #[derive(Debug, Default)]
 pub struct Row {
@@ -127,7 +128,7 @@ impl Row {
         self
     }
 
-    /// Writes the row and its line end, and empties it for the next.
+    /// Writes the row and a line break, and empties it for the next.
     pub fn write(&mut self, out: &mut dyn Write) -> io::Result<()> {
         self.line.push('\n');
         out.write_all(self.line.as_bytes())?;
@@ -136,7 +137,8 @@ impl Row {
     }
 }
 
-fn header(out: &mut dyn Write, names: &[&str]) -> io::Result<()> {
+/// Writes a header row of column names.
+pub fn header(out: &mut dyn Write, names: &[&str]) -> io::Result<()> {
     let mut row = Row::new();
     for name in names {
         row.text(name);
@@ -199,7 +201,7 @@ pub fn write_calls(report: &AuditReport, out: &mut dyn Write) -> io::Result<()> 
         let count = |severity: Severity| {
             call.findings
                 .iter()
-                .filter(|f| f.severity == severity)
+                .filter(|f| f.counts() && f.severity == severity)
                 .count() as u64
         };
         let join = |items: Vec<&str>| items.join("; ");

@@ -200,6 +200,8 @@ struct Page<'a> {
     source: &'a str,
     /// "Mon 2 Mar 2026 to Wed 4 Mar 2026", empty without calls.
     period: String,
+    /// The policy versions and their calls, when the policy has dated versions.
+    policy_versions: String,
     tz_label: String,
     /// "Thu 3 Dec 2026 10:15 (America/New_York)", empty when not recorded.
     created: String,
@@ -381,6 +383,7 @@ impl<'a> Page<'a> {
         Ok(Page {
             source: &report.source,
             period: order::period(report).unwrap_or_default(),
+            policy_versions: order::policy_versions(report).unwrap_or_default(),
             tz_label: order::tz_label(report),
             created: options
                 .created
@@ -596,7 +599,7 @@ fn calls_data(report: &AuditReport, options: &HtmlOptions) -> (String, String) {
                 details.push(',');
             }
             explanation.clear();
-            call.explain_into(finding, report.rules(), &mut explanation);
+            call.explain_into(finding, report.rules_for(call), &mut explanation);
             let _ = write!(
                 details,
                 "[{},{},[",

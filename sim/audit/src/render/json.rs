@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 use std::sync::Arc;
 
-use callflow_workflows::{Rules, Verdict};
+use callflow_workflows::{Engine, Rules, Verdict};
 use serde::Serialize;
 
 use crate::identity::PolicyIdentity;
@@ -24,13 +24,13 @@ pub struct JsonStream<'w> {
     first: bool,
     agents: AgentTally,
     any_failed: bool,
-    rules: Option<Arc<Rules>>,
+    engine: Option<Arc<Engine>>,
     policy: PolicyIdentity,
 }
 
 impl<'w> JsonStream<'w> {
     /// A stream to `out`; calls not rendered where they were replayed are explained under
-    /// the default rules (see [`JsonStream::with_rules`]).
+    /// the default rules (see [`JsonStream::with_engine`]).
     pub fn start(out: &'w mut dyn Write) -> io::Result<JsonStream<'w>> {
         Ok(JsonStream {
             out,
@@ -38,14 +38,15 @@ impl<'w> JsonStream<'w> {
             first: true,
             agents: AgentTally::default(),
             any_failed: false,
-            rules: None,
+            engine: None,
             policy: PolicyIdentity::default(),
         })
     }
 
-    /// The same stream, explaining the findings of calls it renders itself under `rules`.
-    pub fn with_rules(mut self, rules: Arc<Rules>) -> JsonStream<'w> {
-        self.rules = Some(rules);
+    /// The same stream, explaining the findings of calls it renders itself under the rules
+    /// `engine` judged each call by (the policy version of its call date).
+    pub fn with_engine(mut self, engine: Arc<Engine>) -> JsonStream<'w> {
+        self.engine = Some(engine);
         self
     }
 
@@ -103,7 +104,11 @@ impl CallSink for JsonStream<'_> {
             Some(line) => self.out.write_all(line)?,
             None => {
                 let mut line = Vec::with_capacity(256);
-                super::json_call::write_call(&report, self.rules.as_deref(), &mut line);
+                let rules = self
+                    .engine
+                    .as_ref()
+                    .map(|e| e.rules_on(report.call_date).1.as_ref());
+                super::json_call::write_call(&report, rules, &mut line);
                 self.out.write_all(&line)?;
             }
         }
@@ -117,7 +122,7 @@ impl CallSink for JsonStream<'_> {
 pub fn write(report: &AuditReport, out: &mut dyn Write) -> io::Result<()> {
     let mut stream = JsonStream::start(out)?.with_policy(report.policy.clone());
     if let Some(engine) = &report.engine {
-        stream = stream.with_rules(Arc::clone(engine.0.rules()));
+        stream = stream.with_engine(Arc::clone(&engine.0));
     }
     for call in &report.calls {
         stream.call(call.clone())?;

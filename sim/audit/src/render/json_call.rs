@@ -156,6 +156,17 @@ fn finding(out: &mut Vec<u8>, finding: &FindingReport) {
     out.extend_from_slice(b",\"evidence\":[");
     list(out, &finding.evidence, evidence);
     out.push(b']');
+    if let Some(mark) = &finding.overridden {
+        out.extend_from_slice(b",\"override\":{\"action\":\"");
+        out.extend_from_slice(mark.action.as_str().as_bytes());
+        out.extend_from_slice(b"\",\"reviewer\":");
+        string(out, &mark.reviewer);
+        out.extend_from_slice(b",\"date\":");
+        string(out, &mark.date);
+        out.extend_from_slice(b",\"reason\":");
+        string(out, &mark.reason);
+        out.push(b'}');
+    }
 }
 
 fn evidence(out: &mut Vec<u8>, evidence: &EvidenceReport) {
@@ -336,15 +347,34 @@ mod tests {
                     procedure_index: Some(1),
                 },
             ],
-            findings: vec![FindingReport {
-                code: Code::CF02,
-                severity: Severity::Minor,
-                line: 2,
-                message: "Script not followed: line 2.".into(),
-                timestamp: "2026-03-02T09:00:15-05:00".into(),
-                evidence: vec![evidence(2), evidence(7)],
-                inquiry: None,
-            }],
+            findings: vec![
+                FindingReport {
+                    code: Code::CF02,
+                    severity: Severity::Minor,
+                    line: 2,
+                    message: "Script not followed: line 2.".into(),
+                    timestamp: "2026-03-02T09:00:15-05:00".into(),
+                    evidence: vec![evidence(2), evidence(7)],
+                    inquiry: None,
+                    overridden: None,
+                },
+                FindingReport {
+                    code: Code::CF02,
+                    severity: Severity::Minor,
+                    line: 7,
+                    message: "Script not followed: line 7.".into(),
+                    timestamp: "2026-03-02T09:00:15-05:00".into(),
+                    evidence: vec![evidence(7)],
+                    inquiry: None,
+                    // An overridden finding carries its mark, quotes and all.
+                    overridden: Some(Box::new(crate::report::OverrideMark {
+                        action: crate::report::OverrideAction::Remove,
+                        reviewer: "R. \"Bob\" Diaz".into(),
+                        date: "2026-03-09".into(),
+                        reason: "line\nbreak".into(),
+                    })),
+                },
+            ],
             first_line: 2,
             last_line: 18_446_744_073_709_551_615,
             started: chrono::DateTime::parse_from_rfc3339("2026-03-02T09:00:00-05:00")
@@ -353,8 +383,10 @@ mod tests {
             policy: None,
             facts: callflow_workflows::Facts::default(),
             customer: Some("Pat Ives".into()),
+            complete: true,
             history: None,
             rendered: None,
+            compared: None,
         };
         for _ in 0..2 {
             let mut out = Vec::new();

@@ -54,6 +54,9 @@ pub fn write(report: &AuditReport, out: &mut dyn Write) -> io::Result<()> {
             order::tz_label(report)
         )?;
     }
+    if let Some(versions) = order::policy_versions(report) {
+        writeln!(out, "- **Policy versions:** {versions}")?;
+    }
     writeln!(
         out,
         "- **Rows:** {} read, {} replayed, {} rejected",
@@ -155,6 +158,9 @@ pub fn write(report: &AuditReport, out: &mut dyn Write) -> io::Result<()> {
                 cell(&inquiries.join(", "))
             }
         )?;
+        if let Some(version) = order::call_version(report, call) {
+            writeln!(out, "Judged under the {version}.\n")?;
+        }
         if call.findings.is_empty() {
             writeln!(out, "No findings.\n")?;
             continue;

@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 
 use callflow_workflows::{Code, Severity, Verdict};
-use chrono::{DateTime, FixedOffset, Offset, TimeZone};
+use chrono::{DateTime, FixedOffset, NaiveDate, Offset, TimeZone};
 use chrono_tz::Tz;
 
 use crate::report::{AgentReport, AuditReport, CallReport, FindingReport};
@@ -89,11 +89,12 @@ pub fn problem_key(call: &CallReport) -> (u8, Severity, u64) {
     (group, worst, call.first_line)
 }
 
-/// A call's codes in severity order, each once: `CF02 CF04`.
+/// A call's codes in severity order, each once: `CF02 CF04` (a finding a reviewer removed
+/// left out).
 pub fn codes_by_severity(call: &CallReport) -> Vec<Code> {
     let mut codes: Vec<Code> = Vec::new();
     for finding in call.findings_by_severity() {
-        if !codes.contains(&finding.code) {
+        if finding.counts() && !codes.contains(&finding.code) {
             codes.push(finding.code);
         }
     }
@@ -167,9 +168,39 @@ pub fn period(report: &AuditReport) -> Option<String> {
     })
 }
 
-/// A finding in plain words, under the report's rules.
+/// The policy versions the calls were judged under, with how many calls each, when the
+/// policy has dated versions (`None` otherwise: every call under the one set of rules).
+/// "base (before 2026-04-01): 12 calls; 2026-04-01: 30 calls".
+pub fn policy_versions(report: &AuditReport) -> Option<String> {
+    let first = *report.policy.versions.first()?;
+    let mut counts: BTreeMap<Option<NaiveDate>, u64> = BTreeMap::new();
+    for call in &report.calls {
+        *counts.entry(call.policy).or_default() += 1;
+    }
+    let plural = |n: u64| if n == 1 { "call" } else { "calls" };
+    let mut parts = Vec::new();
+    let base = counts.get(&None).copied().unwrap_or(0);
+    parts.push(format!("base (before {first}): {base} {}", plural(base)));
+    for effective in &report.policy.versions {
+        let n = counts.get(&Some(*effective)).copied().unwrap_or(0);
+        parts.push(format!("{effective}: {n} {}", plural(n)));
+    }
+    Some(parts.join("; "))
+}
+
+/// The policy version a call was judged under, in words, when the policy has dated
+/// versions.
+pub fn call_version(report: &AuditReport, call: &CallReport) -> Option<String> {
+    report.policy.versions.first()?;
+    Some(match call.policy {
+        Some(effective) => format!("policy version of {effective}"),
+        None => "the policy's base rules".to_owned(),
+    })
+}
+
+/// A finding in plain words, under the rules the call was judged under.
 pub fn explanation(report: &AuditReport, call: &CallReport, finding: &FindingReport) -> String {
-    call.explanation(finding, report.rules())
+    call.explanation(finding, report.rules_for(call))
 }
 
 /// Expected against actual of each instance, joined: for one cell.

@@ -26,6 +26,9 @@ pub fn write(report: &AuditReport, out: &mut dyn Write) -> io::Result<()> {
             order::tz_label(report)
         )?;
     }
+    if let Some(versions) = order::policy_versions(report) {
+        writeln!(out, "policy versions: {versions}")?;
+    }
     writeln!(
         out,
         "rows: {} read, {} replayed, {} rejected",

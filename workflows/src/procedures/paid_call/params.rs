@@ -44,13 +44,24 @@ impl PcParams {
     /// Whether the partner chat is open at an input's time: on a chat day that is no holiday,
     /// from `chat_opens` (inside) to `chat_closes` (outside), in the business time zone.
     pub fn within_chat_hours(&self, ctx: &Ctx<'_>) -> bool {
-        let local = ctx.stamp.at.with_timezone(&ctx.config.business_tz);
+        self.open_at(ctx.stamp.at, ctx.config.business_tz)
+    }
+
+    /// Whether the partner chat is open at an instant, in the business time zone `tz`.
+    pub fn open_at(&self, at: chrono::DateTime<chrono::FixedOffset>, tz: chrono_tz::Tz) -> bool {
+        let local = at.with_timezone(&tz);
         let time = NaiveTime::from_hms_opt(local.hour(), local.minute(), local.second())
             .unwrap_or_default();
         self.chat_days.contains(&local.weekday())
             && !self.holidays.contains(&local.date_naive())
             && self.chat_opens <= time
             && time < self.chat_closes
+    }
+
+    /// The defaults, shared: for a context that carries no parameters of this procedure.
+    pub fn fallback() -> &'static PcParams {
+        static DEFAULT: std::sync::OnceLock<PcParams> = std::sync::OnceLock::new();
+        DEFAULT.get_or_init(PcParams::default)
     }
 
     /// The chat hours in words: "Monday to Friday, 09:00 to 18:00 business time", with the

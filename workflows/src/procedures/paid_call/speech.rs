@@ -4,6 +4,8 @@
 //!
 //! Phrasings may hold `{amount}`, `{address}`, `{minutes}`, `{name}`, `{phone}`.
 
+use super::params::PcParams;
+
 /// The customer asks to cancel.
 pub const CANCEL: &[&str] = &[
     "I'd like to cancel my home warranty and get my refund.",
@@ -174,17 +176,20 @@ pub const TOWNS: [(&str, &str, u32); 5] = [
     ("Tacoma", "WA", 984),
 ];
 
-/// The rule a path through a state teaches (its rule card).
-pub fn rule(state: &str) -> Option<&'static str> {
+/// The rule a path through a state teaches (its rule card), with the chat hours and the
+/// form's reason of `params`.
+pub fn rule(state: &str, params: &PcParams) -> Option<String> {
+    let hours = params.hours();
+    let reason = &params.form_reason;
     Some(match state {
-        "amount_shown" => "An amount in the refund calculator: quote exactly that amount, and do not contact Sears about it.",
-        "amount_disputed" => "The customer disputes the calculator's amount: build value and rebut, and say they can dispute it with Sears when the payment-due letter arrives; still no contact with Sears about it.",
-        "no_amount" => "Nothing in the refund calculator: nothing to quote, and nothing to verify unless the customer reports a recent paid service call.",
-        "verify_in_chat" => "Nothing in the calculator, a recent paid service call reported, Monday to Friday 09:00-18:00 New York time: verify it in a paid-call chat with Sears, obtain the total amount paid, and quote it.",
-        "follow_up_later" => "Nothing in the calculator, a service call reported, outside chat hours (before 09:00, after 18:00 or at the weekend): do not contact Sears; promise to confirm the amount later.",
-        "chat_paid_call" => "In the chat: select No at the warranty prompt; fill the form (your user name, your name, the member's name, the phone number as 10 digits, \"Cancellations/Paid Call Fee\"); obtain the total amount paid; End Chat.",
-        "chat_record_verification" => "A wrong name or address reported: ask for the right one and have Sears verify it in a chat (allowed even with an amount shown).",
-        "chat_relay_cancellation" => "Relaying the cancellation to Sears in a chat is always allowed, within chat hours.",
+        "amount_shown" => "An amount in the refund calculator: quote exactly that amount, and do not contact Sears about it.".to_owned(),
+        "amount_disputed" => "The customer disputes the calculator's amount: build value and rebut, and say they can dispute it with Sears when the payment-due letter arrives; still no contact with Sears about it.".to_owned(),
+        "no_amount" => "Nothing in the refund calculator: nothing to quote, and nothing to verify unless the customer reports a recent paid service call.".to_owned(),
+        "verify_in_chat" => format!("Nothing in the calculator, a recent paid service call reported, within chat hours ({hours}): verify it in a paid-call chat with Sears, obtain the total amount paid, and quote it."),
+        "follow_up_later" => format!("Nothing in the calculator, a service call reported, outside chat hours (open {hours}{}): do not contact Sears; promise to confirm the amount later.", if params.holidays.is_empty() { "" } else { ", holidays closed" }),
+        "chat_paid_call" => format!("In the chat: select No at the warranty prompt; fill the form (your user name, your name, the member's name, the phone number as 10 digits, \"{reason}\"); obtain the total amount paid; End Chat."),
+        "chat_record_verification" => "A wrong name or address reported: ask for the right one and have Sears verify it in a chat (allowed even with an amount shown).".to_owned(),
+        "chat_relay_cancellation" => "Relaying the cancellation to Sears in a chat is always allowed, within chat hours.".to_owned(),
         _ => return None,
     })
 }

@@ -414,8 +414,23 @@ impl Stage for PcStage {
         ]
     }
 
-    fn rule(&self, state: &str) -> Option<&'static str> {
-        speech::rule(state)
+    fn rule(&self, state: &str, params: &(dyn std::any::Any + Send + Sync)) -> Option<String> {
+        let params = params
+            .downcast_ref::<PcParams>()
+            .unwrap_or_else(|| PcParams::fallback());
+        speech::rule(state, params)
+    }
+
+    fn open_at(
+        &self,
+        at: chrono::DateTime<chrono::FixedOffset>,
+        config: &crate::Config,
+        params: &(dyn std::any::Any + Send + Sync),
+    ) -> Option<bool> {
+        let params = params
+            .downcast_ref::<PcParams>()
+            .unwrap_or_else(|| PcParams::fallback());
+        Some(params.open_at(at, config.business_tz))
     }
 
     fn faults(&self) -> &'static [FaultDef] {

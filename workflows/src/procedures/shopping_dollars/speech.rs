@@ -8,6 +8,8 @@
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
+use super::params::SdParams;
+
 /// The customer: the reward email has not arrived, with a warranty bought recently (the
 /// seed's own words first). For warranties up to 45 days old.
 pub const EMAIL_MISSING_RECENT: &[&str] = &[
@@ -210,17 +212,19 @@ pub fn contact_when(call_date: NaiveDate, in_hours: bool, pick: usize) -> String
     }
 }
 
-/// The rule a path through a state teaches (its rule card).
-pub fn rule(state: &str) -> Option<&'static str> {
+/// The rule a path through a state teaches (its rule card), with the days of `params`.
+pub fn rule(state: &str, params: &SdParams) -> Option<String> {
+    let review = params.review_period_days;
+    let overdue = params.overdue_from();
     Some(match state {
-        "within_review" => "Day 0 to 29, inside the 30-day review period: explain the review period (30 days and the first payment; the email comes the week after).",
-        "awaiting_first_payment" => "Day 30 or more but no first payment on or before the call date: explain the review period all the same (it names both conditions); the document has no branch of its own for this.",
-        "recently_eligible" => "Day 30 to 36 and paid: tell the customer the email comes within the week.",
-        "overdue" => "Day 37 or more and paid: apologise for the delay, confirm first and last name, email and phone, and email them to the rewards team after the call.",
-        "site_issue" => "Reward site not working: apologise, explain that Home Service Perks handles the reward's support and walk through its steps, then ask \"anything else\".",
-        "partner_unanswered" => "No answer from Home Service Perks: apologise, ask how long ago they reached out and the ticket number, promise an answer within 24 hours, ask \"anything else\"; after the call, contact Home Service Perks and email the product team.",
-        "reached_out_after_hours" => "They reached out outside business hours (the case the document scripts): the same escalation.",
-        "reached_out_in_hours" => "They reached out during business hours (not scripted): the same escalation all the same.",
+        "within_review" => format!("Day 0 to {}, inside the {review}-day review period: explain the review period ({review} days and the first payment; the email comes the week after).", review - 1),
+        "awaiting_first_payment" => format!("Day {review} or more but no first payment on or before the call date: explain the review period all the same (it names both conditions); the document has no branch of its own for this."),
+        "recently_eligible" => format!("Day {review} to {} and paid: tell the customer the email comes within the week.", overdue - 1),
+        "overdue" => format!("Day {overdue} or more and paid: apologise for the delay, confirm first and last name, email and phone, and email them to the {} after the call.", if params.rewards_team_address == SdParams::fallback().rewards_team_address { "rewards team".to_owned() } else { format!("rewards team ({})", params.rewards_team_address) }),
+        "site_issue" => "Reward site not working: apologise, explain that Home Service Perks handles the reward's support and walk through its steps, then ask \"anything else\".".to_owned(),
+        "partner_unanswered" => "No answer from Home Service Perks: apologise, ask how long ago they reached out and the ticket number, promise an answer within 24 hours, ask \"anything else\"; after the call, contact Home Service Perks and email the product team.".to_owned(),
+        "reached_out_after_hours" => "They reached out outside business hours (the case the document scripts): the same escalation.".to_owned(),
+        "reached_out_in_hours" => "They reached out during business hours (not scripted): the same escalation all the same.".to_owned(),
         _ => return None,
     })
 }

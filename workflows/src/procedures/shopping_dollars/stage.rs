@@ -369,8 +369,11 @@ impl Stage for SdStage {
         vec![say(Speaker::Customer, scene.pick(thanks, 14))]
     }
 
-    fn rule(&self, state: &str) -> Option<&'static str> {
-        speech::rule(state)
+    fn rule(&self, state: &str, params: &(dyn std::any::Any + Send + Sync)) -> Option<String> {
+        let params = params
+            .downcast_ref::<SdParams>()
+            .unwrap_or_else(|| SdParams::fallback());
+        speech::rule(state, params)
     }
 
     fn faults(&self) -> &'static [FaultDef] {
@@ -459,7 +462,7 @@ pub static FAULTS: &[FaultDef] = &[
         injection: Injection::BeforeFacts {
             state: "awaiting_facts",
             step: |tokens, faults| {
-                let branch = tokens.iter().find(|t| speech::rule(t).is_some())?;
+                let branch = tokens.iter().find(|t| speech::rule(t, SdParams::fallback()).is_some())?;
                 let guessed_wrong = faults.contains(&"wrong_answer");
                 match branch.as_str() {
                     "within_review" | "awaiting_first_payment" | "recently_eligible"

@@ -1,0 +1,196 @@
+//! A live contact center, embedded (issue #23): 100,000 calls open at once, events arriving
+//! for any of them at random; each event handled and answered with the call's next steps (as
+//! typed values: the requirements and their script lines). Criterion gives the mean (with
+//! the opening of a new call in place of each that ends, one event in twelve); the
+//! spread (p50, p99, p99.9) and the memory of an open call are printed once before it, since
+//! criterion reports no percentiles:
+//!
+//! ```sh
+//! cargo bench --bench bench_main -- live
+//! ```
+
+use std::sync::Arc;
+use std::time::{Duration as Elapsed, Instant};
+
+use callflow::workflows::{Call, CallStart, Engine, Event, Stamp, Step};
+use chrono::{DateTime, Duration, FixedOffset};
+use criterion::{criterion_group, Criterion, Throughput};
+
+/// Calls open at once.
+const OPEN: usize = 100_000;
+
+/// The overdue call of `machine.rs`: 12 events, the last one ending it.
+const SCRIPT: [(&str, &str); 12] = [
+    ("greeting", ""),
+    ("customer_identified", "Pat Lee"),
+    ("inquiry", "reward_email_missing"),
+    ("warranty_started", "2026-01-10"),
+    ("first_payment", "2026-01-20"),
+    ("apologize", ""),
+    ("collect", "name"),
+    ("collect", "email"),
+    ("collect", "phone"),
+    ("goodbye", ""),
+    ("email_sent", "rewards_team"),
+    ("call_ended", ""),
+];
+
+/// One open call and where it is in its script.
+struct Live {
+    call: Call,
+    next: usize,
+    line: u64,
+}
+
+/// The floor: 100,000 calls, each at a random point of its script, and a random order of
+/// calls to feed.
+struct Center {
+    engine: Arc<Engine>,
+    events: Vec<Event<'static>>,
+    calls: Vec<Live>,
+    start: DateTime<FixedOffset>,
+    rng: fastrand::Rng,
+    opened: u64,
+}
+
+impl Center {
+    fn new() -> Center {
+        let engine = Arc::new(Engine::builtin());
+        let events = SCRIPT
+            .iter()
+            .map(|(name, value)| engine.event(name, value).expect("an event"))
+            .collect();
+        let start = DateTime::parse_from_rfc3339("2026-03-02T14:05:11-05:00").expect("a time");
+        let mut center = Center {
+            engine,
+            events,
+            calls: Vec::with_capacity(OPEN),
+            start,
+            rng: fastrand::Rng::with_seed(23),
+            opened: 0,
+        };
+        for _ in 0..OPEN {
+            let live = center.open();
+            center.calls.push(live);
+        }
+        // Each call somewhere along its script, as on a real floor.
+        for i in 0..OPEN {
+            let steps = center.rng.usize(0..SCRIPT.len() - 1);
+            for _ in 0..steps {
+                center.feed(i);
+            }
+            center.replace_if_over(i);
+        }
+        center
+    }
+
+    fn open(&mut self) -> Live {
+        self.opened += 1;
+        let id = format!("L-{}", self.opened);
+        let call = Call::start(
+            &self.engine,
+            CallStart {
+                call_id: &id,
+                agent_id: "sjones",
+                department: "Rewards",
+                agent_name: None,
+                stamp: Stamp {
+                    line: 1,
+                    at: self.start,
+                },
+            },
+        )
+        .expect("line 1");
+        Live {
+            call,
+            next: 0,
+            line: 1,
+        }
+    }
+
+    /// Feeds call `i` its next event and asks its next steps. Returns how many next steps it
+    /// has (so nothing is optimised away).
+    fn feed(&mut self, i: usize) -> usize {
+        let live = &mut self.calls[i];
+        live.line += 1;
+        let step = Step::new(
+            Stamp {
+                line: live.line,
+                at: self.start + Duration::seconds(live.line as i64 * 10),
+            },
+            self.events[live.next],
+        );
+        live.next += 1;
+        let change = live.call.handle(&step).expect("in order");
+        change.next_steps().len()
+    }
+
+    /// A call that ended gives its place to a new one.
+    fn replace_if_over(&mut self, i: usize) {
+        if self.calls[i].next == SCRIPT.len() {
+            self.calls[i] = self.open();
+        }
+    }
+
+    fn pick(&mut self) -> usize {
+        self.rng.usize(0..OPEN)
+    }
+}
+
+/// The resident set size, in bytes (Linux).
+fn resident() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
+}
+
+/// Prints the spread of one event's latency over a million events, and the memory per open
+/// call (resident set before and after opening the floor).
+fn spread() {
+    let before = resident();
+    let mut center = Center::new();
+    if let (Some(before), Some(after)) = (before, resident()) {
+        eprintln!(
+            "live: {} calls open, about {} bytes each (resident set), a Call is {} bytes inline",
+            OPEN,
+            after.saturating_sub(before) / OPEN as u64,
+            std::mem::size_of::<Call>()
+        );
+    }
+    let mut took: Vec<Elapsed> = Vec::with_capacity(1_000_000);
+    for _ in 0..1_000_000 {
+        let i = center.pick();
+        let at = Instant::now();
+        std::hint::black_box(center.feed(i));
+        took.push(at.elapsed());
+        center.replace_if_over(i);
+    }
+    took.sort_unstable();
+    let at = |q: f64| took[((took.len() as f64 * q) as usize).min(took.len() - 1)];
+    eprintln!(
+        "live: handle + next steps over 1,000,000 events: p50 {:?}, p99 {:?}, p99.9 {:?}, max {:?}",
+        at(0.5),
+        at(0.99),
+        at(0.999),
+        took[took.len() - 1]
+    );
+}
+
+fn bench(c: &mut Criterion) {
+    spread();
+    let mut center = Center::new();
+    let mut group = c.benchmark_group("live");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("handle_and_next_steps_100k_open", |b| {
+        b.iter(|| {
+            let i = center.pick();
+            let steps = center.feed(i);
+            // Opening the next call (one event in twelve) is counted too.
+            center.replace_if_over(i);
+            steps
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
