@@ -36,6 +36,8 @@ pub mod sample;
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]
 pub mod scanner;
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]
+pub mod tag;
+#[cfg_attr(not(test), warn(clippy::indexing_slicing))]
 pub mod timestamp;
 
 pub use error::Error;
