@@ -23,6 +23,14 @@ const CUES: &[Cue] = &[
             "how can i assist",
             "how may i help",
             "how can i help you today",
+            "!thank you for calling * goodbye",
+            "!thanks for calling * goodbye",
+            "!thank you for calling * bye",
+            "!thanks for calling * bye",
+            "!thank you for calling * have a",
+            "!thanks for calling * have a",
+            "!thank you for calling * take care",
+            "!thanks for calling * take care",
         ],
     )
     .script(frame::GREETING)

@@ -235,6 +235,10 @@ impl Recognizer {
                 }
             }
         }
+        // A redacted answer to "the ticket number?" is the ticket, not a name ("it's [PII]").
+        if out.iter().any(|s| s.event == "ticket" && s.redacted) {
+            out.retain(|s| !(s.event == "customer_identified" && s.redacted));
+        }
         // One row per event an utterance: the surer reading when two cues give the same step.
         out.sort_by(|a, b| a.event.cmp(b.event).then(b.confidence.total_cmp(&a.confidence)));
         out.dedup_by(|later, first| later.event == first.event);

@@ -338,6 +338,19 @@ pub(crate) fn ticket_in_words(
                     "dash" | "number" | "is" | "its" | "hyphen" if got.is_empty() && found => {}
                     "pii" if got.is_empty() => return Some((REDACTED.to_owned(), i)),
                     "oh" | "o" => got.push('0'),
+                    "double" | "triple" => {
+                        let times = if w.norm == "double" { 2 } else { 3 };
+                        let next = words.get(j + 1).map(|n| n.norm.as_str()).unwrap_or("");
+                        let digit = match next {
+                            "oh" | "o" => Some(0),
+                            n => word_number(n).filter(|v| *v < 10).or_else(|| n.parse().ok().filter(|v: &u64| *v < 10)),
+                        };
+                        let Some(d) = digit else { break };
+                        for _ in 0..times {
+                            got.push(char::from(b'0' + d as u8));
+                        }
+                        j += 1;
+                    }
                     n if n.bytes().all(|b| b.is_ascii_digit()) && !n.is_empty() => got.push_str(n),
                     n => match word_number(n) {
                         Some(v) if v < 10 => got.push(char::from(b'0' + v as u8)),
@@ -374,6 +387,18 @@ const NOT_NAMES: &[&str] = &[
     "trying", "uh", "um", "under", "up", "was", "we", "well", "what", "when", "with", "wondering",
     "yeah", "yep", "yes", "you", "your", "calling", "account", "warranty", "afternoon", "evening",
     "sir", "spelled", "wrong", "correct", "hmm", "mm", "just", "here", "speaking", "way",
+    "moving", "really", "very", "frustrated", "confused", "annoyed", "upset", "happy", "glad",
+    "ridiculous", "crazy", "weird", "strange", "fine", "great", "hoping", "getting", "having",
+    "waiting", "regarding", "over", "supposed", "pretty", "kind", "sort", "ready", "retired",
+    "done", "tired", "positive", "certain", "afraid", "selling", "cancelling", "canceling",
+    "checking", "following", "concerning", "too", "late", "early", "important", "urgent",
+    "taking", "going", "doing", "worried", "disappointed", "second", "time", "why", "how",
+    "who", "where", "these", "those", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july",
+    "august", "september", "october", "november", "december", "hsp", "ticket", "perks",
+    "service", "support", "dollars", "about", "nothing", "all", "been", "fixed", "gone",
+    "not", "definitely", "probably", "calling", "today", "yesterday", "tomorrow", "new",
+    "old", "actually", "quick", "still", "also", "almost", "already", "interested",
 ];
 
 fn name_like(word: &Word<'_>, cased: bool) -> bool {
