@@ -13,4 +13,5 @@ criterion_main! {
     benchmarks::stage::benches,
     benchmarks::machine::benches,
     benchmarks::transcripts::benches,
+    benchmarks::tag::benches,
 }

@@ -5,3 +5,4 @@ pub mod machine;
 pub mod replay;
 pub mod stage;
 pub mod transcripts;
+pub mod tag;

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 
-use super::phrase::{compile, find, match_at, Hit, Phrase};
+use super::phrase::{compile, find, match_at, Hit, Phrase, Tok};
 use super::words::{
     amount_in_words, answered_name, business_hours_words, format_cents, name_at, split,
     ticket_in_words, Word, REDACTED,
@@ -81,6 +81,9 @@ impl CallContext {
 
 struct Compiled {
     cue: Cue,
+    /// The words of its script line (placeholders aside): an utterance of fewer than
+    /// [`SCRIPT_FLOOR`] of them cannot reach the floor, and is not measured.
+    script_words: usize,
     phrases: Vec<Phrase>,
     vetoes: Vec<Phrase>,
     with: Vec<Phrase>,
@@ -99,6 +102,37 @@ pub struct Recognizer {
     agent: Vec<Compiled>,
     customer: Vec<Compiled>,
     reasons: Vec<CompiledReason>,
+    agent_index: Index,
+    customer_index: Index,
+    reason_index: Index,
+}
+
+/// The phrases of a speaker's cues by their first word (and those that start with a
+/// number), so that an utterance tries only the phrases that can start at each word.
+#[derive(Default)]
+struct Index {
+    by_word: FxHashMap<String, Vec<(u16, u16)>>,
+    numeric: Vec<(u16, u16)>,
+}
+
+impl Index {
+    fn of(cues: &[Compiled]) -> Index {
+        Index::of_lists(cues.iter().map(|c| c.phrases.as_slice()))
+    }
+
+    fn of_lists<'a>(lists: impl Iterator<Item = &'a [Phrase]>) -> Index {
+        let mut index = Index::default();
+        for (c, phrases) in lists.enumerate() {
+            for (p, phrase) in phrases.iter().enumerate() {
+                let at = (u16::try_from(c).unwrap_or(u16::MAX), u16::try_from(p).unwrap_or(u16::MAX));
+                match phrase.toks.first() {
+                    Some(Tok::Word(w)) => index.by_word.entry(w.clone()).or_default().push(at),
+                    _ => index.numeric.push(at),
+                }
+            }
+        }
+        index
+    }
 }
 
 impl std::fmt::Debug for Recognizer {
@@ -152,8 +186,16 @@ impl Recognizer {
                     _ => Vec::new(),
                 };
                 let opening = compile_all(owner, cue.id, cue.opening)?.0;
+                let script_words = cue.script.map_or(0, |line| {
+                    let mut text = line.template().to_owned();
+                    for placeholder in crate::script::PLACEHOLDERS {
+                        text = text.replace(placeholder, " ");
+                    }
+                    split(&text).len()
+                });
                 let compiled = Compiled {
                     cue: *cue,
+                    script_words,
                     phrases,
                     vetoes,
                     with,
@@ -178,6 +220,9 @@ impl Recognizer {
             }
         }
         Ok(Recognizer {
+            reason_index: Index::of_lists(reasons.iter().map(|r| r.phrases.as_slice())),
+            agent_index: Index::of(&agent),
+            customer_index: Index::of(&customer),
             agent,
             customer,
             reasons,
@@ -211,13 +256,37 @@ impl Recognizer {
         let words = split(said);
         let cased = said.chars().any(char::is_uppercase);
         let opening = call.turns == 0 && speaker == Speaker::Agent;
-        let cues = match speaker {
-            Speaker::Agent => &self.agent,
-            _ => &self.customer,
+        let (cues, index) = match speaker {
+            Speaker::Agent => (&self.agent, &self.agent_index),
+            _ => (&self.customer, &self.customer_index),
         };
+        // Every phrase hit, by cue, earliest first.
+        let mut hits: Vec<(usize, Hit, f64)> = Vec::new();
+        for (start, word) in words.iter().enumerate() {
+            let by_word = index.by_word.get(&*word.norm).map_or(&[][..], Vec::as_slice);
+            let numeric = if word.number.is_some() { index.numeric.as_slice() } else { &[] };
+            for &(c, p) in by_word.iter().chain(numeric) {
+                let (c, p) = (usize::from(c), usize::from(p));
+                let Some(phrase) = cues.get(c).and_then(|cue| cue.phrases.get(p)) else {
+                    continue;
+                };
+                if let Some(hit) = match_at(phrase, &words, start) {
+                    let confidence = (0.95 - 0.03 * hit.skipped as f64)
+                        .max(0.7)
+                        .min(0.7 + 0.1 * phrase.weight as f64);
+                    hits.push((c, hit, confidence));
+                }
+            }
+        }
+        // By cue, each cue's hits earliest first (the sort is stable).
+        hits.sort_by_key(|h| h.0);
         let mut out: Vec<Recognized> = Vec::new();
-        for compiled in cues {
-            if let Some(step) = self.cue(compiled, rules, call, &words, cased, said, opening) {
+        let mut rest = hits.as_slice();
+        for (c, compiled) in cues.iter().enumerate() {
+            let n = rest.iter().take_while(|h| h.0 == c).count();
+            let (own, after) = rest.split_at(n);
+            rest = after;
+            if let Some(step) = self.cue(compiled, own, rules, call, &words, cased, said, opening) {
                 out.push(step);
             }
         }
@@ -267,7 +336,7 @@ impl Recognizer {
             });
             let mut asked = false;
             for list in prompts {
-                asked |= words.iter().any(|w| list.contains(&w.norm.as_str()));
+                asked |= words.iter().any(|w| list.contains(&&*w.norm));
             }
             call.agent_asked_name =
                 asked && !words.windows(2).any(|p| p[0].norm == "my" && p[1].norm == "name");
@@ -279,6 +348,7 @@ impl Recognizer {
     fn cue(
         &self,
         compiled: &Compiled,
+        hits: &[(usize, Hit, f64)],
         rules: &Rules,
         call: &CallContext,
         words: &[Word<'_>],
@@ -287,24 +357,19 @@ impl Recognizer {
         opening: bool,
     ) -> Option<Recognized> {
         let cue = &compiled.cue;
+        let answered = matches!(cue.value, Extract::Name { .. }) && call.agent_asked_name;
+        let may_script = cue.script.is_some()
+            && (words.len() as f64 >= SCRIPT_FLOOR * compiled.script_words as f64
+                || (cue.opens_call && opening));
+        if hits.is_empty() && !may_script && !answered {
+            return None;
+        }
         if compiled.vetoes.iter().any(|v| find(v, words).is_some()) {
             return None;
         }
-        // Every phrase hit, earliest first (a name may follow the second "this is").
-        let mut hits: Vec<(Hit, f64)> = Vec::new();
-        for start in 0..words.len() {
-            for phrase in &compiled.phrases {
-                if let Some(hit) = match_at(phrase, words, start) {
-                    let confidence = (0.95 - 0.03 * hit.skipped as f64)
-                        .max(0.7)
-                        .min(0.7 + 0.1 * phrase.weight as f64);
-                    hits.push((hit, confidence));
-                }
-            }
-        }
-        let mut confidence = hits.iter().map(|h| h.1).fold(0.0, f64::max);
-        let mut position = hits.first().map_or(0, |h| h.0.start);
-        if let Some(line) = cue.script {
+        let mut confidence = hits.iter().map(|h| h.2).fold(0.0, f64::max);
+        let mut position = hits.first().map_or(0, |h| h.1.start);
+        if let Some(line) = cue.script.filter(|_| may_script) {
             let adherence = rules.adherence(line, said);
             if adherence >= SCRIPT_FLOOR && adherence > confidence {
                 confidence = adherence;
@@ -317,7 +382,6 @@ impl Recognizer {
                 }
             }
         }
-        let answered = matches!(cue.value, Extract::Name { .. }) && call.agent_asked_name;
         if confidence == 0.0 && !answered {
             return None;
         }
@@ -342,7 +406,7 @@ impl Recognizer {
             Extract::Name { .. } => {
                 let after = hits
                     .iter()
-                    .find_map(|(hit, _)| name_at(words, hit.end, cased).map(|n| (n, hit.start)));
+                    .find_map(|(_, hit, _)| name_at(words, hit.end, cased).map(|n| (n, hit.start)));
                 match after {
                     Some((name, at)) => (name, Some(at)),
                     None if answered => {
@@ -395,15 +459,27 @@ impl Recognizer {
     /// named, then earlier), else an uncovered one.
     fn reason(&self, words: &[Word<'_>]) -> Option<(&'static str, usize, f64)> {
         let mut best: Option<(&'static str, usize, usize, bool)> = None;
-        for reason in &self.reasons {
-            for phrase in &reason.phrases {
-                if let Some(hit) = find(phrase, words) {
+        for (start, word) in words.iter().enumerate() {
+            let by_word = self
+                .reason_index
+                .by_word
+                .get(&*word.norm)
+                .map_or(&[][..], Vec::as_slice);
+            let numeric = if word.number.is_some() { self.reason_index.numeric.as_slice() } else { &[] };
+            for &(r, p) in by_word.iter().chain(numeric) {
+                let Some(reason) = self.reasons.get(usize::from(r)) else {
+                    continue;
+                };
+                let Some(phrase) = reason.phrases.get(usize::from(p)) else {
+                    continue;
+                };
+                if match_at(phrase, words, start).is_some() {
                     let better = best.is_none_or(|(_, at, weight, covered)| {
-                        (phrase.weight, reason.covered, std::cmp::Reverse(hit.start))
+                        (phrase.weight, reason.covered, std::cmp::Reverse(start))
                             > (weight, covered, std::cmp::Reverse(at))
                     });
                     if better {
-                        best = Some((reason.reason, hit.start, phrase.weight, reason.covered));
+                        best = Some((reason.reason, start, phrase.weight, reason.covered));
                     }
                 }
             }

@@ -50,7 +50,7 @@ pub(crate) fn compile(text: &str) -> Result<Phrase, String> {
                 for word in split(part) {
                     match word.number {
                         Some(n) => toks.push(Tok::Number(n)),
-                        None => toks.push(Tok::Word(word.norm)),
+                        None => toks.push(Tok::Word(word.norm.into_owned())),
                     }
                 }
             }

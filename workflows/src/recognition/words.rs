@@ -1,6 +1,8 @@
 //! Words: an utterance split into normalized words, and the values read from them (numbers
 //! and amounts in digits or words, names, ticket numbers, moments against business hours).
 
+use std::borrow::Cow;
+
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
 /// What a redacted value is written as (Contact Lens writes `[PII]` for each redacted span).
@@ -11,7 +13,7 @@ pub const REDACTED: &str = "[PII]";
 pub(crate) struct Word<'a> {
     /// Lower-cased, apostrophes dropped; a number in words or digits is its digits
     /// (`thirty` → `30`); `[PII]` is `pii`.
-    pub norm: String,
+    pub norm: Cow<'a, str>,
     /// The word as written (for names).
     pub raw: &'a str,
     /// Whether punctuation (`,` `.` `?` `!` `;` `:`) follows it.
@@ -34,7 +36,7 @@ pub(crate) fn split(text: &str) -> Vec<Word<'_>> {
         if c == b'[' && text[i..].starts_with(REDACTED) {
             let stop = next_is_stop(bytes, i + REDACTED.len());
             out.push(Word {
-                norm: "pii".to_owned(),
+                norm: Cow::Borrowed("pii"),
                 raw: &text[i..i + REDACTED.len()],
                 stop_after: stop,
                 number: None,
@@ -61,12 +63,16 @@ pub(crate) fn split(text: &str) -> Vec<Word<'_>> {
                     Some((w, d)) => (w, d.parse::<u32>().ok().filter(|_| d.len() <= 2)),
                     None => (raw, None),
                 };
-                let digits: String = whole.chars().filter(char::is_ascii_digit).collect();
+                let digits: Cow<'_, str> = if whole.bytes().all(|b| b.is_ascii_digit()) {
+                    Cow::Borrowed(whole)
+                } else {
+                    Cow::Owned(whole.chars().filter(char::is_ascii_digit).collect())
+                };
                 out.push(Word {
-                    norm: digits.clone(),
+                    number: digits.parse().ok(),
+                    norm: digits,
                     raw,
                     stop_after: next_is_stop(bytes, j),
-                    number: digits.parse().ok(),
                     decimals,
                     dollar,
                 });
@@ -87,10 +93,15 @@ pub(crate) fn split(text: &str) -> Vec<Word<'_>> {
                 }
             }
             let raw = &text[i..j];
-            let mut norm = String::with_capacity(raw.len());
-            for ch in raw.chars().filter(|c| *c != '\'' && *c != '\u{2019}') {
-                norm.extend(ch.to_lowercase());
-            }
+            let norm: Cow<'_, str> = if raw.bytes().all(|b| b.is_ascii_lowercase()) {
+                Cow::Borrowed(raw)
+            } else {
+                let mut norm = String::with_capacity(raw.len());
+                for ch in raw.chars().filter(|c| *c != '\'' && *c != '\u{2019}') {
+                    norm.extend(ch.to_lowercase());
+                }
+                Cow::Owned(norm)
+            };
             let number = word_number(&norm);
             out.push(Word {
                 norm,
@@ -161,7 +172,7 @@ fn number_run(words: &[Word<'_>], at: usize) -> Option<(Vec<u64>, usize)> {
     let mut current: Option<(u64, u8)> = None;
     let mut i = at;
     while let Some(word) = words.get(i) {
-        let w = word.norm.as_str();
+        let w = &*word.norm;
         if word.raw.as_bytes().first().is_some_and(u8::is_ascii_digit) {
             if let Some((v, _)) = current.take() {
                 groups.push(v);
@@ -248,7 +259,7 @@ pub(crate) fn amount_in_words(words: &[Word<'_>], bare: bool) -> Option<(u64, us
             i += 1;
             continue;
         };
-        let next = words.get(i + taken).map(|w| w.norm.as_str()).unwrap_or("");
+        let next = words.get(i + taken).map(|w| &*w.norm).unwrap_or("");
         let dollar = words[i].dollar;
         let currency = matches!(next, "dollars" | "dollar" | "bucks");
         let unit = matches!(
@@ -334,13 +345,13 @@ pub(crate) fn ticket_in_words(
             let mut got = String::new();
             let mut j = after;
             while let Some(w) = words.get(j) {
-                match w.norm.as_str() {
+                match &*w.norm {
                     "dash" | "number" | "is" | "its" | "hyphen" if got.is_empty() && found => {}
                     "pii" if got.is_empty() => return Some((REDACTED.to_owned(), i)),
                     "oh" | "o" => got.push('0'),
                     "double" | "triple" => {
                         let times = if w.norm == "double" { 2 } else { 3 };
-                        let next = words.get(j + 1).map(|n| n.norm.as_str()).unwrap_or("");
+                        let next = words.get(j + 1).map(|n| &*n.norm).unwrap_or("");
                         let digit = match next {
                             "oh" | "o" => Some(0),
                             n => word_number(n).filter(|v| *v < 10).or_else(|| n.parse().ok().filter(|v: &u64| *v < 10)),
@@ -407,7 +418,7 @@ fn name_like(word: &Word<'_>, cased: bool) -> bool {
     }
     word.raw.chars().count() >= 2
         && word.raw.chars().all(|c| c.is_alphabetic() || c == '\'' || c == '-')
-        && !NOT_NAMES.contains(&word.norm.as_str())
+        && !NOT_NAMES.contains(&&*word.norm)
         && word_number(&word.norm).is_none()
         && (!cased || word.raw.chars().next().is_some_and(char::is_uppercase))
 }
@@ -464,7 +475,7 @@ pub(crate) fn answered_name(words: &[Word<'_>], cased: bool) -> Option<(String, 
                 }
             }
         } else if !(matches!(
-            words[i].norm.as_str(),
+            &*words[i].norm,
             "sure" | "yes" | "yeah" | "its" | "ok" | "okay" | "uh" | "um" | "the" | "name" | "is" | "my" | "names" | "this" | "oh"
         ) || words[i].stop_after)
         {
@@ -520,8 +531,8 @@ pub(crate) fn business_hours_words(
         }
     };
     for (i, w) in words.iter().enumerate() {
-        let n = w.norm.as_str();
-        let prev = if i > 0 { words[i - 1].norm.as_str() } else { "" };
+        let n = &*w.norm;
+        let prev = if i > 0 { &*words[i - 1].norm } else { "" };
         match n {
             "monday" | "mondays" => day = Some(Weekday::Mon),
             "tuesday" | "tuesdays" => day = Some(Weekday::Tue),
@@ -546,7 +557,7 @@ pub(crate) fn business_hours_words(
                 }
                 part = Some(n);
             }
-            "late" if !matches!(words.get(i + 1).map(|w| w.norm.as_str()), Some("payment" | "fee")) => {
+            "late" if !matches!(words.get(i + 1).map(|w| &*w.norm), Some("payment" | "fee")) => {
                 outside_part = true;
             }
             "am" => meridiem = Some(false),
@@ -566,10 +577,10 @@ pub(crate) fn business_hours_words(
                 if let Some(v) = w.number {
                     let unit_after = words
                         .get(i + 1)
-                        .map(|w| w.norm.as_str())
+                        .map(|w| &*w.norm)
                         .is_some_and(|u| u.starts_with("day") || u.starts_with("week") || u.starts_with("month") || u.starts_with("minute") || u.starts_with("hour"));
                     let timeish = matches!(prev, "around" | "at" | "about" | "like" | "maybe" | "by" | "til" | "until" | "before" | "after")
-                        || words.get(i + 1).is_some_and(|w| matches!(w.norm.as_str(), "am" | "pm" | "oclock" | "thirty" | "fifteen" | "in" | "at"))
+                        || words.get(i + 1).is_some_and(|w| matches!(&*w.norm, "am" | "pm" | "oclock" | "thirty" | "fifteen" | "in" | "at"))
                         || (words.get(i + 1).is_some_and(|w| w.norm == "a" || w.norm == "p")
                             && words.get(i + 2).is_some_and(|w| w.norm == "m"));
                     if (1..=12).contains(&v) && timeish && !unit_after && hour.is_none() {
