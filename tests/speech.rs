@@ -68,7 +68,10 @@ fn transcript_rows(log: &str) -> Vec<(Key, String)> {
                 value = "(uncovered)".to_owned();
             }
             let at = DateTime::parse_from_rfc3339(&r[ts]).unwrap();
-            ((r[id].to_owned(), at, r[ev].to_owned(), value), r[text].to_owned())
+            (
+                (r[id].to_owned(), at, r[ev].to_owned(), value),
+                r[text].to_owned(),
+            )
         })
         .collect()
 }
@@ -162,7 +165,11 @@ fn recognition_on_the_tuning_half() {
     let (tp, fp, fnn) = counts
         .values()
         .fold((0, 0, 0), |a, c| (a.0 + c.0, a.1 + c.1, a.2 + c.2));
-    assert!(ratio(tp, tp + fnn) >= 0.95 && ratio(tp, tp + fp) >= 0.95, "{}", table("tuning", &counts));
+    assert!(
+        ratio(tp, tp + fnn) >= 0.95 && ratio(tp, tp + fp) >= 0.95,
+        "{}",
+        table("tuning", &counts)
+    );
 }
 
 /// The frozen half, as measured (docs/RECOGNITION.md): all events together hold what they
@@ -190,7 +197,11 @@ fn recognition_on_the_frozen_half_reaches_the_issue_bar() {
         .filter(|(_, (t, f, n))| ratio(*t, t + n) < 0.95 || ratio(*t, t + f) < 0.95)
         .map(|(e, _)| e)
         .collect();
-    assert!(below.is_empty(), "under 0.95: {below:?}\n{}", table("frozen", &counts));
+    assert!(
+        below.is_empty(),
+        "under 0.95: {below:?}\n{}",
+        table("frozen", &counts)
+    );
 }
 
 fn audit_of(log: &str) -> AuditReport {
@@ -205,7 +216,10 @@ fn verdicts(report: &AuditReport) -> BTreeMap<String, (String, u32, Vec<String>)
         .map(|c| {
             let mut codes: Vec<String> = c.findings.iter().map(|f| f.code.to_string()).collect();
             codes.sort();
-            (c.call_id.clone(), (c.verdict.as_str().to_owned(), c.score, codes))
+            (
+                c.call_id.clone(),
+                (c.verdict.as_str().to_owned(), c.score, codes),
+            )
         })
         .collect()
 }
@@ -217,13 +231,19 @@ fn same_audit(name: &str) -> (usize, usize) {
     assert_eq!(got.rows.rejected, 0, "{:?}", got.rejected);
     let want = verdicts(&audit_of(&expected));
     let got = verdicts(&got);
-    let same = want.iter().filter(|(id, v)| got.get(*id) == Some(v)).count();
+    let same = want
+        .iter()
+        .filter(|(id, v)| got.get(*id) == Some(v))
+        .count();
     for (id, v) in &want {
         if got.get(id) != Some(v) && name == "tuning" {
             eprintln!("  {id}: intended {v:?}, tagged {:?}", got.get(id));
         }
     }
-    println!("{name}: the audit of the tagged calls equals the intended audit on {same} of {} calls", want.len());
+    println!(
+        "{name}: the audit of the tagged calls equals the intended audit on {same} of {} calls",
+        want.len()
+    );
     (same, want.len())
 }
 
@@ -261,7 +281,10 @@ fn contact_lens_and_turns_give_the_same_log() {
                 .map(|r| {
                     let r = r.unwrap();
                     let mut v: Vec<String> = r.iter().map(str::to_owned).collect();
-                    v[1] = DateTime::parse_from_rfc3339(&v[1]).unwrap().timestamp_millis().to_string();
+                    v[1] = DateTime::parse_from_rfc3339(&v[1])
+                        .unwrap()
+                        .timestamp_millis()
+                        .to_string();
                     v
                 })
                 .collect();
@@ -280,7 +303,14 @@ C1,2026-03-02T10:05:00-05:00,,call_ended,completed,
 
 fn tag_str(engine: &callflow::workflows::Engine, facts: &str, turns: &str) -> (String, TagOutcome) {
     let mut out = Vec::new();
-    let outcome = tag(engine, facts.as_bytes(), "facts.csv", Source::Turns(turns.as_bytes(), "turns.csv"), &mut out).unwrap();
+    let outcome = tag(
+        engine,
+        facts.as_bytes(),
+        "facts.csv",
+        Source::Turns(turns.as_bytes(), "turns.csv"),
+        &mut out,
+    )
+    .unwrap();
     (String::from_utf8(out).unwrap(), outcome)
 }
 
@@ -315,8 +345,20 @@ C9,2026-03-02T10:00:04-05:00,customer,hello?,x
     find("turns.csv:6", "after the call ended");
     find("turns.csv:7", "no facts for call 'C9'");
     assert_eq!(reasons.len(), 5, "{reasons:#?}");
-    let events: Vec<&str> = log.lines().skip(1).map(|l| l.split(',').nth(3).unwrap()).collect();
-    assert_eq!(events, ["call_started", "greeting", "customer_identified", "call_ended"]);
+    let events: Vec<&str> = log
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(3).unwrap())
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "call_started",
+            "greeting",
+            "customer_identified",
+            "call_ended"
+        ]
+    );
     assert!(log.contains("C1,2026-03-02T10:00:10-05:00,,customer_identified,Pat Lee,this is pat lee,transcript,0.90"), "{log}");
 }
 
@@ -324,10 +366,19 @@ C9,2026-03-02T10:00:04-05:00,customer,hello?,x
 #[test]
 fn a_turns_file_without_its_columns_is_an_error() {
     let mut out = Vec::new();
-    let error = tag(&engine(), FACTS.as_bytes(), "facts.csv", Source::Turns("call_id,when,who\n".as_bytes(), "turns.csv"), &mut out)
-        .unwrap_err()
-        .to_string();
-    assert!(error.contains("turns.csv: line 1: no column 'timestamp'"), "{error}");
+    let error = tag(
+        &engine(),
+        FACTS.as_bytes(),
+        "facts.csv",
+        Source::Turns("call_id,when,who\n".as_bytes(), "turns.csv"),
+        &mut out,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        error.contains("turns.csv: line 1: no column 'timestamp'"),
+        "{error}"
+    );
     let dir = temp_dir!();
     fs::write(dir.path().join("facts.csv"), FACTS).unwrap();
     fs::write(dir.path().join("turns.csv"), "call_id,when\n").unwrap();
@@ -368,17 +419,46 @@ C1,2026-03-02T10:00:00-05:00,sam,call_started,Home Warranty Rewards,
 C1,2026-03-02T10:05:00-05:00,,call_ended,completed,
 ";
     let mut out = Vec::new();
-    let outcome = tag(&engine(), facts.as_bytes(), "facts.csv", Source::<&[u8]>::ContactLens(&lens), &mut out).unwrap();
-    let reasons: Vec<String> = outcome.rejected.iter().map(|r| format!("{}: {}", r.place, r.reason)).collect();
+    let outcome = tag(
+        &engine(),
+        facts.as_bytes(),
+        "facts.csv",
+        Source::<&[u8]>::ContactLens(&lens),
+        &mut out,
+    )
+    .unwrap();
+    let reasons: Vec<String> = outcome
+        .rejected
+        .iter()
+        .map(|r| format!("{}: {}", r.place, r.reason))
+        .collect();
     assert_eq!(reasons.len(), 4, "{reasons:#?}");
     // Files by name: C1.json, a.json, b.json.
-    assert!(reasons[0].contains("C1.json: Transcript[2]: BeginOffsetMillis 11000 goes backwards"), "{reasons:#?}");
-    assert!(reasons[1].contains("C1.json: Transcript[3]: unknown speaker"), "{reasons:#?}");
-    assert!(reasons[2].contains("a.json: not a Contact Lens analysis file"), "{reasons:#?}");
-    assert!(reasons[3].contains("b.json: not a Contact Lens analysis file"), "{reasons:#?}");
+    assert!(
+        reasons[0].contains("C1.json: Transcript[2]: BeginOffsetMillis 11000 goes backwards"),
+        "{reasons:#?}"
+    );
+    assert!(
+        reasons[1].contains("C1.json: Transcript[3]: unknown speaker"),
+        "{reasons:#?}"
+    );
+    assert!(
+        reasons[2].contains("a.json: not a Contact Lens analysis file"),
+        "{reasons:#?}"
+    );
+    assert!(
+        reasons[3].contains("b.json: not a Contact Lens analysis file"),
+        "{reasons:#?}"
+    );
     let log = String::from_utf8(out).unwrap();
-    assert!(log.contains("C1,2026-03-02T10:00:05-05:00,,greeting,,"), "{log}");
-    assert!(log.contains("C1,2026-03-02T10:00:12-05:00,,customer_identified,[PII],"), "{log}");
+    assert!(
+        log.contains("C1,2026-03-02T10:00:05-05:00,,greeting,,"),
+        "{log}"
+    );
+    assert!(
+        log.contains("C1,2026-03-02T10:00:12-05:00,,customer_identified,[PII],"),
+        "{log}"
+    );
 }
 
 /// A team's policy replaces a phrase list (`[call_frame.recognition]`); an unknown cue is an
@@ -387,20 +467,38 @@ C1,2026-03-02T10:05:00-05:00,,call_ended,completed,
 fn the_policy_sets_phrase_lists() {
     use callflow::workflows::policy::Policy;
     let builtin = callflow::workflows::Engine::builtin();
-    let policy = Policy::from_toml("[call_frame.recognition]\ngoodbye = [\"so long\"]\n", &builtin).unwrap();
+    let policy = Policy::from_toml(
+        "[call_frame.recognition]\ngoodbye = [\"so long\"]\n",
+        &builtin,
+    )
+    .unwrap();
     let engine = builtin.with_policy(policy).unwrap();
     let turns = "call_id,timestamp,speaker,text
 C1,2026-03-02T10:00:40-05:00,agent,okay so long then
 C1,2026-03-02T10:00:50-05:00,agent,goodbye
 ";
-    let (log, _) = tag_str(&engine, FACTS.replace("C1,2026-03-02T10:00:30-05:00,,greeting,,\n", "").as_str(), turns);
+    let (log, _) = tag_str(
+        &engine,
+        FACTS
+            .replace("C1,2026-03-02T10:00:30-05:00,,greeting,,\n", "")
+            .as_str(),
+        turns,
+    );
     let goodbyes: Vec<&str> = log.lines().filter(|l| l.contains(",goodbye,")).collect();
     assert_eq!(goodbyes.len(), 1, "{log}");
     assert!(goodbyes[0].contains("okay so long then"), "{log}");
-    let error = Policy::from_toml("[paid_call.recognition]\nfarewell = [\"bye\"]\n", &builtin).unwrap_err();
-    assert_eq!((error.line, error.column, error.key.as_str()), (2, 1, "paid_call.recognition.farewell"));
+    let error =
+        Policy::from_toml("[paid_call.recognition]\nfarewell = [\"bye\"]\n", &builtin).unwrap_err();
+    assert_eq!(
+        (error.line, error.column, error.key.as_str()),
+        (2, 1, "paid_call.recognition.farewell")
+    );
     assert!(error.why.contains("quote_amount"), "{}", error.why);
-    let error = Policy::from_toml("[shopping_dollars.recognition]\napologize = [\"* sorry\"]\n", &builtin).unwrap_err();
+    let error = Policy::from_toml(
+        "[shopping_dollars.recognition]\napologize = [\"* sorry\"]\n",
+        &builtin,
+    )
+    .unwrap_err();
     assert_eq!((error.line, error.column), (2, 14));
 }
 
@@ -418,7 +516,12 @@ fn audit_turns_and_tag_report_from_the_command_line() {
         "--format".as_ref(),
         "json".as_ref(),
     ]);
-    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["calls"].as_array().unwrap().len(), 22);
     assert_eq!(report["rows"]["rejected"], 0);
@@ -434,10 +537,18 @@ fn audit_turns_and_tag_report_from_the_command_line() {
         "--report".as_ref(),
         tmp.path().join("review.md").as_os_str(),
     ]);
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let review = fs::read_to_string(tmp.path().join("review.md")).unwrap();
     assert!(review.contains("No step:"), "{review}");
-    assert!(review.contains("Redacted (recognised, value not checked):"), "{review}");
+    assert!(
+        review.contains("Redacted (recognised, value not checked):"),
+        "{review}"
+    );
     let tagged = fs::read_to_string(tmp.path().join("tagged.csv")).unwrap();
     assert!(tagged.starts_with("call_id,timestamp,agent_id,event,value,text,source,confidence\n"));
 }

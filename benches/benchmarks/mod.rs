@@ -4,5 +4,5 @@ pub mod fixtures;
 pub mod machine;
 pub mod replay;
 pub mod stage;
-pub mod transcripts;
 pub mod tag;
+pub mod transcripts;

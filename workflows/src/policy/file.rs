@@ -497,11 +497,18 @@ impl<'t> Reader<'t> {
                 return Err(self.error(
                     k.span(),
                     &path,
-                    format!("unknown key ({owner}'s recognition has: {})", known.join(", ")),
+                    format!(
+                        "unknown key ({owner}'s recognition has: {})",
+                        known.join(", ")
+                    ),
                 ));
             }
             let DeValue::Array(items) = v.get_ref() else {
-                return Err(self.error(v.span(), &path, "expected a list of phrases, like [\"anything else\"]"));
+                return Err(self.error(
+                    v.span(),
+                    &path,
+                    "expected a list of phrases, like [\"anything else\"]",
+                ));
             };
             let mut phrases = Vec::new();
             for item in items.iter() {
@@ -511,7 +518,11 @@ impl<'t> Reader<'t> {
                 phrases.push(text);
             }
             if phrases.iter().all(|p| p.starts_with('!')) {
-                return Err(self.error(v.span(), &path, "no phrase that recognises (only vetoes starting with '!')"));
+                return Err(self.error(
+                    v.span(),
+                    &path,
+                    "no phrase that recognises (only vetoes starting with '!')",
+                ));
             }
             config
                 .recognition

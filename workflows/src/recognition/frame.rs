@@ -1,7 +1,7 @@
 //! How the call frame's steps sound (procedures.md 1): the greeting, the customer's name,
 //! "anything else", the goodbye; and reasons no procedure covers (they are CF07 all alike).
 
-use super::{Cue, Extract, Recognition, ReasonCue};
+use super::{Cue, Extract, ReasonCue, Recognition};
 use crate::script::frame;
 use crate::vocab::Speaker;
 

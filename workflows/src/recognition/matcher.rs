@@ -124,7 +124,10 @@ impl Index {
         let mut index = Index::default();
         for (c, phrases) in lists.enumerate() {
             for (p, phrase) in phrases.iter().enumerate() {
-                let at = (u16::try_from(c).unwrap_or(u16::MAX), u16::try_from(p).unwrap_or(u16::MAX));
+                let at = (
+                    u16::try_from(c).unwrap_or(u16::MAX),
+                    u16::try_from(p).unwrap_or(u16::MAX),
+                );
                 match phrase.toks.first() {
                     Some(Tok::Word(w)) => index.by_word.entry(w.clone()).or_default().push(at),
                     _ => index.numeric.push(at),
@@ -169,7 +172,12 @@ impl Recognizer {
     pub fn new(engine: &Engine) -> Result<Recognizer, Error> {
         let overrides = &engine.config().recognition;
         let mut owners: Vec<(&str, Recognition)> = vec![(CALL_FRAME, super::frame::RECOGNITION)];
-        owners.extend(engine.procedures().iter().map(|p| (p.name(), p.recognition())));
+        owners.extend(
+            engine
+                .procedures()
+                .iter()
+                .map(|p| (p.name(), p.recognition())),
+        );
         let mut agent = Vec::new();
         let mut customer = Vec::new();
         let mut reasons = Vec::new();
@@ -263,8 +271,15 @@ impl Recognizer {
         // Every phrase hit, by cue, earliest first.
         let mut hits: Vec<(usize, Hit, f64)> = Vec::new();
         for (start, word) in words.iter().enumerate() {
-            let by_word = index.by_word.get(&*word.norm).map_or(&[][..], Vec::as_slice);
-            let numeric = if word.number.is_some() { index.numeric.as_slice() } else { &[] };
+            let by_word = index
+                .by_word
+                .get(&*word.norm)
+                .map_or(&[][..], Vec::as_slice);
+            let numeric = if word.number.is_some() {
+                index.numeric.as_slice()
+            } else {
+                &[]
+            };
             for &(c, p) in by_word.iter().chain(numeric) {
                 let (c, p) = (usize::from(c), usize::from(p));
                 let Some(phrase) = cues.get(c).and_then(|cue| cue.phrases.get(p)) else {
@@ -309,7 +324,11 @@ impl Recognizer {
             out.retain(|s| !(s.event == "customer_identified" && s.redacted));
         }
         // One row per event an utterance: the surer reading when two cues give the same step.
-        out.sort_by(|a, b| a.event.cmp(b.event).then(b.confidence.total_cmp(&a.confidence)));
+        out.sort_by(|a, b| {
+            a.event
+                .cmp(b.event)
+                .then(b.confidence.total_cmp(&a.confidence))
+        });
         out.dedup_by(|later, first| later.event == first.event);
         // A step said in the same breath as the reason belongs to the inquiry it opens: the
         // inquiry comes before it, whatever the order of the words (only the name may come
@@ -338,8 +357,10 @@ impl Recognizer {
             for list in prompts {
                 asked |= words.iter().any(|w| list.contains(&&*w.norm));
             }
-            call.agent_asked_name =
-                asked && !words.windows(2).any(|p| p[0].norm == "my" && p[1].norm == "name");
+            call.agent_asked_name = asked
+                && !words
+                    .windows(2)
+                    .any(|p| matches!(p, [my, name] if my.norm == "my" && name.norm == "name"));
         }
         out
     }
@@ -424,7 +445,9 @@ impl Recognizer {
             },
             Extract::Ticket { prefix, digits } => {
                 let asked = match cue.gate {
-                    Gate::After(after) | Gate::AfterOr(after, _) => call.seen_since(after, cue.event),
+                    Gate::After(after) | Gate::AfterOr(after, _) => {
+                        call.seen_since(after, cue.event)
+                    }
                     Gate::Always => false,
                 };
                 let (ticket, at) = ticket_in_words(words, prefix, digits, asked)?;
@@ -465,7 +488,11 @@ impl Recognizer {
                 .by_word
                 .get(&*word.norm)
                 .map_or(&[][..], Vec::as_slice);
-            let numeric = if word.number.is_some() { self.reason_index.numeric.as_slice() } else { &[] };
+            let numeric = if word.number.is_some() {
+                self.reason_index.numeric.as_slice()
+            } else {
+                &[]
+            };
             for &(r, p) in by_word.iter().chain(numeric) {
                 let Some(reason) = self.reasons.get(usize::from(r)) else {
                     continue;

@@ -37,7 +37,9 @@ mod matcher;
 mod phrase;
 mod words;
 
-pub use matcher::{CallContext, Recognized, Recognizer, LOW_CONFIDENCE, OPENING_FLOOR, SCRIPT_FLOOR};
+pub use matcher::{
+    CallContext, Recognized, Recognizer, LOW_CONFIDENCE, OPENING_FLOOR, SCRIPT_FLOOR,
+};
 pub use phrase::check_phrase;
 pub use words::{amount_in, business_hours_in, name_in, ticket_in, REDACTED};
 

@@ -31,8 +31,7 @@ pub(crate) fn split(text: &str) -> Vec<Word<'_>> {
     let mut out = Vec::with_capacity(24);
     let bytes = text.as_bytes();
     let mut i = 0;
-    while i < bytes.len() {
-        let c = bytes[i];
+    while let Some(&c) = bytes.get(i) {
         if c == b'[' && text[i..].starts_with(REDACTED) {
             let stop = next_is_stop(bytes, i + REDACTED.len());
             out.push(Word {
@@ -50,11 +49,11 @@ pub(crate) fn split(text: &str) -> Vec<Word<'_>> {
             let dollar = c == b'$';
             let start = if dollar { i + 1 } else { i };
             let mut j = start;
-            while j < bytes.len()
-                && (bytes[j].is_ascii_digit()
-                    || ((bytes[j] == b',' || bytes[j] == b'.')
-                        && bytes.get(j + 1).is_some_and(u8::is_ascii_digit)))
-            {
+            while bytes.get(j).is_some_and(|b| {
+                b.is_ascii_digit()
+                    || ((*b == b',' || *b == b'.')
+                        && bytes.get(j + 1).is_some_and(u8::is_ascii_digit))
+            }) {
                 j += 1;
             }
             if j > start {
@@ -120,10 +119,7 @@ pub(crate) fn split(text: &str) -> Vec<Word<'_>> {
 }
 
 fn next_is_stop(bytes: &[u8], at: usize) -> bool {
-    matches!(
-        bytes.get(at),
-        Some(b',' | b'.' | b'?' | b'!' | b';' | b':')
-    )
+    matches!(bytes.get(at), Some(b',' | b'.' | b'?' | b'!' | b';' | b':'))
 }
 
 /// The value of one number word.
@@ -199,7 +195,9 @@ fn number_run(words: &[Word<'_>], at: usize) -> Option<(Vec<u64>, usize)> {
         }
         if w == "and" {
             if current.is_some_and(|(_, k)| k == 4)
-                && words.get(i + 1).is_some_and(|n| n.number.is_some_and(|v| v < 100))
+                && words
+                    .get(i + 1)
+                    .is_some_and(|n| n.number.is_some_and(|v| v < 100))
             {
                 i += 1;
                 continue;
@@ -223,7 +221,7 @@ fn number_run(words: &[Word<'_>], at: usize) -> Option<(Vec<u64>, usize)> {
             (None, k) => Some((v, k)),
             (Some((c, 1)), 4) => Some((c * 100, 4)),
             (Some((c, 3)), 1) => Some((c + v, 1)),
-            (Some((c, 4)), 1 | 2 | 3) => Some((c + v, kind)),
+            (Some((c, 4)), 1..=3) => Some((c + v, kind)),
             (Some((c, k)), 6) if v == 1000 && k != 6 => Some((c * 1000, 4)),
             (Some((c, _)), k) => {
                 groups.push(c);
@@ -254,25 +252,38 @@ pub fn amount_in(text: &str, bare: bool) -> Option<(u64, usize)> {
 
 pub(crate) fn amount_in_words(words: &[Word<'_>], bare: bool) -> Option<(u64, usize)> {
     let mut i = 0;
-    while i < words.len() {
+    while let Some(first) = words.get(i) {
         let Some((groups, taken)) = number_run(words, i) else {
             i += 1;
             continue;
         };
         let next = words.get(i + taken).map(|w| &*w.norm).unwrap_or("");
-        let dollar = words[i].dollar;
+        let dollar = first.dollar;
         let currency = matches!(next, "dollars" | "dollar" | "bucks");
         let unit = matches!(
             next,
-            "days" | "day" | "hours" | "hour" | "minutes" | "minute" | "weeks" | "week" | "percent"
-                | "months" | "years" | "am" | "pm" | "oclock" | "shopping"
+            "days"
+                | "day"
+                | "hours"
+                | "hour"
+                | "minutes"
+                | "minute"
+                | "weeks"
+                | "week"
+                | "percent"
+                | "months"
+                | "years"
+                | "am"
+                | "pm"
+                | "oclock"
+                | "shopping"
         );
-        if unit || (!dollar && !currency && !bare) || words[i].norm == "pii" {
+        if unit || (!dollar && !currency && !bare) || first.norm == "pii" {
             i += taken.max(1);
             continue;
         }
         let mut cents = match groups.as_slice() {
-            [v] => v * 100 + u64::from(words[i].decimals.unwrap_or(0)),
+            [v] => v * 100 + u64::from(first.decimals.unwrap_or(0)),
             [a, b] if *a < 10 && (10..100).contains(b) => (a * 100 + b) * 100,
             [a, b] if (10..1000).contains(a) && (10..100).contains(b) => a * 100 + b,
             _ => {
@@ -282,11 +293,13 @@ pub(crate) fn amount_in_words(words: &[Word<'_>], bare: bool) -> Option<(u64, us
         };
         // "... dollars and fifty cents"
         if currency {
-            let rest = &words[i + taken + 1..];
+            let rest = words.get(i + taken + 1..).unwrap_or(&[]);
             if rest.first().is_some_and(|w| w.norm == "and") {
                 if let Some((g, t)) = number_run(rest, 1) {
-                    if g.len() == 1 && g[0] < 100 && rest.get(1 + t).is_some_and(|w| w.norm.starts_with("cent")) {
-                        cents += g[0];
+                    if let [g] = g.as_slice() {
+                        if *g < 100 && rest.get(1 + t).is_some_and(|w| w.norm.starts_with("cent")) {
+                            cents += g;
+                        }
                     }
                 }
             }
@@ -318,22 +331,20 @@ pub(crate) fn ticket_in_words(
     let lower = prefix.to_ascii_lowercase();
     let letters: Vec<String> = lower.chars().map(String::from).collect();
     let mut i = 0;
-    while i < words.len() {
-        let (after, found) = if words[i].norm == lower {
+    while let Some(word) = words.get(i) {
+        let spelled = words
+            .get(i..i + letters.len())
+            .is_some_and(|run| run.iter().zip(&letters).all(|(w, l)| w.norm == *l));
+        let glued = word
+            .norm
+            .strip_prefix(lower.as_str())
+            .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
+        let (after, found) = if word.norm == lower {
             (i + 1, true)
-        } else if words.len() >= i + letters.len()
-            && words[i..i + letters.len()]
-                .iter()
-                .zip(&letters)
-                .all(|(w, l)| w.norm == *l)
-        {
+        } else if spelled {
             (i + letters.len(), true)
-        } else if words[i].norm.starts_with(&lower)
-            && words[i].norm[lower.len()..].bytes().all(|b| b.is_ascii_digit())
-            && words[i].norm.len() > lower.len()
-        {
+        } else if let Some(d) = glued {
             // "HSP48213" as one word
-            let d = &words[i].norm[lower.len()..];
             if d.len() == want {
                 return Some((format!("{prefix}-{d}"), i));
             }
@@ -354,7 +365,9 @@ pub(crate) fn ticket_in_words(
                         let next = words.get(j + 1).map(|n| &*n.norm).unwrap_or("");
                         let digit = match next {
                             "oh" | "o" => Some(0),
-                            n => word_number(n).filter(|v| *v < 10).or_else(|| n.parse().ok().filter(|v: &u64| *v < 10)),
+                            n => word_number(n)
+                                .filter(|v| *v < 10)
+                                .or_else(|| n.parse().ok().filter(|v: &u64| *v < 10)),
                         };
                         let Some(d) = digit else { break };
                         for _ in 0..times {
@@ -387,29 +400,237 @@ pub(crate) fn ticket_in_words(
 
 /// Words that are never part of a name.
 const NOT_NAMES: &[&str] = &[
-    "a", "about", "actually", "again", "ago", "all", "also", "am", "an", "and", "any", "are", "as",
-    "at", "back", "be", "because", "been", "but", "by", "calling", "call", "can", "cancel",
-    "could", "did", "do", "does", "dont", "email", "first", "for", "from", "get", "go", "going",
-    "good", "got", "had", "has", "have", "hello", "here", "hey", "hi", "home", "hsp", "i", "id",
-    "if", "im", "in", "is", "it", "its", "just", "last", "like", "looking", "ma", "maam", "me",
-    "morning", "my", "name", "names", "need", "no", "not", "now", "number", "of", "oh", "ok",
-    "okay", "on", "one", "or", "phone", "please", "right", "said", "shopping", "so", "sorry",
-    "still", "sure", "thank", "thanks", "that", "thats", "the", "then", "there", "this", "to",
-    "trying", "uh", "um", "under", "up", "was", "we", "well", "what", "when", "with", "wondering",
-    "yeah", "yep", "yes", "you", "your", "calling", "account", "warranty", "afternoon", "evening",
-    "sir", "spelled", "wrong", "correct", "hmm", "mm", "just", "here", "speaking", "way",
-    "moving", "really", "very", "frustrated", "confused", "annoyed", "upset", "happy", "glad",
-    "ridiculous", "crazy", "weird", "strange", "fine", "great", "hoping", "getting", "having",
-    "waiting", "regarding", "over", "supposed", "pretty", "kind", "sort", "ready", "retired",
-    "done", "tired", "positive", "certain", "afraid", "selling", "cancelling", "canceling",
-    "checking", "following", "concerning", "too", "late", "early", "important", "urgent",
-    "taking", "going", "doing", "worried", "disappointed", "second", "time", "why", "how",
-    "who", "where", "these", "those", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july",
-    "august", "september", "october", "november", "december", "hsp", "ticket", "perks",
-    "service", "support", "dollars", "about", "nothing", "all", "been", "fixed", "gone",
-    "not", "definitely", "probably", "calling", "today", "yesterday", "tomorrow", "new",
-    "old", "actually", "quick", "still", "also", "almost", "already", "interested",
+    "a",
+    "about",
+    "actually",
+    "again",
+    "ago",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "back",
+    "be",
+    "because",
+    "been",
+    "but",
+    "by",
+    "calling",
+    "call",
+    "can",
+    "cancel",
+    "could",
+    "did",
+    "do",
+    "does",
+    "dont",
+    "email",
+    "first",
+    "for",
+    "from",
+    "get",
+    "go",
+    "going",
+    "good",
+    "got",
+    "had",
+    "has",
+    "have",
+    "hello",
+    "here",
+    "hey",
+    "hi",
+    "home",
+    "hsp",
+    "i",
+    "id",
+    "if",
+    "im",
+    "in",
+    "is",
+    "it",
+    "its",
+    "just",
+    "last",
+    "like",
+    "looking",
+    "ma",
+    "maam",
+    "me",
+    "morning",
+    "my",
+    "name",
+    "names",
+    "need",
+    "no",
+    "not",
+    "now",
+    "number",
+    "of",
+    "oh",
+    "ok",
+    "okay",
+    "on",
+    "one",
+    "or",
+    "phone",
+    "please",
+    "right",
+    "said",
+    "shopping",
+    "so",
+    "sorry",
+    "still",
+    "sure",
+    "thank",
+    "thanks",
+    "that",
+    "thats",
+    "the",
+    "then",
+    "there",
+    "this",
+    "to",
+    "trying",
+    "uh",
+    "um",
+    "under",
+    "up",
+    "was",
+    "we",
+    "well",
+    "what",
+    "when",
+    "with",
+    "wondering",
+    "yeah",
+    "yep",
+    "yes",
+    "you",
+    "your",
+    "calling",
+    "account",
+    "warranty",
+    "afternoon",
+    "evening",
+    "sir",
+    "spelled",
+    "wrong",
+    "correct",
+    "hmm",
+    "mm",
+    "just",
+    "here",
+    "speaking",
+    "way",
+    "moving",
+    "really",
+    "very",
+    "frustrated",
+    "confused",
+    "annoyed",
+    "upset",
+    "happy",
+    "glad",
+    "ridiculous",
+    "crazy",
+    "weird",
+    "strange",
+    "fine",
+    "great",
+    "hoping",
+    "getting",
+    "having",
+    "waiting",
+    "regarding",
+    "over",
+    "supposed",
+    "pretty",
+    "kind",
+    "sort",
+    "ready",
+    "retired",
+    "done",
+    "tired",
+    "positive",
+    "certain",
+    "afraid",
+    "selling",
+    "cancelling",
+    "canceling",
+    "checking",
+    "following",
+    "concerning",
+    "too",
+    "late",
+    "early",
+    "important",
+    "urgent",
+    "taking",
+    "going",
+    "doing",
+    "worried",
+    "disappointed",
+    "second",
+    "time",
+    "why",
+    "how",
+    "who",
+    "where",
+    "these",
+    "those",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "hsp",
+    "ticket",
+    "perks",
+    "service",
+    "support",
+    "dollars",
+    "about",
+    "nothing",
+    "all",
+    "been",
+    "fixed",
+    "gone",
+    "not",
+    "definitely",
+    "probably",
+    "calling",
+    "today",
+    "yesterday",
+    "tomorrow",
+    "new",
+    "old",
+    "actually",
+    "quick",
+    "still",
+    "also",
+    "almost",
+    "already",
+    "interested",
 ];
 
 fn name_like(word: &Word<'_>, cased: bool) -> bool {
@@ -417,7 +638,10 @@ fn name_like(word: &Word<'_>, cased: bool) -> bool {
         return true;
     }
     word.raw.chars().count() >= 2
-        && word.raw.chars().all(|c| c.is_alphabetic() || c == '\'' || c == '-')
+        && word
+            .raw
+            .chars()
+            .all(|c| c.is_alphabetic() || c == '\'' || c == '-')
         && !NOT_NAMES.contains(&&*word.norm)
         && word_number(&word.norm).is_none()
         && (!cased || word.raw.chars().next().is_some_and(char::is_uppercase))
@@ -463,26 +687,42 @@ pub(crate) fn answered_name(words: &[Word<'_>], cased: bool) -> Option<(String, 
     let mut best: Option<(String, usize, usize)> = None;
     let mut i = 0;
     while i < words.len() {
-        if name_like(&words[i], cased) {
+        let Some(word) = words.get(i) else { break };
+        if name_like(word, cased) {
             if let Some(name) = name_at(words, i, cased) {
                 let n = name.split(' ').count() + usize::from(name != REDACTED);
                 let len = if name == REDACTED { 2 } else { n };
                 if best.as_ref().is_none_or(|b| len > b.2) {
                     best = Some((name, i, len));
                 }
-                while i < words.len() && name_like(&words[i], cased) && !words[i].stop_after {
+                while words
+                    .get(i)
+                    .is_some_and(|w| name_like(w, cased) && !w.stop_after)
+                {
                     i += 1;
                 }
             }
         } else if !(matches!(
-            &*words[i].norm,
-            "sure" | "yes" | "yeah" | "its" | "ok" | "okay" | "uh" | "um" | "the" | "name" | "is" | "my" | "names" | "this" | "oh"
-        ) || words[i].stop_after)
+            &*word.norm,
+            "sure"
+                | "yes"
+                | "yeah"
+                | "its"
+                | "ok"
+                | "okay"
+                | "uh"
+                | "um"
+                | "the"
+                | "name"
+                | "is"
+                | "my"
+                | "names"
+                | "this"
+                | "oh"
+        ) || word.stop_after)
         {
             // Anything else before a name: not an answer made of a name.
-            if best.is_none() {
-                return None;
-            }
+            best.as_ref()?;
             break;
         }
         i += 1;
@@ -509,7 +749,12 @@ fn capitalise(word: &str) -> String {
 /// not say (a weekday with no time, "a while ago"). Weekend days, night, evening and "late"
 /// are outside; relative days ("yesterday", "this morning", "three days ago") are read
 /// against `call_date`; a bare hour 1 to 6 is p.m., 7 to 11 a.m.; "lunch" is noon.
-pub fn business_hours_in(text: &str, call_date: NaiveDate, opens: u32, closes: u32) -> Option<bool> {
+pub fn business_hours_in(
+    text: &str,
+    call_date: NaiveDate,
+    opens: u32,
+    closes: u32,
+) -> Option<bool> {
     business_hours_words(&split(text), call_date, opens, closes).map(|(v, _)| v)
 }
 
@@ -532,7 +777,10 @@ pub(crate) fn business_hours_words(
     };
     for (i, w) in words.iter().enumerate() {
         let n = &*w.norm;
-        let prev = if i > 0 { &*words[i - 1].norm } else { "" };
+        let prev = i
+            .checked_sub(1)
+            .and_then(|p| words.get(p))
+            .map_or("", |w| &*w.norm);
         match n {
             "monday" | "mondays" => day = Some(Weekday::Mon),
             "tuesday" | "tuesdays" => day = Some(Weekday::Tue),
@@ -575,14 +823,34 @@ pub(crate) fn business_hours_words(
             }
             _ => {
                 if let Some(v) = w.number {
-                    let unit_after = words
+                    let unit_after = words.get(i + 1).map(|w| &*w.norm).is_some_and(|u| {
+                        u.starts_with("day")
+                            || u.starts_with("week")
+                            || u.starts_with("month")
+                            || u.starts_with("minute")
+                            || u.starts_with("hour")
+                    });
+                    let timeish = matches!(
+                        prev,
+                        "around"
+                            | "at"
+                            | "about"
+                            | "like"
+                            | "maybe"
+                            | "by"
+                            | "til"
+                            | "until"
+                            | "before"
+                            | "after"
+                    ) || words.get(i + 1).is_some_and(|w| {
+                        matches!(
+                            &*w.norm,
+                            "am" | "pm" | "oclock" | "thirty" | "fifteen" | "in" | "at"
+                        )
+                    }) || (words
                         .get(i + 1)
-                        .map(|w| &*w.norm)
-                        .is_some_and(|u| u.starts_with("day") || u.starts_with("week") || u.starts_with("month") || u.starts_with("minute") || u.starts_with("hour"));
-                    let timeish = matches!(prev, "around" | "at" | "about" | "like" | "maybe" | "by" | "til" | "until" | "before" | "after")
-                        || words.get(i + 1).is_some_and(|w| matches!(&*w.norm, "am" | "pm" | "oclock" | "thirty" | "fifteen" | "in" | "at"))
-                        || (words.get(i + 1).is_some_and(|w| w.norm == "a" || w.norm == "p")
-                            && words.get(i + 2).is_some_and(|w| w.norm == "m"));
+                        .is_some_and(|w| w.norm == "a" || w.norm == "p")
+                        && words.get(i + 2).is_some_and(|w| w.norm == "m"));
                     if (1..=12).contains(&v) && timeish && !unit_after && hour.is_none() {
                         hour = Some(u32::try_from(v).unwrap_or(0));
                         if let (Some(a), Some(m)) = (words.get(i + 1), words.get(i + 2)) {
@@ -635,7 +903,10 @@ mod tests {
     #[test]
     fn amounts_in_digits_and_words() {
         let cases = [
-            ("a paid call fee of $161.00 that will be deducted", Some(16100)),
+            (
+                "a paid call fee of $161.00 that will be deducted",
+                Some(16100),
+            ),
             ("a hundred forty five dollars that comes off", Some(14500)),
             ("they have it as a hundred forty five.", None),
             ("ninety nine bucks so that'll come off", Some(9900)),
@@ -649,26 +920,70 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(amount_in(text, false).map(|a| a.0), want, "{text}");
         }
-        assert_eq!(amount_in("they have it as a hundred forty five.", true).map(|a| a.0), Some(14500));
-        assert_eq!(amount_in("it was eighty nine fifty", true).map(|a| a.0), Some(8950));
-        assert_eq!(amount_in("so one sixty one comes off", true).map(|a| a.0), Some(16100));
+        assert_eq!(
+            amount_in("they have it as a hundred forty five.", true).map(|a| a.0),
+            Some(14500)
+        );
+        assert_eq!(
+            amount_in("it was eighty nine fifty", true).map(|a| a.0),
+            Some(8950)
+        );
+        assert_eq!(
+            amount_in("so one sixty one comes off", true).map(|a| a.0),
+            Some(16100)
+        );
     }
 
     #[test]
     fn tickets_names_and_hours() {
-        assert_eq!(ticket_in("Yes, it's HSP 3 0 5 5 8.", "HSP", 5, false).as_deref(), Some("HSP-30558"));
-        assert_eq!(ticket_in("h s p seven seven zero one two", "HSP", 5, false).as_deref(), Some("HSP-77012"));
-        assert_eq!(ticket_in("H S P, dash, six two nine four oh", "HSP", 5, false).as_deref(), Some("HSP-62940"));
-        assert_eq!(ticket_in("[PII].", "HSP", 5, true).as_deref(), Some(REDACTED));
+        assert_eq!(
+            ticket_in("Yes, it's HSP 3 0 5 5 8.", "HSP", 5, false).as_deref(),
+            Some("HSP-30558")
+        );
+        assert_eq!(
+            ticket_in("h s p seven seven zero one two", "HSP", 5, false).as_deref(),
+            Some("HSP-77012")
+        );
+        assert_eq!(
+            ticket_in("H S P, dash, six two nine four oh", "HSP", 5, false).as_deref(),
+            Some("HSP-62940")
+        );
+        assert_eq!(
+            ticket_in("[PII].", "HSP", 5, true).as_deref(),
+            Some(REDACTED)
+        );
         assert_eq!(ticket_in("it was twenty minutes", "HSP", 5, true), None);
-        assert_eq!(name_in("this is marcus bell by the way", 2).as_deref(), Some("Marcus Bell"));
+        assert_eq!(
+            name_in("this is marcus bell by the way", 2).as_deref(),
+            Some("Marcus Bell")
+        );
         assert_eq!(name_in("it's [PII] [PII].", 1).as_deref(), Some(REDACTED));
         let monday = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
-        assert_eq!(business_hours_in("Sunday night.", monday, 9, 18), Some(false));
-        assert_eq!(business_hours_in("it was wednesday afternoon maybe around three thirty", monday, 9, 18), Some(true));
-        assert_eq!(business_hours_in("this morning around seven", monday, 9, 18), Some(false));
-        assert_eq!(business_hours_in("yesterday at lunch", monday, 9, 18), Some(false));
-        assert_eq!(business_hours_in("tuesday around two", monday, 9, 18), Some(true));
+        assert_eq!(
+            business_hours_in("Sunday night.", monday, 9, 18),
+            Some(false)
+        );
+        assert_eq!(
+            business_hours_in(
+                "it was wednesday afternoon maybe around three thirty",
+                monday,
+                9,
+                18
+            ),
+            Some(true)
+        );
+        assert_eq!(
+            business_hours_in("this morning around seven", monday, 9, 18),
+            Some(false)
+        );
+        assert_eq!(
+            business_hours_in("yesterday at lunch", monday, 9, 18),
+            Some(false)
+        );
+        assert_eq!(
+            business_hours_in("tuesday around two", monday, 9, 18),
+            Some(true)
+        );
         assert_eq!(business_hours_in("on tuesday", monday, 9, 18), None);
     }
 }

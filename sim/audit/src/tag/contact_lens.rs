@@ -74,7 +74,10 @@ pub fn files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
 
 /// The utterances of one analysis file, each or its rejection; the whole file rejected when
 /// it is no Contact Lens analysis file or its call has no facts.
-pub fn read(path: &Path, facts: &Facts) -> Result<Vec<Result<Utterance, TagRejected>>, TagRejected> {
+pub fn read(
+    path: &Path,
+    facts: &Facts,
+) -> Result<Vec<Result<Utterance, TagRejected>>, TagRejected> {
     let name = path.display().to_string();
     let file_rejected = |call_id: &str, reason: String| TagRejected {
         place: name.clone(),
@@ -90,7 +93,10 @@ pub fn read(path: &Path, facts: &Facts) -> Result<Vec<Result<Utterance, TagRejec
     })?;
     let call_id = analysis.customer_metadata.contact_id;
     if let Some(status) = analysis.job_status.as_deref().filter(|s| *s != "COMPLETED") {
-        return Err(file_rejected(&call_id, format!("JobStatus is {status}, not COMPLETED: no finished transcript")));
+        return Err(file_rejected(
+            &call_id,
+            format!("JobStatus is {status}, not COMPLETED: no finished transcript"),
+        ));
     }
     let Some(rows) = facts.call(&call_id) else {
         return Err(file_rejected(
@@ -121,7 +127,9 @@ pub fn read(path: &Path, facts: &Facts) -> Result<Vec<Result<Utterance, TagRejec
             out.push(reject(format!(
                 "unknown speaker: ParticipantId '{}' is {} (AGENT or CUSTOMER)",
                 item.participant_id,
-                role.map_or("in no Participants entry".to_owned(), |r| format!("role '{r}'"))
+                role.map_or("in no Participants entry".to_owned(), |r| format!(
+                    "role '{r}'"
+                ))
             )));
             continue;
         };

@@ -78,10 +78,11 @@ pub(crate) fn column(headers: &csv::StringRecord, name: &str) -> Option<usize> {
             .flat_map(char::to_lowercase)
             .collect::<String>()
     };
-    headers
-        .iter()
-        .position(|h| h == name)
-        .or_else(|| headers.iter().position(|h| loose(h.trim_start_matches('\u{feff}')) == loose(name)))
+    headers.iter().position(|h| h == name).or_else(|| {
+        headers
+            .iter()
+            .position(|h| loose(h.trim_start_matches('\u{feff}')) == loose(name))
+    })
 }
 
 /// Reads the facts log. A spoken event in it is rejected (it belongs to the transcript: the
@@ -156,7 +157,9 @@ pub fn read<R: Read>(
         let instant = match stamps.parse(&timestamp) {
             Ok(at) => at,
             Err(e) => {
-                reject(format!("timestamp '{timestamp}' is not RFC 3339 with an offset: {e}"));
+                reject(format!(
+                    "timestamp '{timestamp}' is not RFC 3339 with an offset: {e}"
+                ));
                 continue;
             }
         };

@@ -44,10 +44,10 @@ use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::path::Path;
 
-use chrono::{DateTime, FixedOffset};
 use callflow_workflows::recognition::{CallContext, Recognized, Recognizer, LOW_CONFIDENCE};
 use callflow_workflows::vocab::Speaker;
 use callflow_workflows::Engine;
+use chrono::{DateTime, FixedOffset};
 use rustc_hash::FxHashMap;
 
 use crate::error::Error;
@@ -323,7 +323,11 @@ impl<'e> Tagger<'e> {
 
     /// The steps of each utterance of one call, in order, read with what the call said
     /// before.
-    pub fn recognize_call(&self, facts: &[FactRow], utterances: &[Utterance]) -> Vec<Vec<Recognized>> {
+    pub fn recognize_call(
+        &self,
+        facts: &[FactRow],
+        utterances: &[Utterance],
+    ) -> Vec<Vec<Recognized>> {
         let started = facts.first().map(|f| f.instant);
         let tz = self.engine.config().business_tz;
         let date = started.map_or_else(
@@ -334,7 +338,10 @@ impl<'e> Tagger<'e> {
         let mut context = CallContext::new(date);
         utterances
             .iter()
-            .map(|u| self.recognizer.recognize(rules, &mut context, u.speaker, &u.text))
+            .map(|u| {
+                self.recognizer
+                    .recognize(rules, &mut context, u.speaker, &u.text)
+            })
             .collect()
     }
 
@@ -394,7 +401,7 @@ impl<'e> Tagger<'e> {
                 });
             }
         }
-        rows.sort_by(|a, b| a.key.cmp(&b.key));
+        rows.sort_by_key(|r| r.key);
         let call_id = review.call_id.clone();
         let mut confidence = String::new();
         for row in &rows {
@@ -402,7 +409,11 @@ impl<'e> Tagger<'e> {
             if let Some(c) = row.confidence {
                 confidence = format!("{c:.2}");
             }
-            let source = if row.confidence.is_some() { "transcript" } else { "facts" };
+            let source = if row.confidence.is_some() {
+                "transcript"
+            } else {
+                "facts"
+            };
             writer
                 .write_record([
                     call_id.as_str(),

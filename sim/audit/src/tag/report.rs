@@ -31,7 +31,11 @@ pub fn write(outcome: &TagOutcome, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out)?;
             writeln!(out, "Low confidence (check these first):")?;
             for (at, event, value, confidence, text) in &call.doubtful {
-                let value = if value.is_empty() { String::new() } else { format!(" = {value}") };
+                let value = if value.is_empty() {
+                    String::new()
+                } else {
+                    format!(" = {value}")
+                };
                 writeln!(out, "- {at} `{event}`{value} ({confidence:.2}): \"{text}\"")?;
             }
         }
@@ -39,7 +43,7 @@ pub fn write(outcome: &TagOutcome, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out)?;
             writeln!(out, "Redacted (recognised, value not checked):")?;
             for (at, event) in &call.redacted {
-                writeln!(out, "- {at} `{event}`: the value was redacted ([PII]); findings resting on it are not raised")?;
+                writeln!(out, "- {at} `{event}`: the value was redacted ([PII]): nothing resting on it was checked")?;
             }
         }
         if !call.no_step.is_empty() {

@@ -31,10 +31,15 @@ impl<R: Read> TurnsReader<R> {
             })?
             .clone();
         let mut columns = [0; 4];
-        for (slot, col) in columns.iter_mut().zip(["call_id", "timestamp", "speaker", "text"]) {
+        for (slot, col) in columns
+            .iter_mut()
+            .zip(["call_id", "timestamp", "speaker", "text"])
+        {
             *slot = column(&headers, col).ok_or_else(|| Error::TagInput {
                 source_name: name.to_owned(),
-                why: format!("line 1: no column '{col}' (turns are call_id, timestamp, speaker, text)"),
+                why: format!(
+                    "line 1: no column '{col}' (turns are call_id, timestamp, speaker, text)"
+                ),
             })?;
         }
         Ok(TurnsReader {
@@ -90,13 +95,20 @@ impl<R: Read> Iterator for TurnsReader<R> {
             return reject("no call_id".to_owned());
         }
         let Some(who) = speaker(get(c_sp)) else {
-            return reject(format!("unknown speaker '{}' (agent or customer)", get(c_sp)));
+            return reject(format!(
+                "unknown speaker '{}' (agent or customer)",
+                get(c_sp)
+            ));
         };
         let timestamp = get(c_ts).to_owned();
         let text = get(c_text).to_owned();
         let instant = match self.stamps.parse(&timestamp) {
             Ok(at) => at,
-            Err(e) => return reject(format!("timestamp '{timestamp}' is not RFC 3339 with an offset: {e}")),
+            Err(e) => {
+                return reject(format!(
+                    "timestamp '{timestamp}' is not RFC 3339 with an offset: {e}"
+                ))
+            }
         };
         Some(Ok(Utterance {
             call_id,

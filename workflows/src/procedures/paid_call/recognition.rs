@@ -81,11 +81,7 @@ const CUES: &[Cue] = &[
         "advise_dispute_letter",
         "advise_dispute_letter",
         Speaker::Agent,
-        &[
-            "dispute * letter",
-            "letter * dispute",
-            "payment due letter",
-        ],
+        &["dispute * letter", "letter * dispute", "payment due letter"],
     ),
     Cue::new(
         "promise_followup",
