@@ -552,3 +552,49 @@ fn audit_turns_and_tag_report_from_the_command_line() {
     let tagged = fs::read_to_string(tmp.path().join("tagged.csv")).unwrap();
     assert!(tagged.starts_with("call_id,timestamp,agent_id,event,value,text,source,confidence\n"));
 }
+
+/// A redacted amount is recognised and written `[PII]`; the audit replays it and does not
+/// raise PC07 on a guess, where a wrong amount in words does raise it.
+#[test]
+fn a_redacted_quote_raises_no_pc07() {
+    let facts = "call_id,timestamp,agent_id,event,value,text
+P1,2026-03-04T10:00:00-05:00,sam,call_started,Membership Services Retention,
+P1,2026-03-04T10:01:00-05:00,,refund_calculator,145.00,
+P1,2026-03-04T10:05:00-05:00,,call_ended,completed,
+";
+    let turns = |quote: &str| {
+        format!(
+            "call_id,timestamp,speaker,text
+P1,2026-03-04T10:00:05-05:00,agent,\"Thank you for calling Membership Services Retention. My name is Sam, how may I assist you today?\"
+P1,2026-03-04T10:00:20-05:00,customer,\"Hi Sam, this is Pat Lee, I'd like to cancel my home warranty.\"
+P1,2026-03-04T10:01:10-05:00,agent,\"{quote}\"
+P1,2026-03-04T10:02:00-05:00,agent,Is there anything else I can assist you with today?
+P1,2026-03-04T10:02:10-05:00,customer,No.
+P1,2026-03-04T10:02:20-05:00,agent,\"OK, thank you and have a great day. Goodbye.\"
+"
+        )
+    };
+    let codes = |quote: &str| {
+        let (log, outcome) = tag_str(&engine(), facts, &turns(quote));
+        let report = audit_of(&log);
+        assert_eq!(report.rows.rejected, 0, "{:?}", report.rejected);
+        let codes: Vec<String> = report.calls[0]
+            .findings
+            .iter()
+            .map(|f| f.code.to_string())
+            .collect();
+        (log, outcome, codes)
+    };
+    let (log, outcome, redacted) =
+        codes("There's a paid call fee of [PII] that comes off your refund.");
+    assert!(log.contains(",quote_amount,[PII],"), "{log}");
+    assert_eq!(outcome.reviews[0].redacted.len(), 1);
+    assert!(!redacted.contains(&"PC07".to_owned()), "{redacted:?}");
+    let (_, _, wrong) =
+        codes("There's a paid call fee of ninety nine dollars that comes off your refund.");
+    assert!(wrong.contains(&"PC07".to_owned()), "{wrong:?}");
+    let (_, _, right) = codes(
+        "There's a paid call fee of a hundred forty five dollars that comes off your refund.",
+    );
+    assert!(!right.contains(&"PC07".to_owned()), "{right:?}");
+}

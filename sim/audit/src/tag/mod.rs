@@ -3,7 +3,7 @@
 //!
 //! The facts log holds what no transcript carries (`call_started`, `call_ended`, dates,
 //! desktop actions). Each utterance is read by the engine's
-//! [`Recognizer`](callflow_workflows::recognition::Recognizer) (the procedures' own phrase
+//! `Recognizer` (the procedures' own phrase
 //! lists and script lines) into the steps it holds; each call's facts and recognised steps are
 //! merged by instant (facts first at equal instants, then turns in order, several steps of one
 //! turn in the order their words come) and written as a v1 log with two more columns:
