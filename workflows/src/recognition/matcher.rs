@@ -105,14 +105,77 @@ pub struct Recognizer {
     agent_index: Index,
     customer_index: Index,
     reason_index: Index,
+    /// Every phrase word, numbered from 1.
+    vocab: FxHashMap<String, u32>,
 }
 
 /// The phrases of a speaker's cues by their first word (and those that start with a
 /// number), so that an utterance tries only the phrases that can start at each word.
 #[derive(Default)]
 struct Index {
-    by_word: FxHashMap<String, Vec<(u16, u16)>>,
+    /// By the first word's vocabulary number.
+    by_id: Vec<Vec<(u16, u16)>>,
     numeric: Vec<(u16, u16)>,
+}
+
+impl Index {
+    fn by_word(&self, word: &Word<'_>) -> &[(u16, u16)] {
+        let by_id = match word.id {
+            0 => &[][..],
+            id => self.by_id.get(id as usize).map_or(&[][..], Vec::as_slice),
+        };
+        by_id
+    }
+}
+
+/// Gives every word of the phrases a number (from 1), in `vocab`.
+fn number_words(phrases: &mut [Phrase], vocab: &mut FxHashMap<String, u32>) {
+    for phrase in phrases {
+        for tok in &mut phrase.toks {
+            if let Tok::Word(w, id) = tok {
+                let next = u32::try_from(vocab.len() + 1).unwrap_or(u32::MAX);
+                *id = *vocab.entry(w.clone()).or_insert(next);
+                phrase.ids.push(*id);
+            }
+        }
+    }
+}
+
+/// An utterance's words and the vocabulary numbers it holds.
+struct Seen<'s, 'w> {
+    words: &'s [Word<'w>],
+    present: &'s Present,
+}
+
+impl Seen<'_, '_> {
+    /// Whether the phrase matches anywhere (tried only when every word of it was said).
+    fn finds(&self, phrase: &Phrase) -> bool {
+        self.present.holds(phrase) && find(phrase, self.words).is_some()
+    }
+}
+
+/// The vocabulary numbers an utterance holds, as bits.
+struct Present(Vec<u64>);
+
+impl Present {
+    fn of(words: &[Word<'_>], vocab: usize) -> Present {
+        let mut bits = vec![0u64; vocab / 64 + 1];
+        for w in words {
+            if let Some(b) = bits.get_mut(w.id as usize / 64) {
+                *b |= 1 << (w.id % 64);
+            }
+        }
+        Present(bits)
+    }
+
+    /// Whether every word of the phrase is in the utterance.
+    fn holds(&self, phrase: &Phrase) -> bool {
+        phrase.ids.iter().all(|id| {
+            self.0
+                .get(*id as usize / 64)
+                .is_some_and(|b| b & (1 << (id % 64)) != 0)
+        })
+    }
 }
 
 impl Index {
@@ -129,7 +192,15 @@ impl Index {
                     u16::try_from(p).unwrap_or(u16::MAX),
                 );
                 match phrase.toks.first() {
-                    Some(Tok::Word(w)) => index.by_word.entry(w.clone()).or_default().push(at),
+                    Some(Tok::Word(_, id)) => {
+                        let id = *id as usize;
+                        if index.by_id.len() <= id {
+                            index.by_id.resize(id + 1, Vec::new());
+                        }
+                        if let Some(list) = index.by_id.get_mut(id) {
+                            list.push(at);
+                        }
+                    }
                     _ => index.numeric.push(at),
                 }
             }
@@ -227,7 +298,18 @@ impl Recognizer {
                 });
             }
         }
+        let mut vocab: FxHashMap<String, u32> = FxHashMap::default();
+        for cue in agent.iter_mut().chain(customer.iter_mut()) {
+            number_words(&mut cue.phrases, &mut vocab);
+            number_words(&mut cue.vetoes, &mut vocab);
+            number_words(&mut cue.with, &mut vocab);
+            number_words(&mut cue.opening, &mut vocab);
+        }
+        for reason in &mut reasons {
+            number_words(&mut reason.phrases, &mut vocab);
+        }
         Ok(Recognizer {
+            vocab,
             reason_index: Index::of_lists(reasons.iter().map(|r| r.phrases.as_slice())),
             agent_index: Index::of(&agent),
             customer_index: Index::of(&customer),
@@ -261,7 +343,10 @@ impl Recognizer {
         speaker: Speaker,
         said: &str,
     ) -> Vec<Recognized> {
-        let words = split(said);
+        let mut words = split(said);
+        for word in &mut words {
+            word.id = self.vocab.get(&*word.norm).copied().unwrap_or(0);
+        }
         let cased = said.chars().any(char::is_uppercase);
         let opening = call.turns == 0 && speaker == Speaker::Agent;
         let (cues, index) = match speaker {
@@ -270,11 +355,9 @@ impl Recognizer {
         };
         // Every phrase hit, by cue, earliest first.
         let mut hits: Vec<(usize, Hit, f64)> = Vec::new();
+        let present = Present::of(&words, self.vocab.len());
         for (start, word) in words.iter().enumerate() {
-            let by_word = index
-                .by_word
-                .get(&*word.norm)
-                .map_or(&[][..], Vec::as_slice);
+            let by_word = index.by_word(word);
             let numeric = if word.number.is_some() {
                 index.numeric.as_slice()
             } else {
@@ -285,6 +368,9 @@ impl Recognizer {
                 let Some(phrase) = cues.get(c).and_then(|cue| cue.phrases.get(p)) else {
                     continue;
                 };
+                if !present.holds(phrase) {
+                    continue;
+                }
                 if let Some(hit) = match_at(phrase, &words, start) {
                     let confidence = (0.95 - 0.03 * hit.skipped as f64)
                         .max(0.7)
@@ -301,12 +387,16 @@ impl Recognizer {
             let n = rest.iter().take_while(|h| h.0 == c).count();
             let (own, after) = rest.split_at(n);
             rest = after;
-            if let Some(step) = self.cue(compiled, own, rules, call, &words, cased, said, opening) {
+            let seen = Seen {
+                words: &words,
+                present: &present,
+            };
+            if let Some(step) = self.cue(compiled, own, rules, call, &seen, cased, said, opening) {
                 out.push(step);
             }
         }
         if speaker == Speaker::Customer {
-            if let Some((reason, at, confidence)) = self.reason(&words) {
+            if let Some((reason, at, confidence)) = self.reason(&words, &present) {
                 if call.reason.as_deref() != Some(reason) {
                     call.reason = Some(reason.to_owned());
                     out.push(Recognized {
@@ -372,12 +462,13 @@ impl Recognizer {
         hits: &[(usize, Hit, f64)],
         rules: &Rules,
         call: &CallContext,
-        words: &[Word<'_>],
+        seen: &Seen<'_, '_>,
         cased: bool,
         said: &str,
         opening: bool,
     ) -> Option<Recognized> {
         let cue = &compiled.cue;
+        let words = seen.words;
         let answered = matches!(cue.value, Extract::Name { .. }) && call.agent_asked_name;
         let may_script = cue.script.is_some()
             && (words.len() as f64 >= SCRIPT_FLOOR * compiled.script_words as f64
@@ -385,7 +476,7 @@ impl Recognizer {
         if hits.is_empty() && !may_script && !answered {
             return None;
         }
-        if compiled.vetoes.iter().any(|v| find(v, words).is_some()) {
+        if compiled.vetoes.iter().any(|v| seen.finds(v)) {
             return None;
         }
         let mut confidence = hits.iter().map(|h| h.2).fold(0.0, f64::max);
@@ -396,8 +487,8 @@ impl Recognizer {
                 confidence = adherence;
             }
             if hits.is_empty() && cue.opens_call && opening {
-                let resembles = adherence >= OPENING_FLOOR
-                    || compiled.opening.iter().any(|p| find(p, words).is_some());
+                let resembles =
+                    adherence >= OPENING_FLOOR || compiled.opening.iter().any(|p| seen.finds(p));
                 if resembles {
                     confidence = confidence.max(adherence.max(BY_POSITION));
                 }
@@ -415,7 +506,7 @@ impl Recognizer {
             }
             Gate::AfterOr(after, _) => {
                 if !call.seen_since(after, cue.event)
-                    && !compiled.with.iter().any(|p| find(p, words).is_some())
+                    && !compiled.with.iter().any(|p| seen.finds(p))
                 {
                     return None;
                 }
@@ -480,14 +571,10 @@ impl Recognizer {
 
     /// The reason the words give: the covered reason whose phrases match best (more words
     /// named, then earlier), else an uncovered one.
-    fn reason(&self, words: &[Word<'_>]) -> Option<(&'static str, usize, f64)> {
+    fn reason(&self, words: &[Word<'_>], present: &Present) -> Option<(&'static str, usize, f64)> {
         let mut best: Option<(&'static str, usize, usize, bool)> = None;
         for (start, word) in words.iter().enumerate() {
-            let by_word = self
-                .reason_index
-                .by_word
-                .get(&*word.norm)
-                .map_or(&[][..], Vec::as_slice);
+            let by_word = self.reason_index.by_word(word);
             let numeric = if word.number.is_some() {
                 self.reason_index.numeric.as_slice()
             } else {
@@ -500,6 +587,9 @@ impl Recognizer {
                 let Some(phrase) = reason.phrases.get(usize::from(p)) else {
                     continue;
                 };
+                if !present.holds(phrase) {
+                    continue;
+                }
                 if match_at(phrase, words, start).is_some() {
                     let better = best.is_none_or(|(_, at, weight, covered)| {
                         (phrase.weight, reason.covered, std::cmp::Reverse(start))

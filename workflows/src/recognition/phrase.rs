@@ -8,8 +8,9 @@ pub(crate) const GAP: usize = 6;
 /// One element of a phrase.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Tok {
-    /// A word, normalized as utterances are.
-    Word(String),
+    /// A word, normalized as utterances are, and its number in the recogniser's vocabulary
+    /// (0 until the recogniser numbers it: then the strings are compared).
+    Word(String, u32),
     /// A number (written in digits or words in the phrase).
     Number(u64),
     /// Any number.
@@ -24,6 +25,9 @@ pub(crate) struct Phrase {
     pub toks: Vec<Tok>,
     /// Words the phrase names (not gaps): a longer phrase is a surer match.
     pub weight: usize,
+    /// The vocabulary numbers of its words, once the recogniser has numbered them: a phrase
+    /// one of whose words the utterance lacks is not tried.
+    pub ids: Vec<u32>,
 }
 
 /// Why a phrase cannot be used, or `Ok` (for the policy file's checks).
@@ -50,7 +54,7 @@ pub(crate) fn compile(text: &str) -> Result<Phrase, String> {
                 for word in split(part) {
                     match word.number {
                         Some(n) => toks.push(Tok::Number(n)),
-                        None => toks.push(Tok::Word(word.norm.into_owned())),
+                        None => toks.push(Tok::Word(word.norm.into_owned(), 0)),
                     }
                 }
             }
@@ -63,7 +67,11 @@ pub(crate) fn compile(text: &str) -> Result<Phrase, String> {
         return Err(format!("phrase {text:?} has no words"));
     }
     let weight = toks.iter().filter(|t| **t != Tok::Gap).count();
-    Ok(Phrase { toks, weight })
+    Ok(Phrase {
+        toks,
+        weight,
+        ids: Vec::new(),
+    })
 }
 
 /// How many words a number token takes at `at` when it is `want` (`twenty four` is 24).
@@ -109,9 +117,14 @@ pub(crate) fn match_at(phrase: &Phrase, words: &[Word<'_>], start: usize) -> Opt
                 }
                 None
             }
-            Tok::Word(w) => {
+            Tok::Word(w, id) => {
                 let word = words.get(at)?;
-                (word.norm == *w).then_some(())?;
+                let same = if *id != 0 {
+                    word.id == *id
+                } else {
+                    word.norm == *w
+                };
+                same.then_some(())?;
                 go(rest, words, at + 1, skipped)
             }
             Tok::Number(n) => {

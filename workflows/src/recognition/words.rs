@@ -24,6 +24,9 @@ pub(crate) struct Word<'a> {
     pub decimals: Option<u32>,
     /// Whether `$` was written before it.
     pub dollar: bool,
+    /// The word's number in the recogniser's vocabulary (0: a word no phrase has, or not
+    /// looked up), so that phrases compare numbers, not strings.
+    pub id: u32,
 }
 
 /// Splits an utterance into words. Digits keep their `.`/`,` (`$1,079.00` is one word).
@@ -41,6 +44,7 @@ pub(crate) fn split(text: &str) -> Vec<Word<'_>> {
                 number: None,
                 decimals: None,
                 dollar: false,
+                id: 0,
             });
             i += REDACTED.len();
             continue;
@@ -74,6 +78,7 @@ pub(crate) fn split(text: &str) -> Vec<Word<'_>> {
                     stop_after: next_is_stop(bytes, j),
                     decimals,
                     dollar,
+                    id: 0,
                 });
                 i = j;
                 continue;
@@ -109,6 +114,7 @@ pub(crate) fn split(text: &str) -> Vec<Word<'_>> {
                 number,
                 decimals: None,
                 dollar: false,
+                id: 0,
             });
             i = j;
             continue;
