@@ -14,4 +14,5 @@ criterion_main! {
     benchmarks::machine::benches,
     benchmarks::live::benches,
     benchmarks::transcripts::benches,
+    benchmarks::tag::benches,
 }
