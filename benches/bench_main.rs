@@ -14,5 +14,6 @@ criterion_main! {
     benchmarks::machine::benches,
     benchmarks::live::benches,
     benchmarks::transcripts::benches,
+    benchmarks::tag::benches,
     benchmarks::history::benches,
 }

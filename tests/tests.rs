@@ -20,6 +20,8 @@
 //! - `reports`: the QA lead's reports: severity first, findings in plain words, the JSON's
 //!   additions, the spreadsheet exports and their neutralised cells;
 //! - `simulate`: simulated logs audited against their answer keys;
+//! - `speech`: issue #19, calls tagged from transcripts: recall and precision per event on
+//!   the frozen and tuning corpus, the tagged calls' audit, Contact Lens against turns;
 //! - `snapshots`: the sample's reports pinned, and the `snapshots/` folder kept in step;
 //! - `transcripts`: the trainers' transcripts, one per path, pinned, read for consistency;
 //! - `trust`: the QA lead's loop: audit, review sample, calibration against evaluators,
@@ -49,6 +51,7 @@ mod reports;
 mod service_restart;
 mod simulate;
 mod snapshots;
+mod speech;
 mod transcripts;
 mod trust;
 

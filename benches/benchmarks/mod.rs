@@ -6,4 +6,5 @@ pub mod live;
 pub mod machine;
 pub mod replay;
 pub mod stage;
+pub mod tag;
 pub mod transcripts;

@@ -29,9 +29,18 @@ use crate::workflows::{Engine, Verdict};
 /// `callflow audit`
 #[derive(Debug, clap::Args)]
 pub struct AuditArgs {
-    /// The call log (CSV, v1). Without one, the bundled sample log is audited as a
-    /// demonstration (exit status 0 whatever its calls' verdicts).
+    /// The call log (CSV, v1). Without one (and without --turns or --contact-lens), the
+    /// bundled sample log is audited as a demonstration (exit status 0 whatever its calls'
+    /// verdicts).
+    #[arg(conflicts_with_all = ["turns", "contact_lens"])]
     pub log: Option<PathBuf>,
+    /// Audit transcripts instead of a log: tagged as `callflow tag` does, then audited.
+    #[command(flatten)]
+    pub transcript: super::tag::TranscriptOption,
+    /// With --turns or --contact-lens: the facts log (call_started, call_ended, dates,
+    /// desktop actions).
+    #[arg(long, value_name = "FILE")]
+    pub facts: Option<PathBuf>,
     /// Output format. Default: from the --out file's extension (.txt, .json, .csv, .md, .html;
     /// another extension is an error), else text.
     #[arg(long, value_enum)]
@@ -195,7 +204,17 @@ pub fn run(
     let read = ReadOptions {
         delimiter: args.delimiter,
     };
+    if args.transcript.given() != args.facts.is_some() {
+        anyhow::bail!("--turns or --contact-lens and --facts go together: the transcripts and what the systems recorded");
+    }
     let reader = match &args.log {
+        None if args.transcript.given() => {
+            let facts = args.facts.as_deref().unwrap_or(Path::new(""));
+            let mut log = Vec::new();
+            super::tag::tag_into(engine, &args.transcript, facts, &mut log)?;
+            let name = format!("{} (tagged)", args.transcript.name());
+            Input::Tagged(LogReader::with_options(io::Cursor::new(log), &name, read)?)
+        }
         Some(path) => Input::File(LogReader::open_with(path, read)?),
         None => Input::Sample(LogReader::with_options(
             SAMPLE_LOG.as_bytes(),
@@ -385,7 +404,7 @@ pub fn run(
     }
     bar.finish_and_clear();
     // The bundled sample is a demonstration: its failures are there on purpose.
-    let demonstration = args.log.is_none();
+    let demonstration = args.log.is_none() && !args.transcript.given();
     Ok(if any_failed && !demonstration {
         ExitCode::from(1)
     } else {
@@ -493,6 +512,7 @@ fn warn(rows: &RowCounts, rejected: &[Rejected], notes: &[String], with_notes: b
 enum Input {
     File(LogReader<fs::File>),
     Sample(LogReader<&'static [u8]>),
+    Tagged(LogReader<io::Cursor<Vec<u8>>>),
 }
 
 impl Input {
@@ -500,6 +520,7 @@ impl Input {
         match self {
             Input::File(r) => r.source_name(),
             Input::Sample(r) => r.source_name(),
+            Input::Tagged(r) => r.source_name(),
         }
     }
 
@@ -507,6 +528,7 @@ impl Input {
         match self {
             Input::File(r) => r.notes(),
             Input::Sample(r) => r.notes(),
+            Input::Tagged(r) => r.notes(),
         }
     }
 
@@ -519,6 +541,7 @@ impl Input {
         match self {
             Input::File(r) => pipeline::audit_into(r, engine, options, sink),
             Input::Sample(r) => pipeline::audit_into(r, engine, options, sink),
+            Input::Tagged(r) => pipeline::audit_into(r, engine, options, sink),
         }
     }
 }

@@ -26,6 +26,7 @@ pub mod output;
 pub mod policy;
 pub mod sample;
 pub mod simulate;
+pub mod tag;
 pub mod transcripts;
 pub mod trend;
 
@@ -54,6 +55,9 @@ pub enum Command {
     Graph(GraphArgs),
     /// Write sample transcripts for trainers: one per path through each procedure.
     Transcripts(TranscriptsArgs),
+    /// Read the spoken steps in transcripts (speaker turns or Contact Lens files) and write
+    /// them, merged with the facts the systems recorded, as a v1 log.
+    Tag(tag::TagArgs),
     /// Write a simulated v1 call log, with injected faults and their answer key.
     Simulate(SimulateArgs),
     /// Write the default policy file, or check one.
@@ -121,6 +125,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Simulate(args) => {
             let engine = under(&args.policy)?;
             simulate::run(args, &engine)
+        }
+        Command::Tag(args) => {
+            let engine = under(&args.policy)?;
+            tag::run(args, &engine)
         }
         Command::Policy(args) => policy::run(args, &builtin),
         Command::Diff(args) => diff::run(args),

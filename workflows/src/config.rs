@@ -142,6 +142,11 @@ pub struct Config {
     /// [`CALL_FRAME`] for the frame's lines), then by the line's id, the text with its
     /// placeholders. A line missing here keeps the text its owner declares.
     pub scripts: BTreeMap<String, BTreeMap<String, String>>,
+    /// Phrase lists the QA team replaced (`[<owner>.recognition]`): by owner (a procedure's
+    /// name, or [`CALL_FRAME`]), then by cue id or reason code, the phrases. Read by
+    /// [`crate::recognition::Recognizer`]; they change what a transcript is read as, not how a
+    /// log is judged, so they are no part of the rules' fingerprint.
+    pub recognition: BTreeMap<String, BTreeMap<String, Vec<String>>>,
 }
 
 /// The owner name of the call frame's script lines in [`Config::scripts`] (and its table in a
@@ -156,6 +161,7 @@ impl Default for Config {
             adherence_threshold: 0.7,
             procedures: BTreeMap::new(),
             scripts: BTreeMap::new(),
+            recognition: BTreeMap::new(),
         }
     }
 }

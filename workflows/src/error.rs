@@ -16,6 +16,17 @@ pub enum Error {
         /// What is wrong with it.
         why: &'static str,
     },
+    /// A phrase of a recognition list that cannot be used (a policy file's, or a procedure's
+    /// own).
+    #[error("recognition phrase of {owner}.{cue}: {why}")]
+    Phrase {
+        /// The owner (a procedure's name, or `call_frame`).
+        owner: String,
+        /// The cue's id.
+        cue: String,
+        /// What is wrong with it.
+        why: String,
+    },
     /// An event name no registered procedure declares.
     #[error("unknown event {name}")]
     UnknownEvent {

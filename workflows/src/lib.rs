@@ -58,6 +58,7 @@ pub mod frame;
 pub mod policy;
 pub mod procedure;
 pub mod procedures;
+pub mod recognition;
 mod registry;
 mod rules;
 pub mod script;

@@ -25,6 +25,7 @@ use crate::engine::{Ctx, Input, Requirement};
 use crate::error::Error;
 use crate::explore::Sample;
 use crate::finding::{Code, Findings};
+use crate::recognition::Recognition;
 use crate::script::ScriptLine;
 use crate::stage::Stage;
 use crate::vocab::{EventDef, ProcedureStep, ReasonDef};
@@ -57,6 +58,14 @@ pub trait Procedure: Send + Sync + 'static {
 
     /// Its script lines (those checked for adherence and those generated calls say).
     fn scripts(&self) -> &'static [ScriptLine];
+
+    /// How its spoken steps and reasons sound: phrase lists, the script lines that recognise
+    /// them, how values are read from the words ([`crate::recognition`]). A policy file may
+    /// replace any list (`[<name>.recognition]`). Nothing by default: its steps then come only
+    /// from logs that name them.
+    fn recognition(&self) -> Recognition {
+        Recognition::NONE
+    }
 
     /// Its parameters: what a policy may set, with their defaults.
     fn parameters(&self) -> &'static [ParamDef] {

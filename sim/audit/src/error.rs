@@ -10,6 +10,15 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// An input of `callflow tag` that cannot be used at all (a turns or facts file without
+    /// its columns, a Contact Lens folder that cannot be listed).
+    #[error("{source_name}: {why}")]
+    TagInput {
+        /// The input's name.
+        source_name: String,
+        /// What is wrong.
+        why: String,
+    },
     /// The file could not be opened or read.
     #[error("{path}: cannot read")]
     Read {

@@ -46,6 +46,8 @@ pub mod scanner;
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]
 mod table;
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]
+pub mod tag;
+#[cfg_attr(not(test), warn(clippy::indexing_slicing))]
 pub mod timestamp;
 
 pub use error::Error;

@@ -252,11 +252,18 @@ impl<'t> Reader<'t> {
                 for (k, v) in table {
                     match k.get_ref().as_ref() {
                         "scripts" => self.scripts(&prefix, CALL_FRAME, v, config)?,
+                        "recognition" => self.recognition(
+                            &prefix,
+                            CALL_FRAME,
+                            crate::recognition::frame::RECOGNITION,
+                            v,
+                            config,
+                        )?,
                         other => {
                             return Err(self.error(
                                 k.span(),
                                 &format!("{prefix}{CALL_FRAME}.{other}"),
-                                "unknown key (the call frame's table has: scripts)",
+                                "unknown key (the call frame's table has: scripts, recognition)",
                             ))
                         }
                     }
@@ -388,9 +395,13 @@ impl<'t> Reader<'t> {
                 self.scripts(prefix, name, v, config)?;
                 continue;
             }
+            if key == "recognition" {
+                self.recognition(prefix, name, procedure.recognition(), v, config)?;
+                continue;
+            }
             let Some(def) = procedure.parameters().iter().find(|d| d.key == key) else {
                 let mut known: Vec<&str> = procedure.parameters().iter().map(|d| d.key).collect();
-                known.push("scripts");
+                known.extend(["scripts", "recognition"]);
                 return Err(self.error(
                     k.span(),
                     &path,
@@ -453,6 +464,71 @@ impl<'t> Reader<'t> {
                 .entry(owner.to_owned())
                 .or_default()
                 .insert(k.get_ref().to_string(), text);
+        }
+        Ok(())
+    }
+
+    /// `[<owner>.recognition]`: phrase lists replacing an owner's declared ones, keyed by
+    /// cue id or reason code; base rules only (a transcript is read once, before any call
+    /// date decides a version).
+    fn recognition(
+        &mut self,
+        prefix: &str,
+        owner: &str,
+        declared: crate::recognition::Recognition,
+        value: &Spanned<DeValue<'_>>,
+        config: &mut Config,
+    ) -> Result<(), PolicyError> {
+        let here = format!("{prefix}{owner}.recognition");
+        if !prefix.is_empty() {
+            return Err(self.error(
+                value.span(),
+                &here,
+                "transcripts are read once, before a call date picks a version: only the base rules set phrase lists",
+            ));
+        }
+        let table = self.table(value, &here)?;
+        let mut known: Vec<&str> = declared.cues.iter().map(|c| c.id).collect();
+        known.extend(declared.reasons.iter().map(|r| r.reason));
+        for (k, v) in table {
+            let key: &str = k.get_ref();
+            let path = format!("{here}.{key}");
+            if !known.contains(&key) {
+                return Err(self.error(
+                    k.span(),
+                    &path,
+                    format!(
+                        "unknown key ({owner}'s recognition has: {})",
+                        known.join(", ")
+                    ),
+                ));
+            }
+            let DeValue::Array(items) = v.get_ref() else {
+                return Err(self.error(
+                    v.span(),
+                    &path,
+                    "expected a list of phrases, like [\"anything else\"]",
+                ));
+            };
+            let mut phrases = Vec::new();
+            for item in items.iter() {
+                let text = self.string(item, &path)?;
+                crate::recognition::check_phrase(&text)
+                    .map_err(|why| self.error(item.span(), &path, why))?;
+                phrases.push(text);
+            }
+            if phrases.iter().all(|p| p.starts_with('!')) {
+                return Err(self.error(
+                    v.span(),
+                    &path,
+                    "no phrase that recognises (only vetoes starting with '!')",
+                ));
+            }
+            config
+                .recognition
+                .entry(owner.to_owned())
+                .or_default()
+                .insert(key.to_owned(), phrases);
         }
         Ok(())
     }

@@ -53,8 +53,19 @@ impl fmt::Display for Quoted<'_> {
 pub struct Cents(pub u64);
 
 impl Cents {
+    /// An amount a transcript redacted: written `[PII]` (as Contact Lens redacts), read back
+    /// from it, equal to no amount a log can write. A check that compares amounts (PC07)
+    /// skips it rather than guess (issue #19).
+    pub const REDACTED: Cents = Cents(u64::MAX);
+
+    /// Whether this is [`Cents::REDACTED`].
+    pub fn is_redacted(self) -> bool {
+        self == Cents::REDACTED
+    }
+
     /// Parses an amount as spreadsheets write it: an optional `$`, digits with optional `,`
-    /// thousands separators, and an optional `.` with one or two decimals.
+    /// thousands separators, and an optional `.` with one or two decimals; or `[PII]`, a
+    /// redacted amount ([`Cents::REDACTED`]).
     ///
     /// ```
     /// use callflow_workflows::Cents;
@@ -62,8 +73,12 @@ impl Cents {
     /// assert_eq!(Cents::parse("79").unwrap(), Cents::parse("79.00").unwrap());
     /// assert!(Cents::parse("-5").is_err());
     /// assert!(Cents::parse("1,00").is_err());
+    /// assert!(Cents::parse("[PII]").unwrap().is_redacted());
     /// ```
     pub fn parse(text: &str) -> Result<Cents, Error> {
+        if text == "[PII]" {
+            return Ok(Cents::REDACTED);
+        }
         let bad = |why: &'static str| Error::InvalidValue {
             what: "amount",
             value: text.to_owned(),
@@ -115,11 +130,15 @@ impl Cents {
             .checked_mul(100)
             .and_then(|u| u.checked_add(cents))
             .map(Cents)
+            .filter(|c| !c.is_redacted())
             .ok_or_else(|| bad("too large"))
     }
 
     /// The amount as a log writes it: `79.50`.
     pub fn plain(self) -> String {
+        if self.is_redacted() {
+            return "[PII]".to_owned();
+        }
         format!("{}.{:02}", self.0 / 100, self.0 % 100)
     }
 }
@@ -127,6 +146,9 @@ impl Cents {
 impl fmt::Display for Cents {
     /// `$1,079.50`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_redacted() {
+            return f.write_str("[PII] (redacted)");
+        }
         let units = self.0 / 100;
         let digits = units.to_string();
         let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);

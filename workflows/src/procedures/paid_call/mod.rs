@@ -33,6 +33,7 @@ pub mod explore;
 pub mod machine;
 pub mod params;
 pub mod reasons;
+pub mod recognition;
 pub mod scripts;
 pub mod speech;
 pub mod stage;
@@ -76,6 +77,10 @@ impl Procedure for PaidCall {
 
     fn scripts(&self) -> &'static [ScriptLine] {
         scripts::ALL
+    }
+
+    fn recognition(&self) -> crate::recognition::Recognition {
+        recognition::RECOGNITION
     }
 
     fn parameters(&self) -> &'static [ParamDef] {

@@ -28,6 +28,7 @@ pub mod explore;
 pub mod machine;
 pub mod params;
 pub mod reasons;
+pub mod recognition;
 pub mod scripts;
 pub mod speech;
 pub mod stage;
@@ -70,6 +71,10 @@ impl Procedure for ShoppingDollars {
 
     fn scripts(&self) -> &'static [ScriptLine] {
         scripts::ALL
+    }
+
+    fn recognition(&self) -> crate::recognition::Recognition {
+        recognition::RECOGNITION
     }
 
     fn parameters(&self) -> &'static [ParamDef] {

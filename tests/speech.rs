@@ -1,0 +1,600 @@
+//! Issue #19: calls tagged from what was said. The corpus is `tests/speech/` (its README):
+//! the frozen half, written and committed before any phrase list, measures; the tuning half
+//! is what the lists were fitted to. Recall and precision per event on each half (the table
+//! is printed; `docs/RECOGNITION.md` holds a copy), the audit of the tagged calls against the
+//! audit of the intended logs, Contact Lens against turns, and bad input.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use callflow::audit::tag::{tag, Source, TagOutcome};
+use callflow::audit::{audit, AuditReport, LogReader};
+use chrono::{DateTime, FixedOffset};
+
+use crate::util::{engine, ROOT};
+
+fn half(name: &str) -> PathBuf {
+    Path::new(ROOT).join("tests/speech").join(name)
+}
+
+/// Tags a half from its turns (or its Contact Lens folder).
+fn tagged(name: &str, contact_lens: bool) -> (String, TagOutcome) {
+    let dir = half(name);
+    let facts = fs::read(dir.join("facts.csv")).unwrap();
+    let turns = fs::read(dir.join("turns.csv")).unwrap();
+    let lens = dir.join("contact-lens");
+    let source = if contact_lens {
+        Source::ContactLens(&lens)
+    } else {
+        Source::Turns(turns.as_slice(), "turns.csv")
+    };
+    let mut out = Vec::new();
+    let outcome = tag(&engine(), facts.as_slice(), "facts.csv", source, &mut out).unwrap();
+    (String::from_utf8(out).unwrap(), outcome)
+}
+
+/// A transcript row, as compared: call, instant, event, value (reasons no procedure covers
+/// all read as one, as the corpus's README allows).
+type Key = (String, DateTime<FixedOffset>, String, String);
+
+const COVERED: &[&str] = &[
+    "reward_email_missing",
+    "reward_site_issue",
+    "reward_partner_no_response",
+    "warranty_cancellation",
+];
+
+fn transcript_rows(log: &str) -> Vec<(Key, String)> {
+    let mut reader = csv::Reader::from_reader(log.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let col = |n: &str| headers.iter().position(|h| h == n).unwrap();
+    let (id, ts, ev, val, text, src) = (
+        col("call_id"),
+        col("timestamp"),
+        col("event"),
+        col("value"),
+        col("text"),
+        col("source"),
+    );
+    reader
+        .records()
+        .map(Result::unwrap)
+        .filter(|r| &r[src] == "transcript")
+        .map(|r| {
+            let mut value = r[val].to_owned();
+            if &r[ev] == "inquiry" && !COVERED.contains(&value.as_str()) {
+                value = "(uncovered)".to_owned();
+            }
+            let at = DateTime::parse_from_rfc3339(&r[ts]).unwrap();
+            (
+                (r[id].to_owned(), at, r[ev].to_owned(), value),
+                r[text].to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Per event: (true positives, false positives, false negatives).
+type Counts = BTreeMap<String, (usize, usize, usize)>;
+
+fn compare(expected: &str, got: &str, detail: bool) -> Counts {
+    let mut want: BTreeMap<Key, usize> = BTreeMap::new();
+    let mut texts: BTreeMap<Key, String> = BTreeMap::new();
+    for (k, t) in transcript_rows(expected) {
+        *want.entry(k.clone()).or_default() += 1;
+        texts.insert(k, t);
+    }
+    let mut counts = Counts::new();
+    for (k, t) in transcript_rows(got) {
+        let entry = counts.entry(k.2.clone()).or_default();
+        match want.get_mut(&k) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                entry.0 += 1;
+            }
+            _ => {
+                entry.1 += 1;
+                if detail {
+                    eprintln!("  extra   {} {} {:?} <- {t:?}", k.0, k.2, k.3);
+                }
+            }
+        }
+    }
+    for (k, n) in want {
+        if n > 0 {
+            counts.entry(k.2.clone()).or_default().2 += n;
+            if detail {
+                eprintln!("  missing {} {} {:?} <- {:?}", k.0, k.2, k.3, texts[&k]);
+            }
+        }
+    }
+    counts
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        1.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+/// The table: event, expected count, recall, precision.
+fn table(name: &str, counts: &Counts) -> String {
+    let mut out = format!(
+        "{name} half\n| event | expected | found | recall | precision |\n|---|---:|---:|---:|---:|\n"
+    );
+    let (mut tp, mut fp, mut fnn) = (0, 0, 0);
+    for (event, (t, f, n)) in counts {
+        tp += t;
+        fp += f;
+        fnn += n;
+        out += &format!(
+            "| `{event}` | {} | {} | {:.2} | {:.2} |\n",
+            t + n,
+            t + f,
+            ratio(*t, t + n),
+            ratio(*t, t + f)
+        );
+    }
+    out += &format!(
+        "| all | {} | {} | {:.3} | {:.3} |\n\n{tp} found as intended, {fp} found but not intended, {fnn} intended but not found\n",
+        tp + fnn,
+        tp + fp,
+        ratio(tp, tp + fnn),
+        ratio(tp, tp + fp)
+    );
+    out
+}
+
+fn measure(name: &str, detail: bool) -> Counts {
+    let (log, outcome) = tagged(name, false);
+    assert!(outcome.rejected.is_empty(), "{:?}", outcome.rejected);
+    let expected = fs::read_to_string(half(name).join("expected.csv")).unwrap();
+    let counts = compare(&expected, &log, detail);
+    println!("{}", table(name, &counts));
+    counts
+}
+
+/// The tuning half: what the lists were fitted to (mismatches printed, to tune by).
+#[test]
+fn recognition_on_the_tuning_half() {
+    let counts = measure("tuning", true);
+    let (tp, fp, fnn) = counts
+        .values()
+        .fold((0, 0, 0), |a, c| (a.0 + c.0, a.1 + c.1, a.2 + c.2));
+    assert!(
+        ratio(tp, tp + fnn) >= 0.95 && ratio(tp, tp + fp) >= 0.95,
+        "{}",
+        table("tuning", &counts)
+    );
+}
+
+/// The frozen half, as measured (docs/RECOGNITION.md): all events together hold what they
+/// reached when the lists were finished (145 of 155 intended steps found, 2 steps found that
+/// were not intended). Its mismatches are not printed: it measures, it is not tuned to.
+#[test]
+fn recognition_on_the_frozen_half() {
+    let counts = measure("frozen", false);
+    let (tp, fp, fnn) = counts
+        .values()
+        .fold((0, 0, 0), |a, c| (a.0 + c.0, a.1 + c.1, a.2 + c.2));
+    let table = table("frozen", &counts);
+    assert_eq!(tp + fnn, 155, "{table}");
+    assert!(tp >= 145 && fp <= 2, "{table}");
+}
+
+/// Issue #19's bar: each event's recall and precision at least 0.95 on the frozen half. Not
+/// met yet (docs/RECOGNITION.md lists the events under it): run with `--ignored`.
+#[test]
+#[ignore = "issue #19's 0.95 per event on the frozen half is not reached (docs/RECOGNITION.md)"]
+fn recognition_on_the_frozen_half_reaches_the_issue_bar() {
+    let counts = measure("frozen", false);
+    let below: Vec<&String> = counts
+        .iter()
+        .filter(|(_, (t, f, n))| ratio(*t, t + n) < 0.95 || ratio(*t, t + f) < 0.95)
+        .map(|(e, _)| e)
+        .collect();
+    assert!(
+        below.is_empty(),
+        "under 0.95: {below:?}\n{}",
+        table("frozen", &counts)
+    );
+}
+
+fn audit_of(log: &str) -> AuditReport {
+    let reader = LogReader::new(log.as_bytes(), "log.csv").unwrap();
+    audit(reader, Arc::clone(&engine())).unwrap()
+}
+
+fn verdicts(report: &AuditReport) -> BTreeMap<String, (String, u32, Vec<String>)> {
+    report
+        .calls
+        .iter()
+        .map(|c| {
+            let mut codes: Vec<String> = c.findings.iter().map(|f| f.code.to_string()).collect();
+            codes.sort();
+            (
+                c.call_id.clone(),
+                (c.verdict.as_str().to_owned(), c.score, codes),
+            )
+        })
+        .collect()
+}
+
+fn same_audit(name: &str) -> (usize, usize) {
+    let (log, _) = tagged(name, false);
+    let expected = fs::read_to_string(half(name).join("expected.csv")).unwrap();
+    let got = audit_of(&log);
+    assert_eq!(got.rows.rejected, 0, "{:?}", got.rejected);
+    let want = verdicts(&audit_of(&expected));
+    let got = verdicts(&got);
+    let same = want
+        .iter()
+        .filter(|(id, v)| got.get(*id) == Some(v))
+        .count();
+    for (id, v) in &want {
+        if got.get(id) != Some(v) && name == "tuning" {
+            eprintln!("  {id}: intended {v:?}, tagged {:?}", got.get(id));
+        }
+    }
+    println!(
+        "{name}: the audit of the tagged calls equals the intended audit on {same} of {} calls",
+        want.len()
+    );
+    (same, want.len())
+}
+
+/// The audit of the tagged calls equals the audit of the intended logs on at least 95% of
+/// the tuning half's calls, and on the frozen half on no fewer calls than measured (15 of 22;
+/// the issue's 95% is the ignored test below).
+#[test]
+fn tagged_calls_audit_as_the_intended_logs() {
+    let (same, all) = same_audit("tuning");
+    assert!(same as f64 >= 0.95 * all as f64, "tuning: {same} of {all}");
+    let (same, all) = same_audit("frozen");
+    assert!(same >= 15, "frozen: {same} of {all}");
+}
+
+/// Issue #19's bar for the frozen half: the same audit on at least 95% of its calls.
+#[test]
+#[ignore = "issue #19's 95% of frozen calls audited alike is not reached (docs/RECOGNITION.md)"]
+fn tagged_frozen_calls_audit_as_the_intended_logs_at_the_issue_bar() {
+    let (same, all) = same_audit("frozen");
+    assert!(same as f64 >= 0.95 * all as f64, "frozen: {same} of {all}");
+}
+
+/// Contact Lens files and speaker turns give the same log (timestamps compared by instant).
+#[test]
+fn contact_lens_and_turns_give_the_same_log() {
+    for name in ["tuning", "frozen"] {
+        let (turns, a) = tagged(name, false);
+        let (lens, b) = tagged(name, true);
+        assert!(b.rejected.is_empty(), "{:?}", b.rejected);
+        assert_eq!(a.utterances, b.utterances);
+        let rows = |log: &str| {
+            let mut r = csv::Reader::from_reader(log.as_bytes());
+            let mut rows: Vec<Vec<String>> = r
+                .records()
+                .map(|r| {
+                    let r = r.unwrap();
+                    let mut v: Vec<String> = r.iter().map(str::to_owned).collect();
+                    v[1] = DateTime::parse_from_rfc3339(&v[1])
+                        .unwrap()
+                        .timestamp_millis()
+                        .to_string();
+                    v
+                })
+                .collect();
+            rows.sort();
+            rows
+        };
+        assert_eq!(rows(&turns), rows(&lens), "{name}");
+    }
+}
+
+const FACTS: &str = "call_id,timestamp,agent_id,event,value,text
+C1,2026-03-02T10:00:00-05:00,sam,call_started,Home Warranty Rewards,
+C1,2026-03-02T10:00:30-05:00,,greeting,,
+C1,2026-03-02T10:05:00-05:00,,call_ended,completed,
+";
+
+fn tag_str(engine: &callflow::workflows::Engine, facts: &str, turns: &str) -> (String, TagOutcome) {
+    let mut out = Vec::new();
+    let outcome = tag(
+        engine,
+        facts.as_bytes(),
+        "facts.csv",
+        Source::Turns(turns.as_bytes(), "turns.csv"),
+        &mut out,
+    )
+    .unwrap();
+    (String::from_utf8(out).unwrap(), outcome)
+}
+
+/// Bad rows are left out with their place and reason, and the run goes on: a spoken event
+/// in the facts, an utterance of a call without facts, an unknown speaker, a turn going
+/// back in time, one outside its call.
+#[test]
+fn bad_rows_are_left_out_with_their_place_and_reason() {
+    let turns = "call_id,timestamp,speaker,text,extra
+C1,2026-03-02T10:00:05-05:00,AGENT,Thank you for calling Home Warranty Rewards. My name is Sam,x
+C1,2026-03-02T10:00:20-05:00,robot,beep,x
+C1,2026-03-02T10:00:10-05:00,Customer,this is pat lee,x
+C1,2026-03-02T10:00:04-05:00,customer,hello?,x
+C1,2026-03-02T10:09:00-05:00,customer,still there?,x
+C9,2026-03-02T10:00:04-05:00,customer,hello?,x
+";
+    let (log, outcome) = tag_str(&engine(), FACTS, turns);
+    let reasons: Vec<(String, String)> = outcome
+        .rejected
+        .iter()
+        .map(|r| (r.place.clone(), r.reason.clone()))
+        .collect();
+    let find = |place: &str, words: &str| {
+        assert!(
+            reasons.iter().any(|(p, r)| p == place && r.contains(words)),
+            "{place}: {words}\n{reasons:#?}"
+        );
+    };
+    find("facts.csv:3", "belongs to the transcript");
+    find("turns.csv:3", "unknown speaker 'robot'");
+    find("turns.csv:5", "goes back in time");
+    find("turns.csv:6", "after the call ended");
+    find("turns.csv:7", "no facts for call 'C9'");
+    assert_eq!(reasons.len(), 5, "{reasons:#?}");
+    let events: Vec<&str> = log
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(3).unwrap())
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "call_started",
+            "greeting",
+            "customer_identified",
+            "call_ended"
+        ]
+    );
+    assert!(log.contains("C1,2026-03-02T10:00:10-05:00,,customer_identified,Pat Lee,this is pat lee,transcript,0.90"), "{log}");
+}
+
+/// A turns file without its columns is unusable (an error, exit 2 from the command).
+#[test]
+fn a_turns_file_without_its_columns_is_an_error() {
+    let mut out = Vec::new();
+    let error = tag(
+        &engine(),
+        FACTS.as_bytes(),
+        "facts.csv",
+        Source::Turns("call_id,when,who\n".as_bytes(), "turns.csv"),
+        &mut out,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        error.contains("turns.csv: line 1: no column 'timestamp'"),
+        "{error}"
+    );
+    let dir = temp_dir!();
+    fs::write(dir.path().join("facts.csv"), FACTS).unwrap();
+    fs::write(dir.path().join("turns.csv"), "call_id,when\n").unwrap();
+    let output = crate::util::callflow([
+        "tag".as_ref(),
+        "--turns".as_ref(),
+        dir.path().join("turns.csv").as_os_str(),
+        "--facts".as_ref(),
+        dir.path().join("facts.csv").as_os_str(),
+        "--out".as_ref(),
+        dir.path().join("out.csv").as_os_str(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(!dir.path().join("out.csv").exists());
+}
+
+/// A Contact Lens file that is not one, or whose offsets go backwards, is left out with its
+/// place; the other files are read.
+#[test]
+fn contact_lens_files_that_are_not_one_are_left_out() {
+    let dir = temp_dir!();
+    let lens = dir.path().join("lens");
+    fs::create_dir(&lens).unwrap();
+    fs::write(lens.join("a.json"), "{\"Version\": \"1.1.0\"}").unwrap();
+    fs::write(lens.join("b.json"), "not json").unwrap();
+    let good = r#"{"Version":"1.1.0","Channel":"VOICE","JobStatus":"COMPLETED",
+        "CustomerMetadata":{"ContactId":"C1","InstanceId":"i"},
+        "Participants":[{"ParticipantId":"A1","ParticipantRole":"AGENT"},{"ParticipantId":"U1","ParticipantRole":"CUSTOMER"}],
+        "Transcript":[
+          {"Id":"1","ParticipantId":"A1","BeginOffsetMillis":5000,"EndOffsetMillis":9000,"Content":"Thank you for calling Home Warranty Rewards. My name is Sam, how may I assist you today?","Sentiment":"NEUTRAL"},
+          {"Id":"2","ParticipantId":"U1","BeginOffsetMillis":12000,"EndOffsetMillis":15000,"Content":"Hi, this is [PII].","Sentiment":"NEUTRAL","Redaction":{"RedactedTimestamps":[{"BeginOffsetMillis":13000,"EndOffsetMillis":14000}]}},
+          {"Id":"3","ParticipantId":"U1","BeginOffsetMillis":11000,"EndOffsetMillis":12000,"Content":"hello","Sentiment":"NEUTRAL"},
+          {"Id":"4","ParticipantId":"X9","BeginOffsetMillis":16000,"EndOffsetMillis":17000,"Content":"hello","Sentiment":"NEUTRAL"}
+        ]}"#;
+    fs::write(lens.join("C1.json"), good).unwrap();
+    let facts = "call_id,timestamp,agent_id,event,value,text
+C1,2026-03-02T10:00:00-05:00,sam,call_started,Home Warranty Rewards,
+C1,2026-03-02T10:05:00-05:00,,call_ended,completed,
+";
+    let mut out = Vec::new();
+    let outcome = tag(
+        &engine(),
+        facts.as_bytes(),
+        "facts.csv",
+        Source::<&[u8]>::ContactLens(&lens),
+        &mut out,
+    )
+    .unwrap();
+    let reasons: Vec<String> = outcome
+        .rejected
+        .iter()
+        .map(|r| format!("{}: {}", r.place, r.reason))
+        .collect();
+    assert_eq!(reasons.len(), 4, "{reasons:#?}");
+    // Files by name: C1.json, a.json, b.json.
+    assert!(
+        reasons[0].contains("C1.json: Transcript[2]: BeginOffsetMillis 11000 goes backwards"),
+        "{reasons:#?}"
+    );
+    assert!(
+        reasons[1].contains("C1.json: Transcript[3]: unknown speaker"),
+        "{reasons:#?}"
+    );
+    assert!(
+        reasons[2].contains("a.json: not a Contact Lens analysis file"),
+        "{reasons:#?}"
+    );
+    assert!(
+        reasons[3].contains("b.json: not a Contact Lens analysis file"),
+        "{reasons:#?}"
+    );
+    let log = String::from_utf8(out).unwrap();
+    assert!(
+        log.contains("C1,2026-03-02T10:00:05-05:00,,greeting,,"),
+        "{log}"
+    );
+    assert!(
+        log.contains("C1,2026-03-02T10:00:12-05:00,,customer_identified,[PII],"),
+        "{log}"
+    );
+}
+
+/// A team's policy replaces a phrase list (`[call_frame.recognition]`); an unknown cue is an
+/// error with its line and column.
+#[test]
+fn the_policy_sets_phrase_lists() {
+    use callflow::workflows::policy::Policy;
+    let builtin = callflow::workflows::Engine::builtin();
+    let policy = Policy::from_toml(
+        "[call_frame.recognition]\ngoodbye = [\"so long\"]\n",
+        &builtin,
+    )
+    .unwrap();
+    let engine = builtin.with_policy(policy).unwrap();
+    let turns = "call_id,timestamp,speaker,text
+C1,2026-03-02T10:00:40-05:00,agent,okay so long then
+C1,2026-03-02T10:00:50-05:00,agent,goodbye
+";
+    let (log, _) = tag_str(
+        &engine,
+        FACTS
+            .replace("C1,2026-03-02T10:00:30-05:00,,greeting,,\n", "")
+            .as_str(),
+        turns,
+    );
+    let goodbyes: Vec<&str> = log.lines().filter(|l| l.contains(",goodbye,")).collect();
+    assert_eq!(goodbyes.len(), 1, "{log}");
+    assert!(goodbyes[0].contains("okay so long then"), "{log}");
+    let error =
+        Policy::from_toml("[paid_call.recognition]\nfarewell = [\"bye\"]\n", &builtin).unwrap_err();
+    assert_eq!(
+        (error.line, error.column, error.key.as_str()),
+        (2, 1, "paid_call.recognition.farewell")
+    );
+    assert!(error.why.contains("quote_amount"), "{}", error.why);
+    let error = Policy::from_toml(
+        "[shopping_dollars.recognition]\napologize = [\"* sorry\"]\n",
+        &builtin,
+    )
+    .unwrap_err();
+    assert_eq!((error.line, error.column), (2, 14));
+}
+
+/// `callflow audit --turns --facts` tags and audits in one go; the JSON report is the usual
+/// one, and `callflow tag --report` lists what to review.
+#[test]
+fn audit_turns_and_tag_report_from_the_command_line() {
+    let dir = half("tuning");
+    let output = crate::util::callflow([
+        "audit".as_ref(),
+        "--turns".as_ref(),
+        dir.join("turns.csv").as_os_str(),
+        "--facts".as_ref(),
+        dir.join("facts.csv").as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["calls"].as_array().unwrap().len(), 22);
+    assert_eq!(report["rows"]["rejected"], 0);
+    let tmp = temp_dir!();
+    let output = crate::util::callflow([
+        "tag".as_ref(),
+        "--contact-lens".as_ref(),
+        dir.join("contact-lens").as_os_str(),
+        "--facts".as_ref(),
+        dir.join("facts.csv").as_os_str(),
+        "--out".as_ref(),
+        tmp.path().join("tagged.csv").as_os_str(),
+        "--report".as_ref(),
+        tmp.path().join("review.md").as_os_str(),
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let review = fs::read_to_string(tmp.path().join("review.md")).unwrap();
+    assert!(review.contains("No step:"), "{review}");
+    assert!(
+        review.contains("Redacted (recognised, value not checked):"),
+        "{review}"
+    );
+    let tagged = fs::read_to_string(tmp.path().join("tagged.csv")).unwrap();
+    assert!(tagged.starts_with("call_id,timestamp,agent_id,event,value,text,source,confidence\n"));
+}
+
+/// A redacted amount is recognised and written `[PII]`; the audit replays it and does not
+/// raise PC07 on a guess, where a wrong amount in words does raise it.
+#[test]
+fn a_redacted_quote_raises_no_pc07() {
+    let facts = "call_id,timestamp,agent_id,event,value,text
+P1,2026-03-04T10:00:00-05:00,sam,call_started,Membership Services Retention,
+P1,2026-03-04T10:01:00-05:00,,refund_calculator,145.00,
+P1,2026-03-04T10:05:00-05:00,,call_ended,completed,
+";
+    let turns = |quote: &str| {
+        format!(
+            "call_id,timestamp,speaker,text
+P1,2026-03-04T10:00:05-05:00,agent,\"Thank you for calling Membership Services Retention. My name is Sam, how may I assist you today?\"
+P1,2026-03-04T10:00:20-05:00,customer,\"Hi Sam, this is Pat Lee, I'd like to cancel my home warranty.\"
+P1,2026-03-04T10:01:10-05:00,agent,\"{quote}\"
+P1,2026-03-04T10:02:00-05:00,agent,Is there anything else I can assist you with today?
+P1,2026-03-04T10:02:10-05:00,customer,No.
+P1,2026-03-04T10:02:20-05:00,agent,\"OK, thank you and have a great day. Goodbye.\"
+"
+        )
+    };
+    let codes = |quote: &str| {
+        let (log, outcome) = tag_str(&engine(), facts, &turns(quote));
+        let report = audit_of(&log);
+        assert_eq!(report.rows.rejected, 0, "{:?}", report.rejected);
+        let codes: Vec<String> = report.calls[0]
+            .findings
+            .iter()
+            .map(|f| f.code.to_string())
+            .collect();
+        (log, outcome, codes)
+    };
+    let (log, outcome, redacted) =
+        codes("There's a paid call fee of [PII] that comes off your refund.");
+    assert!(log.contains(",quote_amount,[PII],"), "{log}");
+    assert_eq!(outcome.reviews[0].redacted.len(), 1);
+    assert!(!redacted.contains(&"PC07".to_owned()), "{redacted:?}");
+    let (_, _, wrong) =
+        codes("There's a paid call fee of ninety nine dollars that comes off your refund.");
+    assert!(wrong.contains(&"PC07".to_owned()), "{wrong:?}");
+    let (_, _, right) = codes(
+        "There's a paid call fee of a hundred forty five dollars that comes off your refund.",
+    );
+    assert!(!right.contains(&"PC07".to_owned()), "{right:?}");
+}

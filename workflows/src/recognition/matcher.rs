@@ -1,0 +1,606 @@
+//! The recogniser: every registered procedure's cues (and the frame's) compiled once, read
+//! against one utterance at a time with what the call has said so far.
+
+use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
+
+use super::phrase::{compile, find, match_at, Hit, Phrase, Tok};
+use super::words::{
+    amount_in_words, answered_name, business_hours_words, format_cents, name_at, split,
+    ticket_in_words, Word, REDACTED,
+};
+use super::{Cue, Extract, Gate, Recognition};
+use crate::config::CALL_FRAME;
+use crate::error::Error;
+use crate::registry::Engine;
+use crate::rules::Rules;
+use crate::vocab::Speaker;
+
+/// The adherence to a cue's script line at which the line alone recognises the step.
+pub const SCRIPT_FLOOR: f64 = 0.6;
+
+/// The adherence to the greeting at which the agent's turn opening a call is read as an
+/// attempt at it (well under CF02's 0.7: a poor greeting is still a greeting, and CF02 then
+/// says it was poor).
+pub const OPENING_FLOOR: f64 = 0.25;
+
+/// Under this confidence a recognised step is listed for review (`callflow tag --report`).
+pub const LOW_CONFIDENCE: f64 = 0.6;
+
+/// The confidence of a step read from the call's opening turn by position alone.
+const BY_POSITION: f64 = 0.5;
+
+/// One step recognised in an utterance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recognized {
+    /// The event (`quote_amount`).
+    pub event: &'static str,
+    /// Its value as the v1 log writes it (`161.00`, `Dana Ruiz`, `[PII]`), or empty.
+    pub value: String,
+    /// How sure the match is, 0 to 1: a script line's adherence, a phrase's completeness.
+    pub confidence: f64,
+    /// The word where the step's words begin (several steps of one utterance go in this
+    /// order).
+    pub position: usize,
+    /// Whether the value was redacted in the transcript (`[PII]`).
+    pub redacted: bool,
+}
+
+/// What a call has said so far, as recognition needs it.
+#[derive(Debug, Clone)]
+pub struct CallContext {
+    call_date: NaiveDate,
+    turns: usize,
+    /// Each event recognised, with the number of the utterance of its latest occurrence.
+    last: FxHashMap<&'static str, usize>,
+    reason: Option<String>,
+    agent_asked_name: bool,
+}
+
+impl CallContext {
+    /// A call on `call_date` (in the business time zone) with nothing said yet.
+    pub fn new(call_date: NaiveDate) -> CallContext {
+        CallContext {
+            call_date,
+            turns: 0,
+            last: FxHashMap::default(),
+            reason: None,
+            agent_asked_name: false,
+        }
+    }
+
+    fn seen_since(&self, after: &[&str], own: &str) -> bool {
+        let own_at = self.last.get(own).copied();
+        after.iter().any(|e| {
+            self.last
+                .get(e)
+                .is_some_and(|at| own_at.is_none_or(|own| *at >= own))
+        })
+    }
+}
+
+struct Compiled {
+    cue: Cue,
+    /// The words of its script line (placeholders aside): an utterance of fewer than
+    /// [`SCRIPT_FLOOR`] of them cannot reach the floor, and is not measured.
+    script_words: usize,
+    phrases: Vec<Phrase>,
+    vetoes: Vec<Phrase>,
+    with: Vec<Phrase>,
+    opening: Vec<Phrase>,
+}
+
+struct CompiledReason {
+    reason: &'static str,
+    phrases: Vec<Phrase>,
+    covered: bool,
+}
+
+/// Every registered procedure's recognition (and the frame's), compiled, with the policy's
+/// phrase lists in place of the declared ones where it sets them.
+pub struct Recognizer {
+    agent: Vec<Compiled>,
+    customer: Vec<Compiled>,
+    reasons: Vec<CompiledReason>,
+    agent_index: Index,
+    customer_index: Index,
+    reason_index: Index,
+    /// Every phrase word, numbered from 1.
+    vocab: FxHashMap<String, u32>,
+}
+
+/// The phrases of a speaker's cues by their first word (and those that start with a
+/// number), so that an utterance tries only the phrases that can start at each word.
+#[derive(Default)]
+struct Index {
+    /// By the first word's vocabulary number.
+    by_id: Vec<Vec<(u16, u16)>>,
+    numeric: Vec<(u16, u16)>,
+}
+
+impl Index {
+    fn by_word(&self, word: &Word<'_>) -> &[(u16, u16)] {
+        let by_id = match word.id {
+            0 => &[][..],
+            id => self.by_id.get(id as usize).map_or(&[][..], Vec::as_slice),
+        };
+        by_id
+    }
+}
+
+/// Gives every word of the phrases a number (from 1), in `vocab`.
+fn number_words(phrases: &mut [Phrase], vocab: &mut FxHashMap<String, u32>) {
+    for phrase in phrases {
+        for tok in &mut phrase.toks {
+            if let Tok::Word(w, id) = tok {
+                let next = u32::try_from(vocab.len() + 1).unwrap_or(u32::MAX);
+                *id = *vocab.entry(w.clone()).or_insert(next);
+                phrase.ids.push(*id);
+            }
+        }
+    }
+}
+
+/// An utterance's words and the vocabulary numbers it holds.
+struct Seen<'s, 'w> {
+    words: &'s [Word<'w>],
+    present: &'s Present,
+}
+
+impl Seen<'_, '_> {
+    /// Whether the phrase matches anywhere (tried only when every word of it was said).
+    fn finds(&self, phrase: &Phrase) -> bool {
+        self.present.holds(phrase) && find(phrase, self.words).is_some()
+    }
+}
+
+/// The vocabulary numbers an utterance holds, as bits.
+struct Present(Vec<u64>);
+
+impl Present {
+    fn of(words: &[Word<'_>], vocab: usize) -> Present {
+        let mut bits = vec![0u64; vocab / 64 + 1];
+        for w in words {
+            if let Some(b) = bits.get_mut(w.id as usize / 64) {
+                *b |= 1 << (w.id % 64);
+            }
+        }
+        Present(bits)
+    }
+
+    /// Whether every word of the phrase is in the utterance.
+    fn holds(&self, phrase: &Phrase) -> bool {
+        phrase.ids.iter().all(|id| {
+            self.0
+                .get(*id as usize / 64)
+                .is_some_and(|b| b & (1 << (id % 64)) != 0)
+        })
+    }
+}
+
+impl Index {
+    fn of(cues: &[Compiled]) -> Index {
+        Index::of_lists(cues.iter().map(|c| c.phrases.as_slice()))
+    }
+
+    fn of_lists<'a>(lists: impl Iterator<Item = &'a [Phrase]>) -> Index {
+        let mut index = Index::default();
+        for (c, phrases) in lists.enumerate() {
+            for (p, phrase) in phrases.iter().enumerate() {
+                let at = (
+                    u16::try_from(c).unwrap_or(u16::MAX),
+                    u16::try_from(p).unwrap_or(u16::MAX),
+                );
+                match phrase.toks.first() {
+                    Some(Tok::Word(_, id)) => {
+                        let id = *id as usize;
+                        if index.by_id.len() <= id {
+                            index.by_id.resize(id + 1, Vec::new());
+                        }
+                        if let Some(list) = index.by_id.get_mut(id) {
+                            list.push(at);
+                        }
+                    }
+                    _ => index.numeric.push(at),
+                }
+            }
+        }
+        index
+    }
+}
+
+impl std::fmt::Debug for Recognizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Recognizer")
+            .field("agent_cues", &self.agent.len())
+            .field("customer_cues", &self.customer.len())
+            .field("reasons", &self.reasons.len())
+            .finish()
+    }
+}
+
+fn compile_all(owner: &str, cue: &str, list: &[&str]) -> Result<(Vec<Phrase>, Vec<Phrase>), Error> {
+    let mut phrases = Vec::new();
+    let mut vetoes = Vec::new();
+    for text in list {
+        let phrase = compile(text).map_err(|why| Error::Phrase {
+            owner: owner.to_owned(),
+            cue: cue.to_owned(),
+            why,
+        })?;
+        if text.starts_with('!') {
+            vetoes.push(phrase);
+        } else {
+            phrases.push(phrase);
+        }
+    }
+    Ok((phrases, vetoes))
+}
+
+impl Recognizer {
+    /// The recogniser of `engine`'s procedures under its base rules' phrase lists
+    /// ([`crate::Config::recognition`]).
+    pub fn new(engine: &Engine) -> Result<Recognizer, Error> {
+        let overrides = &engine.config().recognition;
+        let mut owners: Vec<(&str, Recognition)> = vec![(CALL_FRAME, super::frame::RECOGNITION)];
+        owners.extend(
+            engine
+                .procedures()
+                .iter()
+                .map(|p| (p.name(), p.recognition())),
+        );
+        let mut agent = Vec::new();
+        let mut customer = Vec::new();
+        let mut reasons = Vec::new();
+        for (owner, recognition) in owners {
+            let own = overrides.get(owner);
+            for cue in recognition.cues {
+                let list: Vec<&str> = match own.and_then(|o| o.get(cue.id)) {
+                    Some(list) => list.iter().map(String::as_str).collect(),
+                    None => cue.phrases.to_vec(),
+                };
+                let (phrases, vetoes) = compile_all(owner, cue.id, &list)?;
+                let with = match cue.gate {
+                    Gate::AfterOr(_, with) => compile_all(owner, cue.id, with)?.0,
+                    _ => Vec::new(),
+                };
+                let opening = compile_all(owner, cue.id, cue.opening)?.0;
+                let script_words = cue.script.map_or(0, |line| {
+                    let mut text = line.template().to_owned();
+                    for placeholder in crate::script::PLACEHOLDERS {
+                        text = text.replace(placeholder, " ");
+                    }
+                    split(&text).len()
+                });
+                let compiled = Compiled {
+                    cue: *cue,
+                    script_words,
+                    phrases,
+                    vetoes,
+                    with,
+                    opening,
+                };
+                match cue.speaker {
+                    Speaker::Agent => agent.push(compiled),
+                    _ => customer.push(compiled),
+                }
+            }
+            for reason in recognition.reasons {
+                let list: Vec<&str> = match own.and_then(|o| o.get(reason.reason)) {
+                    Some(list) => list.iter().map(String::as_str).collect(),
+                    None => reason.phrases.to_vec(),
+                };
+                let covered = owner != CALL_FRAME;
+                reasons.push(CompiledReason {
+                    reason: reason.reason,
+                    phrases: compile_all(owner, reason.reason, &list)?.0,
+                    covered,
+                });
+            }
+        }
+        let mut vocab: FxHashMap<String, u32> = FxHashMap::default();
+        for cue in agent.iter_mut().chain(customer.iter_mut()) {
+            number_words(&mut cue.phrases, &mut vocab);
+            number_words(&mut cue.vetoes, &mut vocab);
+            number_words(&mut cue.with, &mut vocab);
+            number_words(&mut cue.opening, &mut vocab);
+        }
+        for reason in &mut reasons {
+            number_words(&mut reason.phrases, &mut vocab);
+        }
+        Ok(Recognizer {
+            vocab,
+            reason_index: Index::of_lists(reasons.iter().map(|r| r.phrases.as_slice())),
+            agent_index: Index::of(&agent),
+            customer_index: Index::of(&customer),
+            agent,
+            customer,
+            reasons,
+        })
+    }
+
+    /// Every event a transcript is read as (`inquiry` and each cue's event), once each.
+    pub fn events(&self) -> Vec<&'static str> {
+        let mut events: Vec<&'static str> = self
+            .agent
+            .iter()
+            .chain(&self.customer)
+            .map(|c| c.cue.event)
+            .collect();
+        events.push("inquiry");
+        events.sort_unstable();
+        events.dedup();
+        events
+    }
+
+    /// The steps `said` by `speaker` holds, in the order their words begin, given what the
+    /// call has said so far (`call`, updated). `rules` gives the script lines' wording for
+    /// the adherence measure. A turn of no step gives nothing.
+    pub fn recognize(
+        &self,
+        rules: &Rules,
+        call: &mut CallContext,
+        speaker: Speaker,
+        said: &str,
+    ) -> Vec<Recognized> {
+        let mut words = split(said);
+        for word in &mut words {
+            word.id = self.vocab.get(&*word.norm).copied().unwrap_or(0);
+        }
+        let cased = said.chars().any(char::is_uppercase);
+        let opening = call.turns == 0 && speaker == Speaker::Agent;
+        let (cues, index) = match speaker {
+            Speaker::Agent => (&self.agent, &self.agent_index),
+            _ => (&self.customer, &self.customer_index),
+        };
+        // Every phrase hit, by cue, earliest first.
+        let mut hits: Vec<(usize, Hit, f64)> = Vec::new();
+        let present = Present::of(&words, self.vocab.len());
+        for (start, word) in words.iter().enumerate() {
+            let by_word = index.by_word(word);
+            let numeric = if word.number.is_some() {
+                index.numeric.as_slice()
+            } else {
+                &[]
+            };
+            for &(c, p) in by_word.iter().chain(numeric) {
+                let (c, p) = (usize::from(c), usize::from(p));
+                let Some(phrase) = cues.get(c).and_then(|cue| cue.phrases.get(p)) else {
+                    continue;
+                };
+                if !present.holds(phrase) {
+                    continue;
+                }
+                if let Some(hit) = match_at(phrase, &words, start) {
+                    let confidence = (0.95 - 0.03 * hit.skipped as f64)
+                        .max(0.7)
+                        .min(0.7 + 0.1 * phrase.weight as f64);
+                    hits.push((c, hit, confidence));
+                }
+            }
+        }
+        // By cue, each cue's hits earliest first (the sort is stable).
+        hits.sort_by_key(|h| h.0);
+        let mut out: Vec<Recognized> = Vec::new();
+        let mut rest = hits.as_slice();
+        for (c, compiled) in cues.iter().enumerate() {
+            let n = rest.iter().take_while(|h| h.0 == c).count();
+            let (own, after) = rest.split_at(n);
+            rest = after;
+            let seen = Seen {
+                words: &words,
+                present: &present,
+            };
+            if let Some(step) = self.cue(compiled, own, rules, call, &seen, cased, said, opening) {
+                out.push(step);
+            }
+        }
+        if speaker == Speaker::Customer {
+            if let Some((reason, at, confidence)) = self.reason(&words, &present) {
+                if call.reason.as_deref() != Some(reason) {
+                    call.reason = Some(reason.to_owned());
+                    out.push(Recognized {
+                        event: "inquiry",
+                        value: reason.to_owned(),
+                        confidence,
+                        position: at,
+                        redacted: false,
+                    });
+                }
+            }
+        }
+        // A redacted answer to "the ticket number?" is the ticket, not a name ("it's [PII]").
+        if out.iter().any(|s| s.event == "ticket" && s.redacted) {
+            out.retain(|s| !(s.event == "customer_identified" && s.redacted));
+        }
+        // One row per event an utterance: the surer reading when two cues give the same step.
+        out.sort_by(|a, b| {
+            a.event
+                .cmp(b.event)
+                .then(b.confidence.total_cmp(&a.confidence))
+        });
+        out.dedup_by(|later, first| later.event == first.event);
+        // A step said in the same breath as the reason belongs to the inquiry it opens: the
+        // inquiry comes before it, whatever the order of the words (only the name may come
+        // first).
+        let first_step = out
+            .iter()
+            .filter(|s| s.event != "inquiry" && s.event != "customer_identified")
+            .map(|s| s.position)
+            .min();
+        if let (Some(first), Some(inquiry)) =
+            (first_step, out.iter_mut().find(|s| s.event == "inquiry"))
+        {
+            inquiry.position = inquiry.position.min(first);
+        }
+        out.sort_by_key(|s| (s.position, s.event != "inquiry"));
+        call.turns += 1;
+        for step in &out {
+            call.last.insert(step.event, call.turns);
+        }
+        if speaker == Speaker::Agent {
+            let prompts = self.customer.iter().filter_map(|c| match c.cue.value {
+                Extract::Name { prompts } => Some(prompts),
+                _ => None,
+            });
+            let mut asked = false;
+            for list in prompts {
+                asked |= words.iter().any(|w| list.contains(&&*w.norm));
+            }
+            call.agent_asked_name = asked
+                && !words
+                    .windows(2)
+                    .any(|p| matches!(p, [my, name] if my.norm == "my" && name.norm == "name"));
+        }
+        out
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn cue(
+        &self,
+        compiled: &Compiled,
+        hits: &[(usize, Hit, f64)],
+        rules: &Rules,
+        call: &CallContext,
+        seen: &Seen<'_, '_>,
+        cased: bool,
+        said: &str,
+        opening: bool,
+    ) -> Option<Recognized> {
+        let cue = &compiled.cue;
+        let words = seen.words;
+        let answered = matches!(cue.value, Extract::Name { .. }) && call.agent_asked_name;
+        let may_script = cue.script.is_some()
+            && (words.len() as f64 >= SCRIPT_FLOOR * compiled.script_words as f64
+                || (cue.opens_call && opening));
+        if hits.is_empty() && !may_script && !answered {
+            return None;
+        }
+        if compiled.vetoes.iter().any(|v| seen.finds(v)) {
+            return None;
+        }
+        let mut confidence = hits.iter().map(|h| h.2).fold(0.0, f64::max);
+        let mut position = hits.first().map_or(0, |h| h.1.start);
+        if let Some(line) = cue.script.filter(|_| may_script) {
+            let adherence = rules.adherence(line, said);
+            if adherence >= SCRIPT_FLOOR && adherence > confidence {
+                confidence = adherence;
+            }
+            if hits.is_empty() && cue.opens_call && opening {
+                let resembles =
+                    adherence >= OPENING_FLOOR || compiled.opening.iter().any(|p| seen.finds(p));
+                if resembles {
+                    confidence = confidence.max(adherence.max(BY_POSITION));
+                }
+            }
+        }
+        if confidence == 0.0 && !answered {
+            return None;
+        }
+        match cue.gate {
+            Gate::Always => {}
+            Gate::After(after) => {
+                if !call.seen_since(after, cue.event) {
+                    return None;
+                }
+            }
+            Gate::AfterOr(after, _) => {
+                if !call.seen_since(after, cue.event)
+                    && !compiled.with.iter().any(|p| seen.finds(p))
+                {
+                    return None;
+                }
+            }
+        }
+        let (value, at) = match cue.value {
+            Extract::None => (String::new(), None),
+            Extract::Fixed(v) => (v.to_owned(), None),
+            Extract::Name { .. } => {
+                let after = hits
+                    .iter()
+                    .find_map(|(_, hit, _)| name_at(words, hit.end, cased).map(|n| (n, hit.start)));
+                match after {
+                    Some((name, at)) => (name, Some(at)),
+                    None if answered => {
+                        let (name, at) = answered_name(words, cased)?;
+                        confidence = confidence.max(0.75);
+                        (name, Some(at))
+                    }
+                    None => return None,
+                }
+            }
+            Extract::Amount => match amount_in_words(words, true) {
+                Some((cents, _)) => (format_cents(cents), None),
+                None if words.iter().any(|w| w.norm == "pii") => (REDACTED.to_owned(), None),
+                None => return None,
+            },
+            Extract::Ticket { prefix, digits } => {
+                let asked = match cue.gate {
+                    Gate::After(after) | Gate::AfterOr(after, _) => {
+                        call.seen_since(after, cue.event)
+                    }
+                    Gate::Always => false,
+                };
+                let (ticket, at) = ticket_in_words(words, prefix, digits, asked)?;
+                (ticket, Some(at))
+            }
+            Extract::BusinessHours {
+                inside,
+                outside,
+                opens,
+                closes,
+            } => {
+                let (within, at) = business_hours_words(words, call.call_date, opens, closes)?;
+                (if within { inside } else { outside }.to_owned(), Some(at))
+            }
+        };
+        if let Some(at) = at {
+            if hits.is_empty() || matches!(cue.value, Extract::Name { .. }) {
+                position = at;
+            }
+        }
+        let redacted = value == REDACTED;
+        Some(Recognized {
+            event: cue.event,
+            value,
+            confidence: confidence.clamp(0.0, 1.0),
+            position,
+            redacted,
+        })
+    }
+
+    /// The reason the words give: the covered reason whose phrases match best (more words
+    /// named, then earlier), else an uncovered one.
+    fn reason(&self, words: &[Word<'_>], present: &Present) -> Option<(&'static str, usize, f64)> {
+        let mut best: Option<(&'static str, usize, usize, bool)> = None;
+        for (start, word) in words.iter().enumerate() {
+            let by_word = self.reason_index.by_word(word);
+            let numeric = if word.number.is_some() {
+                self.reason_index.numeric.as_slice()
+            } else {
+                &[]
+            };
+            for &(r, p) in by_word.iter().chain(numeric) {
+                let Some(reason) = self.reasons.get(usize::from(r)) else {
+                    continue;
+                };
+                let Some(phrase) = reason.phrases.get(usize::from(p)) else {
+                    continue;
+                };
+                if !present.holds(phrase) {
+                    continue;
+                }
+                if match_at(phrase, words, start).is_some() {
+                    let better = best.is_none_or(|(_, at, weight, covered)| {
+                        (phrase.weight, reason.covered, std::cmp::Reverse(start))
+                            > (weight, covered, std::cmp::Reverse(at))
+                    });
+                    if better {
+                        best = Some((reason.reason, start, phrase.weight, reason.covered));
+                    }
+                }
+            }
+        }
+        best.map(|(reason, at, weight, _)| (reason, at, (0.6 + 0.1 * weight as f64).min(0.95)))
+    }
+}
