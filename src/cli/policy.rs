@@ -97,6 +97,9 @@ fn describe(file: &Path, engine: &Engine) -> String {
     for change in from_default {
         let _ = writeln!(out, "  {change}");
     }
+    for note in stale_scripts(default.rules().canonical(), base.canonical()) {
+        let _ = writeln!(out, "  note: {note}");
+    }
     for pair in versions.windows(2) {
         let [before, version] = pair else { continue };
         let from = version
@@ -106,9 +109,55 @@ fn describe(file: &Path, engine: &Engine) -> String {
         for change in changes(before.canonical(), version.canonical()) {
             let _ = writeln!(out, "  {change}");
         }
+        for note in stale_scripts(before.canonical(), version.canonical()) {
+            let _ = writeln!(out, "  note: {note}");
+        }
     }
     if versions.len() == 1 {
         let _ = writeln!(out, "no versions: every call runs under the base rules");
+    }
+    out
+}
+
+/// The script lines that still quote a number a change moved: a procedure's whole-number
+/// parameter changed from `old` to `new` while one of its script lines (in `after`) says `old`
+/// and not `new` ("at least 30 days" under a 45-day review period). Script texts are the
+/// team's words, not rewritten from parameters (docs/POLICY.md); this points at them.
+fn stale_scripts(before: &str, after: &str) -> Vec<String> {
+    let split = |line: &str| -> (String, String) {
+        let (key, value) = line.split_once(" = ").unwrap_or((line, ""));
+        (key.to_owned(), value.to_owned())
+    };
+    let old: std::collections::BTreeMap<String, String> = before.lines().map(split).collect();
+    let new: std::collections::BTreeMap<String, String> = after.lines().map(split).collect();
+    let says = |text: &str, number: &str| {
+        text.split(|c: char| !c.is_ascii_digit())
+            .any(|word| word == number)
+    };
+    let mut out = Vec::new();
+    for (key, value) in &new {
+        let Some(was) = old.get(key) else { continue };
+        let (Ok(_), Ok(_)) = (was.parse::<i64>(), value.parse::<i64>()) else {
+            continue;
+        };
+        if was == value || key.contains(".scripts.") {
+            continue;
+        }
+        let Some((owner, param)) = key.split_once('.') else {
+            continue;
+        };
+        let prefix = format!("{owner}.scripts.");
+        for (line, text) in new.range(prefix.clone()..) {
+            if !line.starts_with(&prefix) {
+                break;
+            }
+            if says(text, was) && !says(text, value) {
+                out.push(format!(
+                    "{line} still says {was} ({param} is now {value}): change its text too if \
+                     the agents are to say {value}"
+                ));
+            }
+        }
     }
     out
 }
