@@ -316,9 +316,19 @@ fn reports_show_the_versions_and_quote_each_calls_rules() {
         .as_str()
         .unwrap()
         .contains("inside the 45-day review period"));
+    // The HTML page names the versions, and each call's (drawn by the page's script as
+    // "judged under ..."; tests/html.rs runs that script in Chromium for the plain report).
+    let html = callflow(["audit", "--policy", policy, "--format", "html"]);
+    let page = stdout(&html);
+    assert!(
+        page.contains("Policy versions: base (before 2026-03-03): 10 calls; 2026-03-03: 27 calls.")
+    );
+    assert!(page.contains(r#""versions":["the base rules","the version of 2026-03-03"]"#));
     // Without dated versions, no versions line.
     let plain = callflow(["audit"]);
     assert!(!stdout(&plain).contains("policy versions"));
+    let plain_page = stdout(&callflow(["audit", "--format", "html"]));
+    assert!(!plain_page.contains(r#""versions":"#) && !plain_page.contains("Policy versions"));
 }
 
 /// `policy check` points at the script lines that still quote a number the policy moved (the

@@ -586,7 +586,17 @@ fn calls_data(report: &AuditReport, options: &HtmlOptions) -> (String, String) {
             .customer
             .as_deref()
             .map_or(-1, |c| strings.id(c) as i64);
-        let _ = write!(calls, "],{customer}]");
+        let _ = write!(calls, "],{customer}");
+        // The policy version that judged the call, when the policy has dated ones: an index
+        // of `data.versions` (0: the base rules).
+        if !report.policy.versions.is_empty() {
+            let version = call
+                .policy
+                .and_then(|d| report.policy.versions.iter().position(|v| *v == d))
+                .map_or(0, |i| i + 1);
+            let _ = write!(calls, ",{version}");
+        }
+        calls.push(']');
 
         // Seconds from the call's start, for the times of its lines.
         let after = |at: Option<chrono::DateTime<chrono::FixedOffset>>| {
@@ -706,6 +716,16 @@ fn calls_data(report: &AuditReport, options: &HtmlOptions) -> (String, String) {
         &mut procedures.iter().map(|p| (*p).to_owned()),
     );
     list(&mut data, "dates", &mut dates.iter().map(|d| d.to_string()));
+    if !report.policy.versions.is_empty() {
+        let versions = std::iter::once("the base rules".to_owned()).chain(
+            report
+                .policy
+                .versions
+                .iter()
+                .map(|d| format!("the version of {d}")),
+        );
+        list(&mut data, "versions", &mut versions.into_iter());
+    }
     list(
         &mut data,
         "days",
