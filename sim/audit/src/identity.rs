@@ -1,13 +1,11 @@
 //! What a report was made from: the log's identity (its name and the SHA-256 of its bytes,
-//! taken while it is read, so the file is read once) and the policy's (its fingerprint and
+//! taken as it is read, so the file is read once) and the policy's (its fingerprint and
 //! the effective date of each version).
 //!
 //! Two reports of the same log have the same `sha256` whatever the file was called or where
 //! it lay; `callflow diff` refuses to compare reports whose logs differ.
 
 use std::io::{self, Read};
-use std::sync::mpsc::{self, Receiver, SyncSender};
-use std::thread::{self, JoinHandle};
 
 use callflow_workflows::Engine;
 use chrono::NaiveDate;
@@ -57,104 +55,33 @@ impl PolicyIdentity {
     }
 }
 
-/// Bytes hashed on the reading thread before the rest goes to a hashing thread: a small log
-/// costs no thread, a large one no time on the reading thread (the busiest; hashing 250 MB
-/// takes about 0.15 s of CPU even with the SHA extensions).
-const INLINE: u64 = 4 << 20;
-
-/// A reader that hashes what passes through it: the first [`INLINE`] bytes where it reads,
-/// the rest on a thread of its own, fed copies of what was read (a bounded queue).
+/// A reader that hashes what passes through it, where it reads. (A hashing thread fed copies
+/// of the bytes was tried and measured slower on two cores: the copies and the third busy
+/// thread cost more than hashing in place; docs/PERFORMANCE.md.)
 pub(crate) struct Hashed<R> {
     inner: R,
-    read: u64,
-    state: HashState,
-}
-
-enum HashState {
-    Inline(Sha256),
-    Threaded {
-        chunks: SyncSender<Vec<u8>>,
-        spare: Receiver<Vec<u8>>,
-        hasher: JoinHandle<Sha256>,
-    },
-    Done(String),
+    hasher: Sha256,
 }
 
 impl<R> Hashed<R> {
     pub(crate) fn new(inner: R) -> Hashed<R> {
         Hashed {
             inner,
-            read: 0,
-            state: HashState::Inline(Sha256::new()),
+            hasher: Sha256::new(),
         }
     }
 
-    /// The hash of every byte read, in lower-case hex: call it once the input is read to its
-    /// end (later reads are not hashed).
-    pub(crate) fn finish(&mut self) -> io::Result<String> {
-        let state = std::mem::replace(&mut self.state, HashState::Done(String::new()));
-        let hex = match state {
-            HashState::Inline(hasher) => hex(&hasher.finalize()),
-            HashState::Threaded {
-                chunks,
-                spare,
-                hasher,
-            } => {
-                drop(chunks);
-                drop(spare);
-                let hasher = hasher
-                    .join()
-                    .map_err(|_| io::Error::other("the hashing thread stopped"))?;
-                hex(&hasher.finalize())
-            }
-            HashState::Done(hex) => hex,
-        };
-        self.state = HashState::Done(hex.clone());
-        Ok(hex)
-    }
-
-    fn hash(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.read += bytes.len() as u64;
-        if let HashState::Inline(hasher) = &mut self.state {
-            if self.read <= INLINE {
-                hasher.update(bytes);
-                return Ok(());
-            }
-            let mut hasher = hasher.clone();
-            let (chunks, queue) = mpsc::sync_channel::<Vec<u8>>(16);
-            let (recycle, spare) = mpsc::sync_channel::<Vec<u8>>(16);
-            let spawned = thread::Builder::new()
-                .name("hash".to_owned())
-                .spawn(move || {
-                    for chunk in queue {
-                        hasher.update(&chunk);
-                        // The reader may be gone already; the chunk is then dropped.
-                        let _ = recycle.try_send(chunk);
-                    }
-                    hasher
-                })?;
-            self.state = HashState::Threaded {
-                chunks,
-                spare,
-                hasher: spawned,
-            };
-        }
-        if let HashState::Threaded { chunks, spare, .. } = &self.state {
-            let mut chunk = spare.try_recv().unwrap_or_default();
-            chunk.clear();
-            chunk.extend_from_slice(bytes);
-            chunks
-                .send(chunk)
-                .map_err(|_| io::Error::other("the hashing thread stopped"))?;
-        }
-        Ok(())
+    /// The hash of every byte read so far, in lower-case hex: ask once the input is read to
+    /// its end.
+    pub(crate) fn finish(&self) -> String {
+        hex(&self.hasher.clone().finalize())
     }
 }
 
 impl<R: Read> Read for Hashed<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.hash(buf.get(..n).unwrap_or_default())?;
+        self.hasher.update(buf.get(..n).unwrap_or_default());
         Ok(n)
     }
 }
@@ -178,20 +105,19 @@ mod tests {
         hashed.read_to_end(&mut out).unwrap();
         // FIPS 180-2's first example.
         assert_eq!(
-            hashed.finish().unwrap(),
+            hashed.finish(),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
     }
 
     #[test]
-    fn a_large_input_hashed_on_a_thread_has_the_hash_of_its_bytes() {
-        // 10 MiB read in small pieces: the first 4 MiB hashed inline, the rest on the thread.
-        let bytes: Vec<u8> = (0..10u32 << 20).map(|i| (i % 251) as u8).collect();
+    fn an_input_read_in_pieces_has_the_hash_of_its_bytes() {
+        let bytes: Vec<u8> = (0..3u32 << 20).map(|i| (i % 251) as u8).collect();
         let mut hashed = Hashed::new(&bytes[..]);
         let mut buf = vec![0; 65_536 + 7];
         while hashed.read(&mut buf).unwrap() > 0 {}
-        assert_eq!(hashed.finish().unwrap(), hex(&Sha256::digest(&bytes)));
+        assert_eq!(hashed.finish(), hex(&Sha256::digest(&bytes)));
         // Asking again gives the same answer.
-        assert_eq!(hashed.finish().unwrap(), hex(&Sha256::digest(&bytes)));
+        assert_eq!(hashed.finish(), hex(&Sha256::digest(&bytes)));
     }
 }

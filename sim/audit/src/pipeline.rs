@@ -759,7 +759,7 @@ fn read<R: Read>(
     Ok(Totals {
         rows: collector.rows,
         rejected: collector.rejected,
-        log: reader.identity()?,
+        log: reader.identity(),
     })
 }
 

@@ -283,20 +283,11 @@ impl<R: Read> LogReader<R> {
 
     /// The input's identity: its name and the SHA-256 of every byte read. Ask once the last
     /// row was read (bytes read after it are not hashed).
-    pub fn identity(&mut self) -> Result<LogIdentity, Error> {
-        let sha256 = self
-            .scanner
-            .get_mut()
-            .finish()
-            .map_err(|source| Error::Csv {
-                source_name: self.source_name.clone(),
-                line: self.rows_read + 1,
-                message: source.to_string(),
-            })?;
-        Ok(LogIdentity {
+    pub fn identity(&self) -> LogIdentity {
+        LogIdentity {
             name: self.source_name.clone(),
-            sha256,
-        })
+            sha256: self.scanner.get_ref().finish(),
+        }
     }
 
     /// How many rows (not counting the header) were read so far.

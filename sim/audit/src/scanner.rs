@@ -216,8 +216,8 @@ impl<R: Read> Scanner<R> {
     }
 
     /// The reader underneath.
-    pub fn get_mut(&mut self) -> &mut R {
-        &mut self.inner
+    pub fn get_ref(&self) -> &R {
+        &self.inner
     }
 
     /// The field separator (once the first record is read, the sniffed one).
