@@ -19,21 +19,8 @@ use criterion::{criterion_group, Criterion, Throughput};
 /// Calls open at once.
 const OPEN: usize = 100_000;
 
-/// The overdue call of `machine.rs`: 12 events, the last one ending it.
-const SCRIPT: [(&str, &str); 12] = [
-    ("greeting", ""),
-    ("customer_identified", "Pat Lee"),
-    ("inquiry", "reward_email_missing"),
-    ("warranty_started", "2026-01-10"),
-    ("first_payment", "2026-01-20"),
-    ("apologize", ""),
-    ("collect", "name"),
-    ("collect", "email"),
-    ("collect", "phone"),
-    ("goodbye", ""),
-    ("email_sent", "rewards_team"),
-    ("call_ended", ""),
-];
+/// The overdue call of the `machine` bench: 12 events, the last one ending it.
+const SCRIPT: [(&str, &str); 12] = super::fixtures::OVERDUE_CALL;
 
 /// One open call and where it is in its script.
 struct Live {

@@ -9,23 +9,10 @@ use criterion::{criterion_group, Criterion, Throughput};
 fn bench(c: &mut Criterion) {
     let engine = Arc::new(Engine::builtin());
     let start = DateTime::parse_from_rfc3339("2026-03-02T14:05:11-05:00").expect("a time");
-    let events: Vec<Event<'static>> = [
-        ("greeting", ""),
-        ("customer_identified", "Pat Lee"),
-        ("inquiry", "reward_email_missing"),
-        ("warranty_started", "2026-01-10"),
-        ("first_payment", "2026-01-20"),
-        ("apologize", ""),
-        ("collect", "name"),
-        ("collect", "email"),
-        ("collect", "phone"),
-        ("goodbye", ""),
-        ("email_sent", "rewards_team"),
-        ("call_ended", ""),
-    ]
-    .into_iter()
-    .map(|(name, value)| engine.event(name, value).expect("an event"))
-    .collect();
+    let events: Vec<Event<'static>> = super::fixtures::OVERDUE_CALL
+        .into_iter()
+        .map(|(name, value)| engine.event(name, value).expect("an event"))
+        .collect();
     let steps: Vec<Step<'_>> = events
         .iter()
         .enumerate()

@@ -70,6 +70,23 @@ pub fn outside(rows: &[FactRow], instant: DateTime<FixedOffset>) -> Option<Strin
     })
 }
 
+/// A flexible CSV reader over `reader` (the tag inputs' files), with its header read; a header
+/// that cannot be read is an [`Error`] naming the input.
+pub(crate) fn open_csv<R: Read>(
+    reader: R,
+    name: &str,
+) -> Result<(csv::Reader<R>, csv::StringRecord), Error> {
+    let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
+    let headers = csv
+        .headers()
+        .map_err(|e| Error::TagInput {
+            source_name: name.to_owned(),
+            why: format!("cannot read the header: {e}"),
+        })?
+        .clone();
+    Ok((csv, headers))
+}
+
 /// The column named `name` (exactly, else ignoring case, `_`, `-` and spaces).
 pub(crate) fn column(headers: &csv::StringRecord, name: &str) -> Option<usize> {
     let loose = |s: &str| {
@@ -93,14 +110,7 @@ pub fn read<R: Read>(
     name: &str,
     spoken: &HashSet<&'static str>,
 ) -> Result<(Facts, Vec<TagRejected>), Error> {
-    let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
-    let headers = csv
-        .headers()
-        .map_err(|e| Error::TagInput {
-            source_name: name.to_owned(),
-            why: format!("cannot read the header: {e}"),
-        })?
-        .clone();
+    let (mut csv, headers) = open_csv(reader, name)?;
     let need = |col: &str| {
         column(&headers, col).ok_or_else(|| Error::TagInput {
             source_name: name.to_owned(),

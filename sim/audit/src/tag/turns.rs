@@ -22,14 +22,7 @@ pub struct TurnsReader<R: Read> {
 impl<R: Read> TurnsReader<R> {
     /// A reader over a turns CSV; a header without the four columns is an [`Error`].
     pub fn new(reader: R, name: &str) -> Result<TurnsReader<R>, Error> {
-        let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
-        let headers = csv
-            .headers()
-            .map_err(|e| Error::TagInput {
-                source_name: name.to_owned(),
-                why: format!("cannot read the header: {e}"),
-            })?
-            .clone();
+        let (csv, headers) = super::facts::open_csv(reader, name)?;
         let mut columns = [0; 4];
         for (slot, col) in columns
             .iter_mut()
