@@ -124,12 +124,7 @@ fn describe(file: &Path, engine: &Engine) -> String {
 /// and not `new` ("at least 30 days" under a 45-day review period). Script texts are the
 /// team's words, not rewritten from parameters (docs/POLICY.md); this points at them.
 fn stale_scripts(before: &str, after: &str) -> Vec<String> {
-    let split = |line: &str| -> (String, String) {
-        let (key, value) = line.split_once(" = ").unwrap_or((line, ""));
-        (key.to_owned(), value.to_owned())
-    };
-    let old: std::collections::BTreeMap<String, String> = before.lines().map(split).collect();
-    let new: std::collections::BTreeMap<String, String> = after.lines().map(split).collect();
+    let (old, new) = (keyed(before), keyed(after));
     let says = |text: &str, number: &str| {
         text.split(|c: char| !c.is_ascii_digit())
             .any(|word| word == number)
@@ -162,14 +157,20 @@ fn stale_scripts(before: &str, after: &str) -> Vec<String> {
     out
 }
 
+/// A canonical text's `key = value` lines, by key.
+fn keyed(canonical: &str) -> std::collections::BTreeMap<String, String> {
+    canonical
+        .lines()
+        .map(|line| {
+            let (key, value) = line.split_once(" = ").unwrap_or((line, ""));
+            (key.to_owned(), value.to_owned())
+        })
+        .collect()
+}
+
 /// The lines of `after`'s canonical text that differ from `before`'s, as `key: old -> new`.
 fn changes(before: &str, after: &str) -> Vec<String> {
-    let split = |line: &str| -> (String, String) {
-        let (key, value) = line.split_once(" = ").unwrap_or((line, ""));
-        (key.to_owned(), value.to_owned())
-    };
-    let old: std::collections::BTreeMap<String, String> = before.lines().map(split).collect();
-    let new: std::collections::BTreeMap<String, String> = after.lines().map(split).collect();
+    let (old, new) = (keyed(before), keyed(after));
     let mut out = Vec::new();
     for (key, value) in &new {
         match old.get(key) {
