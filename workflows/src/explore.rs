@@ -197,6 +197,15 @@ pub fn hours_throughout(engine: &Engine, at: DateTime<FixedOffset>) -> Option<bo
     }
 }
 
+/// Whether a call starting at `at` is "within" the procedures' hours for its whole length
+/// (`within`), or "outside" them (`!within`); with no procedure keeping hours, any start fits.
+pub fn starts_within(engine: &Engine, at: DateTime<FixedOffset>, within: bool) -> bool {
+    match hours_throughout(engine, at) {
+        Some(open) => open == within,
+        None => open_at(engine, at).is_none(),
+    }
+}
+
 impl Clock {
     /// The instant this clock stands for under `engine`'s policy: its representative start
     /// when the policy's hours make it what the clock says ("within" or "outside" chat
@@ -205,10 +214,7 @@ impl Clock {
     pub fn at(&self, engine: &Engine) -> DateTime<FixedOffset> {
         let representative = parse_start(*self);
         let within = self.start == CLOCKS[0].start;
-        let fits = |at: DateTime<FixedOffset>| match hours_throughout(engine, at) {
-            Some(open) => open == within,
-            None => open_at(engine, at).is_none(),
-        };
+        let fits = |at: DateTime<FixedOffset>| starts_within(engine, at, within);
         if fits(representative) {
             return representative;
         }

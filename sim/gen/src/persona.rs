@@ -6,7 +6,7 @@ use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone, Wee
 use chrono_tz::Tz;
 use fastrand::Rng;
 
-use callflow_workflows::explore::{hours_throughout, open_at};
+use callflow_workflows::explore::starts_within;
 use callflow_workflows::stage::{Cast, Props};
 use callflow_workflows::Engine;
 
@@ -140,10 +140,7 @@ pub fn call_start(
     // Under the policy's own hours (a holiday, other chat hours): a drawn time that the
     // policy does not make what was asked is drawn again; after many tries, one from
     // anywhere in the day that fits, else the last drawn.
-    let fits = |at: DateTime<FixedOffset>| match hours_throughout(engine, at) {
-        Some(open) => open == within_chat_hours,
-        None => open_at(engine, at).is_none(),
-    };
+    let fits = |at: DateTime<FixedOffset>| starts_within(engine, at, within_chat_hours);
     for _ in 0..200 {
         let at = draw_start(rng, tz, base, weekend, within_chat_hours);
         if fits(at) {
