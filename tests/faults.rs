@@ -797,7 +797,7 @@ fn twenty_thousand_calls_that_never_end_are_all_incomplete_and_leave_when_judged
         assert!(replayer.feed(row).is_none(), "no call ends");
     }
     assert_eq!(replayer.open_calls(), CALLS as usize);
-    let (reports, rows, rejected) = replayer.finish();
+    let (reports, rows, rejected) = replayer.finish().expect("no spill failure");
     assert_eq!(
         (rows.read, rows.replayed, rows.rejected),
         (3 * u64::from(CALLS), 3 * u64::from(CALLS), 0)

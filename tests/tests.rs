@@ -12,6 +12,7 @@
 //! - `input`: input a busy user gets wrong: nothing replayable, most rows rejected, `;` and
 //!   tab exports, column names, `--out` extensions;
 //! - `integrity`: a run that loses a call fails (faults injected into the pipeline);
+//! - `spill`: issue #23, open calls spilled to disk under `--memory-limit`, the same reports;
 //! - `pipeline`: the same report on any number of threads, the streamed JSON, histories;
 //! - `policy_cli`: `callflow policy init|check`, `--policy`, a bad policy's line and column;
 //! - `properties`: properties over generated and corrupted logs (proptest);
@@ -52,6 +53,7 @@ mod service_restart;
 mod simulate;
 mod snapshots;
 mod speech;
+mod spill;
 mod transcripts;
 mod trust;
 

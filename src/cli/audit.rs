@@ -13,6 +13,7 @@ use super::output::{progress_bar, write_output_then};
 use crate::audit::diff::DiffBuilder;
 use crate::audit::history::{self, IndexEntry};
 use crate::audit::identity::PolicyIdentity;
+use crate::audit::memory::MemoryLimit;
 use crate::audit::overrides::Overrides;
 use crate::audit::pipeline::{self, AuditOptions, CallSink};
 use crate::audit::reader::ReadOptions;
@@ -53,6 +54,12 @@ pub struct AuditArgs {
     /// machine's cores.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// What the calls open at once may take in memory (`256M`, `2G`, `512K`, bytes); past
+    /// it, the calls idle longest wait in a spill file in TMPDIR and come back when a row of
+    /// theirs arrives. The report is the same. Default: an eighth of the machine's memory,
+    /// between 256M and 2G.
+    #[arg(long, value_name = "SIZE")]
+    pub memory_limit: Option<MemoryLimit>,
     /// No progress bar (it shows only on a terminal, for files of 8 MiB or more).
     #[arg(long, short)]
     pub quiet: bool,
@@ -237,6 +244,7 @@ pub fn run(
         history: args.transcripts.is_some() || matches!(format, Format::Html | Format::Markdown),
         render: None,
         compare: compared,
+        memory_limit: Some(args.memory_limit.unwrap_or_default()),
     };
     let transcripts = args.transcripts.clone().map(|dir| Transcripts {
         dir,
@@ -308,6 +316,9 @@ pub fn run(
                     }
                     any_failed = stream.finish(&totals)?;
                     warn(&totals.rows, &totals.rejected, &notes, true);
+                    if let Some(note) = totals.spill_note() {
+                        eprintln!("callflow: note: {note}");
+                    }
                     Ok(())
                 },
                 || store(history.as_mut(), run.borrow().as_ref(), &committed),
@@ -341,6 +352,8 @@ pub fn run(
                 }
             };
             usable(&source, &totals.rows, &totals.rejected)?;
+            // On standard error only: the report is the same whatever the memory limit.
+            let spill_note = totals.spill_note();
             let Transcribe { result, sink, .. } = transcribe;
             transcripts_done = Some(sink.map(|t| (t, result)));
             comparing = compare.done();
@@ -388,6 +401,9 @@ pub fn run(
             written?;
             let shows_notes = matches!(format, Format::Text | Format::Markdown | Format::Html);
             warn(&report.rows, &report.rejected, &notes, !shows_notes);
+            if let Some(note) = spill_note {
+                eprintln!("callflow: note: {note}");
+            }
         }
     }
     if let Some(Some((transcripts, result))) = transcripts_done {

@@ -150,6 +150,13 @@ pub enum Error {
         /// What is wrong, naming the value.
         problem: String,
     },
+    /// Open calls could not be kept on disk under the memory limit, or read back from it (the
+    /// spill file in `TMPDIR`): a call would be missing, so the run gives no report.
+    #[error("could not keep open calls on disk under the memory limit ({cause}); the audit is incomplete: point TMPDIR at a disk with room, or raise --memory-limit")]
+    Spill {
+        /// What failed.
+        cause: String,
+    },
     /// A replay worker could not be started.
     #[error("{source_name}: cannot start a replay thread")]
     Thread {

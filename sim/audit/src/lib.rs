@@ -24,6 +24,9 @@ pub mod fault;
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]
 pub mod history;
 pub mod identity;
+pub mod memory;
+#[cfg_attr(not(test), warn(clippy::indexing_slicing))]
+mod open_calls;
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]
 pub mod overrides;
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]
@@ -43,6 +46,8 @@ pub mod review_sample;
 pub mod sample;
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]
 pub mod scanner;
+#[cfg_attr(not(test), warn(clippy::indexing_slicing))]
+mod spill;
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]
 mod table;
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]

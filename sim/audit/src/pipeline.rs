@@ -19,8 +19,9 @@ use callflow_workflows::{Engine, Rules};
 use crate::error::Error;
 use crate::history::Histories;
 use crate::identity::LogIdentity;
+use crate::memory::MemoryLimit;
 use crate::reader::{call_id_bytes, Columns, LogReader, RawRecord, RecordBatch};
-use crate::replay::Replayer;
+use crate::replay::{Replayer, StillOpen};
 use crate::report::{AuditReport, CallReport, Rejected, RowCounts};
 use crate::scanner::RecordView;
 
@@ -43,12 +44,31 @@ pub struct AuditOptions<'a> {
     /// --compare`): each report then carries both judgements (`CallReport::compared`), in
     /// the same single pass over the log.
     pub compare: Option<&'a Arc<Engine>>,
+    /// What the open calls may take in memory, shared evenly by the threads; past it, the
+    /// calls idle longest wait on disk ([`Replayer::with_memory_limit`]). `None`: no limit.
+    /// The default fits the machine ([`MemoryLimit::for_this_machine`]). Rows kept for
+    /// `history` are not counted.
+    pub memory_limit: Option<MemoryLimit>,
 }
 
 /// Renders one finished call under the rules it ran under (the JSON stream's line).
 pub type RenderCall = fn(&CallReport, &Rules) -> Vec<u8>;
 
 impl AuditOptions<'_> {
+    /// A replayer for one of the run's threads: comparing when asked, with its share of the
+    /// memory limit.
+    fn replayer(&self, engine: Arc<Engine>, compare: Option<&Arc<Engine>>) -> Replayer {
+        let mut replayer = Replayer::new(engine);
+        if let Some(other) = compare {
+            replayer = replayer.comparing(Arc::clone(other));
+        }
+        if let Some(limit) = self.memory_limit {
+            let share = limit.bytes() / self.threads.max(1) as u64;
+            replayer = replayer.with_memory_limit(MemoryLimit::from_bytes(share));
+        }
+        replayer
+    }
+
     /// The renderer to run where each call is replayed: none when rows are kept for histories
     /// (the sink needs the whole report then).
     fn render_where_replayed(&self) -> Option<RenderCall> {
@@ -64,6 +84,7 @@ impl Default for AuditOptions<'_> {
             history: false,
             render: None,
             compare: None,
+            memory_limit: Some(MemoryLimit::for_this_machine()),
         }
     }
 }
@@ -90,6 +111,22 @@ pub struct Totals {
     pub rejected: Vec<Rejected>,
     /// The log read: its name and the hash of all its bytes.
     pub log: LogIdentity,
+    /// Open calls moved to disk under the memory limit (a call moved twice counts twice; 0
+    /// when the limit was never reached).
+    pub calls_spilled: u64,
+}
+
+impl Totals {
+    /// What to tell the user (on standard error: the report is the same whatever the limit)
+    /// when open calls waited on disk.
+    pub fn spill_note(&self) -> Option<String> {
+        (self.calls_spilled > 0).then(|| {
+            format!(
+                "the calls open at once outgrew the memory limit: open calls were moved to disk {} times and read back (the report is the same; --memory-limit raises the limit)",
+                self.calls_spilled
+            )
+        })
+    }
 }
 
 /// How many rows a worker gets at a time.
@@ -167,8 +204,16 @@ enum ToWorker {
     Epoch {
         next_line: u64,
     },
-    End,
+    /// The log is over: report what finished and the books, then send the calls still open,
+    /// one at a time in first-line order, on `last`.
+    End {
+        last: SyncSender<Result<CallReport, Error>>,
+    },
 }
+
+/// How many of a worker's last calls (those still open at the end of the log) may wait for
+/// the reading thread at once.
+const LAST_CALLS_IN_FLIGHT: usize = 16;
 
 enum FromWorker {
     Epoch {
@@ -176,6 +221,10 @@ enum FromWorker {
         earliest_open: Option<u64>,
         next_line: u64,
     },
+    /// The worker could not close its books (its spill file failed): the run fails with this.
+    Failed { error: Error },
+    /// Every row is replayed: the calls that finished since the last epoch, and the books.
+    /// The calls still open follow on the worker's `last` channel.
     Done {
         /// Which worker.
         worker: usize,
@@ -190,6 +239,8 @@ struct Books {
     rejected: Vec<Rejected>,
     /// Calls it started (each gives one report).
     started: u64,
+    /// Calls it moved to disk under the memory limit.
+    spilled: u64,
 }
 
 /// A replay worker's ends of the channels.
@@ -345,22 +396,43 @@ fn feed_row(
     report
 }
 
-/// The log is over for one thread: its calls still open, judged (given their rows when they
-/// are kept), and its books.
-fn finish(replayer: Replayer, histories: Option<&mut Histories>) -> (Vec<CallReport>, Books) {
+/// The log is over for one thread: its books, and its calls still open, to be judged one at
+/// a time ([`LastCalls`]).
+fn close(replayer: Replayer) -> Result<(StillOpen, Books), Error> {
     let started = replayer.calls_started();
-    let (mut rest, rows, rejected) = replayer.finish();
-    if let Some(histories) = histories {
-        for report in &mut rest {
-            histories.attach(report);
-        }
-    }
+    let spilled = replayer.calls_spilled();
+    let (still_open, rows, rejected) = replayer.close()?;
     let books = Books {
         rows,
         rejected,
         started,
+        spilled,
     };
-    (rest, books)
+    Ok((still_open, books))
+}
+
+/// A thread's calls still open at the end of the log, judged one at a time in first-line
+/// order, given their rows when they are kept and rendered when asked.
+struct LastCalls {
+    still_open: StillOpen,
+    histories: Option<Histories>,
+    render: Option<RenderCall>,
+    engine: Arc<Engine>,
+}
+
+impl Iterator for LastCalls {
+    type Item = Result<CallReport, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let report = self.still_open.next()?;
+        Some(report.map(|mut report| {
+            if let Some(histories) = self.histories.as_mut() {
+                histories.attach(&mut report);
+            }
+            prerender(&mut report, self.render, &self.engine);
+            report
+        }))
+    }
 }
 
 /// Renders a finished call where it was replayed, under the rules it was judged by, keeping
@@ -376,26 +448,30 @@ fn prerender(report: &mut CallReport, render: Option<RenderCall>, engine: &Engin
 /// Replay worker `index`: replays the rows it is sent until the end, then reports its last
 /// calls and its books. Its sends fail only once the reading thread has stopped, which the
 /// run reports itself.
-fn worker(
-    index: usize,
-    columns: Columns,
-    engine: Arc<Engine>,
-    compare: Option<Arc<Engine>>,
-    history: bool,
-    render: Option<RenderCall>,
-    ends: WorkerEnds,
-) {
+fn worker(index: usize, setup: WorkerSetup, ends: WorkerEnds) {
     let WorkerEnds {
         inbox,
         outbox,
         recycle,
     } = ends;
-    let mut replayer = Replayer::new(engine);
-    if let Some(other) = compare {
-        replayer = replayer.comparing(other);
-    }
+    let WorkerSetup {
+        columns,
+        engine,
+        compare,
+        history,
+        render,
+        options_threads,
+        memory_limit,
+    } = setup;
+    let options = AuditOptions {
+        threads: options_threads,
+        memory_limit,
+        ..AuditOptions::default()
+    };
+    let mut replayer = options.replayer(Arc::clone(&engine), compare.as_ref());
     let mut histories = history.then(Histories::default);
     let mut finished = Vec::new();
+    let mut last = None;
     for message in inbox {
         match message {
             ToWorker::Rows(mut batch) => {
@@ -419,16 +495,54 @@ fn worker(
                     next_line,
                 });
             }
-            ToWorker::End => break,
+            ToWorker::End { last: sender } => {
+                last = Some(sender);
+                break;
+            }
         }
     }
-    let (rest, books) = finish(replayer, histories.as_mut());
-    finished.extend(rest);
-    let _ = outbox.send(FromWorker::Done {
-        worker: index,
-        finished,
-        books,
-    });
+    let Some(last) = last else { return };
+    let (still_open, books) = match close(replayer) {
+        Ok(closed) => closed,
+        Err(error) => {
+            let _ = outbox.send(FromWorker::Failed { error });
+            return;
+        }
+    };
+    if outbox
+        .send(FromWorker::Done {
+            worker: index,
+            finished,
+            books,
+        })
+        .is_err()
+    {
+        return;
+    }
+    let calls = LastCalls {
+        still_open,
+        histories,
+        render,
+        engine,
+    };
+    for call in calls {
+        let failed = call.is_err();
+        if last.send(call).is_err() || failed {
+            return;
+        }
+    }
+}
+
+/// What a replay worker is started with.
+struct WorkerSetup {
+    columns: Columns,
+    engine: Arc<Engine>,
+    compare: Option<Arc<Engine>>,
+    history: bool,
+    render: Option<RenderCall>,
+    /// The run's threads and memory limit: the worker's replayer takes its share.
+    options_threads: usize,
+    memory_limit: Option<MemoryLimit>,
 }
 
 /// Collects the epochs of the reading thread and of the workers; an epoch is complete when
@@ -443,6 +557,8 @@ struct Collector {
     rejected: Vec<Rejected>,
     /// Calls started, summed over the threads that reported their books.
     started: u64,
+    /// Calls moved to disk, summed likewise.
+    spilled: u64,
 }
 
 impl Collector {
@@ -472,6 +588,7 @@ impl Collector {
         self.rows.rejected += books.rows.rejected;
         self.rejected.extend(books.rejected);
         self.started += books.started;
+        self.spilled += books.spilled;
     }
 
     /// The first worker that has not reported its books, if any.
@@ -479,12 +596,16 @@ impl Collector {
         self.done.iter().position(|done| !done)
     }
 
+    /// Takes one worker's message; fails with the worker's own failure, or when the sink
+    /// cannot take a call.
     fn take(
         &mut self,
+        source: &str,
         message: FromWorker,
         order: &mut InOrder,
         sink: &mut dyn CallSink,
-    ) -> std::io::Result<()> {
+    ) -> Result<(), Error> {
+        let written = |result: std::io::Result<()>| result.map_err(|e| write_error(source, e));
         match message {
             FromWorker::Epoch {
                 finished,
@@ -494,8 +615,9 @@ impl Collector {
                 for report in finished {
                     order.add(report);
                 }
-                self.epoch(next_line, earliest_open, order, sink)?;
+                written(self.epoch(next_line, earliest_open, order, sink))?;
             }
+            FromWorker::Failed { error } => return Err(error),
             FromWorker::Done {
                 worker,
                 finished,
@@ -537,18 +659,23 @@ impl Local {
         }
     }
 
-    /// The calls still open at the end of the log, judged, and the row counts.
-    fn finish(self, order: &mut InOrder, collector: &mut Collector) {
+    /// The log is over here: the row counts go to the collector, and the calls still open
+    /// come back one at a time.
+    fn close(self, collector: &mut Collector) -> Result<LastCalls, Error> {
         let Local {
             replayer,
-            mut histories,
-            ..
+            histories,
+            render,
         } = self;
-        let (rest, books) = finish(replayer, histories.as_mut());
-        for report in rest {
-            order.add(report);
-        }
+        let engine = Arc::clone(replayer.engine());
+        let (still_open, books) = close(replayer)?;
         collector.count(books);
+        Ok(LastCalls {
+            still_open,
+            histories,
+            render,
+            engine,
+        })
     }
 }
 
@@ -584,9 +711,15 @@ fn run<R: Read>(
     for index in 0..workers {
         let (inbox, receiver) = mpsc::sync_channel::<ToWorker>(32);
         inboxes.push(inbox);
-        let engine = Arc::clone(&engine);
-        let history = options.history;
-        let compare = options.compare.cloned();
+        let setup = WorkerSetup {
+            columns,
+            engine: Arc::clone(&engine),
+            compare: options.compare.cloned(),
+            history: options.history,
+            render,
+            options_threads: options.threads,
+            memory_limit: options.memory_limit,
+        };
         let ends = WorkerEnds {
             inbox: receiver,
             outbox: outbox.clone(),
@@ -594,7 +727,7 @@ fn run<R: Read>(
         };
         let spawned = thread::Builder::new()
             .name(worker_name(index))
-            .spawn(move || worker(index, columns, engine, compare, history, render, ends))
+            .spawn(move || worker(index, setup, ends))
             .map_err(|e| Error::Thread {
                 source_name: source.clone(),
                 source: e,
@@ -651,12 +784,8 @@ fn read<R: Read>(
         results,
         recycled,
     } = channels;
-    let mut replayer = Replayer::new(engine);
-    if let Some(other) = options.compare {
-        replayer = replayer.comparing(Arc::clone(other));
-    }
     let mut local = Local {
-        replayer,
+        replayer: options.replayer(engine, options.compare),
         histories: options.history.then(Histories::default),
         render: options.render_where_replayed(),
     };
@@ -667,6 +796,7 @@ fn read<R: Read>(
         rows: RowCounts::default(),
         rejected: Vec::new(),
         started: 0,
+        spilled: 0,
     };
     let mut batches: Vec<RecordBatch> = (0..workers)
         .map(|_| RecordBatch::with_room(BATCH))
@@ -721,29 +851,28 @@ fn read<R: Read>(
                 .epoch(next_line, local.replayer.earliest_open_line(), order, sink)
                 .map_err(|e| write_error(&source, e))?;
             while let Ok(message) = results.try_recv() {
-                collector
-                    .take(message, order, sink)
-                    .map_err(|e| write_error(&source, e))?;
+                collector.take(&source, message, order, sink)?;
             }
             if let Some(progress) = options.progress {
                 progress(reader.bytes_read());
             }
         }
     }
+    let mut lasts = Vec::with_capacity(workers);
     for (shard, batch) in batches.iter_mut().enumerate() {
         let part = std::mem::take(batch);
+        let (last, from_worker) = mpsc::sync_channel(LAST_CALLS_IN_FLIGHT);
+        lasts.push(from_worker);
         let sent = part.is_empty() || send(shard, ToWorker::Rows(part));
-        if !sent || !send(shard, ToWorker::End) {
+        if !sent || !send(shard, ToWorker::End { last }) {
             return Err(channel_closed(&source, shard));
         }
     }
     drop(inboxes);
-    local.finish(order, &mut collector);
+    let here = local.close(&mut collector)?;
     // Until every worker reported its books, or the last one's end of the channel closed.
     for message in results.iter() {
-        collector
-            .take(message, order, sink)
-            .map_err(|e| write_error(&source, e))?;
+        collector.take(&source, message, order, sink)?;
         if collector.not_done().is_none() {
             break;
         }
@@ -751,16 +880,74 @@ fn read<R: Read>(
     if let Some(worker) = collector.not_done() {
         return Err(channel_closed(&source, worker));
     }
-    order
-        .release(u64::MAX, sink)
-        .map_err(|e| write_error(&source, e))?;
+    // The calls still open, from every thread, merged in first-line order with those that
+    // finished and wait for them.
+    let mut threads: Vec<Box<dyn Iterator<Item = Result<CallReport, Error>>>> =
+        Vec::with_capacity(workers + 1);
+    threads.push(Box::new(here));
+    for from_worker in lasts {
+        // Until the worker's end closes: it sent all its calls, or it stopped, which the
+        // books or the join report.
+        threads.push(Box::new(std::iter::from_fn(move || {
+            from_worker.recv().ok()
+        })));
+    }
+    merge_last_calls(threads, order, sink).map_err(|e| match e {
+        Merge::Call(e) => e,
+        Merge::Write(e) => write_error(&source, e),
+    })?;
     check_books(&source, reader.rows_read(), &collector, order.released)?;
     collector.rejected.sort_by_key(|r| r.line);
     Ok(Totals {
         rows: collector.rows,
         rejected: collector.rejected,
         log: reader.identity(),
+        calls_spilled: collector.spilled,
     })
+}
+
+/// What stopped the merge of the last calls.
+enum Merge {
+    /// A call could not be judged (read back from disk).
+    Call(Error),
+    /// The sink could not take a call.
+    Write(std::io::Error),
+}
+
+/// Hands out the calls still open at the end of the log, one at a time from each thread (each
+/// in first-line order), merged with the finished calls waiting in `order`: a call goes out
+/// as soon as no thread can still give an earlier one. Holds one call a thread at a time.
+fn merge_last_calls(
+    mut threads: Vec<Box<dyn Iterator<Item = Result<CallReport, Error>> + '_>>,
+    order: &mut InOrder,
+    sink: &mut dyn CallSink,
+) -> Result<(), Merge> {
+    let mut heads: Vec<Option<CallReport>> = Vec::with_capacity(threads.len());
+    for thread in &mut threads {
+        heads.push(thread.next().transpose().map_err(Merge::Call)?);
+    }
+    loop {
+        let next = heads
+            .iter()
+            .enumerate()
+            .filter_map(|(i, head)| head.as_ref().map(|call| (call.first_line, i)))
+            .min();
+        let Some((_, i)) = next else { break };
+        let (Some(head), Some(thread)) = (heads.get_mut(i), threads.get_mut(i)) else {
+            break;
+        };
+        if let Some(call) = head.take() {
+            order.add(call);
+        }
+        *head = thread.next().transpose().map_err(Merge::Call)?;
+        let low = heads
+            .iter()
+            .filter_map(|head| head.as_ref().map(|call| call.first_line))
+            .min()
+            .unwrap_or(u64::MAX);
+        order.release(low, sink).map_err(Merge::Write)?;
+    }
+    order.release(u64::MAX, sink).map_err(Merge::Write)
 }
 
 /// The run's own books, before it reports success: every row read was replayed or rejected

@@ -3,9 +3,10 @@
 //!
 //! Memory grows with the calls open at once, not with the log: a call leaves the table when it
 //! ends, and only a hash of its id (and, while it is recent, its end line) is kept, to reject
-//! late rows and reused ids ([`crate::ended`]).
+//! late rows and reused ids ([`crate::ended`]). Under a memory limit
+//! ([`Replayer::with_memory_limit`]) the open calls idle longest wait on disk
+//! ([`crate::open_calls`]), so not even a log whose calls never end can exhaust memory.
 
-use rustc_hash::FxHashMap as HashMap;
 use std::io::Read;
 use std::sync::Arc;
 
@@ -15,23 +16,17 @@ use callflow_workflows::{Call, CallStart, Engine, Event, Stamp, Step};
 use crate::diff::{CallDigest, Compared};
 use crate::ended::EndedCalls;
 use crate::error::Error;
+use crate::memory::MemoryLimit;
+use crate::open_calls::{Closing, OpenCall, OpenCalls};
 use crate::reader::{BadRow, LogReader, Row};
 use crate::rejection::RejectKind;
 use crate::report::{AuditReport, CallReport, Rejected, RowCounts};
 use crate::timestamp::Timestamps;
 
-struct OpenCall {
-    call: Call,
-    first_line: u64,
-    /// The same call under the engine compared against (`audit --compare`).
-    shadow: Option<Box<Call>>,
-}
-
 /// Replays rows into calls.
 pub struct Replayer {
     engine: Arc<Engine>,
-    /// Boxed: the table's spare capacity then costs a pointer a slot, not a whole call.
-    open: HashMap<Box<str>, Box<OpenCall>>,
+    open: OpenCalls,
     ended: EndedCalls,
     rows: RowCounts,
     /// Calls started: `call_started` rows replayed, each of which opened a call.
@@ -46,8 +41,8 @@ impl Replayer {
     /// A replayer with no calls yet, replaying under `engine`'s procedures and rules.
     pub fn new(engine: Arc<Engine>) -> Replayer {
         Replayer {
+            open: OpenCalls::new(Arc::clone(&engine)),
             engine,
-            open: HashMap::default(),
             ended: EndedCalls::default(),
             rows: RowCounts::default(),
             started: 0,
@@ -62,7 +57,39 @@ impl Replayer {
     /// ([`CallReport::compared`]). The rows are taken or rejected as `engine` decides; the
     /// two engines must share their procedures (two policies of one build).
     pub fn comparing(mut self, other: Arc<Engine>) -> Replayer {
+        self.open = self.open.comparing(Arc::clone(&other));
         self.shadow = Some(other);
+        self
+    }
+
+    /// The same replayer, keeping its open calls within `limit`: past it, the calls idle
+    /// longest move to a spill file (in `TMPDIR`) and come back when a row of theirs arrives.
+    /// The reports are the same as without a limit. Call it before the first row.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use callflow_audit::{memory::MemoryLimit, LogReader, Replayer};
+    /// let engine = Arc::new(callflow_workflows::Engine::builtin());
+    /// // No room at all: every call waits on disk while another one's row is replayed.
+    /// let mut replayer = Replayer::new(engine).with_memory_limit(MemoryLimit::from_bytes(0));
+    /// let log = "call_id,timestamp,agent_id,event,value,text\n\
+    ///            C-1,2026-03-02T14:05:11-05:00,sjones,call_started,Rewards,\n\
+    ///            C-2,2026-03-02T14:05:12-05:00,adiaz,call_started,Rewards,\n\
+    ///            C-1,2026-03-02T14:05:13-05:00,,greeting,,\n";
+    /// let mut reader = LogReader::new(log.as_bytes(), "example.csv").unwrap();
+    /// while let Some(row) = reader.next_row().unwrap() {
+    ///     assert!(replayer.feed(row).is_none());
+    /// }
+    /// assert!(replayer.calls_spilled() >= 2);
+    /// let (reports, rows, _) = replayer.finish().unwrap();
+    /// assert_eq!(rows.replayed, 3);
+    /// // The calls still open, judged in the order they started.
+    /// let ids: Vec<&str> = reports.iter().map(|r| r.call_id.as_str()).collect();
+    /// assert_eq!(ids, ["C-1", "C-2"]);
+    /// ```
+    pub fn with_memory_limit(mut self, limit: MemoryLimit) -> Replayer {
+        self.open = std::mem::replace(&mut self.open, OpenCalls::new(Arc::clone(&self.engine)))
+            .with_budget(limit.bytes());
         self
     }
 
@@ -82,15 +109,20 @@ impl Replayer {
         self.started
     }
 
-    /// Calls open now.
+    /// Calls open now (in memory and on disk).
     pub fn open_calls(&self) -> usize {
         self.open.len()
     }
 
+    /// Calls moved to disk so far under the memory limit (a call moved twice counts twice).
+    pub fn calls_spilled(&self) -> u64 {
+        self.open.spills()
+    }
+
     /// The first line of the earliest call still open, if any: every call that ends from now
     /// on starts at or after it (or after the rows read so far).
-    pub fn earliest_open_line(&self) -> Option<u64> {
-        self.open.values().map(|open| open.first_line).min()
+    pub fn earliest_open_line(&mut self) -> Option<u64> {
+        self.open.earliest_first_line()
     }
 
     fn reject(&mut self, line: u64, call_id: &str, (kind, reason): (RejectKind, String)) {
@@ -164,6 +196,9 @@ impl Replayer {
             return self.start(row, department, stamp).map(|()| None);
         }
         let Some(open) = self.open.get_mut(row.call_id) else {
+            if let Some(why) = self.open.failure() {
+                return Err((RejectKind::Other, format!("internal: {why}")));
+            }
             return Err(match self.ended.get(row.call_id, row.line) {
                 Some(end) => (
                     RejectKind::AfterEnd,
@@ -187,6 +222,7 @@ impl Replayer {
             text: Some(row.text).filter(|t| !t.is_empty()),
             agent_id: Some(row.agent_id).filter(|a| !a.is_empty()),
         };
+        open.touched = row.line;
         open.call.feed(&step).map_err(|e| {
             let kind = match e {
                 callflow_workflows::Error::BackInTime { .. } => RejectKind::BackInTime,
@@ -206,7 +242,7 @@ impl Replayer {
         }
         let (id, open) = self
             .open
-            .remove_entry(row.call_id)
+            .remove(row.call_id)
             .ok_or_else(|| (RejectKind::Other, "internal: the call vanished".to_owned()))?;
         self.ended.insert(&id, row.line);
         Ok(Some(open))
@@ -218,13 +254,12 @@ impl Replayer {
         department: &str,
         stamp: Stamp,
     ) -> Result<(), (RejectKind, String)> {
-        if let Some(open) = self.open.get(row.call_id) {
+        if let Some(first_line) = self.open.first_line_of(row.call_id) {
             return Err((
                 RejectKind::Duplicate,
                 format!(
-                    "duplicate call_started: call {} already started at line {}",
+                    "duplicate call_started: call {} already started at line {first_line}",
                     Quoted(row.call_id),
-                    open.first_line
                 ),
             ));
         }
@@ -262,32 +297,71 @@ impl Replayer {
             None => None,
         };
         self.open.insert(
-            row.call_id.into(),
-            Box::new(OpenCall {
+            row.call_id,
+            OpenCall {
                 call,
                 first_line: row.line,
+                touched: row.line,
                 shadow,
-            }),
+            },
         );
         self.started += 1;
         Ok(())
     }
 
-    /// The log is over: every call still open is judged incomplete. Returns their reports,
-    /// the row counts and the rejected rows.
-    pub fn finish(mut self) -> (Vec<CallReport>, RowCounts, Vec<Rejected>) {
-        let reports = self
-            .open
-            .drain()
-            .map(|(_, mut open)| {
+    /// The log is over: every call still open is judged incomplete. Returns their reports, in
+    /// the order of their first lines, the row counts and the rejected rows; fails when a call
+    /// could not be kept on disk or read back from it ([`Error::Spill`]).
+    ///
+    /// [`Replayer::close`] gives the same calls one at a time.
+    pub fn finish(self) -> Result<(Vec<CallReport>, RowCounts, Vec<Rejected>), Error> {
+        let (closing, rows, rejected) = self.close()?;
+        let reports = closing.collect::<Result<Vec<_>, _>>()?;
+        Ok((reports, rows, rejected))
+    }
+
+    /// The log is over: the calls still open, judged incomplete one at a time in the order of
+    /// their first lines (those on disk read back as their turn comes), the row counts and the
+    /// rejected rows. Fails when the spill file failed during the replay ([`Error::Spill`]).
+    pub fn close(self) -> Result<(StillOpen, RowCounts, Vec<Rejected>), Error> {
+        if let Some(why) = self.open.failure() {
+            return Err(Error::Spill {
+                cause: why.to_owned(),
+            });
+        }
+        let closing = self.open.close();
+        Ok((StillOpen { closing }, self.rows, self.rejected))
+    }
+}
+
+/// The calls still open at the end of a log, judged one at a time in the order of their
+/// first lines ([`Replayer::close`]).
+pub struct StillOpen {
+    closing: Closing,
+}
+
+impl StillOpen {
+    /// Calls left to judge.
+    pub fn remaining(&self) -> usize {
+        self.closing.len()
+    }
+}
+
+impl Iterator for StillOpen {
+    type Item = Result<CallReport, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let open = self.closing.next()?;
+        Some(
+            open.map(|mut open| {
                 open.call.finish();
                 if let Some(shadow) = open.shadow.as_mut() {
                     shadow.finish();
                 }
                 report_of(*open)
             })
-            .collect();
-        (reports, self.rows, self.rejected)
+            .map_err(|cause| Error::Spill { cause }),
+        )
     }
 }
 

@@ -131,6 +131,7 @@ pub fn write(report: &AuditReport, out: &mut dyn Write) -> io::Result<()> {
         rows: report.rows,
         rejected: report.rejected.clone(),
         log: report.log.clone(),
+        calls_spilled: 0,
     })?;
     Ok(())
 }
