@@ -8,6 +8,10 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use statig::blocking::{IntoStateMachineExt, StateMachine};
 
+mod compact;
+
+pub use compact::{procedures_digest, COMPACT_FORMAT, COMPACT_TAG};
+
 use crate::config::Scoring;
 use crate::engine::Requirement;
 use crate::error::Error;

@@ -371,6 +371,7 @@ pub struct Evidence {
     /// The log line the instance concerns (for an omission, the line where it was judged).
     pub line: u64,
     /// Its timestamp.
+    #[serde(with = "crate::vocab::time_serde::time")]
     pub at: DateTime<FixedOffset>,
     /// What the procedure expected.
     pub expected: String,

@@ -66,7 +66,8 @@ pub mod stage;
 pub mod vocab;
 
 pub use call::{
-    score, Call, CallOutcome, Change, InquiryChange, NextStep, Verdict, SAVED_CALL_FORMAT,
+    procedures_digest, score, Call, CallOutcome, Change, InquiryChange, NextStep, Verdict,
+    COMPACT_FORMAT, COMPACT_TAG, SAVED_CALL_FORMAT,
 };
 pub use config::{Config, ParamDef, ParamTable, ParamValue, Scoring};
 pub use engine::{Ctx, Facts, Input, Requirement};

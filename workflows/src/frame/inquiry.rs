@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::fmt;
 use std::sync::Arc;
 
-use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -151,7 +151,23 @@ impl Inquiry {
 }
 
 impl Serialize for Inquiry {
+    /// Readable formats (JSON) write a struct with the procedure's name; compact ones
+    /// ([`crate::Call::save_compact`]) a tuple `(code, opened, anything_else, closed, machine)`:
+    /// the code gives the procedure under the engine the snapshot is checked against.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if !serializer.is_human_readable() {
+            use serde::ser::SerializeTuple;
+            let mut t = serializer.serialize_tuple(5)?;
+            t.serialize_element(&self.code)?;
+            t.serialize_element(&self.opened)?;
+            t.serialize_element(&self.anything_else)?;
+            t.serialize_element(&self.closed)?;
+            match &self.machine {
+                Some(machine) => t.serialize_element(machine.as_serialize())?,
+                None => t.serialize_element(&())?,
+            }
+            return t.end();
+        }
         let mut s = serializer.serialize_struct("Inquiry", 6)?;
         s.serialize_field("code", &self.code)?;
         s.serialize_field("opened", &self.opened)?;
@@ -182,6 +198,9 @@ pub(crate) fn with_engine<R>(engine: &Arc<Engine>, f: impl FnOnce() -> R) -> R {
 
 impl<'de> Deserialize<'de> for Inquiry {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        if !deserializer.is_human_readable() {
+            return deserializer.deserialize_tuple(5, CompactInquiryVisitor);
+        }
         deserializer.deserialize_struct(
             "Inquiry",
             &[
@@ -207,9 +226,7 @@ impl<'de> Visitor<'de> for InquiryVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Inquiry, A::Error> {
-        let engine = SAVING.with(|slot| slot.borrow().clone()).ok_or_else(|| {
-            de::Error::custom("a call is restored with Call::restore, which takes the engine")
-        })?;
+        let engine = restoring()?;
         let mut code: Option<String> = None;
         let mut opened = None;
         let mut anything_else = None;
@@ -293,6 +310,58 @@ impl<'de> Visitor<'de> for InquiryVisitor {
             opened: opened.ok_or_else(|| de::Error::missing_field("opened"))?,
             anything_else: anything_else.unwrap_or(None),
             closed: closed.unwrap_or(None),
+            machine,
+        })
+    }
+}
+
+/// The engine of the call being restored on this thread.
+fn restoring<E: de::Error>() -> Result<Arc<Engine>, E> {
+    SAVING
+        .with(|slot| slot.borrow().clone())
+        .ok_or_else(|| E::custom("a call is restored with Call::restore, which takes the engine"))
+}
+
+/// Reads the compact form of an inquiry: `(code, opened, anything_else, closed, machine)`,
+/// the machine read by the procedure that covers the code under the restoring engine.
+struct CompactInquiryVisitor;
+
+impl<'de> Visitor<'de> for CompactInquiryVisitor {
+    type Value = Inquiry;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an inquiry (code, opened, anything else, closed, machine)")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Inquiry, A::Error> {
+        let engine = restoring()?;
+        let missing = |what: &str| de::Error::custom(format!("an inquiry without its {what}"));
+        let code: String = seq.next_element()?.ok_or_else(|| missing("code"))?;
+        let opened: Stamp = seq.next_element()?.ok_or_else(|| missing("opening"))?;
+        let anything_else: Option<Stamp> =
+            seq.next_element()?.ok_or_else(|| missing("anything else"))?;
+        let closed: Option<Stamp> = seq.next_element()?.ok_or_else(|| missing("close"))?;
+        let reason = engine.reason(&code);
+        let procedure = reason
+            .procedure()
+            .and_then(|index| engine.procedure(index));
+        let machine = match procedure {
+            Some(procedure) => Some(
+                seq.next_element_seed(MachineSeed(procedure))?
+                    .ok_or_else(|| missing("machine"))?,
+            ),
+            None => {
+                seq.next_element::<()>()?.ok_or_else(|| missing("machine"))?;
+                None
+            }
+        };
+        Ok(Inquiry {
+            reason,
+            code,
+            opened,
+            anything_else,
+            closed,
+            procedure_name: procedure.map(|p| p.name()),
             machine,
         })
     }

@@ -50,6 +50,7 @@ pub struct Frame {
     agent_name: Option<String>,
     department: String,
     started: Stamp,
+    #[serde(with = "crate::vocab::time_serde::date")]
     call_date: NaiveDate,
     customer_name: Option<String>,
     facts: Facts,
