@@ -144,6 +144,7 @@ fn spread() {
             std::mem::size_of::<Call>()
         );
     }
+    snapshots(&center);
     let mut took: Vec<Elapsed> = Vec::with_capacity(1_000_000);
     for _ in 0..1_000_000 {
         let i = center.pick();
@@ -160,6 +161,28 @@ fn spread() {
         at(0.99),
         at(0.999),
         took[took.len() - 1]
+    );
+}
+
+/// Prints the size of the open calls' compact snapshots (`Call::save_compact`), mean and max,
+/// beside their JSON's mean.
+fn snapshots(center: &Center) {
+    let (mut total, mut max, mut json) = (0usize, 0usize, 0usize);
+    let mut buffer = Vec::new();
+    for live in &center.calls {
+        buffer.clear();
+        live.call.save_compact(&mut buffer);
+        total += buffer.len();
+        max = max.max(buffer.len());
+        json += serde_json::to_vec(&live.call).map_or(0, |j| j.len());
+    }
+    let calls = center.calls.len().max(1);
+    eprintln!(
+        "live: compact snapshots of the {} open calls: mean {} bytes, max {} (JSON: mean {})",
+        center.calls.len(),
+        total / calls,
+        max,
+        json / calls
     );
 }
 

@@ -8,7 +8,7 @@ use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::engine::{Ctx, Requirement};
+use crate::engine::{Ctx, Requirements};
 use crate::finding::Findings;
 use crate::procedure::{InquiryMachine, Procedure};
 use crate::registry::Engine;
@@ -129,16 +129,17 @@ impl Inquiry {
         self.reason.def().is_some_and(|r| r.anything_else)
     }
 
-    /// What the procedure still requires.
-    pub(super) fn outstanding(&self, ctx: &Ctx<'_>) -> Vec<Requirement> {
-        self.machine
-            .as_ref()
-            .map_or_else(Vec::new, |m| m.outstanding(ctx))
+    /// What the procedure still requires, added to `out`.
+    pub(super) fn outstanding_into(&self, ctx: &Ctx<'_>, out: &mut Requirements) {
+        if let Some(machine) = &self.machine {
+            machine.outstanding_into(ctx, out);
+        }
     }
 
     /// The after-call work this inquiry still requires.
-    pub(super) fn outstanding_after_call(&self, ctx: &Ctx<'_>) -> Vec<Requirement> {
-        let mut pending = self.outstanding(ctx);
+    pub(super) fn outstanding_after_call(&self, ctx: &Ctx<'_>) -> Requirements {
+        let mut pending = Requirements::new();
+        self.outstanding_into(ctx, &mut pending);
         pending.retain(|r| r.after_call);
         pending
     }
@@ -338,20 +339,20 @@ impl<'de> Visitor<'de> for CompactInquiryVisitor {
         let missing = |what: &str| de::Error::custom(format!("an inquiry without its {what}"));
         let code: String = seq.next_element()?.ok_or_else(|| missing("code"))?;
         let opened: Stamp = seq.next_element()?.ok_or_else(|| missing("opening"))?;
-        let anything_else: Option<Stamp> =
-            seq.next_element()?.ok_or_else(|| missing("anything else"))?;
+        let anything_else: Option<Stamp> = seq
+            .next_element()?
+            .ok_or_else(|| missing("anything else"))?;
         let closed: Option<Stamp> = seq.next_element()?.ok_or_else(|| missing("close"))?;
         let reason = engine.reason(&code);
-        let procedure = reason
-            .procedure()
-            .and_then(|index| engine.procedure(index));
+        let procedure = reason.procedure().and_then(|index| engine.procedure(index));
         let machine = match procedure {
             Some(procedure) => Some(
                 seq.next_element_seed(MachineSeed(procedure))?
                     .ok_or_else(|| missing("machine"))?,
             ),
             None => {
-                seq.next_element::<()>()?.ok_or_else(|| missing("machine"))?;
+                seq.next_element::<()>()?
+                    .ok_or_else(|| missing("machine"))?;
                 None
             }
         };

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use statig::prelude::*;
 
-use crate::engine::{Ctx, Facts, Input, Requirement};
+use crate::engine::{Ctx, Facts, Input, Requirement, Requirements};
 use crate::finding::{Code, Findings};
 use crate::registry::Engine;
 use crate::rules::Rules;
@@ -596,30 +596,46 @@ impl Frame {
         &self.other_agents
     }
 
-    /// The requirements outstanding in `state`: the open inquiry's, then the frame's own.
-    pub(crate) fn outstanding(&self, state: State, context: &FrameCtx<'_>) -> Vec<Requirement> {
-        let mut out = Vec::new();
-        let anything_else = Requirement::new(
-            &frame_events::ANYTHING_ELSE,
-            "ask whether there is anything else",
-            Some(Code::CF03),
-            Some(scripts::ANYTHING_ELSE),
-        );
-        let goodbye = Requirement::new(
-            &frame_events::GOODBYE,
-            "say goodbye",
-            Some(Code::CF04),
-            Some(scripts::GOODBYE),
-        );
+    /// The requirements outstanding in `state`, added to `out`: the open inquiry's, then the
+    /// frame's own.
+    pub(crate) fn outstanding_into(
+        &self,
+        state: State,
+        context: &FrameCtx<'_>,
+        out: &mut Requirements,
+    ) {
+        let anything_else = || {
+            Requirement::new(
+                &frame_events::ANYTHING_ELSE,
+                "ask whether there is anything else",
+                Some(Code::CF03),
+                Some(scripts::ANYTHING_ELSE),
+            )
+        };
+        let goodbye = || {
+            Requirement::new(
+                &frame_events::GOODBYE,
+                "say goodbye",
+                Some(Code::CF04),
+                Some(scripts::GOODBYE),
+            )
+        };
         let open = self.open_inquiry();
-        let (during, after): (Vec<Requirement>, Vec<Requirement>) = open
-            .and_then(|inquiry| {
-                let procedure = inquiry.procedure()?;
-                Some(inquiry.outstanding(&self.ctx(context, procedure)))
-            })
-            .unwrap_or_default()
-            .into_iter()
-            .partition(|r| !r.after_call);
+        // The open inquiry's requirements: those of the conversation, then its after-call work.
+        let mut all = Requirements::new();
+        if let Some(inquiry) = open {
+            if let Some(procedure) = inquiry.procedure() {
+                inquiry.outstanding_into(&self.ctx(context, procedure), &mut all);
+            }
+        }
+        let (mut during, mut after) = (Requirements::new(), Requirements::new());
+        for requirement in all {
+            if requirement.after_call {
+                after.push(requirement);
+            } else {
+                during.push(requirement);
+            }
+        }
         match state {
             State::Opening {} => out.push(Requirement::new(
                 &frame_events::GREETING,
@@ -634,15 +650,15 @@ impl Frame {
                 if done {
                     let asked = open.is_some_and(|i| i.anything_else.is_some());
                     if open.is_some_and(Inquiry::requires_anything_else) && !asked {
-                        out.push(anything_else);
+                        out.push(anything_else());
                     } else {
-                        out.push(goodbye);
+                        out.push(goodbye());
                     }
                 }
             }
             State::AnythingElse {} => {
                 out.extend(during);
-                out.push(goodbye);
+                out.push(goodbye());
             }
             State::AfterGoodbye {} => {
                 out.extend(during);
@@ -656,7 +672,6 @@ impl Frame {
             }
             State::Ended {} => {}
         }
-        out
     }
 }
 

@@ -6,9 +6,7 @@
 use std::sync::Arc;
 
 use callflow_workflows::explore::{alphabet, Workflow};
-use callflow_workflows::{
-    Call, CallStart, Config, Engine, Error, Event, Stamp, Step, COMPACT_TAG,
-};
+use callflow_workflows::{Call, CallStart, Config, Engine, Error, Event, Stamp, Step, COMPACT_TAG};
 use chrono::{DateTime, Duration, FixedOffset};
 use proptest::prelude::*;
 
@@ -229,14 +227,21 @@ fn the_live_benchs_open_calls_save_in_under_400_bytes() {
                 agent_id: "sjones",
                 department: "Rewards",
                 agent_name: None,
-                stamp: Stamp { line: 1, at: start_at },
+                stamp: Stamp {
+                    line: 1,
+                    at: start_at,
+                },
             },
         )
         .unwrap();
         for (i, (name, value)) in OVERDUE_CALL[..rng.usize(0..11)].iter().enumerate() {
             let line = i as u64 + 2;
-            let stamp = Stamp { line, at: start_at + Duration::seconds(line as i64 * 10) };
-            call.feed(&Step::new(stamp, engine.event(name, value).unwrap())).unwrap();
+            let stamp = Stamp {
+                line,
+                at: start_at + Duration::seconds(line as i64 * 10),
+            };
+            call.feed(&Step::new(stamp, engine.event(name, value).unwrap()))
+                .unwrap();
         }
         let saved = save(&call);
         assert_eq!(Call::restore_compact(&engine, &saved).unwrap(), call);

@@ -12,7 +12,7 @@ use statig::prelude::*;
 use super::events::{self as ev, ContactTime, Detail, SdEvent, Team};
 use super::params::SdParams;
 use super::{reasons, scripts};
-use crate::engine::{raise_outstanding, Ctx, Input, Judged, Requirement};
+use crate::engine::{raise_outstanding, Ctx, Input, Judged, Requirement, Requirements};
 use crate::finding::{Code, Findings};
 use crate::procedure::ProcedureStorage;
 use crate::vocab::{ProcedureStep, Stamp};
@@ -655,7 +655,13 @@ impl SdInquiry {
 
     /// What the procedure still requires in `state`, in the order the document does it.
     pub fn outstanding(&self, state: State, context: &Ctx<'_>) -> Vec<Requirement> {
-        let mut out = Vec::new();
+        let mut out = Requirements::new();
+        self.outstanding_into(state, context, &mut out);
+        out.into_vec()
+    }
+
+    /// The same requirements, added to `out` (no allocation of its own for the next steps).
+    pub fn outstanding_into(&self, state: State, context: &Ctx<'_>, out: &mut Requirements) {
         let apology =
             |line| Requirement::new(&ev::APOLOGIZE, "apologise", Some(Code::SD11), Some(line));
         match state {
@@ -797,7 +803,6 @@ impl SdInquiry {
             }
             State::Idle {} | State::Closed {} => {}
         }
-        out
     }
 
     /// The findings raised in this inquiry so far.
@@ -861,6 +866,10 @@ impl ProcedureStorage for SdInquiry {
 
     fn outstanding(&self, state: &State, ctx: &Ctx<'_>) -> Vec<Requirement> {
         SdInquiry::outstanding(self, *state, ctx)
+    }
+
+    fn outstanding_into(&self, state: &State, ctx: &Ctx<'_>, out: &mut Requirements) {
+        SdInquiry::outstanding_into(self, *state, ctx, out)
     }
 
     /// An open review-check inquiry stands in the branch its facts make true.
