@@ -80,7 +80,7 @@ impl Facts {
         let value = step.value.to_owned_value();
         match self.0.iter_mut().find(|(name, _)| *name == step.name) {
             Some(slot) => slot.1 = value,
-            None => self.0.push((step.name, value)),
+            None => crate::tight::push(&mut self.0, (step.name, value)),
         }
     }
 

@@ -63,6 +63,7 @@ mod registry;
 mod rules;
 pub mod script;
 pub mod stage;
+mod tight;
 pub mod vocab;
 
 pub use call::{

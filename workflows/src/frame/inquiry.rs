@@ -19,7 +19,9 @@ use crate::vocab::{EventName, Reason, Stamp};
 #[derive(Clone)]
 pub struct Inquiry {
     pub(super) reason: Reason,
-    pub(super) code: String,
+    /// The reason code as written, kept only for a reason no procedure covers (a covered
+    /// reason's code is its definition's: the engine matches codes exactly).
+    pub(super) uncovered_code: Option<Box<str>>,
     pub(super) opened: Stamp,
     pub(super) anything_else: Option<Stamp>,
     pub(super) closed: Option<Stamp>,
@@ -32,7 +34,7 @@ pub struct Inquiry {
 impl fmt::Debug for Inquiry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Inquiry")
-            .field("code", &self.code)
+            .field("code", &self.code())
             .field("opened", &self.opened)
             .field("anything_else", &self.anything_else)
             .field("closed", &self.closed)
@@ -45,7 +47,7 @@ impl PartialEq for Inquiry {
     /// Two inquiries are equal when their reasons, stamps, states and storages are.
     fn eq(&self, other: &Self) -> bool {
         self.reason == other.reason
-            && self.code == other.code
+            && self.code() == other.code()
             && self.opened == other.opened
             && self.anything_else == other.anything_else
             && self.closed == other.closed
@@ -58,6 +60,15 @@ impl PartialEq for Inquiry {
 }
 
 impl Inquiry {
+    /// What an inquiry keeps of its code: nothing for a covered reason (its definition has
+    /// it), the code as written otherwise.
+    pub(super) fn uncovered(reason: Reason, code: &str) -> Option<Box<str>> {
+        match reason {
+            Reason::Covered { def, .. } if def.code == code => None,
+            _ => Some(code.into()),
+        }
+    }
+
     /// The reason, as the engine resolved it.
     pub fn reason(&self) -> Reason {
         self.reason
@@ -65,7 +76,11 @@ impl Inquiry {
 
     /// The reason code as written in the log.
     pub fn code(&self) -> &str {
-        &self.code
+        match (&self.uncovered_code, self.reason.def()) {
+            (Some(code), _) => code,
+            (None, Some(def)) => def.code,
+            (None, None) => "",
+        }
     }
 
     /// The index of the procedure that runs it, if a procedure covers its reason.
@@ -159,7 +174,7 @@ impl Serialize for Inquiry {
         if !serializer.is_human_readable() {
             use serde::ser::SerializeTuple;
             let mut t = serializer.serialize_tuple(5)?;
-            t.serialize_element(&self.code)?;
+            t.serialize_element(self.code())?;
             t.serialize_element(&self.opened)?;
             t.serialize_element(&self.anything_else)?;
             t.serialize_element(&self.closed)?;
@@ -170,7 +185,7 @@ impl Serialize for Inquiry {
             return t.end();
         }
         let mut s = serializer.serialize_struct("Inquiry", 6)?;
-        s.serialize_field("code", &self.code)?;
+        s.serialize_field("code", self.code())?;
         s.serialize_field("opened", &self.opened)?;
         s.serialize_field("anything_else", &self.anything_else)?;
         s.serialize_field("closed", &self.closed)?;
@@ -307,7 +322,7 @@ impl<'de> Visitor<'de> for InquiryVisitor {
         Ok(Inquiry {
             procedure_name,
             reason,
-            code,
+            uncovered_code: Inquiry::uncovered(reason, &code),
             opened: opened.ok_or_else(|| de::Error::missing_field("opened"))?,
             anything_else: anything_else.unwrap_or(None),
             closed: closed.unwrap_or(None),
@@ -358,7 +373,7 @@ impl<'de> Visitor<'de> for CompactInquiryVisitor {
         };
         Ok(Inquiry {
             reason,
-            code,
+            uncovered_code: Inquiry::uncovered(reason, &code),
             opened,
             anything_else,
             closed,

@@ -398,17 +398,20 @@ impl PcInquiry {
             PcEvent::AdviseDisputeLetter => {
                 self.dispute_letter.get_or_insert(stamp);
             }
-            PcEvent::QuoteAmount(amount) => self.quotes.push((*amount, stamp)),
+            PcEvent::QuoteAmount(amount) => crate::tight::push(&mut self.quotes, (*amount, stamp)),
             PcEvent::PromiseFollowup => {
                 self.followup.get_or_insert(stamp);
             }
             PcEvent::PaidAmountObtained(amount) => self.obtained = Some((*amount, stamp)),
-            PcEvent::ChatOpened(purpose) => self.chats.push(Chat {
-                opened: stamp,
-                purpose: *purpose,
-                form: false,
-                ended: false,
-            }),
+            PcEvent::ChatOpened(purpose) => crate::tight::push(
+                &mut self.chats,
+                Chat {
+                    opened: stamp,
+                    purpose: *purpose,
+                    form: false,
+                    ended: false,
+                },
+            ),
             PcEvent::ChatForm(_) => {
                 if let Some(chat) = self.chats.last_mut() {
                     chat.form = true;

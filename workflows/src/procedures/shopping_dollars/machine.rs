@@ -471,9 +471,11 @@ impl SdInquiry {
                 self.apology.get_or_insert(stamp);
             }
             SdEvent::Collect { detail, .. } => {
-                self.escalations.push((Escalation::Collect(*detail), stamp));
+                crate::tight::push(&mut self.escalations, (Escalation::Collect(*detail), stamp));
             }
-            SdEvent::EmailSent(team) => self.escalations.push((Escalation::Email(*team), stamp)),
+            SdEvent::EmailSent(team) => {
+                crate::tight::push(&mut self.escalations, (Escalation::Email(*team), stamp))
+            }
             SdEvent::ExplainPartnerSupport => {
                 self.partner_support.get_or_insert(stamp);
             }
@@ -489,8 +491,12 @@ impl SdInquiry {
             SdEvent::PartnerContacted => {
                 self.partner_contacted.get_or_insert(stamp);
             }
-            SdEvent::ExplainReviewPeriod => self.answers.push((Answer::ReviewPeriod, stamp)),
-            SdEvent::ExpectEmailSoon => self.answers.push((Answer::EmailSoon, stamp)),
+            SdEvent::ExplainReviewPeriod => {
+                crate::tight::push(&mut self.answers, (Answer::ReviewPeriod, stamp))
+            }
+            SdEvent::ExpectEmailSoon => {
+                crate::tight::push(&mut self.answers, (Answer::EmailSoon, stamp))
+            }
             _ => {}
         }
     }
