@@ -3,8 +3,9 @@
 //! typed values (`Change::next`: the requirements and their script lines, unfilled). For
 //! comparison, the same with the lines filled into `String`s (`Change::next_steps`).
 //! Criterion gives the means (with the opening of a new call in place of each that ends, one
-//! event in twelve); the spread (p50, p99, p99.9), the memory of an open call and the size of
-//! its compact snapshot are printed once before, since criterion reports no percentiles:
+//! event in twelve); the spread (p50, p99, p99.9), the memory of an open call (counted by the
+//! benches' allocator, `counted.rs`) and the size of its compact snapshot are printed once
+//! before, since criterion reports no percentiles:
 //!
 //! ```sh
 //! cargo bench --bench bench_main -- live
@@ -149,26 +150,19 @@ impl Center {
     }
 }
 
-/// The resident set size, in bytes (Linux).
-fn resident() -> Option<u64> {
-    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
-    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
-    Some(pages * 4096)
-}
-
-/// Prints the spread of one event's latency over a million events, and the memory per open
-/// call (resident set before and after opening the floor).
+/// Prints the spread of one event's latency over a million events, the memory per open
+/// call (the bytes the allocator holds, as mimalloc's blocks, before and after opening the
+/// floor: the `Vec` slot, the `Call` and its heap) and the size of the compact snapshots.
 fn spread() {
-    let before = resident();
+    let before = super::counted::held();
     let mut center = Center::new();
-    if let (Some(before), Some(after)) = (before, resident()) {
-        eprintln!(
-            "live: {} calls open, about {} bytes each (resident set), a Call is {} bytes inline",
-            OPEN,
-            after.saturating_sub(before) / OPEN as u64,
-            std::mem::size_of::<Call>()
-        );
-    }
+    let after = super::counted::held();
+    eprintln!(
+        "live: {} calls open, {} bytes each (allocator's blocks, Vec slot included), a Call is {} bytes inline",
+        OPEN,
+        after.saturating_sub(before) / OPEN,
+        std::mem::size_of::<Call>()
+    );
     snapshots(&center);
     for answer in [Answer::Typed, Answer::Filled] {
         let mut took: Vec<Elapsed> = Vec::with_capacity(1_000_000);

@@ -635,12 +635,13 @@ impl SavedVisitor<'_> {
     }
 }
 
-/// What a call looked like before an event: enough to say what the event changed.
+/// What a call looked like before an event: enough to say what the event changed (inline
+/// for up to four inquiries: `handle` allocates nothing of its own).
 #[derive(Debug, Clone)]
 struct Before {
     frame_findings: usize,
     /// Each inquiry's live state and finding count.
-    inquiries: Vec<(&'static str, usize)>,
+    inquiries: smallvec::SmallVec<[(&'static str, usize); 4]>,
 }
 
 impl Before {

@@ -24,8 +24,8 @@ use crate::error::Error;
 use crate::frame::{with_engine, Frame, FrameCtx};
 use crate::registry::Engine;
 
-/// The first two bytes of a compact snapshot: `C`, `F` (0x43 0x46) would read as text, so
-/// the tag is `0xCF` then the format version.
+/// The first two bytes of a compact snapshot: `0xCF` (never the first byte of a JSON save,
+/// which starts with `{` or a space) then the format version.
 pub const COMPACT_TAG: [u8; 2] = [0xCF, 1];
 
 /// The compact format's name, as [`Error::SnapshotFormat`] reports it.
@@ -55,8 +55,8 @@ pub fn procedures_digest(engine: &Engine) -> [u8; 4] {
     [a, b, c, d]
 }
 
-/// The first 8 bytes of a rules fingerprint (64 hex digits), or of its text's hash if it is
-/// not hex (a fingerprint is always hex; the fallback keeps this total).
+/// The first 8 bytes of a rules fingerprint (64 hex digits; a digit that is not hex, which a
+/// fingerprint never has, counts as 0).
 fn rules_digest(fingerprint: &str) -> [u8; 8] {
     let mut out = [0u8; 8];
     let hex = fingerprint.as_bytes();
@@ -104,7 +104,7 @@ fn hex(bytes: &[u8]) -> String {
 impl Call {
     /// Appends the compact binary snapshot of this call to `out`: a 14-byte header (format
     /// tag, digests of the procedures and of the rules) and the call in postcard. An open call
-    /// of the `live` bench takes about 200 bytes (docs/PERFORMANCE.md). Read it back with
+    /// of the `live` bench takes about 170 bytes (docs/PERFORMANCE.md). Read it back with
     /// [`Call::restore_compact`] under the same engine.
     ///
     /// ```
