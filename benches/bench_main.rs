@@ -4,9 +4,10 @@ use criterion::criterion_main;
 
 mod benchmarks;
 
-// The allocator the `callflow` binary uses (src/main.rs), so that the figures are the CLI's.
+// The allocator the `callflow` binary uses (src/main.rs), so that the figures are the CLI's,
+// counting the bytes it holds for the `live` bench's memory per open call.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: benchmarks::counted::Counted = benchmarks::counted::Counted;
 
 criterion_main! {
     benchmarks::replay::benches,

@@ -86,12 +86,15 @@ fn show(change: &Change<'_>) {
             finding.message()
         );
     }
-    if let Some(next) = change.next_steps().first() {
-        let requirement = &next.requirement;
+    // The next steps as typed values: nothing is filled or allocated until it is printed.
+    let steps = change.next();
+    if let Some(next) = steps.iter().next() {
+        let requirement = next.requirement;
         let value = requirement.value.as_deref().unwrap_or("");
         println!("  next: {} {value}: {}", requirement.step, requirement.what);
-        if let Some(line) = &next.line {
-            println!("    say: \"{line}\"");
+        if let Some(line) = next.line {
+            // The script line's handle; its text is filled (names, department) as it is written.
+            println!("    say ({}): \"{line}\"", line.script().id());
         }
     }
 }

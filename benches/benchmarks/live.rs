@@ -1,9 +1,11 @@
 //! A live contact center, embedded (issue #23): 100,000 calls open at once, events arriving
-//! for any of them at random; each event handled and answered with the call's next steps (as
-//! typed values: the requirements and their script lines). Criterion gives the mean (with
-//! the opening of a new call in place of each that ends, one event in twelve); the
-//! spread (p50, p99, p99.9) and the memory of an open call are printed once before it, since
-//! criterion reports no percentiles:
+//! for any of them at random; each event handled and answered with the call's next steps as
+//! typed values (`Change::next`: the requirements and their script lines, unfilled). For
+//! comparison, the same with the lines filled into `String`s (`Change::next_steps`).
+//! Criterion gives the means (with the opening of a new call in place of each that ends, one
+//! event in twelve); the spread (p50, p99, p99.9), the memory of an open call (counted by the
+//! benches' allocator, `counted.rs`) and the size of its compact snapshot are printed once
+//! before, since criterion reports no percentiles:
 //!
 //! ```sh
 //! cargo bench --bench bench_main -- live
@@ -21,6 +23,15 @@ const OPEN: usize = 100_000;
 
 /// The overdue call of the `machine` bench: 12 events, the last one ending it.
 const SCRIPT: [(&str, &str); 12] = super::fixtures::OVERDUE_CALL;
+
+/// How the next steps are asked.
+#[derive(Debug, Clone, Copy)]
+enum Answer {
+    /// `Change::next`: typed, nothing filled or allocated.
+    Typed,
+    /// `Change::next_steps`: each script line filled into a `String`.
+    Filled,
+}
 
 /// One open call and where it is in its script.
 struct Live {
@@ -64,7 +75,7 @@ impl Center {
         for i in 0..OPEN {
             let steps = center.rng.usize(0..SCRIPT.len() - 1);
             for _ in 0..steps {
-                center.feed(i);
+                center.feed(i, Answer::Typed);
             }
             center.replace_if_over(i);
         }
@@ -95,9 +106,9 @@ impl Center {
         }
     }
 
-    /// Feeds call `i` its next event and asks its next steps. Returns how many next steps it
-    /// has (so nothing is optimised away).
-    fn feed(&mut self, i: usize) -> usize {
+    /// Feeds call `i` its next event and asks its next steps. Returns a number made from them
+    /// (so nothing is optimised away).
+    fn feed(&mut self, i: usize, answer: Answer) -> usize {
         let live = &mut self.calls[i];
         live.line += 1;
         let step = Step::new(
@@ -109,7 +120,22 @@ impl Center {
         );
         live.next += 1;
         let change = live.call.handle(&step).expect("in order");
-        change.next_steps().len()
+        match answer {
+            // What an agent assist shows: each step's event and the script line to say.
+            Answer::Typed => change
+                .next()
+                .iter()
+                .map(|next| {
+                    next.requirement.step.as_str().len()
+                        + next.line.map_or(0, |line| line.script().id().len())
+                })
+                .sum(),
+            Answer::Filled => change
+                .next_steps()
+                .iter()
+                .map(|next| next.line.as_ref().map_or(1, String::len))
+                .sum(),
+        }
     }
 
     /// A call that ended gives its place to a new one.
@@ -124,42 +150,60 @@ impl Center {
     }
 }
 
-/// The resident set size, in bytes (Linux).
-fn resident() -> Option<u64> {
-    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
-    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
-    Some(pages * 4096)
-}
-
-/// Prints the spread of one event's latency over a million events, and the memory per open
-/// call (resident set before and after opening the floor).
+/// Prints the spread of one event's latency over a million events, the memory per open
+/// call (the bytes the allocator holds, as mimalloc's blocks, before and after opening the
+/// floor: the `Vec` slot, the `Call` and its heap) and the size of the compact snapshots.
 fn spread() {
-    let before = resident();
+    let before = super::counted::held();
     let mut center = Center::new();
-    if let (Some(before), Some(after)) = (before, resident()) {
+    let after = super::counted::held();
+    eprintln!(
+        "live: {} calls open, {} bytes each (allocator's blocks, Vec slot included), a Call is {} bytes inline",
+        OPEN,
+        after.saturating_sub(before) / OPEN,
+        std::mem::size_of::<Call>()
+    );
+    snapshots(&center);
+    for answer in [Answer::Typed, Answer::Filled] {
+        let mut took: Vec<Elapsed> = Vec::with_capacity(1_000_000);
+        for _ in 0..1_000_000 {
+            let i = center.pick();
+            let at = Instant::now();
+            std::hint::black_box(center.feed(i, answer));
+            took.push(at.elapsed());
+            center.replace_if_over(i);
+        }
+        took.sort_unstable();
+        let at = |q: f64| took[((took.len() as f64 * q) as usize).min(took.len() - 1)];
         eprintln!(
-            "live: {} calls open, about {} bytes each (resident set), a Call is {} bytes inline",
-            OPEN,
-            after.saturating_sub(before) / OPEN as u64,
-            std::mem::size_of::<Call>()
+            "live: handle + next steps ({answer:?}) over 1,000,000 events: p50 {:?}, p99 {:?}, p99.9 {:?}, max {:?}",
+            at(0.5),
+            at(0.99),
+            at(0.999),
+            took[took.len() - 1]
         );
     }
-    let mut took: Vec<Elapsed> = Vec::with_capacity(1_000_000);
-    for _ in 0..1_000_000 {
-        let i = center.pick();
-        let at = Instant::now();
-        std::hint::black_box(center.feed(i));
-        took.push(at.elapsed());
-        center.replace_if_over(i);
+}
+
+/// Prints the size of the open calls' compact snapshots (`Call::save_compact`), mean and max,
+/// beside their JSON's mean.
+fn snapshots(center: &Center) {
+    let (mut total, mut max, mut json) = (0usize, 0usize, 0usize);
+    let mut buffer = Vec::new();
+    for live in &center.calls {
+        buffer.clear();
+        live.call.save_compact(&mut buffer);
+        total += buffer.len();
+        max = max.max(buffer.len());
+        json += serde_json::to_vec(&live.call).map_or(0, |j| j.len());
     }
-    took.sort_unstable();
-    let at = |q: f64| took[((took.len() as f64 * q) as usize).min(took.len() - 1)];
+    let calls = center.calls.len().max(1);
     eprintln!(
-        "live: handle + next steps over 1,000,000 events: p50 {:?}, p99 {:?}, p99.9 {:?}, max {:?}",
-        at(0.5),
-        at(0.99),
-        at(0.999),
-        took[took.len() - 1]
+        "live: compact snapshots of the {} open calls: mean {} bytes, max {} (JSON: mean {})",
+        center.calls.len(),
+        total / calls,
+        max,
+        json / calls
     );
 }
 
@@ -168,15 +212,20 @@ fn bench(c: &mut Criterion) {
     let mut center = Center::new();
     let mut group = c.benchmark_group("live");
     group.throughput(Throughput::Elements(1));
-    group.bench_function("handle_and_next_steps_100k_open", |b| {
-        b.iter(|| {
-            let i = center.pick();
-            let steps = center.feed(i);
-            // Opening the next call (one event in twelve) is counted too.
-            center.replace_if_over(i);
-            steps
-        })
-    });
+    for (name, answer) in [
+        ("handle_and_next_steps_100k_open", Answer::Typed),
+        ("handle_and_filled_next_steps_100k_open", Answer::Filled),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let i = center.pick();
+                let steps = center.feed(i, answer);
+                // Opening the next call (one event in twelve) is counted too.
+                center.replace_if_over(i);
+                steps
+            })
+        });
+    }
     group.finish();
 }
 

@@ -1,5 +1,6 @@
 //! Benchmark topics and their shared fixtures.
 
+pub mod counted;
 pub mod fixtures;
 pub mod history;
 pub mod live;

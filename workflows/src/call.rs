@@ -8,6 +8,12 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use statig::blocking::{IntoStateMachineExt, StateMachine};
 
+mod compact;
+mod next;
+
+pub use compact::{procedures_digest, COMPACT_FORMAT, COMPACT_TAG};
+pub use next::{Line, Next, NextSteps};
+
 use crate::config::Scoring;
 use crate::engine::Requirement;
 use crate::error::Error;
@@ -15,7 +21,6 @@ use crate::finding::{Finding, Severity};
 use crate::frame::{with_engine, CallStart, CallState, Frame, FrameCtx, FrameInput, Inquiry};
 use crate::registry::Engine;
 use crate::rules::Rules;
-use crate::script::Placeholders;
 use crate::vocab::{EndStatus, Event, Step};
 
 /// One call running through the procedure machines.
@@ -399,29 +404,17 @@ impl Call {
         self.rules().config().scoring.severity(finding.code)
     }
 
-    /// What the agent should do next, in order, with the script lines filled in.
+    /// What the agent should do next, in order, with the script lines filled in (built on
+    /// [`Call::next`], which allocates nothing for the usual few steps and fills a line only
+    /// when asked).
     pub fn next_steps(&self) -> Vec<NextStep> {
-        let frame = self.machine.inner();
-        let names = Placeholders {
-            department: Some(frame.department()),
-            agent_name: frame.agent_name(),
-            customer_name: frame.customer_name(),
-            ticket: None,
-        };
-        frame
-            .outstanding(
-                *self.machine.state(),
-                &FrameCtx {
-                    engine: &self.engine,
-                    rules: self.rules(),
-                },
-            )
-            .into_iter()
-            .map(|requirement| NextStep {
-                line: requirement.script.map(|s| self.rules().fill(s, &names)),
-                requirement,
-            })
-            .collect()
+        self.next().to_vec()
+    }
+
+    /// What the agent should do next, in order, as typed values: each requirement with its
+    /// script line as a handle, filled only when asked.
+    pub fn next(&self) -> NextSteps<'_> {
+        NextSteps::of(self)
     }
 
     /// The score and verdict of the findings so far. A call that has not ended counts as
@@ -642,12 +635,13 @@ impl SavedVisitor<'_> {
     }
 }
 
-/// What a call looked like before an event: enough to say what the event changed.
+/// What a call looked like before an event: enough to say what the event changed (inline
+/// for up to four inquiries: `handle` allocates nothing of its own).
 #[derive(Debug, Clone)]
 struct Before {
     frame_findings: usize,
     /// Each inquiry's live state and finding count.
-    inquiries: Vec<(&'static str, usize)>,
+    inquiries: smallvec::SmallVec<[(&'static str, usize); 4]>,
 }
 
 impl Before {
@@ -750,6 +744,11 @@ impl<'c> Change<'c> {
     /// each call: see [`Call::next_steps`]).
     pub fn next_steps(&self) -> Vec<NextStep> {
         self.call.next_steps()
+    }
+
+    /// What the agent should do next now, as typed values (see [`Call::next`]).
+    pub fn next(&self) -> NextSteps<'c> {
+        self.call.next()
     }
 
     /// The call after the event.

@@ -80,7 +80,7 @@ impl Facts {
         let value = step.value.to_owned_value();
         match self.0.iter_mut().find(|(name, _)| *name == step.name) {
             Some(slot) => slot.1 = value,
-            None => self.0.push((step.name, value)),
+            None => crate::tight::push(&mut self.0, (step.name, value)),
         }
     }
 
@@ -201,7 +201,7 @@ pub struct Requirement {
     /// The event that would satisfy it.
     pub step: EventName,
     /// The payload that event needs, when it matters (`rewards_team`, `email`, an amount).
-    pub value: Option<String>,
+    pub value: Option<std::borrow::Cow<'static, str>>,
     /// What the document asks, in words (with the parameters in force: "explain the 30-day
     /// review period").
     pub what: std::borrow::Cow<'static, str>,
@@ -232,8 +232,8 @@ impl Requirement {
         }
     }
 
-    /// The same requirement for one payload value.
-    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+    /// The same requirement for one payload value (a `&'static str` is kept without a copy).
+    pub fn with_value(mut self, value: impl Into<std::borrow::Cow<'static, str>>) -> Self {
         self.value = Some(value.into());
         self
     }
@@ -245,6 +245,77 @@ impl Requirement {
                 .value
                 .as_deref()
                 .is_none_or(|value| *value == step.name.def().syntax.write(&step.value))
+    }
+}
+
+/// The requirements outstanding, in order, kept inline up to [`Requirements::INLINE`] (no
+/// allocation for the usual few): what [`InquiryMachine::outstanding_into`] fills and
+/// [`crate::NextSteps`] holds.
+///
+/// [`InquiryMachine::outstanding_into`]: crate::InquiryMachine::outstanding_into
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Requirements(smallvec::SmallVec<[Requirement; Requirements::INLINE]>);
+
+impl Requirements {
+    /// How many requirements are kept without an allocation.
+    pub const INLINE: usize = 8;
+
+    /// No requirement.
+    pub fn new() -> Requirements {
+        Requirements(smallvec::SmallVec::new())
+    }
+
+    /// Adds one at the end.
+    #[inline]
+    pub fn push(&mut self, requirement: Requirement) {
+        self.0.push(requirement);
+    }
+
+    /// Keeps those `keep` says to keep, in order.
+    pub fn retain(&mut self, mut keep: impl FnMut(&Requirement) -> bool) {
+        self.0.retain(|r| keep(r));
+    }
+
+    /// The requirements, in order.
+    pub fn as_slice(&self) -> &[Requirement] {
+        &self.0
+    }
+
+    /// The requirements in a `Vec`.
+    pub fn into_vec(self) -> Vec<Requirement> {
+        self.0.into_vec()
+    }
+}
+
+impl std::ops::Deref for Requirements {
+    type Target = [Requirement];
+
+    fn deref(&self) -> &[Requirement] {
+        &self.0
+    }
+}
+
+impl Extend<Requirement> for Requirements {
+    fn extend<I: IntoIterator<Item = Requirement>>(&mut self, iter: I) {
+        self.0.extend(iter);
+    }
+}
+
+impl IntoIterator for Requirements {
+    type Item = Requirement;
+    type IntoIter = smallvec::IntoIter<[Requirement; Requirements::INLINE]>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Requirements {
+    type Item = &'a Requirement;
+    type IntoIter = std::slice::Iter<'a, Requirement>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
     }
 }
 

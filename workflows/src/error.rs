@@ -92,6 +92,16 @@ pub enum Error {
         /// What this engine has (`version 2`, `no such procedure`).
         here: String,
     },
+    /// A compact saved call ([`crate::Call::restore_compact`]) of other procedures or
+    /// procedure versions than this engine registers (its header carries their digest, not
+    /// their names).
+    #[error("the saved call was saved under other procedures or procedure versions (digest {saved}); this engine registers {here}")]
+    SnapshotProcedures {
+        /// The digest the save carries, in hex ([`crate::procedures_digest`]).
+        saved: String,
+        /// This engine's procedures and versions (`shopping_dollars v1, paid_call v1`).
+        here: String,
+    },
     /// A saved call restored under other rules than it was saved under.
     #[error("the saved call ran under rules {saved:.12}...; this engine's rules are {here:.12}... (restore it with an engine built from the rules it was saved under)")]
     SnapshotRules {

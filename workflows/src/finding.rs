@@ -371,6 +371,7 @@ pub struct Evidence {
     /// The log line the instance concerns (for an omission, the line where it was judged).
     pub line: u64,
     /// Its timestamp.
+    #[serde(with = "crate::vocab::time_serde::time")]
     pub at: DateTime<FixedOffset>,
     /// What the procedure expected.
     pub expected: String,
@@ -450,13 +451,16 @@ impl Findings {
         match self.0.iter_mut().find(|f| f.code == code) {
             Some(finding) => {
                 if !finding.evidence.contains(&evidence) {
-                    finding.evidence.push(evidence);
+                    crate::tight::push(&mut finding.evidence, evidence);
                 }
             }
-            None => self.0.push(Finding {
-                code,
-                evidence: vec![evidence],
-            }),
+            None => crate::tight::push(
+                &mut self.0,
+                Finding {
+                    code,
+                    evidence: vec![evidence],
+                },
+            ),
         }
     }
 

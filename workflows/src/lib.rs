@@ -63,13 +63,15 @@ mod registry;
 mod rules;
 pub mod script;
 pub mod stage;
+mod tight;
 pub mod vocab;
 
 pub use call::{
-    score, Call, CallOutcome, Change, InquiryChange, NextStep, Verdict, SAVED_CALL_FORMAT,
+    procedures_digest, score, Call, CallOutcome, Change, InquiryChange, Line, Next, NextStep,
+    NextSteps, Verdict, COMPACT_FORMAT, COMPACT_TAG, SAVED_CALL_FORMAT,
 };
 pub use config::{Config, ParamDef, ParamTable, ParamValue, Scoring};
-pub use engine::{Ctx, Facts, Input, Requirement};
+pub use engine::{Ctx, Facts, Input, Requirement, Requirements};
 pub use error::Error;
 pub use finding::{Code, CodeDef, Evidence, Finding, Findings, Severity};
 pub use frame::{CallStart, CallState, Inquiry};

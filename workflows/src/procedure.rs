@@ -21,7 +21,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use crate::config::{ParamDef, ParamTable};
-use crate::engine::{Ctx, Input, Requirement};
+use crate::engine::{Ctx, Input, Requirement, Requirements};
 use crate::error::Error;
 use crate::explore::Sample;
 use crate::finding::{Code, Findings};
@@ -134,6 +134,12 @@ pub trait InquiryMachine: Send + Sync {
     /// (where only after-call work still counts).
     fn outstanding(&self, ctx: &Ctx<'_>) -> Vec<Requirement>;
 
+    /// The same requirements as [`InquiryMachine::outstanding`], added to `out` (what the
+    /// next steps use: no allocation for the usual few). By default, built on `outstanding`.
+    fn outstanding_into(&self, ctx: &Ctx<'_>, out: &mut Requirements) {
+        out.extend(self.outstanding(ctx));
+    }
+
     /// Checks a restored machine against the call (its facts, its parameters): whether its
     /// state is one the call allows. Saved calls can be edited; the error says what
     /// contradicts what. Every state is allowed by default.
@@ -196,6 +202,12 @@ pub trait ProcedureStorage: statig::blocking::IntoStateMachine {
 
     /// What the procedure still requires in `state`.
     fn outstanding(&self, state: &Self::State, ctx: &Ctx<'_>) -> Vec<Requirement>;
+
+    /// The same requirements as [`ProcedureStorage::outstanding`], added to `out` without an
+    /// allocation of its own (what the next steps use). By default, built on `outstanding`.
+    fn outstanding_into(&self, state: &Self::State, ctx: &Ctx<'_>, out: &mut Requirements) {
+        out.extend(self.outstanding(state, ctx));
+    }
 
     /// Checks a restored machine: whether `state` (its live state) is one the call's facts
     /// and the procedure's parameters allow (for a procedure whose facts decide its branch,
@@ -289,6 +301,17 @@ macro_rules! inquiry_machine {
                 let state = $crate::procedure::ProcedureStorage::closed_in(inner)
                     .unwrap_or(*self.0.state());
                 $crate::procedure::ProcedureStorage::outstanding(inner, &state, ctx)
+            }
+
+            fn outstanding_into(
+                &self,
+                ctx: &$crate::engine::Ctx<'_>,
+                out: &mut $crate::engine::Requirements,
+            ) {
+                let inner = self.0.inner();
+                let state = $crate::procedure::ProcedureStorage::closed_in(inner)
+                    .unwrap_or(*self.0.state());
+                $crate::procedure::ProcedureStorage::outstanding_into(inner, &state, ctx, out)
             }
 
             fn check(

@@ -17,7 +17,7 @@ impl Frame {
                 self.started.line, self.started.at, last.line, last.at
             ));
         }
-        match (state, self.end) {
+        match (state, self.end()) {
             (State::Ended {}, None) => {
                 return Err("the frame is in state 'ended' but the call has no end".to_owned())
             }
@@ -33,7 +33,7 @@ impl Frame {
         let stamps = [
             self.greeting,
             self.goodbye,
-            self.end.map(|(stamp, _)| stamp),
+            self.end().map(|(stamp, _)| stamp),
         ];
         if let Some(late) = stamps.into_iter().flatten().find(|s| s.line > last.line) {
             return Err(format!(
@@ -66,7 +66,7 @@ impl Frame {
         let count = self.inquiries.len();
         let mut previous = self.started.line;
         for (index, inquiry) in self.inquiries.iter().enumerate() {
-            let code = &inquiry.code;
+            let code = inquiry.code();
             let last = index + 1 == count;
             let should_be_closed = !last || matches!(state, State::Ended {});
             match (inquiry.closed, should_be_closed) {

@@ -4,11 +4,11 @@ use std::cell::RefCell;
 use std::fmt;
 use std::sync::Arc;
 
-use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::engine::{Ctx, Requirement};
+use crate::engine::{Ctx, Requirements};
 use crate::finding::Findings;
 use crate::procedure::{InquiryMachine, Procedure};
 use crate::registry::Engine;
@@ -19,7 +19,9 @@ use crate::vocab::{EventName, Reason, Stamp};
 #[derive(Clone)]
 pub struct Inquiry {
     pub(super) reason: Reason,
-    pub(super) code: String,
+    /// The reason code as written, kept only for a reason no procedure covers (a covered
+    /// reason's code is its definition's: the engine matches codes exactly).
+    pub(super) uncovered_code: Option<Box<str>>,
     pub(super) opened: Stamp,
     pub(super) anything_else: Option<Stamp>,
     pub(super) closed: Option<Stamp>,
@@ -32,7 +34,7 @@ pub struct Inquiry {
 impl fmt::Debug for Inquiry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Inquiry")
-            .field("code", &self.code)
+            .field("code", &self.code())
             .field("opened", &self.opened)
             .field("anything_else", &self.anything_else)
             .field("closed", &self.closed)
@@ -45,7 +47,7 @@ impl PartialEq for Inquiry {
     /// Two inquiries are equal when their reasons, stamps, states and storages are.
     fn eq(&self, other: &Self) -> bool {
         self.reason == other.reason
-            && self.code == other.code
+            && self.code() == other.code()
             && self.opened == other.opened
             && self.anything_else == other.anything_else
             && self.closed == other.closed
@@ -58,6 +60,15 @@ impl PartialEq for Inquiry {
 }
 
 impl Inquiry {
+    /// What an inquiry keeps of its code: nothing for a covered reason (its definition has
+    /// it), the code as written otherwise.
+    pub(super) fn uncovered(reason: Reason, code: &str) -> Option<Box<str>> {
+        match reason {
+            Reason::Covered { def, .. } if def.code == code => None,
+            _ => Some(code.into()),
+        }
+    }
+
     /// The reason, as the engine resolved it.
     pub fn reason(&self) -> Reason {
         self.reason
@@ -65,7 +76,11 @@ impl Inquiry {
 
     /// The reason code as written in the log.
     pub fn code(&self) -> &str {
-        &self.code
+        match (&self.uncovered_code, self.reason.def()) {
+            (Some(code), _) => code,
+            (None, Some(def)) => def.code,
+            (None, None) => "",
+        }
     }
 
     /// The index of the procedure that runs it, if a procedure covers its reason.
@@ -129,16 +144,17 @@ impl Inquiry {
         self.reason.def().is_some_and(|r| r.anything_else)
     }
 
-    /// What the procedure still requires.
-    pub(super) fn outstanding(&self, ctx: &Ctx<'_>) -> Vec<Requirement> {
-        self.machine
-            .as_ref()
-            .map_or_else(Vec::new, |m| m.outstanding(ctx))
+    /// What the procedure still requires, added to `out`.
+    pub(super) fn outstanding_into(&self, ctx: &Ctx<'_>, out: &mut Requirements) {
+        if let Some(machine) = &self.machine {
+            machine.outstanding_into(ctx, out);
+        }
     }
 
     /// The after-call work this inquiry still requires.
-    pub(super) fn outstanding_after_call(&self, ctx: &Ctx<'_>) -> Vec<Requirement> {
-        let mut pending = self.outstanding(ctx);
+    pub(super) fn outstanding_after_call(&self, ctx: &Ctx<'_>) -> Requirements {
+        let mut pending = Requirements::new();
+        self.outstanding_into(ctx, &mut pending);
         pending.retain(|r| r.after_call);
         pending
     }
@@ -151,9 +167,25 @@ impl Inquiry {
 }
 
 impl Serialize for Inquiry {
+    /// Readable formats (JSON) write a struct with the procedure's name; compact ones
+    /// ([`crate::Call::save_compact`]) a tuple `(code, opened, anything_else, closed, machine)`:
+    /// the code gives the procedure under the engine the snapshot is checked against.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if !serializer.is_human_readable() {
+            use serde::ser::SerializeTuple;
+            let mut t = serializer.serialize_tuple(5)?;
+            t.serialize_element(self.code())?;
+            t.serialize_element(&self.opened)?;
+            t.serialize_element(&self.anything_else)?;
+            t.serialize_element(&self.closed)?;
+            match &self.machine {
+                Some(machine) => t.serialize_element(machine.as_serialize())?,
+                None => t.serialize_element(&())?,
+            }
+            return t.end();
+        }
         let mut s = serializer.serialize_struct("Inquiry", 6)?;
-        s.serialize_field("code", &self.code)?;
+        s.serialize_field("code", self.code())?;
         s.serialize_field("opened", &self.opened)?;
         s.serialize_field("anything_else", &self.anything_else)?;
         s.serialize_field("closed", &self.closed)?;
@@ -182,6 +214,9 @@ pub(crate) fn with_engine<R>(engine: &Arc<Engine>, f: impl FnOnce() -> R) -> R {
 
 impl<'de> Deserialize<'de> for Inquiry {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        if !deserializer.is_human_readable() {
+            return deserializer.deserialize_tuple(5, CompactInquiryVisitor);
+        }
         deserializer.deserialize_struct(
             "Inquiry",
             &[
@@ -207,9 +242,7 @@ impl<'de> Visitor<'de> for InquiryVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Inquiry, A::Error> {
-        let engine = SAVING.with(|slot| slot.borrow().clone()).ok_or_else(|| {
-            de::Error::custom("a call is restored with Call::restore, which takes the engine")
-        })?;
+        let engine = restoring()?;
         let mut code: Option<String> = None;
         let mut opened = None;
         let mut anything_else = None;
@@ -289,10 +322,62 @@ impl<'de> Visitor<'de> for InquiryVisitor {
         Ok(Inquiry {
             procedure_name,
             reason,
-            code,
+            uncovered_code: Inquiry::uncovered(reason, &code),
             opened: opened.ok_or_else(|| de::Error::missing_field("opened"))?,
             anything_else: anything_else.unwrap_or(None),
             closed: closed.unwrap_or(None),
+            machine,
+        })
+    }
+}
+
+/// The engine of the call being restored on this thread.
+fn restoring<E: de::Error>() -> Result<Arc<Engine>, E> {
+    SAVING
+        .with(|slot| slot.borrow().clone())
+        .ok_or_else(|| E::custom("a call is restored with Call::restore, which takes the engine"))
+}
+
+/// Reads the compact form of an inquiry: `(code, opened, anything_else, closed, machine)`,
+/// the machine read by the procedure that covers the code under the restoring engine.
+struct CompactInquiryVisitor;
+
+impl<'de> Visitor<'de> for CompactInquiryVisitor {
+    type Value = Inquiry;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an inquiry (code, opened, anything else, closed, machine)")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Inquiry, A::Error> {
+        let engine = restoring()?;
+        let missing = |what: &str| de::Error::custom(format!("an inquiry without its {what}"));
+        let code: String = seq.next_element()?.ok_or_else(|| missing("code"))?;
+        let opened: Stamp = seq.next_element()?.ok_or_else(|| missing("opening"))?;
+        let anything_else: Option<Stamp> = seq
+            .next_element()?
+            .ok_or_else(|| missing("anything else"))?;
+        let closed: Option<Stamp> = seq.next_element()?.ok_or_else(|| missing("close"))?;
+        let reason = engine.reason(&code);
+        let procedure = reason.procedure().and_then(|index| engine.procedure(index));
+        let machine = match procedure {
+            Some(procedure) => Some(
+                seq.next_element_seed(MachineSeed(procedure))?
+                    .ok_or_else(|| missing("machine"))?,
+            ),
+            None => {
+                seq.next_element::<()>()?
+                    .ok_or_else(|| missing("machine"))?;
+                None
+            }
+        };
+        Ok(Inquiry {
+            reason,
+            uncovered_code: Inquiry::uncovered(reason, &code),
+            opened,
+            anything_else,
+            closed,
+            procedure_name: procedure.map(|p| p.name()),
             machine,
         })
     }

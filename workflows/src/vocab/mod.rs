@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 mod defs;
 pub mod frame_events;
+pub(crate) mod time_serde;
 mod value;
 mod wire;
 
@@ -24,7 +25,10 @@ pub use wire::EventRecord;
 
 /// Where and when an event happened: the log line (1-based, the header is line 1) and the
 /// timestamp with its offset. Embedders without a log can number events from 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+///
+/// Written `{"line": 12, "at": "2026-03-02T14:05:11-05:00"}` by readable formats (JSON), as
+/// integers by compact ones ([`crate::Call::save_compact`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Stamp {
     /// 1-based line of the event in its log (or any increasing sequence number).
     pub line: u64,

@@ -276,7 +276,7 @@ fn after_call_work_missing_is_judged_when_the_call_ends() {
     let next: Vec<(EventName, Option<String>)> = live_call
         .next_steps()
         .into_iter()
-        .map(|n| (n.requirement.step, n.requirement.value))
+        .map(|n| (n.requirement.step, n.requirement.value.map(String::from)))
         .collect();
     assert_eq!(
         next,

@@ -7,6 +7,7 @@ mod support;
 mod catalog;
 mod chat_form;
 mod chat_hours;
+mod compact;
 mod decisions_2026_12_03;
 mod embedding;
 mod explain;

@@ -22,7 +22,7 @@ fn summary(call: &Call) -> Vec<Summary> {
         .map(|s| {
             (
                 s.requirement.step,
-                s.requirement.value.clone(),
+                s.requirement.value.as_deref().map(str::to_owned),
                 s.requirement.code,
                 s.line,
             )

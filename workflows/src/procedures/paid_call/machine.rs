@@ -13,7 +13,7 @@ use statig::prelude::*;
 use super::chat_form::ChatForm;
 use super::events::{self as ev, ChatPurpose, PcEvent};
 use super::params::PcParams;
-use crate::engine::{raise_outstanding, Ctx, Input, Judged, Requirement};
+use crate::engine::{raise_outstanding, Ctx, Input, Judged, Requirement, Requirements};
 use crate::finding::{Code, Findings};
 use crate::procedure::ProcedureStorage;
 use crate::procedures::common::PROMISE_FOLLOWUP;
@@ -398,17 +398,20 @@ impl PcInquiry {
             PcEvent::AdviseDisputeLetter => {
                 self.dispute_letter.get_or_insert(stamp);
             }
-            PcEvent::QuoteAmount(amount) => self.quotes.push((*amount, stamp)),
+            PcEvent::QuoteAmount(amount) => crate::tight::push(&mut self.quotes, (*amount, stamp)),
             PcEvent::PromiseFollowup => {
                 self.followup.get_or_insert(stamp);
             }
             PcEvent::PaidAmountObtained(amount) => self.obtained = Some((*amount, stamp)),
-            PcEvent::ChatOpened(purpose) => self.chats.push(Chat {
-                opened: stamp,
-                purpose: *purpose,
-                form: false,
-                ended: false,
-            }),
+            PcEvent::ChatOpened(purpose) => crate::tight::push(
+                &mut self.chats,
+                Chat {
+                    opened: stamp,
+                    purpose: *purpose,
+                    form: false,
+                    ended: false,
+                },
+            ),
             PcEvent::ChatForm(_) => {
                 if let Some(chat) = self.chats.last_mut() {
                     chat.form = true;
@@ -587,8 +590,14 @@ impl PcInquiry {
 
     /// What the procedure still requires in `state`.
     pub fn outstanding(&self, state: State, context: &Ctx<'_>) -> Vec<Requirement> {
-        let mut out = Vec::new();
-        let quote_or_followup = |out: &mut Vec<Requirement>| {
+        let mut out = Requirements::new();
+        self.outstanding_into(state, context, &mut out);
+        out.into_vec()
+    }
+
+    /// The same requirements, added to `out` (no allocation of its own for the next steps).
+    pub fn outstanding_into(&self, state: State, context: &Ctx<'_>, out: &mut Requirements) {
+        let quote_or_followup = |out: &mut Requirements| {
             if let Some(amount) = self.amount_to_quote(context) {
                 if self.quotes.is_empty() && self.followup.is_none() {
                     out.push(
@@ -610,7 +619,7 @@ impl PcInquiry {
                 Some(Code::PC12),
                 None,
             )),
-            State::AmountShown {} => quote_or_followup(&mut out),
+            State::AmountShown {} => quote_or_followup(out),
             State::AmountDisputed {} => {
                 if self.build_value.is_none() || self.dispute_letter.is_none() {
                     if self.build_value.is_none() {
@@ -630,9 +639,9 @@ impl PcInquiry {
                         ));
                     }
                 }
-                quote_or_followup(&mut out);
+                quote_or_followup(out);
             }
-            State::NoAmount {} => quote_or_followup(&mut out),
+            State::NoAmount {} => quote_or_followup(out),
             State::VerifyInChat {} => {
                 if self.unverified() {
                     out.push(
@@ -645,7 +654,7 @@ impl PcInquiry {
                         .with_value("paid_call"),
                     );
                 }
-                quote_or_followup(&mut out);
+                quote_or_followup(out);
             }
             State::FollowUpLater {} => {
                 if self.unverified() {
@@ -656,7 +665,7 @@ impl PcInquiry {
                         None,
                     ));
                 }
-                quote_or_followup(&mut out);
+                quote_or_followup(out);
             }
             State::ChatOpen {} => {
                 out.push(
@@ -709,9 +718,8 @@ impl PcInquiry {
                 | State::ChatConnected {}
         );
         if in_chat {
-            out.extend(self.outstanding(self.resting_state(context), context));
+            self.outstanding_into(self.resting_state(context), context, out);
         }
-        out
     }
 
     /// The findings raised in this inquiry so far.
@@ -762,6 +770,10 @@ impl ProcedureStorage for PcInquiry {
 
     fn outstanding(&self, state: &State, ctx: &Ctx<'_>) -> Vec<Requirement> {
         PcInquiry::outstanding(self, *state, ctx)
+    }
+
+    fn outstanding_into(&self, state: &State, ctx: &Ctx<'_>, out: &mut Requirements) {
+        PcInquiry::outstanding_into(self, *state, ctx, out)
     }
 }
 

@@ -12,7 +12,7 @@ use statig::prelude::*;
 use super::events::{self as ev, ContactTime, Detail, SdEvent, Team};
 use super::params::SdParams;
 use super::{reasons, scripts};
-use crate::engine::{raise_outstanding, Ctx, Input, Judged, Requirement};
+use crate::engine::{raise_outstanding, Ctx, Input, Judged, Requirement, Requirements};
 use crate::finding::{Code, Findings};
 use crate::procedure::ProcedureStorage;
 use crate::vocab::{ProcedureStep, Stamp};
@@ -116,8 +116,77 @@ enum Escalation {
 }
 
 /// The shared storage: what the agent has done in this inquiry, and its findings.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SdInquiry {
+    answers: Vec<(Answer, Stamp)>,
+    escalations: Vec<(Escalation, Stamp)>,
+    /// The steps that count once, each with where it was first done, in [`Mark`] order (one
+    /// short Vec rather than seven optional stamps: memory per open call, issue #23).
+    marks: Vec<(Mark, Stamp)>,
+    findings: Findings,
+    /// The state the inquiry was in when it closed.
+    closed_in: Option<State>,
+}
+
+/// A step that counts once in an inquiry (the first time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Mark {
+    Apology,
+    PartnerSupport,
+    ContactTime,
+    Ticket,
+    Followup,
+    PartnerContacted,
+    /// When the branch became known.
+    ClassifiedAt,
+}
+
+impl SdInquiry {
+    /// Where `mark` was first done, if it was.
+    fn marked(&self, mark: Mark) -> Option<Stamp> {
+        self.marks
+            .iter()
+            .find(|(m, _)| *m == mark)
+            .map(|(_, stamp)| *stamp)
+    }
+
+    /// Records `mark` at `stamp` unless it was done before; where it was first done.
+    fn mark(&mut self, mark: Mark, stamp: Stamp) -> Stamp {
+        match self.marks.binary_search_by(|(m, _)| m.cmp(&mark)) {
+            Ok(found) => self.marks[found].1,
+            Err(at) => {
+                if self.marks.len() == self.marks.capacity() && self.marks.len() < 4 {
+                    self.marks.reserve_exact(1);
+                }
+                self.marks.insert(at, (mark, stamp));
+                stamp
+            }
+        }
+    }
+}
+
+/// The storage as it is saved: the fields it had before the marks were gathered, so saved
+/// calls read and write as they did.
+#[derive(Serialize)]
+#[serde(rename = "SdInquiry")]
+struct SavedRef<'a> {
+    answers: &'a [(Answer, Stamp)],
+    escalations: &'a [(Escalation, Stamp)],
+    apology: Option<Stamp>,
+    partner_support: Option<Stamp>,
+    contact_time: Option<Stamp>,
+    ticket: Option<Stamp>,
+    followup: Option<Stamp>,
+    partner_contacted: Option<Stamp>,
+    classified_at: Option<Stamp>,
+    findings: &'a Findings,
+    closed_in: Option<State>,
+}
+
+/// The storage as it is read back.
+#[derive(Deserialize)]
+#[serde(rename = "SdInquiry")]
+struct Saved {
     answers: Vec<(Answer, Stamp)>,
     escalations: Vec<(Escalation, Stamp)>,
     apology: Option<Stamp>,
@@ -128,8 +197,53 @@ pub struct SdInquiry {
     partner_contacted: Option<Stamp>,
     classified_at: Option<Stamp>,
     findings: Findings,
-    /// The state the inquiry was in when it closed.
     closed_in: Option<State>,
+}
+
+impl Serialize for SdInquiry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        SavedRef {
+            answers: &self.answers,
+            escalations: &self.escalations,
+            apology: self.marked(Mark::Apology),
+            partner_support: self.marked(Mark::PartnerSupport),
+            contact_time: self.marked(Mark::ContactTime),
+            ticket: self.marked(Mark::Ticket),
+            followup: self.marked(Mark::Followup),
+            partner_contacted: self.marked(Mark::PartnerContacted),
+            classified_at: self.marked(Mark::ClassifiedAt),
+            findings: &self.findings,
+            closed_in: self.closed_in,
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for SdInquiry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let saved = Saved::deserialize(deserializer)?;
+        let mut inquiry = SdInquiry {
+            answers: saved.answers,
+            escalations: saved.escalations,
+            marks: Vec::new(),
+            findings: saved.findings,
+            closed_in: saved.closed_in,
+        };
+        for (mark, stamp) in [
+            (Mark::Apology, saved.apology),
+            (Mark::PartnerSupport, saved.partner_support),
+            (Mark::ContactTime, saved.contact_time),
+            (Mark::Ticket, saved.ticket),
+            (Mark::Followup, saved.followup),
+            (Mark::PartnerContacted, saved.partner_contacted),
+            (Mark::ClassifiedAt, saved.classified_at),
+        ] {
+            if let Some(stamp) = stamp {
+                inquiry.mark(mark, stamp);
+            }
+        }
+        Ok(inquiry)
+    }
 }
 
 pub use states::{State, Superstate};
@@ -425,7 +539,7 @@ impl SdInquiry {
     /// this), raise SD12 for the branch the document does not cover, and judge what was
     /// already said against the branch.
     fn entered(&mut self, state: State, context: &Ctx<'_>) {
-        let at = *self.classified_at.get_or_insert(context.stamp);
+        let at = self.mark(Mark::ClassifiedAt, context.stamp);
         if matches!(state, State::AwaitingFirstPayment {}) {
             self.findings.raise(
                 Code::SD12,
@@ -468,29 +582,35 @@ impl SdInquiry {
         let stamp = context.stamp;
         match event {
             SdEvent::Apologize => {
-                self.apology.get_or_insert(stamp);
+                self.mark(Mark::Apology, stamp);
             }
             SdEvent::Collect { detail, .. } => {
-                self.escalations.push((Escalation::Collect(*detail), stamp));
+                crate::tight::push(&mut self.escalations, (Escalation::Collect(*detail), stamp));
             }
-            SdEvent::EmailSent(team) => self.escalations.push((Escalation::Email(*team), stamp)),
+            SdEvent::EmailSent(team) => {
+                crate::tight::push(&mut self.escalations, (Escalation::Email(*team), stamp))
+            }
             SdEvent::ExplainPartnerSupport => {
-                self.partner_support.get_or_insert(stamp);
+                self.mark(Mark::PartnerSupport, stamp);
             }
             SdEvent::AskContactTime | SdEvent::ContactTime(_) => {
-                self.contact_time.get_or_insert(stamp);
+                self.mark(Mark::ContactTime, stamp);
             }
             SdEvent::AskTicket | SdEvent::Ticket(_) => {
-                self.ticket.get_or_insert(stamp);
+                self.mark(Mark::Ticket, stamp);
             }
             SdEvent::PromiseFollowup => {
-                self.followup.get_or_insert(stamp);
+                self.mark(Mark::Followup, stamp);
             }
             SdEvent::PartnerContacted => {
-                self.partner_contacted.get_or_insert(stamp);
+                self.mark(Mark::PartnerContacted, stamp);
             }
-            SdEvent::ExplainReviewPeriod => self.answers.push((Answer::ReviewPeriod, stamp)),
-            SdEvent::ExpectEmailSoon => self.answers.push((Answer::EmailSoon, stamp)),
+            SdEvent::ExplainReviewPeriod => {
+                crate::tight::push(&mut self.answers, (Answer::ReviewPeriod, stamp))
+            }
+            SdEvent::ExpectEmailSoon => {
+                crate::tight::push(&mut self.answers, (Answer::EmailSoon, stamp))
+            }
             _ => {}
         }
     }
@@ -655,7 +775,13 @@ impl SdInquiry {
 
     /// What the procedure still requires in `state`, in the order the document does it.
     pub fn outstanding(&self, state: State, context: &Ctx<'_>) -> Vec<Requirement> {
-        let mut out = Vec::new();
+        let mut out = Requirements::new();
+        self.outstanding_into(state, context, &mut out);
+        out.into_vec()
+    }
+
+    /// The same requirements, added to `out` (no allocation of its own for the next steps).
+    pub fn outstanding_into(&self, state: State, context: &Ctx<'_>, out: &mut Requirements) {
         let apology =
             |line| Requirement::new(&ev::APOLOGIZE, "apologise", Some(Code::SD11), Some(line));
         match state {
@@ -697,7 +823,7 @@ impl SdInquiry {
                 }
             }
             State::Overdue {} => {
-                if self.apology.is_none() {
+                if self.marked(Mark::Apology).is_none() {
                     out.push(apology(scripts::APOLOGIZE_DELAY));
                 }
                 for detail in Detail::ALL {
@@ -726,10 +852,10 @@ impl SdInquiry {
                 }
             }
             State::SiteIssue {} => {
-                if self.apology.is_none() {
+                if self.marked(Mark::Apology).is_none() {
                     out.push(apology(scripts::APOLOGIZE_INCONVENIENCE));
                 }
-                if self.partner_support.is_none() {
+                if self.marked(Mark::PartnerSupport).is_none() {
                     out.push(Requirement::new(
                         &ev::EXPLAIN_PARTNER_SUPPORT,
                         "explain the partner's support and walk through its steps",
@@ -743,11 +869,11 @@ impl SdInquiry {
             | State::ReachedOutInHours {} => {
                 let steps = [
                     (
-                        self.apology.is_some(),
+                        self.marked(Mark::Apology).is_some(),
                         apology(scripts::APOLOGIZE_INCONVENIENCE),
                     ),
                     (
-                        self.contact_time.is_some(),
+                        self.marked(Mark::ContactTime).is_some(),
                         Requirement::new(
                             &ev::ASK_CONTACT_TIME,
                             "ask how long ago the customer reached out",
@@ -756,7 +882,7 @@ impl SdInquiry {
                         ),
                     ),
                     (
-                        self.ticket.is_some(),
+                        self.marked(Mark::Ticket).is_some(),
                         Requirement::new(
                             &ev::ASK_TICKET,
                             "ask for the support ticket number",
@@ -765,7 +891,7 @@ impl SdInquiry {
                         ),
                     ),
                     (
-                        self.followup.is_some(),
+                        self.marked(Mark::Followup).is_some(),
                         Requirement::new(
                             &crate::procedures::common::PROMISE_FOLLOWUP,
                             "promise the ticket is answered within 24 hours",
@@ -774,7 +900,7 @@ impl SdInquiry {
                         ),
                     ),
                     (
-                        self.partner_contacted.is_some(),
+                        self.marked(Mark::PartnerContacted).is_some(),
                         Requirement::new(
                             &ev::PARTNER_CONTACTED,
                             "contact Home Service Perks",
@@ -797,7 +923,6 @@ impl SdInquiry {
             }
             State::Idle {} | State::Closed {} => {}
         }
-        out
     }
 
     /// The findings raised in this inquiry so far.
@@ -861,6 +986,10 @@ impl ProcedureStorage for SdInquiry {
 
     fn outstanding(&self, state: &State, ctx: &Ctx<'_>) -> Vec<Requirement> {
         SdInquiry::outstanding(self, *state, ctx)
+    }
+
+    fn outstanding_into(&self, state: &State, ctx: &Ctx<'_>, out: &mut Requirements) {
+        SdInquiry::outstanding_into(self, *state, ctx, out)
     }
 
     /// An open review-check inquiry stands in the branch its facts make true.

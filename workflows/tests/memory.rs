@@ -1,0 +1,103 @@
+//! The memory of an open call (issue #23): the bytes a `Call` holds inline and on the heap
+//! for the calls of the `live` bench (the overdue call of benches/benchmarks/fixtures.rs, each
+//! stopped at a random event), counted by an allocator that adds up what is asked of it.
+//! The bench measures the resident set under mimalloc, which rounds each allocation up.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use callflow_workflows::{Call, CallStart, Engine, Stamp, Step};
+
+/// Counts the bytes allocated and not yet freed.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is passed on to the system allocator unchanged; only a counter is added.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+        // SAFETY: the caller's layout, as the caller promised it to us.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: a pointer this allocator gave, with its layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// The overdue call of the `live` bench.
+const OVERDUE_CALL: [(&str, &str); 12] = [
+    ("greeting", ""),
+    ("customer_identified", "Pat Lee"),
+    ("inquiry", "reward_email_missing"),
+    ("warranty_started", "2026-01-10"),
+    ("first_payment", "2026-01-20"),
+    ("apologize", ""),
+    ("collect", "name"),
+    ("collect", "email"),
+    ("collect", "phone"),
+    ("goodbye", ""),
+    ("email_sent", "rewards_team"),
+    ("call_ended", ""),
+];
+
+#[test]
+fn an_open_call_of_the_live_bench_holds_under_700_bytes() {
+    let engine = Arc::new(Engine::builtin());
+    let start_at = chrono::DateTime::parse_from_rfc3339("2026-03-02T14:05:11-05:00").unwrap();
+    let mut rng = fastrand::Rng::with_seed(23);
+    const CALLS: usize = 20_000;
+    let mut calls = Vec::with_capacity(CALLS);
+    let mut heap = 0;
+    let mut by_events = [(0usize, 0usize); 11];
+    for n in 1..=CALLS {
+        let id = format!("L-{n}");
+        let events = rng.usize(0..11);
+        let before = LIVE.load(Ordering::Relaxed);
+        let mut call = Call::start(
+            &engine,
+            CallStart {
+                call_id: &id,
+                agent_id: "sjones",
+                department: "Rewards",
+                agent_name: None,
+                stamp: Stamp {
+                    line: 1,
+                    at: start_at,
+                },
+            },
+        )
+        .unwrap();
+        for (i, (name, value)) in OVERDUE_CALL[..events].iter().enumerate() {
+            let line = i as u64 + 2;
+            let at = start_at + chrono::Duration::seconds(line as i64 * 10);
+            let event = engine.event(name, value).unwrap();
+            call.feed(&Step::new(Stamp { line, at }, event)).unwrap();
+        }
+        let held = LIVE.load(Ordering::Relaxed) - before;
+        heap += held;
+        by_events[events].0 += held;
+        by_events[events].1 += 1;
+        calls.push(call);
+    }
+    let inline = std::mem::size_of::<Call>();
+    let mean = heap / CALLS;
+    let spread: Vec<String> = by_events
+        .iter()
+        .enumerate()
+        .map(|(events, (bytes, n))| format!("{events}: {}", bytes / (*n).max(1)))
+        .collect();
+    eprintln!(
+        "an open call: {inline} bytes inline, {mean} on the heap on average (after n events: {})",
+        spread.join(", ")
+    );
+    assert!(inline <= 272, "a Call is {inline} bytes inline");
+    assert!(inline + mean < 700, "{inline} + {mean} bytes");
+}
