@@ -8,8 +8,9 @@
 //! call spilled after every row of another).
 //!
 //! What stays in memory for a spilled call is its slot: the hash of its id, where its record
-//! is, and its first line (about 40 bytes in the table); the budget counts the slots too, so
-//! past `budget / 40` spilled calls every open call is on disk and only the slots grow.
+//! is, and its first line (about 68 bytes, `SLOT_BYTES`); the budget counts the slots
+//! too, so past `budget / 68` spilled calls every open call is on disk and only the slots
+//! grow: 68 MB for a million calls open at once, against about 700 MB in memory.
 //!
 //! At the end of the log the calls still open are judged one at a time, in the order of their
 //! first lines ([`OpenCalls::close`]).
@@ -23,12 +24,14 @@ use rustc_hash::FxHashMap as HashMap;
 use crate::spill::SpillFile;
 
 /// What an open call takes in memory, in bytes: the call and its boxes on the heap, its id,
-/// and its share of the table. Measured, not derived: 1,000,000 calls that never end, kept
-/// open (`audit --memory-limit 1T` on the log of `benches/never_ending.sh`), peaked about
-/// 1.2 KB a call above the run's fixed cost.
-pub(crate) const OPEN_CALL_BYTES: u64 = 1_200;
-/// What a spilled call keeps in memory: its slot in the table of spilled calls.
-const SLOT_BYTES: u64 = 40;
+/// and its share of the table. Measured, not derived: 200,000 calls that never end, all kept
+/// open (`benches/never_ending.py 200000`, `audit --memory-limit 1T --threads 1`), peaked at
+/// 156 MB, 137 MB above the run's fixed cost: 685 bytes a call.
+pub(crate) const OPEN_CALL_BYTES: u64 = 700;
+/// What a spilled call keeps in memory: its slot in the table of spilled calls (24 bytes,
+/// with its hash and the table's spare room about 44), and at the end of the log its place in
+/// the list of calls to judge in first-line order (24 more).
+const SLOT_BYTES: u64 = 68;
 
 /// One call being replayed.
 pub(crate) struct OpenCall {
@@ -131,6 +134,9 @@ impl OpenCalls {
     pub(crate) fn first_line_of(&mut self, id: &str) -> Option<u64> {
         if let Some(open) = self.memory.get(id) {
             return Some(open.first_line);
+        }
+        if self.spilled.is_empty() {
+            return None;
         }
         let slot = *self.spilled.get(&id_hash(id))?;
         let record = self.read(slot)?;
@@ -496,15 +502,16 @@ fn take_bytes(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
     (rest.len() >= len).then(|| rest.split_at(len))
 }
 
-/// A call's snapshot as the spill file keeps it.
+/// A call's snapshot as the spill file keeps it: the compact form ([`Call::save_compact`],
+/// about 170 bytes for a call in progress, against about 1 KB of JSON).
 fn save_call(call: &Call, out: &mut Vec<u8>) -> Result<(), String> {
-    serde_json::to_writer(out, call).map_err(|e| e.to_string())
+    call.save_compact(out);
+    Ok(())
 }
 
 /// A call read back from its snapshot.
 fn load_call(engine: &Arc<Engine>, bytes: &[u8]) -> Result<Call, String> {
-    let mut json = serde_json::Deserializer::from_slice(bytes);
-    Call::restore(engine, &mut json).map_err(|e| e.to_string())
+    Call::restore_compact(engine, bytes).map_err(|e| e.to_string())
 }
 
 /// An open call read back from its record.

@@ -35,6 +35,19 @@ pub struct Replayer {
     timestamps: Timestamps,
     /// The engine each call is also replayed under, for a what-if (`audit --compare`).
     shadow: Option<Arc<Engine>>,
+    /// The last look at the earliest open call ([`Replayer::earliest_open_line`]).
+    earliest: Option<EarliestOpen>,
+    /// The line of the last row fed.
+    last_line: u64,
+}
+
+/// What [`Replayer::earliest_open_line`] found last time.
+#[derive(Debug, Clone, Copy)]
+struct EarliestOpen {
+    /// Rows fed when it looked.
+    fed: u64,
+    /// No call then open started before this line.
+    bound: u64,
 }
 
 impl Replayer {
@@ -49,6 +62,8 @@ impl Replayer {
             rejected: Vec::new(),
             timestamps: Timestamps::default(),
             shadow: None,
+            earliest: None,
+            last_line: 0,
         }
     }
 
@@ -119,10 +134,25 @@ impl Replayer {
         self.open.spills()
     }
 
-    /// The first line of the earliest call still open, if any: every call that ends from now
-    /// on starts at or after it (or after the rows read so far).
+    /// A line no call still open starts before, if any call may be open: every call that
+    /// ends from now on starts at or after it. Exact when few calls are open; with many, the
+    /// value of an earlier look while fewer rows than open calls were fed since (calls open
+    /// in line order, so an earlier earliest is never later than today's): the look costs
+    /// one pass over the open calls, and this keeps it to one row in each.
     pub fn earliest_open_line(&mut self) -> Option<u64> {
-        self.open.earliest_first_line()
+        let open = self.open.len() as u64;
+        if let Some(earlier) = self.earliest {
+            if self.rows.read < earlier.fed + open {
+                return Some(earlier.bound);
+            }
+        }
+        let exact = self.open.earliest_first_line();
+        self.earliest = Some(EarliestOpen {
+            fed: self.rows.read,
+            // No call open now: those opened later start after the last row fed.
+            bound: exact.unwrap_or(self.last_line + 1),
+        });
+        exact
     }
 
     fn reject(&mut self, line: u64, call_id: &str, (kind, reason): (RejectKind, String)) {
@@ -141,10 +171,12 @@ impl Replayer {
         let row = match row {
             Ok(row) => row,
             Err(bad) => {
+                self.last_line = bad.line;
                 self.reject(bad.line, bad.call_id, (bad.kind, bad.reason));
                 return None;
             }
         };
+        self.last_line = row.line;
         match self.replay(&row) {
             Ok(None) => {
                 self.rows.replayed += 1;
