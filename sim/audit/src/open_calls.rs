@@ -73,6 +73,10 @@ pub(crate) struct OpenCalls {
     failure: Option<String>,
     /// Calls written to the spill file (one call spilled twice counts twice).
     spills: u64,
+    /// Times the spill file was rewritten with its live records only.
+    compactions: u64,
+    /// Garbage past which the file is rewritten, when not the spill file's own.
+    compact_floor: Option<u64>,
     record: Vec<u8>,
 }
 
@@ -90,6 +94,8 @@ impl OpenCalls {
             spilled_min_stale: false,
             failure: None,
             spills: 0,
+            compactions: 0,
+            compact_floor: None,
             record: Vec::new(),
         }
     }
@@ -114,6 +120,19 @@ impl OpenCalls {
     /// Calls written to the spill file so far.
     pub(crate) fn spills(&self) -> u64 {
         self.spills
+    }
+
+    /// Times the spill file was rewritten with its live records only.
+    #[cfg(test)]
+    pub(crate) fn compactions(&self) -> u64 {
+        self.compactions
+    }
+
+    /// Rewrites the spill file as soon as its garbage passes `bytes` (and outweighs its live
+    /// records), instead of 64 MiB: for tests.
+    #[cfg(test)]
+    pub(crate) fn compact_past(&mut self, bytes: u64) {
+        self.compact_floor = Some(bytes);
     }
 
     /// What went wrong with the spill file, if anything did.
@@ -248,7 +267,11 @@ impl OpenCalls {
         });
         if let Some(why) = self.failure.clone() {
             self.give_up(why);
-        } else if self.spill.as_ref().is_some_and(SpillFile::wants_compaction) {
+        } else if self
+            .spill
+            .as_ref()
+            .is_some_and(|file| file.wants_compaction(self.compact_floor))
+        {
             self.compact();
         }
     }
@@ -264,31 +287,30 @@ impl OpenCalls {
         let Some(mut old) = self.spill.take() else {
             return;
         };
-        let mut new = match SpillFile::create() {
-            Ok(new) => new,
-            Err(e) => {
-                // Not fatal: the old file goes on.
-                self.spill = Some(old);
-                let _ = e;
-                return;
-            }
+        let Ok(mut new) = SpillFile::create() else {
+            // Not fatal: the old file goes on, garbage and all.
+            self.spill = Some(old);
+            return;
         };
-        for slot in self.spilled.values_mut() {
+        // The new offsets, in the table's order, applied only once every record is copied.
+        let mut offsets = Vec::with_capacity(self.spilled.len());
+        for slot in self.spilled.values() {
             let copied = old
                 .read(slot.offset, slot.len, &mut self.record)
                 .and_then(|()| new.append(&self.record));
             match copied {
-                Ok(offset) => slot.offset = offset,
+                Ok(offset) => offsets.push(offset),
                 Err(e) => {
-                    self.failure
-                        .get_or_insert(format!("could not rewrite the spill file: {e}"));
-                    self.budget = None;
                     self.spill = Some(old);
-                    return;
+                    return self.give_up(format!("could not rewrite the spill file: {e}"));
                 }
             }
         }
+        for (slot, offset) in self.spilled.values_mut().zip(offsets) {
+            slot.offset = offset;
+        }
         self.spill = Some(new);
+        self.compactions += 1;
     }
 
     /// Reads a spilled call's record, noting a failure to read it.

@@ -44,8 +44,9 @@ pub struct AuditOptions<'a> {
     /// --compare`): each report then carries both judgements (`CallReport::compared`), in
     /// the same single pass over the log.
     pub compare: Option<&'a Arc<Engine>>,
-    /// What the open calls may take in memory, shared evenly by the threads; past it, the
-    /// calls idle longest wait on disk ([`Replayer::with_memory_limit`]). `None`: no limit.
+    /// What the run may take in memory: less the run's fixed cost (20 MiB), what the open
+    /// calls may take, shared evenly by the threads; past it, the calls idle longest wait on
+    /// disk ([`Replayer::with_memory_limit`]). `None`: no limit.
     /// The default fits the machine ([`MemoryLimit::for_this_machine`]). Rows kept for
     /// `history` are not counted.
     pub memory_limit: Option<MemoryLimit>,
@@ -63,7 +64,8 @@ impl AuditOptions<'_> {
             replayer = replayer.comparing(Arc::clone(other));
         }
         if let Some(limit) = self.memory_limit {
-            let share = limit.bytes() / self.threads.max(1) as u64;
+            let calls = limit.bytes().saturating_sub(RUN_FIXED_BYTES);
+            let share = calls / self.threads.max(1) as u64;
             replayer = replayer.with_memory_limit(MemoryLimit::from_bytes(share));
         }
         replayer
@@ -128,6 +130,11 @@ impl Totals {
         })
     }
 }
+
+/// What a run takes whatever its log (the program, the reader's buffer, the batches in
+/// flight): the peak of auditing the bundled sample, 18.7 MB, rounded up. The memory limit
+/// less this is what the open calls may take.
+const RUN_FIXED_BYTES: u64 = 20 << 20;
 
 /// How many rows a worker gets at a time.
 const BATCH: usize = 512;

@@ -460,3 +460,85 @@ fn bad_timestamp(text: &str, error: &chrono::ParseError) -> (RejectKind, String)
 pub fn audit<R: Read>(reader: LogReader<R>, engine: Arc<Engine>) -> Result<AuditReport, Error> {
     crate::pipeline::audit_report(reader, engine, crate::pipeline::AuditOptions::default())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fmt::Write as _;
+
+    /// `calls` calls taking turns, one row each in turn, `rounds` rounds (greeting, inquiry,
+    /// then notes), each ended at the last round.
+    fn turns(calls: u32, rounds: u32) -> String {
+        let mut log = String::from("call_id,timestamp,agent_id,event,value,text\n");
+        let events = ["greeting,", "inquiry,reward_email_missing"];
+        for round in 0..=rounds {
+            for c in 0..calls {
+                let at = format!("2026-03-02T10:{:02}:{:02}-05:00", round, c % 60);
+                let event = match round {
+                    0 => "call_started,Home Warranty Rewards",
+                    r if r == rounds => "call_ended,",
+                    r => events.get(r as usize - 1).copied().unwrap_or("anything_else,"),
+                };
+                let agent = if round == 0 { "sjones" } else { "" };
+                let _ = writeln!(log, "T-{c},{at},{agent},{event},");
+            }
+        }
+        log
+    }
+
+    fn replay(log: &str, limit: Option<u64>, floor: Option<u64>) -> (Vec<CallReport>, Replayer) {
+        let mut replayer = Replayer::new(Arc::new(Engine::builtin()));
+        if let Some(limit) = limit {
+            replayer = replayer.with_memory_limit(MemoryLimit::from_bytes(limit));
+        }
+        if let Some(floor) = floor {
+            replayer.open.compact_past(floor);
+        }
+        let mut reader = LogReader::new(log.as_bytes(), "turns.csv").unwrap();
+        let mut ended = Vec::new();
+        while let Some(row) = reader.next_row().unwrap() {
+            ended.extend(replayer.feed(row));
+        }
+        (ended, replayer)
+    }
+
+    #[test]
+    fn calls_brought_back_after_the_spill_file_is_rewritten_end_as_never_spilled() {
+        let log = turns(40, 6);
+        let (free, free_replayer) = replay(&log, None, None);
+        assert_eq!(free_replayer.calls_spilled(), 0);
+        // No room: each call goes to disk whenever another is touched; a rewrite as soon as
+        // 1 KB of garbage outweighs the live records.
+        let (spilled, replayer) = replay(&log, Some(0), Some(1_024));
+        assert!(replayer.calls_spilled() >= 40 * 5, "{}", replayer.calls_spilled());
+        assert!(replayer.open.compactions() > 0);
+        assert_eq!(replayer.rows().rejected, 0);
+        assert_eq!(free.len(), 40);
+        let digest = |r: &CallReport| (r.call_id.clone(), r.verdict, r.score, r.findings.clone());
+        assert_eq!(
+            free.iter().map(digest).collect::<Vec<_>>(),
+            spilled.iter().map(digest).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn a_duplicate_start_of_a_call_on_disk_is_rejected_with_its_first_line() {
+        let log = "call_id,timestamp,agent_id,event,value,text\n\
+            A,2026-03-02T10:00:00-05:00,sjones,call_started,Rewards,\n\
+            B,2026-03-02T10:00:01-05:00,sjones,call_started,Rewards,\n\
+            A,2026-03-02T10:00:02-05:00,sjones,call_started,Rewards,\n";
+        let (_, replayer) = replay(log, Some(0), None);
+        assert!(replayer.calls_spilled() >= 1);
+        let (rest, rows, rejected) = replayer.finish().unwrap();
+        assert_eq!((rows.replayed, rows.rejected), (2, 1));
+        assert_eq!(rejected[0].kind, RejectKind::Duplicate);
+        assert!(
+            rejected[0].reason.contains("already started at line 2"),
+            "{}",
+            rejected[0].reason
+        );
+        // Still open at the end: judged in the order they started.
+        let ids: Vec<&str> = rest.iter().map(|r| r.call_id.as_str()).collect();
+        assert_eq!(ids, ["A", "B"]);
+    }
+}

@@ -89,9 +89,10 @@ impl SpillFile {
         self.garbage += u64::from(len);
     }
 
-    /// Whether garbage outweighs the live records enough for a rewrite to pay.
-    pub(crate) fn wants_compaction(&self) -> bool {
-        self.garbage > COMPACT_FLOOR && self.garbage > self.live
+    /// Whether garbage outweighs the live records enough for a rewrite to pay: past 64 MiB,
+    /// or past `floor` when given (tests).
+    pub(crate) fn wants_compaction(&self, floor: Option<u64>) -> bool {
+        self.garbage > floor.unwrap_or(COMPACT_FLOOR) && self.garbage > self.live
     }
 
     /// Bytes of live records.
@@ -136,11 +137,12 @@ mod tests {
         spill.release(1000);
         assert_eq!(spill.live(), 0);
         // Little garbage: not worth a rewrite.
-        assert!(!spill.wants_compaction());
+        assert!(!spill.wants_compaction(None));
+        assert!(spill.wants_compaction(Some(999)));
         spill.garbage = COMPACT_FLOOR + 1;
-        assert!(spill.wants_compaction());
+        assert!(spill.wants_compaction(None));
         spill.live = COMPACT_FLOOR * 2;
-        assert!(!spill.wants_compaction());
+        assert!(!spill.wants_compaction(None));
     }
 
     #[test]
