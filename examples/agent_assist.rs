@@ -88,7 +88,8 @@ fn show(change: &Change<'_>) {
     }
     // The next steps as typed values: nothing is filled or allocated until it is printed.
     let steps = change.next();
-    if let Some(next) = steps.iter().next() {
+    let first = steps.iter().next();
+    if let Some(next) = first {
         let requirement = next.requirement;
         let value = requirement.value.as_deref().unwrap_or("");
         println!("  next: {} {value}: {}", requirement.step, requirement.what);

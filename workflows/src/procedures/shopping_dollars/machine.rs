@@ -153,7 +153,7 @@ impl SdInquiry {
     /// Records `mark` at `stamp` unless it was done before; where it was first done.
     fn mark(&mut self, mark: Mark, stamp: Stamp) -> Stamp {
         match self.marks.binary_search_by(|(m, _)| m.cmp(&mark)) {
-            Ok(found) => self.marks[found].1,
+            Ok(found) => self.marks.get(found).map_or(stamp, |(_, first)| *first),
             Err(at) => {
                 if self.marks.len() == self.marks.capacity() && self.marks.len() < 4 {
                     self.marks.reserve_exact(1);
