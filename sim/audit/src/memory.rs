@@ -109,7 +109,7 @@ impl fmt::Display for MemoryLimit {
             (1 << 20, "M"),
             (1 << 10, "K"),
         ] {
-            if self.0 >= unit && self.0 % unit == 0 {
+            if self.0 >= unit && self.0.is_multiple_of(unit) {
                 return write!(f, "{}{name}", self.0 / unit);
             }
         }

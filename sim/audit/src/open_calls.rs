@@ -383,7 +383,9 @@ impl OpenCalls {
 /// The calls still open at the end of the log, earliest first line first: what
 /// [`OpenCalls::close`] gives.
 pub(crate) struct Closing {
-    /// By first line, the earliest last (taken from the end).
+    /// By first line, the earliest last (taken from the end). Boxed as the table held them:
+    /// sorting moves pointers, not whole calls, and nothing is copied out of its box.
+    #[allow(clippy::vec_box)]
     memory: Vec<Box<OpenCall>>,
     spilled: Vec<Slot>,
     spill: Option<SpillFile>,
@@ -408,15 +410,15 @@ impl Iterator for Closing {
         let there = self.spilled.last().map(|slot| slot.first_line);
         match (here, there) {
             (None, None) => None,
-            (Some(a), Some(b)) if b < a => self.from_disk(),
+            (Some(a), Some(b)) if b < a => self.read_back(),
             (Some(_), _) => self.memory.pop().map(Ok),
-            (None, Some(_)) => self.from_disk(),
+            (None, Some(_)) => self.read_back(),
         }
     }
 }
 
 impl Closing {
-    fn from_disk(&mut self) -> Option<Result<Box<OpenCall>, String>> {
+    fn read_back(&mut self) -> Option<Result<Box<OpenCall>, String>> {
         let slot = self.spilled.pop()?;
         let read = read_record(self.spill.as_mut(), &mut self.record, slot);
         Some(read.and_then(|record| {
