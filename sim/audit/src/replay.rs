@@ -477,7 +477,10 @@ mod tests {
                 let event = match round {
                     0 => "call_started,Home Warranty Rewards",
                     r if r == rounds => "call_ended,",
-                    r => events.get(r as usize - 1).copied().unwrap_or("anything_else,"),
+                    r => events
+                        .get(r as usize - 1)
+                        .copied()
+                        .unwrap_or("anything_else,"),
                 };
                 let agent = if round == 0 { "sjones" } else { "" };
                 let _ = writeln!(log, "T-{c},{at},{agent},{event},");
@@ -510,7 +513,11 @@ mod tests {
         // No room: each call goes to disk whenever another is touched; a rewrite as soon as
         // 1 KB of garbage outweighs the live records.
         let (spilled, replayer) = replay(&log, Some(0), Some(1_024));
-        assert!(replayer.calls_spilled() >= 40 * 5, "{}", replayer.calls_spilled());
+        assert!(
+            replayer.calls_spilled() >= 40 * 5,
+            "{}",
+            replayer.calls_spilled()
+        );
         assert!(replayer.open.compactions() > 0);
         assert_eq!(replayer.rows().rejected, 0);
         assert_eq!(free.len(), 40);
