@@ -22,7 +22,7 @@ Prints counts per event per half. Exit status 0 when all holds, 1 otherwise.
 import argparse, collections, csv, datetime as dt, json, os, re, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-HALVES = ("frozen", "tuning")
+HALVES = ("frozen", "frozen2", "tuning")
 
 FACT_EVENTS = {"call_started", "call_ended", "warranty_started", "first_payment", "refund_calculator",
                "collect", "email_sent", "partner_contacted", "phone_call_partner", "chat_opened",
