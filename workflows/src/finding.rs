@@ -423,13 +423,105 @@ impl Finding {
     }
 }
 
-/// The findings of one scope (an inquiry, or the call frame), one entry per code.
+/// A check a code makes that could not be made: the value it rests on was redacted in the
+/// transcript (`[PII]`), so the code is not raised on a guess (#19). The machine that skips
+/// the check says so here, beside its findings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotChecked {
+    /// The code whose check was not made (`PC07`).
+    pub code: Code,
+    /// The log line of the step the check would have judged.
+    pub line: u64,
+    /// Its timestamp.
+    pub at: DateTime<FixedOffset>,
+    /// Why, in words: `the quoted amount was redacted ([PII])`.
+    pub why: String,
+}
+
+/// The findings of one scope (an inquiry, or the call frame), one entry per code, and the
+/// checks that could not be made ([`NotChecked`]).
+///
+/// Saved as the list of findings alone while no check was left unmade (the form calls were
+/// saved in before [`NotChecked`] existed), else as `{"found": [...], "unchecked": [...]}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Findings(Vec<Finding>);
+#[serde(from = "SavedFindings", into = "SavedFindings")]
+pub struct Findings {
+    found: Vec<Finding>,
+    unchecked: Vec<NotChecked>,
+}
+
+/// How [`Findings`] are saved: the list alone when no check was left unmade.
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum SavedFindings {
+    List(Vec<Finding>),
+    Full {
+        found: Vec<Finding>,
+        unchecked: Vec<NotChecked>,
+    },
+}
+
+impl From<SavedFindings> for Findings {
+    fn from(saved: SavedFindings) -> Findings {
+        match saved {
+            SavedFindings::List(found) => Findings {
+                found,
+                unchecked: Vec::new(),
+            },
+            SavedFindings::Full { found, unchecked } => Findings { found, unchecked },
+        }
+    }
+}
+
+impl From<Findings> for SavedFindings {
+    fn from(findings: Findings) -> SavedFindings {
+        if findings.unchecked.is_empty() {
+            SavedFindings::List(findings.found)
+        } else {
+            SavedFindings::Full {
+                found: findings.found,
+                unchecked: findings.unchecked,
+            }
+        }
+    }
+}
 
 impl Findings {
     /// No findings.
-    pub const EMPTY: Findings = Findings(Vec::new());
+    pub const EMPTY: Findings = Findings {
+        found: Vec::new(),
+        unchecked: Vec::new(),
+    };
+
+    /// Records that `code`'s check of the step at `stamp` could not be made, and `why` (a
+    /// value it rests on was redacted). Recording the same again changes nothing.
+    ///
+    /// ```
+    /// use callflow_workflows::{Code, Findings};
+    /// use callflow_workflows::vocab::Stamp;
+    /// let at = chrono::DateTime::parse_from_rfc3339("2026-03-02T10:00:00-05:00").unwrap();
+    /// let mut findings = Findings::default();
+    /// findings.not_checked(Code::PC07, Stamp { line: 12, at }, "the quoted amount was redacted ([PII])");
+    /// findings.not_checked(Code::PC07, Stamp { line: 12, at }, "the quoted amount was redacted ([PII])");
+    /// assert_eq!(findings.unchecked().len(), 1);
+    /// assert!(findings.is_empty());
+    /// ```
+    pub fn not_checked(&mut self, code: Code, stamp: Stamp, why: impl Into<String>) {
+        let note = NotChecked {
+            code,
+            line: stamp.line,
+            at: stamp.at,
+            why: why.into(),
+        };
+        if !self.unchecked.contains(&note) {
+            self.unchecked.push(note);
+        }
+    }
+
+    /// The checks that could not be made, in the order they were recorded.
+    pub fn unchecked(&self) -> &[NotChecked] {
+        &self.unchecked
+    }
 
     /// Raises `code` with one instance. Raising the same code again adds the instance to its
     /// evidence; raising an identical instance again changes nothing (so replaying an entry
@@ -447,13 +539,13 @@ impl Findings {
             expected: expected.into(),
             actual: actual.into(),
         };
-        match self.0.iter_mut().find(|f| f.code == code) {
+        match self.found.iter_mut().find(|f| f.code == code) {
             Some(finding) => {
                 if !finding.evidence.contains(&evidence) {
                     finding.evidence.push(evidence);
                 }
             }
-            None => self.0.push(Finding {
+            None => self.found.push(Finding {
                 code,
                 evidence: vec![evidence],
             }),
@@ -462,22 +554,22 @@ impl Findings {
 
     /// Whether `code` was raised.
     pub fn contains(&self, code: Code) -> bool {
-        self.0.iter().any(|f| f.code == code)
+        self.found.iter().any(|f| f.code == code)
     }
 
     /// The findings, in the order their codes were first raised.
     pub fn iter(&self) -> std::slice::Iter<'_, Finding> {
-        self.0.iter()
+        self.found.iter()
     }
 
     /// How many codes were raised.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.found.len()
     }
 
     /// No finding.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.found.is_empty()
     }
 }
 
@@ -486,7 +578,7 @@ impl<'a> IntoIterator for &'a Findings {
     type IntoIter = std::slice::Iter<'a, Finding>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter()
+        self.found.iter()
     }
 }
 
@@ -618,5 +710,36 @@ mod frame_words {
             " is not covered by any documented procedure, so nothing was checked for it. About \
              the documents, not the agent.",
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stamp(line: u64) -> Stamp {
+        Stamp {
+            line,
+            at: DateTime::parse_from_rfc3339("2026-03-02T10:00:00-05:00").expect("a time"),
+        }
+    }
+
+    /// Findings with no check left unmade save as they always did (a list), so saved calls
+    /// read back either way; with one, both lists are saved and read back.
+    #[test]
+    fn findings_save_as_before_unless_a_check_was_not_made() {
+        let mut findings = Findings::default();
+        findings.raise(Code::CF02, stamp(3), "the greeting", "adherence 10%");
+        let saved = serde_json::to_value(&findings).expect("JSON");
+        assert!(saved.is_array(), "{saved}");
+        let back: Findings = serde_json::from_value(saved).expect("read back");
+        assert_eq!(back, findings);
+        findings.not_checked(Code::CF02, stamp(4), "a value was redacted ([PII])");
+        let saved = serde_json::to_value(&findings).expect("JSON");
+        assert_eq!(saved["unchecked"][0]["why"], "a value was redacted ([PII])");
+        let back: Findings = serde_json::from_value(saved).expect("read back");
+        assert_eq!(back, findings);
+        assert_eq!(back.unchecked().len(), 1);
+        assert_eq!(back.len(), 1);
     }
 }
