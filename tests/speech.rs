@@ -186,22 +186,39 @@ fn recognition_on_the_frozen_half() {
     assert!(tp >= 145 && fp <= 2, "{table}");
 }
 
-/// Issue #19's bar: each event's recall and precision at least 0.95 on the frozen half. Not
+/// The second frozen half (`frozen2/`, committed before any change to the lists that
+/// followed it): all events together hold what they reached when first measured, blind (164
+/// of 169 intended steps found, 4 found that were not intended; docs/RECOGNITION.md). Its
+/// mismatches are not printed either.
+#[test]
+fn recognition_on_the_second_frozen_half() {
+    let counts = measure("frozen2", false);
+    let (tp, fp, fnn) = counts
+        .values()
+        .fold((0, 0, 0), |a, c| (a.0 + c.0, a.1 + c.1, a.2 + c.2));
+    let table = table("frozen2", &counts);
+    assert_eq!(tp + fnn, 169, "{table}");
+    assert!(tp >= 164 && fp <= 4, "{table}");
+}
+
+/// Issue #19's bar: each event's recall and precision at least 0.95 on each frozen half. Not
 /// met yet (docs/RECOGNITION.md lists the events under it): run with `--ignored`.
 #[test]
 #[ignore = "issue #19's 0.95 per event on the frozen half is not reached (docs/RECOGNITION.md)"]
 fn recognition_on_the_frozen_half_reaches_the_issue_bar() {
-    let counts = measure("frozen", false);
-    let below: Vec<&String> = counts
-        .iter()
-        .filter(|(_, (t, f, n))| ratio(*t, t + n) < 0.95 || ratio(*t, t + f) < 0.95)
-        .map(|(e, _)| e)
-        .collect();
-    assert!(
-        below.is_empty(),
-        "under 0.95: {below:?}\n{}",
-        table("frozen", &counts)
-    );
+    for name in ["frozen", "frozen2"] {
+        let counts = measure(name, false);
+        let below: Vec<&String> = counts
+            .iter()
+            .filter(|(_, (t, f, n))| ratio(*t, t + n) < 0.95 || ratio(*t, t + f) < 0.95)
+            .map(|(e, _)| e)
+            .collect();
+        assert!(
+            below.is_empty(),
+            "{name}: under 0.95: {below:?}\n{}",
+            table(name, &counts)
+        );
+    }
 }
 
 fn audit_of(log: &str) -> AuditReport {
@@ -248,28 +265,32 @@ fn same_audit(name: &str) -> (usize, usize) {
 }
 
 /// The audit of the tagged calls equals the audit of the intended logs on at least 95% of
-/// the tuning half's calls, and on the frozen half on no fewer calls than measured (15 of 22;
-/// the issue's 95% is the ignored test below).
+/// the tuning half's calls, and on the frozen halves on no fewer calls than measured (15 of
+/// 22, and 18 of 22 on the second; the issue's 95% is the ignored test below).
 #[test]
 fn tagged_calls_audit_as_the_intended_logs() {
     let (same, all) = same_audit("tuning");
     assert!(same as f64 >= 0.95 * all as f64, "tuning: {same} of {all}");
     let (same, all) = same_audit("frozen");
     assert!(same >= 15, "frozen: {same} of {all}");
+    let (same, all) = same_audit("frozen2");
+    assert!(same >= 18, "frozen2: {same} of {all}");
 }
 
-/// Issue #19's bar for the frozen half: the same audit on at least 95% of its calls.
+/// Issue #19's bar for the frozen halves: the same audit on at least 95% of their calls.
 #[test]
 #[ignore = "issue #19's 95% of frozen calls audited alike is not reached (docs/RECOGNITION.md)"]
 fn tagged_frozen_calls_audit_as_the_intended_logs_at_the_issue_bar() {
-    let (same, all) = same_audit("frozen");
-    assert!(same as f64 >= 0.95 * all as f64, "frozen: {same} of {all}");
+    for name in ["frozen", "frozen2"] {
+        let (same, all) = same_audit(name);
+        assert!(same as f64 >= 0.95 * all as f64, "{name}: {same} of {all}");
+    }
 }
 
 /// Contact Lens files and speaker turns give the same log (timestamps compared by instant).
 #[test]
 fn contact_lens_and_turns_give_the_same_log() {
-    for name in ["tuning", "frozen"] {
+    for name in ["tuning", "frozen", "frozen2"] {
         let (turns, a) = tagged(name, false);
         let (lens, b) = tagged(name, true);
         assert!(b.rejected.is_empty(), "{:?}", b.rejected);
