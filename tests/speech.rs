@@ -1,6 +1,7 @@
 //! Issue #19: calls tagged from what was said. The corpus is `tests/speech/` (its README):
-//! the frozen half, written and committed before any phrase list, measures; the tuning half
-//! is what the lists were fitted to. Recall and precision per event on each half (the table
+//! the frozen half, written and committed before any phrase list, measures; so does the second
+//! frozen half (`frozen2/`, committed before the lists changed again); the tuning half is what
+//! the lists were fitted to. Recall and precision per event on each half (the table
 //! is printed; `docs/RECOGNITION.md` holds a copy), the audit of the tagged calls against the
 //! audit of the intended logs, Contact Lens against turns, and bad input.
 
@@ -173,8 +174,9 @@ fn recognition_on_the_tuning_half() {
 }
 
 /// The frozen half, as measured (docs/RECOGNITION.md): all events together hold what they
-/// reached when the lists were finished (145 of 155 intended steps found, 2 steps found that
-/// were not intended). Its mismatches are not printed: it measures, it is not tuned to.
+/// reach now (147 of 155 intended steps found, 2 steps found that were not intended; 145 before
+/// the round of general variants of 3 December). Its mismatches are not printed: it measures,
+/// it is not tuned to.
 #[test]
 fn recognition_on_the_frozen_half() {
     let counts = measure("frozen", false);
@@ -183,12 +185,13 @@ fn recognition_on_the_frozen_half() {
         .fold((0, 0, 0), |a, c| (a.0 + c.0, a.1 + c.1, a.2 + c.2));
     let table = table("frozen", &counts);
     assert_eq!(tp + fnn, 155, "{table}");
-    assert!(tp >= 145 && fp <= 2, "{table}");
+    assert!(tp >= 147 && fp <= 2, "{table}");
 }
 
 /// The second frozen half (`frozen2/`, committed before any change to the lists that
-/// followed it): all events together hold what they reached when first measured, blind (164
-/// of 169 intended steps found, 4 found that were not intended; docs/RECOGNITION.md). Its
+/// followed it): all events together hold what they reach now (168 of 169 intended steps
+/// found, none not intended). Measured blind first: 164 found, 4 not intended. The later
+/// figure is not blind: its author wrote the round of variants (docs/RECOGNITION.md). Its
 /// mismatches are not printed either.
 #[test]
 fn recognition_on_the_second_frozen_half() {
@@ -198,7 +201,7 @@ fn recognition_on_the_second_frozen_half() {
         .fold((0, 0, 0), |a, c| (a.0 + c.0, a.1 + c.1, a.2 + c.2));
     let table = table("frozen2", &counts);
     assert_eq!(tp + fnn, 169, "{table}");
-    assert!(tp >= 164 && fp <= 4, "{table}");
+    assert!(tp >= 168 && fp == 0, "{table}");
 }
 
 /// Issue #19's bar: each event's recall and precision at least 0.95 on each frozen half. Not
@@ -265,16 +268,16 @@ fn same_audit(name: &str) -> (usize, usize) {
 }
 
 /// The audit of the tagged calls equals the audit of the intended logs on at least 95% of
-/// the tuning half's calls, and on the frozen halves on no fewer calls than measured (15 of
-/// 22, and 18 of 22 on the second; the issue's 95% is the ignored test below).
+/// the tuning half's calls, and on the frozen halves on no fewer calls than measured now (16
+/// of 22, and 21 of 22 on the second; the issue's 95% is the ignored test below).
 #[test]
 fn tagged_calls_audit_as_the_intended_logs() {
     let (same, all) = same_audit("tuning");
     assert!(same as f64 >= 0.95 * all as f64, "tuning: {same} of {all}");
     let (same, all) = same_audit("frozen");
-    assert!(same >= 15, "frozen: {same} of {all}");
+    assert!(same >= 16, "frozen: {same} of {all}");
     let (same, all) = same_audit("frozen2");
-    assert!(same >= 18, "frozen2: {same} of {all}");
+    assert!(same >= 21, "frozen2: {same} of {all}");
 }
 
 /// Issue #19's bar for the frozen halves: the same audit on at least 95% of their calls.
