@@ -23,6 +23,7 @@ use crate::audit::render::json::{render_call, JsonStream};
 use crate::audit::render::{self, Format};
 use crate::audit::report::{AuditReport, CallReport, Rejected, RowCounts};
 use crate::audit::sample::{SAMPLE_LOG, SAMPLE_NAME};
+use crate::audit::tag::NoStepRows;
 use crate::audit::LogReader;
 use crate::history::{CallRecord, History, RunRecord};
 use crate::workflows::{Engine, Verdict};
@@ -214,11 +215,14 @@ pub fn run(
     if args.transcript.given() != args.facts.is_some() {
         anyhow::bail!("--turns or --contact-lens and --facts go together: the transcripts and what the systems recorded");
     }
+    // With transcripts: each call's utterances read as no step, for its transcript.
+    let mut no_step = NoStepRows::default();
     let reader = match &args.log {
         None if args.transcript.given() => {
             let facts = args.facts.as_deref().unwrap_or(Path::new(""));
             let mut log = Vec::new();
-            super::tag::tag_into(engine, &args.transcript, facts, &mut log)?;
+            let outcome = super::tag::tag_into(engine, &args.transcript, facts, &mut log)?;
+            no_step = NoStepRows::of(&outcome);
             let name = format!("{} (tagged)", args.transcript.name());
             Input::Tagged(LogReader::with_options(io::Cursor::new(log), &name, read)?)
         }
@@ -277,7 +281,7 @@ pub fn run(
                         .with_policy(PolicyIdentity::of(engine));
                     let mut recorder = Recorder::new(recording, &mut stream);
                     let mut compare = comparing.around(&mut recorder);
-                    let mut transcribe = Transcribe::new(transcripts, &mut compare);
+                    let mut transcribe = Transcribe::new(transcripts, no_step, &mut compare);
                     // Each call's JSON is rendered on its replay worker.
                     let options = AuditOptions {
                         render: Some(render_call),
@@ -332,7 +336,7 @@ pub fn run(
         _ => {
             let mut calls = KeepHistoryOfFlagged(Vec::new());
             let mut compare = comparing.around(&mut calls);
-            let mut transcribe = Transcribe::new(transcripts, &mut compare);
+            let mut transcribe = Transcribe::new(transcripts, no_step, &mut compare);
             let totals = match overrides {
                 None => reader.audit_into(Arc::clone(engine), options, &mut transcribe)?,
                 Some(overrides) => {
@@ -610,14 +614,21 @@ impl Transcripts {
 /// Writes each call's transcript into a folder (when one is given) before passing the call on.
 struct Transcribe<'a> {
     sink: Option<Transcripts>,
+    /// Tagged calls' utterances read as no step, put among their rows first.
+    no_step: NoStepRows,
     inner: &'a mut dyn CallSink,
     result: Result<()>,
 }
 
 impl<'a> Transcribe<'a> {
-    fn new(sink: Option<Transcripts>, inner: &'a mut dyn CallSink) -> Transcribe<'a> {
+    fn new(
+        sink: Option<Transcripts>,
+        no_step: NoStepRows,
+        inner: &'a mut dyn CallSink,
+    ) -> Transcribe<'a> {
         Transcribe {
             sink,
+            no_step,
             inner,
             result: Ok(()),
         }
@@ -625,7 +636,8 @@ impl<'a> Transcribe<'a> {
 }
 
 impl CallSink for Transcribe<'_> {
-    fn call(&mut self, report: CallReport) -> io::Result<()> {
+    fn call(&mut self, mut report: CallReport) -> io::Result<()> {
+        self.no_step.attach(&mut report);
         if let (Some(sink), Ok(())) = (self.sink.as_mut(), &self.result) {
             self.result = sink.call(&report);
         }

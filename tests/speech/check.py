@@ -22,7 +22,9 @@ Prints counts per event per half. Exit status 0 when all holds, 1 otherwise.
 import argparse, collections, csv, datetime as dt, json, os, re, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-HALVES = ("frozen", "tuning")
+HALVES = ("frozen", "frozen2", "tuning")
+# The halves whose intended audits README.md's table gives (frozen2's are in tests/speech.rs).
+TABLED = ("frozen", "tuning")
 
 FACT_EVENTS = {"call_started", "call_ended", "warranty_started", "first_payment", "refund_calculator",
                "collect", "email_sent", "partner_contacted", "phone_call_partner", "chat_opened",
@@ -335,7 +337,8 @@ def audit(binary, name, which, want):
         got = (c["verdict"], c["score"], sorted(f["code"] for f in c["findings"]))
         w = want.get(c["call_id"])
         if w is None:
-            err("README.md", f"{c['call_id']} missing from the table")
+            if name in TABLED:
+                err("README.md", f"{c['call_id']} missing from the table")
         elif w[0] != name or w[1:] != got:
             err(f"{name}/expected.csv", f"{c['call_id']}: audit gives {got}, README says {w}")
 

@@ -17,7 +17,7 @@ pub use next::{Line, Next, NextSteps};
 use crate::config::Scoring;
 use crate::engine::Requirement;
 use crate::error::Error;
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, NotChecked, Severity};
 use crate::frame::{with_engine, CallStart, CallState, Frame, FrameCtx, FrameInput, Inquiry};
 use crate::registry::Engine;
 use crate::rules::Rules;
@@ -385,6 +385,25 @@ impl Call {
             .iter()
             .chain(frame.inquiries().iter().flat_map(|i| i.findings().iter()))
             .filter(move |f| self.reports(f))
+    }
+
+    /// The checks that could not be made so far (a value they rest on was redacted: #19), the
+    /// call's first, then each inquiry's, in order; those of codes the rules switch off are
+    /// left out, as their findings would be.
+    pub fn not_checked(&self) -> impl Iterator<Item = &NotChecked> + '_ {
+        let frame = self.machine.inner();
+        let scoring = &self.rules().config().scoring;
+        frame
+            .findings()
+            .unchecked()
+            .iter()
+            .chain(
+                frame
+                    .inquiries()
+                    .iter()
+                    .flat_map(|i| i.findings().unchecked().iter()),
+            )
+            .filter(move |n| scoring.switched_off.is_empty() || !scoring.is_off(n.code))
     }
 
     /// Whether a finding is reported: not switched off, and not an omission of a call that

@@ -144,8 +144,9 @@ pub struct Config {
     pub scripts: BTreeMap<String, BTreeMap<String, String>>,
     /// Phrase lists the QA team replaced (`[<owner>.recognition]`): by owner (a procedure's
     /// name, or [`CALL_FRAME`]), then by cue id or reason code, the phrases. Read by
-    /// [`crate::recognition::Recognizer`]; they change what a transcript is read as, not how a
-    /// log is judged, so they are no part of the rules' fingerprint.
+    /// [`crate::recognition::Recognizer`]; they change what a transcript is read as, and so
+    /// how a tagged call is judged: a list that differs from the declared one is part of the
+    /// rules' fingerprint ([`crate::Rules::fingerprint`]).
     pub recognition: BTreeMap<String, BTreeMap<String, Vec<String>>>,
 }
 

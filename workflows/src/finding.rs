@@ -424,13 +424,121 @@ impl Finding {
     }
 }
 
-/// The findings of one scope (an inquiry, or the call frame), one entry per code.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Findings(Vec<Finding>);
+/// A check a code makes that could not be made: the value it rests on was redacted in the
+/// transcript (`[PII]`), so the code is not raised on a guess (#19). The machine that skips
+/// the check says so here, beside its findings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotChecked {
+    /// The code whose check was not made (`PC07`).
+    pub code: Code,
+    /// The log line of the step the check would have judged.
+    pub line: u64,
+    /// Its timestamp.
+    pub at: DateTime<FixedOffset>,
+    /// Why, in words: `the quoted amount was redacted ([PII])`.
+    pub why: String,
+}
+
+/// The findings of one scope (an inquiry, or the call frame), one entry per code, and the
+/// checks that could not be made ([`NotChecked`]).
+///
+/// Saved as the list of findings alone while no check was left unmade (the form calls were
+/// saved in before [`NotChecked`] existed), else as `{"found": [...], "unchecked": [...]}`;
+/// in a format that is not human-readable (the compact snapshot), always as the pair, since
+/// such formats cannot tell the two forms apart.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Findings {
+    found: Vec<Finding>,
+    unchecked: Vec<NotChecked>,
+}
+
+/// How [`Findings`] are read back from a human-readable save: the list alone, or both.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum SavedFindings {
+    List(Vec<Finding>),
+    Full {
+        found: Vec<Finding>,
+        unchecked: Vec<NotChecked>,
+    },
+}
+
+/// How [`Findings`] with checks left unmade are written to a human-readable save.
+#[derive(Serialize)]
+struct FullFindings<'a> {
+    found: &'a [Finding],
+    unchecked: &'a [NotChecked],
+}
+
+impl Serialize for Findings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if !serializer.is_human_readable() {
+            return (&self.found, &self.unchecked).serialize(serializer);
+        }
+        if self.unchecked.is_empty() {
+            self.found.serialize(serializer)
+        } else {
+            FullFindings {
+                found: &self.found,
+                unchecked: &self.unchecked,
+            }
+            .serialize(serializer)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Findings {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        if !deserializer.is_human_readable() {
+            let (found, unchecked) = <(Vec<Finding>, Vec<NotChecked>)>::deserialize(deserializer)?;
+            return Ok(Findings { found, unchecked });
+        }
+        Ok(match SavedFindings::deserialize(deserializer)? {
+            SavedFindings::List(found) => Findings {
+                found,
+                unchecked: Vec::new(),
+            },
+            SavedFindings::Full { found, unchecked } => Findings { found, unchecked },
+        })
+    }
+}
 
 impl Findings {
     /// No findings.
-    pub const EMPTY: Findings = Findings(Vec::new());
+    pub const EMPTY: Findings = Findings {
+        found: Vec::new(),
+        unchecked: Vec::new(),
+    };
+
+    /// Records that `code`'s check of the step at `stamp` could not be made, and `why` (a
+    /// value it rests on was redacted). Recording the same again changes nothing.
+    ///
+    /// ```
+    /// use callflow_workflows::{Code, Findings};
+    /// use callflow_workflows::vocab::Stamp;
+    /// let at = chrono::DateTime::parse_from_rfc3339("2026-03-02T10:00:00-05:00").unwrap();
+    /// let mut findings = Findings::default();
+    /// findings.not_checked(Code::PC07, Stamp { line: 12, at }, "the quoted amount was redacted ([PII])");
+    /// findings.not_checked(Code::PC07, Stamp { line: 12, at }, "the quoted amount was redacted ([PII])");
+    /// assert_eq!(findings.unchecked().len(), 1);
+    /// assert!(findings.is_empty());
+    /// ```
+    pub fn not_checked(&mut self, code: Code, stamp: Stamp, why: impl Into<String>) {
+        let note = NotChecked {
+            code,
+            line: stamp.line,
+            at: stamp.at,
+            why: why.into(),
+        };
+        if !self.unchecked.contains(&note) {
+            self.unchecked.push(note);
+        }
+    }
+
+    /// The checks that could not be made, in the order they were recorded.
+    pub fn unchecked(&self) -> &[NotChecked] {
+        &self.unchecked
+    }
 
     /// Raises `code` with one instance. Raising the same code again adds the instance to its
     /// evidence; raising an identical instance again changes nothing (so replaying an entry
@@ -448,14 +556,14 @@ impl Findings {
             expected: expected.into(),
             actual: actual.into(),
         };
-        match self.0.iter_mut().find(|f| f.code == code) {
+        match self.found.iter_mut().find(|f| f.code == code) {
             Some(finding) => {
                 if !finding.evidence.contains(&evidence) {
                     crate::tight::push(&mut finding.evidence, evidence);
                 }
             }
             None => crate::tight::push(
-                &mut self.0,
+                &mut self.found,
                 Finding {
                     code,
                     evidence: vec![evidence],
@@ -466,22 +574,22 @@ impl Findings {
 
     /// Whether `code` was raised.
     pub fn contains(&self, code: Code) -> bool {
-        self.0.iter().any(|f| f.code == code)
+        self.found.iter().any(|f| f.code == code)
     }
 
     /// The findings, in the order their codes were first raised.
     pub fn iter(&self) -> std::slice::Iter<'_, Finding> {
-        self.0.iter()
+        self.found.iter()
     }
 
     /// How many codes were raised.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.found.len()
     }
 
     /// No finding.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.found.is_empty()
     }
 }
 
@@ -490,7 +598,7 @@ impl<'a> IntoIterator for &'a Findings {
     type IntoIter = std::slice::Iter<'a, Finding>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter()
+        self.found.iter()
     }
 }
 
@@ -622,5 +730,53 @@ mod frame_words {
             " is not covered by any documented procedure, so nothing was checked for it. About \
              the documents, not the agent.",
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stamp(line: u64) -> Stamp {
+        Stamp {
+            line,
+            at: DateTime::parse_from_rfc3339("2026-03-02T10:00:00-05:00").expect("a time"),
+        }
+    }
+
+    /// Findings with no check left unmade save as they always did (a list), so saved calls
+    /// read back either way; with one, both lists are saved and read back.
+    #[test]
+    fn findings_save_as_before_unless_a_check_was_not_made() {
+        let mut findings = Findings::default();
+        findings.raise(Code::CF02, stamp(3), "the greeting", "adherence 10%");
+        let saved = serde_json::to_value(&findings).expect("JSON");
+        assert!(saved.is_array(), "{saved}");
+        let back: Findings = serde_json::from_value(saved).expect("read back");
+        assert_eq!(back, findings);
+        findings.not_checked(Code::CF02, stamp(4), "a value was redacted ([PII])");
+        let saved = serde_json::to_value(&findings).expect("JSON");
+        assert_eq!(saved["unchecked"][0]["why"], "a value was redacted ([PII])");
+        let back: Findings = serde_json::from_value(saved).expect("read back");
+        assert_eq!(back, findings);
+        assert_eq!(back.unchecked().len(), 1);
+        assert_eq!(back.len(), 1);
+    }
+
+    #[test]
+    fn findings_with_checks_not_made_survive_the_compact_form() {
+        // postcard cannot read an untagged enum: the compact form is always the pair.
+        let mut findings = Findings::default();
+        let bytes = postcard::to_allocvec(&findings).expect("postcard");
+        assert_eq!(
+            postcard::from_bytes::<Findings>(&bytes).expect("back"),
+            findings
+        );
+        findings.raise(Code::CF02, stamp(3), "the greeting", "adherence 10%");
+        findings.not_checked(Code::CF02, stamp(4), "a value was redacted ([PII])");
+        let bytes = postcard::to_allocvec(&findings).expect("postcard");
+        let back: Findings = postcard::from_bytes(&bytes).expect("back");
+        assert_eq!(back, findings);
+        assert_eq!(back.unchecked().len(), 1);
     }
 }

@@ -73,7 +73,7 @@ pub use call::{
 pub use config::{Config, ParamDef, ParamTable, ParamValue, Scoring};
 pub use engine::{Ctx, Facts, Input, Requirement, Requirements};
 pub use error::Error;
-pub use finding::{Code, CodeDef, Evidence, Finding, Findings, Severity};
+pub use finding::{Code, CodeDef, Evidence, Finding, Findings, NotChecked, Severity};
 pub use frame::{CallStart, CallState, Inquiry};
 pub use procedure::{InquiryMachine, Procedure, ProcedureStorage};
 pub use registry::{Engine, EngineBuilder, MAX_PROCEDURES};

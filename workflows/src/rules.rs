@@ -11,6 +11,7 @@ use rustc_hash::FxHashMap;
 use crate::config::{Config, ParamValue, CALL_FRAME};
 use crate::error::Error;
 use crate::procedure::Procedure;
+use crate::recognition::Recognition;
 use crate::script::{Placeholders, ScriptDef, ScriptLine, ScriptText};
 
 /// The rules calls run under: the configuration and each procedure's parameters, resolved.
@@ -77,9 +78,10 @@ impl Rules {
 
     /// The fingerprint of these rules: the SHA-256 (hex) of their [canonical text](Rules::canonical):
     /// every registered procedure's name and version, each parameter's value (a default written
-    /// out counts as the default), every script line's text, the time zone, the scoring and the
-    /// adherence threshold. Saved calls carry it, and restore only under rules with the same
-    /// fingerprint.
+    /// out counts as the default), every script line's text, the time zone, the scoring, the
+    /// adherence threshold, and each phrase list a policy replaced with one that differs from
+    /// the declared one (`[<owner>.recognition]`: they change how a tagged call is judged).
+    /// Saved calls carry it, and restore only under rules with the same fingerprint.
     ///
     /// ```
     /// use callflow_workflows::{Config, Engine};
@@ -292,7 +294,49 @@ fn canonical(
             );
         }
     }
+    // The phrase lists a policy replaced (`[<owner>.recognition]`) change what a transcript
+    // is read as, and so how a tagged call is judged: each list that differs from its
+    // owner's declared one is a rule. Only those: a policy that sets none (the default one)
+    // keeps the canonical text, and the fingerprint, it had before they counted (#19).
+    for (owner, lists) in &config.recognition {
+        let declared = recognition_owners(procedures).find(|(name, _)| name == owner);
+        for (key, phrases) in lists {
+            let same = declared
+                .and_then(|(_, r)| declared_phrases(r, key))
+                .is_some_and(|list| list.iter().copied().eq(phrases.iter().map(String::as_str)));
+            if !same {
+                line(
+                    &format!("{owner}.recognition.{key}"),
+                    &format!("{phrases:?}"),
+                );
+            }
+        }
+    }
     text
+}
+
+/// Every owner of recognition (the frame, then each procedure) with what it declares.
+fn recognition_owners(
+    procedures: &[Arc<dyn Procedure>],
+) -> impl Iterator<Item = (&'static str, Recognition)> + '_ {
+    std::iter::once((CALL_FRAME, crate::recognition::frame::RECOGNITION))
+        .chain(procedures.iter().map(|p| (p.name(), p.recognition())))
+}
+
+/// The phrases an owner declares for a cue id or a reason code.
+fn declared_phrases(recognition: Recognition, key: &str) -> Option<&'static [&'static str]> {
+    recognition
+        .cues
+        .iter()
+        .find(|c| c.id == key)
+        .map(|c| c.phrases)
+        .or_else(|| {
+            recognition
+                .reasons
+                .iter()
+                .find(|r| r.reason == key)
+                .map(|r| r.phrases)
+        })
 }
 
 /// The fingerprint of a policy: each version's effective date and rules' fingerprint.

@@ -30,6 +30,9 @@ pub struct HistoryRow {
     pub value: String,
     /// The words said.
     pub text: String,
+    /// Who said it, for an utterance read as no step (`audit --turns`, #19): such a row is
+    /// no row of the log (`line` 0, `event` and `value` empty), kept for the transcript.
+    pub no_step: Option<&'static str>,
 }
 
 impl HistoryRow {
@@ -40,8 +43,63 @@ impl HistoryRow {
             event: row.event.to_owned(),
             value: row.value.to_owned(),
             text: row.text.to_owned(),
+            no_step: None,
         }
     }
+
+    /// An utterance read as no step: `who` said `text` at `timestamp`.
+    pub fn no_step(timestamp: &str, who: &'static str, text: &str) -> HistoryRow {
+        HistoryRow {
+            line: 0,
+            timestamp: timestamp.to_owned(),
+            event: String::new(),
+            value: String::new(),
+            text: text.to_owned(),
+            no_step: Some(who),
+        }
+    }
+}
+
+/// Puts utterances read as no step ([`HistoryRow::no_step`]) among a call's rows in time
+/// order: each after the rows at or before its instant (a timestamp that does not parse goes
+/// last). `rows` are in the log's order, which a tagged log writes in time order.
+///
+/// ```
+/// use callflow_audit::history::{merge_no_step, HistoryRow};
+/// let row = |line, at: &str, event: &str| HistoryRow {
+///     line, timestamp: at.into(), event: event.into(), value: String::new(),
+///     text: String::new(), no_step: None,
+/// };
+/// let mut rows = vec![row(2, "2026-03-02T10:00:00-05:00", "call_started"),
+///                     row(3, "2026-03-02T10:00:05-05:00", "greeting")];
+/// merge_no_step(&mut rows, vec![HistoryRow::no_step("2026-03-02T15:00:03Z", "customer", "um hello?")]);
+/// let order: Vec<u64> = rows.iter().map(|r| r.line).collect();
+/// assert_eq!(order, [2, 0, 3]);
+/// ```
+pub fn merge_no_step(rows: &mut Vec<HistoryRow>, heard: Vec<HistoryRow>) {
+    if heard.is_empty() {
+        return;
+    }
+    let instant = |row: &HistoryRow| DateTime::parse_from_rfc3339(&row.timestamp).ok();
+    let mut merged = Vec::with_capacity(rows.len() + heard.len());
+    let mut logged = std::mem::take(rows).into_iter().peekable();
+    for utterance in heard {
+        let at = instant(&utterance);
+        while let Some(next) = logged.peek() {
+            let before = match (instant(next), at) {
+                (Some(row), Some(at)) => row <= at,
+                (_, None) => true,
+                (None, Some(_)) => false,
+            };
+            if !before {
+                break;
+            }
+            merged.extend(logged.next());
+        }
+        merged.push(utterance);
+    }
+    merged.extend(logged);
+    *rows = merged;
 }
 
 /// The rows of the calls still open, by call id.
@@ -127,11 +185,27 @@ pub struct TranscriptLine<'a> {
     pub said: &'a str,
     /// The findings whose evidence points at this line, most severe first.
     pub findings: Vec<(Code, Severity)>,
+    /// Whether this is an utterance read as no step (no row of the log; `line` 0).
+    pub no_step: bool,
 }
 
 impl TranscriptLine<'_> {
-    /// What was said or done, in one cell: `greeting: "Thank you for calling..."`.
+    /// The line as the transcript tables show it: the log line, or `–` for an utterance read
+    /// as no step.
+    pub fn line_cell(&self) -> String {
+        if self.no_step {
+            "\u{2013}".to_owned()
+        } else {
+            self.line.to_string()
+        }
+    }
+
+    /// What was said or done, in one cell: `greeting: "Thank you for calling..."`, or
+    /// `no step: "one moment please"`.
     pub fn what(&self) -> String {
+        if self.no_step {
+            return format!("no step: \u{201c}{}\u{201d}", self.said);
+        }
         let event = self.event.replace('_', " ");
         match (self.value.is_empty(), self.said.is_empty()) {
             (true, true) => event,
@@ -173,11 +247,18 @@ pub fn transcript(call: &CallReport, tz: Tz) -> Vec<TranscriptLine<'_>> {
                     |at| at.with_timezone(&tz).format("%H:%M:%S").to_string(),
                 ),
                 at,
-                who: lookup_event(&row.event).map_or("?", |e| e.speaker().as_str()),
+                who: row.no_step.unwrap_or_else(|| {
+                    lookup_event(&row.event).map_or("?", |e| e.speaker().as_str())
+                }),
                 event: &row.event,
                 value: &row.value,
                 said: &row.text,
-                findings,
+                findings: if row.no_step.is_some() {
+                    Vec::new()
+                } else {
+                    findings
+                },
+                no_step: row.no_step.is_some(),
             }
         })
         .collect()
@@ -304,7 +385,7 @@ pub fn render(report: &CallReport, rules: Option<&Rules>) -> String {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} |",
-                bold(line.line.to_string()),
+                bold(line.line_cell()),
                 bold(cell(&line.time)),
                 bold(line.who.to_owned()),
                 bold(cell(&line.what())),

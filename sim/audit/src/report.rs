@@ -168,6 +168,32 @@ impl FindingReport {
     }
 }
 
+/// A check that could not be made in a call: the value it rests on was redacted in the
+/// transcript (`[PII]`), so its code was not raised on a guess (#19). `unchecked` in the JSON,
+/// present only on calls that have one (an addition to the contract).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UncheckedReport {
+    /// The code whose check was not made.
+    pub code: Code,
+    /// The line of the step it would have judged.
+    pub line: u64,
+    /// Its timestamp (RFC 3339).
+    pub timestamp: String,
+    /// Why: `the quoted amount was redacted ([PII])`.
+    pub why: String,
+}
+
+impl UncheckedReport {
+    /// One sentence for the human reports: `<code> not checked (line 14): the quoted amount
+    /// was redacted ([PII])`.
+    pub fn sentence(&self) -> String {
+        format!(
+            "{} not checked (line {}): {}",
+            self.code, self.line, self.why
+        )
+    }
+}
+
 /// The audit of one call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CallReport {
@@ -196,6 +222,10 @@ pub struct CallReport {
     /// policy's base, in force before its first dated version, or always in a policy without
     /// versions).
     pub policy: Option<NaiveDate>,
+    /// The checks that could not be made because a value they rest on was redacted, in the
+    /// order the machines recorded them (`unchecked`; left out of the JSON when empty).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unchecked: Vec<UncheckedReport>,
     /// The call's account facts at its end, kept for the explanations of its findings (empty
     /// when it has none; not in the JSON contract).
     #[serde(skip)]
@@ -288,6 +318,15 @@ impl CallReport {
             call_date: frame.call_date(),
             policy: call.rules().effective(),
             customer: frame.customer_name().map(str::to_owned),
+            unchecked: call
+                .not_checked()
+                .map(|n| UncheckedReport {
+                    code: n.code,
+                    line: n.line,
+                    timestamp: n.at.to_rfc3339(),
+                    why: n.why.clone(),
+                })
+                .collect(),
             history: None,
             rendered: None,
             compared: None,

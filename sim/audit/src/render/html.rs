@@ -464,9 +464,11 @@ fn json_string(out: &mut String, text: &str) {
 /// `calls`: `[id, agent, verdict (0 fail, 1 incomplete, 2 pass), score, date, start (seconds
 /// since midnight, business time), first line, last line, [[reason, procedure, branch or
 /// state], ...], [code, ...] (most severe first), customer]`, and `details`, one per call:
-/// `[findings, transcript]`: findings `[code, explanation, [[line, seconds after the start,
+/// `[findings, transcript]`, then `[sentence, ...]` on a call with checks not made (a redacted
+/// value): findings `[code, explanation, [[line, seconds after the start,
 /// expected, actual], ...]]` most severe first; transcript rows `[lines after the previous
-/// row, seconds after the start, who (0 agent, 1 customer, 2 system, 3 partner, 4 unknown),
+/// row (-1: an utterance read as no step, no row of the log), seconds after the start, who
+/// (0 agent, 1 customer, 2 system, 3 partner, 4 unknown),
 /// event, value, said, code...]`; in values and said lines the customer's name is written as
 /// U+0001.
 ///
@@ -495,8 +497,13 @@ fn calls_data(report: &AuditReport, options: &HtmlOptions) -> (String, String) {
         .filter(|c| c.verdict == Verdict::Pass)
         .collect();
     let passing_total = passing.len();
-    // Passing calls with something to coach on first.
-    passing.sort_by_key(|c| (c.worst().is_none_or(|s| s == Severity::Info), c.first_line));
+    // Passing calls with something to coach on first, or a check not made (a redacted value).
+    passing.sort_by_key(|c| {
+        (
+            c.worst().is_none_or(|s| s == Severity::Info) && c.unchecked.is_empty(),
+            c.first_line,
+        )
+    });
     passing.truncate(options.max_passing);
     let passing_left = passing_total - passing.len();
     chosen.extend(passing);
@@ -659,24 +666,45 @@ fn calls_data(report: &AuditReport, options: &HtmlOptions) -> (String, String) {
                         strings.id(text) as i64
                     }
                 };
+                // An utterance read as no step is no row of the log: -1 where the line's
+                // step from the previous line would be, and "no step" as its event.
+                let (step, event) = if line.no_step {
+                    (-1, "no step")
+                } else {
+                    (line.line.saturating_sub(previous) as i64, line.event)
+                };
                 let _ = write!(
                     details,
                     "[{},{},{},{},{},{}",
-                    line.line.saturating_sub(previous),
+                    step,
                     after(line.at),
                     speaker(line.who),
-                    strings.id(line.event),
+                    strings.id(event),
                     optional(&mut strings, line.value),
                     optional(&mut strings, line.said),
                 );
-                previous = line.line;
+                if !line.no_step {
+                    previous = line.line;
+                }
                 for (code, _) in &line.findings {
                     let _ = write!(details, ",{}", code_index(*code));
                 }
                 details.push(']');
             }
         }
-        details.push_str("]]");
+        details.push(']');
+        // The checks not made (a redacted value), only on calls that have one.
+        if !call.unchecked.is_empty() {
+            details.push_str(",[");
+            for (i, note) in call.unchecked.iter().enumerate() {
+                if i > 0 {
+                    details.push(',');
+                }
+                let _ = write!(details, "{}", strings.id(&note.sentence()));
+            }
+            details.push(']');
+        }
+        details.push(']');
     }
 
     let mut data = String::with_capacity(calls.len() + details.len() + 4096);

@@ -7,7 +7,7 @@
 use callflow_workflows::Rules;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike};
 
-use crate::report::{CallReport, EvidenceReport, FindingReport, InquiryReport};
+use crate::report::{CallReport, EvidenceReport, FindingReport, InquiryReport, UncheckedReport};
 
 /// Appends `report` as compact JSON, with the fields in the order of the struct; each finding
 /// ends with its explanation, made here under `rules` (`None`: the default rules).
@@ -56,10 +56,29 @@ pub(crate) fn write_call_with(
         Some(effective) => {
             out.extend_from_slice(b"\",\"policy\":\"");
             date(out, effective);
-            out.extend_from_slice(b"\"}");
+            out.push(b'"');
         }
-        None => out.extend_from_slice(b"\",\"policy\":null}"),
+        None => out.extend_from_slice(b"\",\"policy\":null"),
     }
+    if !report.unchecked.is_empty() {
+        out.extend_from_slice(b",\"unchecked\":[");
+        list(out, &report.unchecked, unchecked);
+        out.push(b']');
+    }
+    out.push(b'}');
+}
+
+/// One check not made: `{"code":..,"line":..,"timestamp":..,"why":..}`.
+fn unchecked(out: &mut Vec<u8>, note: &UncheckedReport) {
+    out.extend_from_slice(b"{\"code\":");
+    string(out, note.code.as_str());
+    out.extend_from_slice(b",\"line\":");
+    number(out, note.line);
+    out.extend_from_slice(b",\"timestamp\":");
+    string(out, &note.timestamp);
+    out.extend_from_slice(b",\"why\":");
+    string(out, &note.why);
+    out.push(b'}');
 }
 
 /// `2026-03-02T14:05:11-05:00`, as `DateTime::to_rfc3339` writes it (fractions of a second and
@@ -383,12 +402,18 @@ mod tests {
             policy: None,
             facts: callflow_workflows::Facts::default(),
             customer: Some("Pat Ives".into()),
+            unchecked: vec![crate::report::UncheckedReport {
+                code: Code::PC07,
+                line: 12,
+                timestamp: "2026-03-02T09:03:00-05:00".into(),
+                why: "the quoted amount was redacted ([PII])".into(),
+            }],
             complete: true,
             history: None,
             rendered: None,
             compared: None,
         };
-        for _ in 0..2 {
+        for round in 0..2 {
             let mut out = Vec::new();
             write_call(&report, None, &mut out);
             let expected = serde_json::to_vec(&report).expect("JSON");
@@ -407,9 +432,14 @@ mod tests {
             }
             assert_eq!(value["started_at"], "2026-03-02T09:00:00-05:00");
             assert_eq!(value["call_date"], "2026-03-02");
-            // And with nothing in the lists.
+            match round {
+                0 => assert_eq!(value["unchecked"][0]["code"], "PC07"),
+                _ => assert!(value.get("unchecked").is_none(), "{value}"),
+            }
+            // And with nothing in the lists (no `unchecked` key at all then).
             report.inquiries.clear();
             report.findings.clear();
+            report.unchecked.clear();
             report.verdict = Verdict::Incomplete;
         }
     }

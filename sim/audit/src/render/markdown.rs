@@ -161,6 +161,16 @@ pub fn write(report: &AuditReport, out: &mut dyn Write) -> io::Result<()> {
         if let Some(version) = order::call_version(report, call) {
             writeln!(out, "Judged under the {version}.\n")?;
         }
+        if !call.unchecked.is_empty() {
+            writeln!(
+                out,
+                "Not checked, a value being redacted in the transcript:\n"
+            )?;
+            for note in &call.unchecked {
+                writeln!(out, "- {}", cell(&note.sentence()))?;
+            }
+            writeln!(out)?;
+        }
         if call.findings.is_empty() {
             writeln!(out, "No findings.\n")?;
             continue;
@@ -210,7 +220,7 @@ pub fn write(report: &AuditReport, out: &mut dyn Write) -> io::Result<()> {
                 writeln!(
                     out,
                     "| {} | {} | {} | {} | {} |",
-                    strong(line.line.to_string()),
+                    strong(line.line_cell()),
                     strong(cell(&line.time)),
                     strong(line.who.to_owned()),
                     strong(cell(&line.what())),

@@ -1,6 +1,6 @@
 //! The summary a QA lead reads in 30 seconds: the figures, what to coach on (critical first),
-//! the info findings apart, each agent's row, and the failed calls with their findings in
-//! plain words.
+//! the info findings apart, each agent's row, the failed calls with their findings in plain
+//! words, and the calls with a check that could not be made (a redacted value).
 
 use std::io::{self, Write};
 
@@ -158,6 +158,24 @@ pub fn write(report: &AuditReport, out: &mut dyn Write) -> io::Result<()> {
         }
         if failed.len() > FAILED_SHOWN {
             writeln!(out, "  ... and {} more", failed.len() - FAILED_SHOWN)?;
+        }
+    }
+
+    let unchecked: Vec<_> = report
+        .calls
+        .iter()
+        .filter(|c| !c.unchecked.is_empty())
+        .collect();
+    if !unchecked.is_empty() {
+        writeln!(
+            out,
+            "\nnot checked (a value the check rests on was redacted in the transcript)"
+        )?;
+        for call in unchecked {
+            writeln!(out, "  {} (line {}):", call.call_id, call.first_line)?;
+            for note in &call.unchecked {
+                writeln!(out, "    {}", note.sentence())?;
+            }
         }
     }
 

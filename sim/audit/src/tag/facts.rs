@@ -52,6 +52,11 @@ impl Facts {
     }
 }
 
+/// The call's `call_ended` row, if the facts have one.
+pub fn end(rows: &[FactRow]) -> Option<&FactRow> {
+    rows.iter().find(|r| r.event == "call_ended")
+}
+
 /// Why an utterance at `instant` is outside its call, if it is.
 pub fn outside(rows: &[FactRow], instant: DateTime<FixedOffset>) -> Option<String> {
     let start = rows.first()?;
@@ -61,7 +66,7 @@ pub fn outside(rows: &[FactRow], instant: DateTime<FixedOffset>) -> Option<Strin
             start.timestamp, start.line
         ));
     }
-    let end = rows.iter().find(|r| r.event == "call_ended")?;
+    let end = end(rows)?;
     (instant > end.instant).then(|| {
         format!(
             "after the call ended ({} at line {} of the facts)",

@@ -9,11 +9,12 @@
 //! turn in the order their words come) and written as a v1 log with two more columns:
 //! `source` (`facts` or `transcript`) and `confidence` (0 to 1; empty on facts).
 //!
-//! Inputs stream: turns are read row by row and a call is written as soon as its turns end
-//! (a call's turns come together, as exports write them; a call whose turns come back after
-//! another call's is rejected, row by row). Bad rows and files are rejected with their
-//! place and reason and the run goes on; only an input that cannot be used at all is an
-//! [`Error`].
+//! Inputs stream: turns are read row by row and a call is written as soon as the turns read
+//! are past its `call_ended`, so turns may come in time order with calls interleaved (as a
+//! real export is) or grouped by call; the calls held at once are those open at the instant
+//! being read. A turn of a call already written (the file neither in time order nor grouped)
+//! is rejected. Bad rows and files are rejected with their place and reason and the run goes
+//! on; only an input that cannot be used at all is an [`Error`].
 //!
 //! ```
 //! use callflow_audit::tag::{tag, Source};
@@ -40,7 +41,8 @@
 //! assert_eq!((outcome.utterances, outcome.steps), (2, 3));
 //! ```
 
-use std::collections::HashSet;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashSet};
 use std::io::{Read, Write};
 use std::path::Path;
 
@@ -51,6 +53,8 @@ use chrono::{DateTime, FixedOffset};
 use rustc_hash::FxHashMap;
 
 use crate::error::Error;
+use crate::history::{merge_no_step, HistoryRow};
+use crate::report::CallReport;
 
 pub mod contact_lens;
 pub mod facts;
@@ -129,6 +133,9 @@ pub struct TagOutcome {
     pub rejected: Vec<TagRejected>,
     /// Per call, what a reviewer should check first.
     pub reviews: Vec<CallReview>,
+    /// The most calls held open at once while the transcripts were read (what the run's
+    /// memory is bounded by).
+    pub most_open: usize,
 }
 
 /// The transcripts to tag.
@@ -155,7 +162,9 @@ pub fn tag<F: Read, R: Read>(
         tagger: &tagger,
         facts: &facts,
         done: HashSet::new(),
-        current: None,
+        open: FxHashMap::default(),
+        ends: BinaryHeap::new(),
+        opened: 0,
         outcome: TagOutcome {
             rejected,
             ..TagOutcome::default()
@@ -178,10 +187,12 @@ pub fn tag<F: Read, R: Read>(
                     }
                     Err(rejected) => run.outcome.rejected.push(rejected),
                 }
+                // One file is one contact: its call is complete.
+                run.close_all()?;
             }
         }
     }
-    run.flush()?;
+    run.close_all()?;
     // Calls with facts and no transcript: written as they are (the audit says what is missing).
     for (call_id, rows) in facts.calls() {
         if !run.done.contains(call_id) {
@@ -199,12 +210,31 @@ fn write_error(e: csv::Error) -> Error {
     }
 }
 
-/// A tagging run: the call whose turns are being read, the calls written.
+/// A call whose utterances are being read: when it opened (for the order of the calls
+/// written at the end) and its utterances so far.
+struct OpenCall {
+    opened: u64,
+    utterances: Vec<Utterance>,
+}
+
+/// A tagging run: the calls open (utterances read, not yet written), when each ends, the calls
+/// written.
+///
+/// A call is written once an utterance comes that is later than the call's `call_ended`: in
+/// a transcript export in time order (calls interleaved, as a real one is) no utterance of it
+/// can follow, and one that did would be after its end and rejected for that. So the calls
+/// held are those open at the instant being read. In an export grouped by call, a call is
+/// written once a turn of a later call comes. Calls with no `call_ended` are written at the
+/// end of the input.
 struct Run<'t, 'e, W: Write> {
     tagger: &'t Tagger<'e>,
     facts: &'t Facts,
     done: HashSet<String>,
-    current: Option<(String, Vec<Utterance>)>,
+    open: FxHashMap<String, OpenCall>,
+    /// The open calls by their `call_ended` instant, the earliest first.
+    ends: BinaryHeap<Reverse<(DateTime<FixedOffset>, String)>>,
+    /// How many calls were opened.
+    opened: u64,
     outcome: TagOutcome,
     writer: csv::Writer<W>,
 }
@@ -218,14 +248,47 @@ impl<W: Write> Run<'_, '_, W> {
         });
     }
 
-    fn flush(&mut self) -> Result<(), Error> {
-        if let Some((call_id, utterances)) = self.current.take() {
-            if let Some(rows) = self.facts.call(&call_id) {
-                self.tagger
-                    .write_call(rows, &utterances, &mut self.outcome, &mut self.writer)?;
+    /// Writes an open call and marks it done.
+    fn close(&mut self, call_id: &str) -> Result<(), Error> {
+        if let Some(call) = self.open.remove(call_id) {
+            if let Some(rows) = self.facts.call(call_id) {
+                self.tagger.write_call(
+                    rows,
+                    &call.utterances,
+                    &mut self.outcome,
+                    &mut self.writer,
+                )?;
             }
-            self.done.insert(call_id);
+            self.done.insert(call_id.to_owned());
         }
+        Ok(())
+    }
+
+    /// Writes the calls that ended before `instant`.
+    fn close_ended_before(&mut self, instant: DateTime<FixedOffset>) -> Result<(), Error> {
+        while let Some(Reverse((end, _))) = self.ends.peek() {
+            if *end >= instant {
+                break;
+            }
+            if let Some(Reverse((_, call_id))) = self.ends.pop() {
+                self.close(&call_id)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes every open call, in the order they opened.
+    fn close_all(&mut self) -> Result<(), Error> {
+        let mut left: Vec<(u64, String)> = self
+            .open
+            .iter()
+            .map(|(id, call)| (call.opened, id.clone()))
+            .collect();
+        left.sort_unstable();
+        for (_, call_id) in left {
+            self.close(&call_id)?;
+        }
+        self.ends.clear();
         Ok(())
     }
 
@@ -250,26 +313,33 @@ impl<W: Write> Run<'_, '_, W> {
             self.reject(utterance, why);
             return Ok(());
         }
-        let same = self
-            .current
-            .as_ref()
-            .is_some_and(|(id, _)| *id == utterance.call_id);
-        if !same {
+        self.close_ended_before(utterance.instant)?;
+        if !self.open.contains_key(&utterance.call_id) {
             if self.done.contains(&utterance.call_id) {
                 let why = format!(
-                    "call '{}' was already tagged: a call's utterances must come together",
+                    "call '{}' was already tagged: turns must come in time order, or grouped by call",
                     utterance.call_id
                 );
                 self.reject(utterance, why);
                 return Ok(());
             }
-            self.flush()?;
-            self.current = Some((utterance.call_id.clone(), Vec::new()));
+            if let Some(end) = facts::end(rows) {
+                self.ends
+                    .push(Reverse((end.instant, utterance.call_id.clone())));
+            }
+            self.opened += 1;
+            self.open.insert(
+                utterance.call_id.clone(),
+                OpenCall {
+                    opened: self.opened,
+                    utterances: Vec::new(),
+                },
+            );
         }
         let previous = self
-            .current
-            .as_ref()
-            .and_then(|(_, list)| list.last())
+            .open
+            .get(&utterance.call_id)
+            .and_then(|call| call.utterances.last())
             .filter(|last| utterance.instant < last.instant)
             .map(|last| last.timestamp.clone());
         if let Some(previous) = previous {
@@ -280,9 +350,10 @@ impl<W: Write> Run<'_, '_, W> {
             self.reject(utterance, why);
             return Ok(());
         }
-        if let Some((_, list)) = self.current.as_mut() {
-            list.push(utterance);
+        if let Some(call) = self.open.get_mut(&utterance.call_id) {
+            call.utterances.push(utterance);
         }
+        self.outcome.most_open = self.outcome.most_open.max(self.open.len());
         Ok(())
     }
 }
@@ -430,6 +501,43 @@ impl<'e> Tagger<'e> {
         outcome.calls += 1;
         outcome.reviews.push(review);
         Ok(())
+    }
+}
+
+/// The utterances of a tagging run's calls read as no step, by call, to be put among each
+/// call's kept rows in time order as the call is reported (`audit --turns`: the per-call
+/// transcript shows every utterance, a no-step one marked as such).
+#[derive(Debug, Default)]
+pub struct NoStepRows(FxHashMap<String, Vec<HistoryRow>>);
+
+impl NoStepRows {
+    /// The no-step utterances of a tagging run's calls.
+    pub fn of(outcome: &TagOutcome) -> NoStepRows {
+        NoStepRows(
+            outcome
+                .reviews
+                .iter()
+                .filter(|r| !r.no_step.is_empty())
+                .map(|r| {
+                    let rows = r
+                        .no_step
+                        .iter()
+                        .map(|(at, who, text)| HistoryRow::no_step(at, who, text))
+                        .collect();
+                    (r.call_id.clone(), rows)
+                })
+                .collect(),
+        )
+    }
+
+    /// Puts the call's no-step utterances among its kept rows (a call whose rows were not kept
+    /// is left as it is); each call's are given out once.
+    pub fn attach(&mut self, report: &mut CallReport) {
+        if let Some(heard) = self.0.remove(&report.call_id) {
+            if let Some(rows) = report.history.as_mut() {
+                merge_no_step(rows, heard);
+            }
+        }
     }
 }
 

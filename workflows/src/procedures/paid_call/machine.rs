@@ -535,8 +535,17 @@ impl PcInquiry {
         } = self;
         for &(quoted, stamp) in quotes.iter() {
             // A redacted amount (quoted, or the one to quote) is not compared: no PC07 on a
-            // guess (the tagger's review says it was not checked).
-            if quoted.is_redacted() || target.is_some_and(Cents::is_redacted) {
+            // guess, and the call's report says the check was not made.
+            if quoted.is_redacted() {
+                findings.not_checked(Code::PC07, stamp, "the quoted amount was redacted ([PII])");
+                continue;
+            }
+            if target.is_some_and(Cents::is_redacted) {
+                findings.not_checked(
+                    Code::PC07,
+                    stamp,
+                    "the amount to quote (the calculator's, or the total paid obtained in chat) was redacted ([PII])",
+                );
                 continue;
             }
             match target {

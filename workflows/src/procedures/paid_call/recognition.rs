@@ -161,6 +161,8 @@ const CUES: &[Cue] = &[
         &[
             "seems high",
             "seems really high",
+            "overcharged",
+            "thats not what",
             "too high",
             "too much",
             "that much",
