@@ -5,7 +5,7 @@
 //! ends, and only a hash of its id (and, while it is recent, its end line) is kept, to reject
 //! late rows and reused ids ([`crate::ended`]). Under a memory limit
 //! ([`Replayer::with_memory_limit`]) the open calls idle longest wait on disk
-//! ([`crate::open_calls`]), so not even a log whose calls never end can exhaust memory.
+//! (`open_calls.rs`), so not even a log whose calls never end can exhaust memory.
 
 use std::io::Read;
 use std::sync::Arc;
