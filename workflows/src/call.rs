@@ -525,6 +525,19 @@ impl Call {
                 }))
             }
         };
+        Call::checked(engine, machine, version)
+    }
+}
+
+impl Call {
+    /// A call read back from a save (JSON or compact), under `engine`'s policy `version`,
+    /// once its frame state, its record and its inquiries' machines are found to agree
+    /// ([`Error::InvalidSnapshot`] otherwise).
+    fn checked(
+        engine: &Arc<Engine>,
+        machine: StateMachine<Frame>,
+        version: usize,
+    ) -> Result<Call, Error> {
         let call = Call {
             machine,
             engine: Arc::clone(engine),

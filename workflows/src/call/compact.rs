@@ -21,7 +21,7 @@ use statig::blocking::StateMachine;
 
 use super::Call;
 use crate::error::Error;
-use crate::frame::{with_engine, Frame, FrameCtx};
+use crate::frame::{with_engine, Frame};
 use crate::registry::Engine;
 
 /// The first two bytes of a compact snapshot: `0xCF` (never the first byte of a JSON save,
@@ -225,21 +225,6 @@ impl Call {
                 here: here_rules.fingerprint().to_owned(),
             });
         }
-        let call = Call {
-            machine,
-            engine: Arc::clone(engine),
-            version,
-        };
-        call.machine
-            .inner()
-            .check(
-                *call.machine.state(),
-                &FrameCtx {
-                    engine,
-                    rules: call.rules(),
-                },
-            )
-            .map_err(|why| Error::InvalidSnapshot { why })?;
-        Ok(call)
+        Call::checked(engine, machine, version)
     }
 }
