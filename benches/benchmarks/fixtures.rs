@@ -69,19 +69,6 @@ fn sort_by_call(log: &[u8]) -> Vec<u8> {
     writer.into_inner().expect("bytes")
 }
 
-/// An overdue shopping-dollars call, clean, as `(event, value)` rows after `call_started`: 12
-/// events, the last one ending it (the `machine` and `live` benches).
-pub const OVERDUE_CALL: [(&str, &str); 12] = [
-    ("greeting", ""),
-    ("customer_identified", "Pat Lee"),
-    ("inquiry", "reward_email_missing"),
-    ("warranty_started", "2026-01-10"),
-    ("first_payment", "2026-01-20"),
-    ("apologize", ""),
-    ("collect", "name"),
-    ("collect", "email"),
-    ("collect", "phone"),
-    ("goodbye", ""),
-    ("email_sent", "rewards_team"),
-    ("call_ended", ""),
-];
+#[path = "../../workflows/tests/fixtures/live_floor.rs"]
+mod live_floor;
+pub use live_floor::OVERDUE_CALL;

@@ -7,7 +7,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use callflow_workflows::{Call, CallStart, Engine, Stamp, Step};
+use callflow_workflows::{Call, Engine};
 
 /// Counts the bytes allocated and not yet freed.
 struct Counting;
@@ -32,21 +32,9 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
-/// The overdue call of the `live` bench.
-const OVERDUE_CALL: [(&str, &str); 12] = [
-    ("greeting", ""),
-    ("customer_identified", "Pat Lee"),
-    ("inquiry", "reward_email_missing"),
-    ("warranty_started", "2026-01-10"),
-    ("first_payment", "2026-01-20"),
-    ("apologize", ""),
-    ("collect", "name"),
-    ("collect", "email"),
-    ("collect", "phone"),
-    ("goodbye", ""),
-    ("email_sent", "rewards_team"),
-    ("call_ended", ""),
-];
+#[path = "fixtures/live_floor.rs"]
+mod live_floor;
+use live_floor::live_call;
 
 #[test]
 fn an_open_call_of_the_live_bench_holds_under_700_bytes() {
@@ -58,29 +46,9 @@ fn an_open_call_of_the_live_bench_holds_under_700_bytes() {
     let mut heap = 0;
     let mut by_events = [(0usize, 0usize); 11];
     for n in 1..=CALLS {
-        let id = format!("L-{n}");
         let events = rng.usize(0..11);
         let before = LIVE.load(Ordering::Relaxed);
-        let mut call = Call::start(
-            &engine,
-            CallStart {
-                call_id: &id,
-                agent_id: "sjones",
-                department: "Rewards",
-                agent_name: None,
-                stamp: Stamp {
-                    line: 1,
-                    at: start_at,
-                },
-            },
-        )
-        .unwrap();
-        for (i, (name, value)) in OVERDUE_CALL[..events].iter().enumerate() {
-            let line = i as u64 + 2;
-            let at = start_at + chrono::Duration::seconds(line as i64 * 10);
-            let event = engine.event(name, value).unwrap();
-            call.feed(&Step::new(Stamp { line, at }, event)).unwrap();
-        }
+        let call = live_call(&engine, n, start_at, events);
         let held = LIVE.load(Ordering::Relaxed) - before;
         heap += held;
         by_events[events].0 += held;

@@ -10,6 +10,7 @@ use callflow_workflows::{Call, CallStart, Config, Engine, Error, Event, Stamp, S
 use chrono::{DateTime, Duration, FixedOffset};
 use proptest::prelude::*;
 
+use super::live_floor::live_call;
 use super::support::{engine, ts, AGENT_ID, AGENT_NAME, DEPARTMENT};
 
 fn save(call: &Call) -> Vec<u8> {
@@ -193,22 +194,6 @@ fn an_edited_save_that_contradicts_itself_is_refused() {
     }
 }
 
-/// The overdue call of the `live` bench (benches/benchmarks/fixtures.rs).
-const OVERDUE_CALL: [(&str, &str); 12] = [
-    ("greeting", ""),
-    ("customer_identified", "Pat Lee"),
-    ("inquiry", "reward_email_missing"),
-    ("warranty_started", "2026-01-10"),
-    ("first_payment", "2026-01-20"),
-    ("apologize", ""),
-    ("collect", "name"),
-    ("collect", "email"),
-    ("collect", "phone"),
-    ("goodbye", ""),
-    ("email_sent", "rewards_team"),
-    ("call_ended", ""),
-];
-
 #[test]
 fn the_live_benchs_open_calls_save_in_under_400_bytes() {
     // The bench's floor (benches/benchmarks/live.rs), 10,000 calls of its 100,000: each at a
@@ -219,30 +204,7 @@ fn the_live_benchs_open_calls_save_in_under_400_bytes() {
     let (mut total, mut max, mut json) = (0usize, 0usize, 0usize);
     const CALLS: usize = 10_000;
     for n in 1..=CALLS {
-        let id = format!("L-{n}");
-        let mut call = Call::start(
-            &engine,
-            CallStart {
-                call_id: &id,
-                agent_id: "sjones",
-                department: "Rewards",
-                agent_name: None,
-                stamp: Stamp {
-                    line: 1,
-                    at: start_at,
-                },
-            },
-        )
-        .unwrap();
-        for (i, (name, value)) in OVERDUE_CALL[..rng.usize(0..11)].iter().enumerate() {
-            let line = i as u64 + 2;
-            let stamp = Stamp {
-                line,
-                at: start_at + Duration::seconds(line as i64 * 10),
-            };
-            call.feed(&Step::new(stamp, engine.event(name, value).unwrap()))
-                .unwrap();
-        }
+        let call = live_call(&engine, n, start_at, rng.usize(0..11));
         let saved = save(&call);
         assert_eq!(Call::restore_compact(&engine, &saved).unwrap(), call);
         total += saved.len();

@@ -2,6 +2,8 @@
 //! (`Call::start`, `handle`, `finish`) and checked against procedures.md: the exact finding
 //! codes (present and absent), branches, score and verdict.
 
+#[path = "../fixtures/live_floor.rs"]
+mod live_floor;
 mod support;
 
 mod catalog;
