@@ -1,25 +1,12 @@
 //! The audit pipeline: the same report whatever the number of replay workers, streaming JSON
 //! equal to the full report, and transcripts of historical calls.
 
-use std::sync::Arc;
-
-use callflow::audit::pipeline::{audit_report, AuditOptions};
-use callflow::audit::render::{self, Format};
-use callflow::audit::LogReader;
-use callflow::gen::simulate::{simulate, SimulateOptions};
-use callflow::workflows::Engine;
+use callflow::audit::pipeline::AuditOptions;
 
 use crate::util::callflow as run;
 
 fn simulated(calls: u64) -> Vec<u8> {
-    let mut log = Vec::new();
-    let options = SimulateOptions {
-        calls,
-        seed: 77,
-        fault_rate: 0.3,
-    };
-    simulate(options, &Arc::new(Engine::builtin()), &mut log, None).expect("a log");
-    log
+    crate::util::simulated_log(calls, 77)
 }
 
 fn report_with(log: &[u8], threads: usize, history: bool) -> String {
@@ -32,15 +19,7 @@ fn report_named(log: &[u8], name: &str, threads: usize, history: bool) -> String
         history,
         ..AuditOptions::default()
     };
-    let report = audit_report(
-        LogReader::new(log, name).expect("a header"),
-        Arc::new(Engine::builtin()),
-        options,
-    )
-    .expect("an audit");
-    let mut out = Vec::new();
-    render::render(&report, Format::Json, &mut out).expect("JSON");
-    String::from_utf8(out).expect("UTF-8")
+    crate::util::json_report(log, name, options)
 }
 
 #[test]

@@ -8,9 +8,7 @@ use std::sync::Arc;
 
 use callflow::audit::memory::MemoryLimit;
 use callflow::audit::pipeline::{audit_report, AuditOptions};
-use callflow::audit::render::{self, Format};
 use callflow::audit::{LogReader, Replayer};
-use callflow::gen::simulate::{simulate, SimulateOptions};
 use callflow::workflows::{Config, Engine};
 
 use crate::util::callflow as run;
@@ -51,14 +49,7 @@ fn never_ending(calls: u64, overlap: u64) -> String {
 }
 
 fn simulated(calls: u64) -> Vec<u8> {
-    let mut log = Vec::new();
-    let options = SimulateOptions {
-        calls,
-        seed: 23,
-        fault_rate: 0.3,
-    };
-    simulate(options, &Arc::new(Engine::builtin()), &mut log, None).expect("a log");
-    log
+    crate::util::simulated_log(calls, 23)
 }
 
 /// The JSON report of `log` on `threads` threads under `limit` (`None`: no limit).
@@ -76,15 +67,7 @@ fn json(
         memory_limit: limit.map(MemoryLimit::from_bytes),
         ..AuditOptions::default()
     };
-    let report = audit_report(
-        LogReader::new(log, "log.csv").expect("a header"),
-        Arc::new(Engine::builtin()),
-        options,
-    )
-    .expect("an audit");
-    let mut out = Vec::new();
-    render::render(&report, Format::Json, &mut out).expect("JSON");
-    String::from_utf8(out).expect("UTF-8")
+    crate::util::json_report(log, "log.csv", options)
 }
 
 #[test]

@@ -26,6 +26,35 @@ pub fn engine() -> Arc<Engine> {
     Arc::clone(ENGINE.get_or_init(|| Arc::new(Engine::builtin())))
 }
 
+/// A simulated log of `calls` calls (30% with faults), as `callflow simulate` writes it.
+pub fn simulated_log(calls: u64, seed: u64) -> Vec<u8> {
+    let mut log = Vec::new();
+    let options = callflow::gen::simulate::SimulateOptions {
+        calls,
+        seed,
+        fault_rate: 0.3,
+    };
+    callflow::gen::simulate::simulate(options, &engine(), &mut log, None).expect("a log");
+    log
+}
+
+/// The JSON report of `log` (named `name`) audited through the pipeline with `options`.
+pub fn json_report(
+    log: &[u8],
+    name: &str,
+    options: callflow::audit::pipeline::AuditOptions<'_>,
+) -> String {
+    let report = callflow::audit::pipeline::audit_report(
+        LogReader::new(log, name).expect("a header"),
+        Arc::new(Engine::builtin()),
+        options,
+    )
+    .expect("an audit");
+    let mut out = Vec::new();
+    render::render(&report, Format::Json, &mut out).expect("JSON");
+    String::from_utf8(out).expect("UTF-8")
+}
+
 /// The package root (where `tests/`, `snapshots/` and `sim/` are).
 pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
