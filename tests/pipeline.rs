@@ -32,6 +32,50 @@ fn one_and_several_workers_give_the_same_report() {
     assert!(single.matches("\"call_id\"").count() >= 3_000);
 }
 
+/// A log whose calls' rows interleave, whose texts hold quoted commas, doubled quotes and
+/// line breaks, with CRLF line ends: every cut of a small block falls somewhere awkward.
+fn awkward(calls: u64) -> Vec<u8> {
+    let log = String::from_utf8(simulated(calls)).expect("UTF-8");
+    let mut out = String::with_capacity(log.len() * 2);
+    for (n, line) in log.lines().enumerate() {
+        out.push_str(line);
+        if n % 3 == 1 && line.ends_with(',') {
+            out.push_str("\"a \"\"quoted\"\" note,\r\nover two lines\"");
+        }
+        out.push_str("\r\n");
+        if n % 50 == 7 {
+            out.push_str("\r\n");
+        }
+    }
+    out.into_bytes()
+}
+
+#[test]
+fn the_report_is_the_same_for_any_threads_and_any_block_size() {
+    let log = awkward(300);
+    let single = report_with(&log, 1, false);
+    let text = String::from_utf8_lossy(&log);
+    assert!(text.contains("\"\"quoted\"\" note,\r\nover two lines\"\r\n"));
+    assert!(
+        single.matches("\"call_id\"").count() >= 300,
+        "every call reported"
+    );
+    for threads in [2, 3, 4] {
+        for block_size in [1, 3, 17, 100, 1000, 4096, 1 << 20] {
+            let options = AuditOptions {
+                threads,
+                block_size,
+                ..AuditOptions::default()
+            };
+            let report = crate::util::json_report(&log, "log.csv", options);
+            assert!(
+                report == single,
+                "{threads} threads, blocks of {block_size} bytes: the report differs"
+            );
+        }
+    }
+}
+
 #[test]
 fn the_streamed_json_equals_the_full_report() {
     let dir = temp_dir!();

@@ -50,9 +50,9 @@ pub struct AuditArgs {
     /// Write the report to this file (atomically: a failed run leaves no partial file).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Threads in all: the reading thread, which also replays a share of the calls, and
-    /// replay workers for the rest, 64 at most (1: everything on one thread). Default: the
-    /// machine's cores.
+    /// Worker threads, 64 at most: each splits blocks of the log into records and replays
+    /// its share of the calls, while the reading thread reads the log, hashes it and writes
+    /// the report (1: everything on one thread). Default: the machine's cores.
     #[arg(long)]
     pub threads: Option<usize>,
     /// What the calls open at once may take in memory (`256M`, `2G`, `512K`, bytes); past
@@ -249,6 +249,7 @@ pub fn run(
         render: None,
         compare: compared,
         memory_limit: Some(args.memory_limit.unwrap_or_default()),
+        ..AuditOptions::default()
     };
     let transcripts = args.transcripts.clone().map(|dir| Transcripts {
         dir,

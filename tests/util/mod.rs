@@ -55,6 +55,32 @@ pub fn json_report(
     String::from_utf8(out).expect("UTF-8")
 }
 
+/// Block sizes that cut a small log everywhere: inside fields, quotes and `\r\n`, and
+/// between calls.
+pub const TINY_BLOCKS: [usize; 5] = [1, 2, 7, 64, 4096];
+
+/// Asserts that the log read in blocks of every [`TINY_BLOCKS`] size by 2 and 3 threads
+/// gives `report` exactly (its JSON, rejected rows and books included).
+pub fn same_in_blocks(report: &AuditReport, log: &[u8], name: &str) {
+    let mut expected = Vec::new();
+    render::render(report, Format::Json, &mut expected).expect("JSON");
+    let expected = String::from_utf8(expected).expect("UTF-8");
+    for threads in [2, 3] {
+        for block_size in TINY_BLOCKS {
+            let options = callflow::audit::pipeline::AuditOptions {
+                threads,
+                block_size,
+                ..Default::default()
+            };
+            let report = json_report(log, name, options);
+            assert!(
+                report == expected,
+                "{threads} threads, blocks of {block_size} bytes: the report differs"
+            );
+        }
+    }
+}
+
 /// The package root (where `tests/`, `snapshots/` and `sim/` are).
 pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -263,11 +289,13 @@ pub fn audit_log(name: &str) -> AuditReport {
     audit_file(&log_path(name))
 }
 
-/// Audits log text.
+/// Audits log text (and checks that several threads reading it in blocks of any size, down
+/// to one byte, give the same report: whichever block a fault falls in, it reads the same).
 pub fn audit_text(text: &str, name: &str) -> AuditReport {
     let reader = LogReader::new(text.as_bytes(), name).expect("a log with a header");
     let report = audit(reader, Arc::new(Engine::builtin())).expect("an audit");
     check_invariants(&report, text.as_bytes());
+    same_in_blocks(&report, text.as_bytes(), name);
     report
 }
 

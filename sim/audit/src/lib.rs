@@ -13,6 +13,8 @@
 // renderers index their own tables.
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
+#[cfg_attr(not(test), warn(clippy::indexing_slicing))]
+pub mod blocks;
 pub mod calibrate;
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]
 pub mod diff;

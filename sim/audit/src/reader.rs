@@ -16,11 +16,12 @@ use std::path::Path;
 
 use csv::ByteRecord;
 
+use crate::blocks::BlockReader;
 use crate::error::Error;
 use crate::identity::{Hashed, LogIdentity};
 use crate::rejection::RejectKind;
 pub use crate::scanner::RecordView;
-use crate::scanner::Scanner;
+use crate::scanner::{QuoteFault, Scanner};
 
 /// Where each column of the log is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -319,10 +320,29 @@ impl<R: Read> LogReader<R> {
         self.rows_read += 1;
         let raw = RawRecord {
             line: scanned.line,
-            fault: scanned.fault.map(|fault| fault.reason(scanned.line)),
+            fault: scanned.fault,
             end: scanned.end,
         };
         Ok(Some((raw, self.scanner.view())))
+    }
+
+    /// Goes on reading the log after its header in blocks of about `size` bytes cut at line
+    /// ends, for several threads to split at once ([`crate::blocks`]). Call it before any
+    /// row is read.
+    pub fn into_blocks(mut self, size: usize) -> Result<BlockReader<R>, Error> {
+        let start = self.scanner.resume_point().map_err(|e| Error::Csv {
+            source_name: self.source_name.clone(),
+            line: self.rows_read + 2,
+            message: e.to_string(),
+        })?;
+        let (inner, unread) = self.scanner.into_unread();
+        Ok(BlockReader::new(
+            inner,
+            self.source_name,
+            unread,
+            start,
+            size,
+        ))
     }
 
     /// Where the columns are.
@@ -341,8 +361,8 @@ impl<R: Read> LogReader<R> {
 pub struct RawRecord {
     /// 1-based line where the record starts.
     pub line: u64,
-    /// A quoting fault the reader saw in the record's bytes, as a reason.
-    pub fault: Option<String>,
+    /// A quoting fault the reader saw in the record's bytes.
+    pub fault: Option<QuoteFault>,
     /// The byte offset just past the record.
     pub end: u64,
 }
@@ -366,11 +386,11 @@ impl RawRecord {
         text: Option<&'r str>,
         columns: &Columns,
     ) -> Result<Row<'r>, BadRow<'r>> {
-        match &self.fault {
-            Some(reason) => Err(BadRow {
+        match self.fault {
+            Some(fault) => Err(BadRow {
                 line: self.line,
                 call_id: call_id_of(record, columns),
-                reason: reason.clone(),
+                reason: fault.reason(self.line),
                 kind: RejectKind::Quoting,
             }),
             None => split_row(record, text, columns, self.line),
@@ -388,6 +408,10 @@ pub struct RecordBatch {
     /// The fields of every record, each relative to its record's start.
     ranges: Vec<(usize, usize)>,
     records: Vec<BatchRecord>,
+    /// Where its records' lines and offsets count from: the line ends and bytes of the input
+    /// before the block they were read from (0 for records read from the start).
+    lines_before: u64,
+    bytes_before: u64,
 }
 
 /// One record of a [`RecordBatch`].
@@ -408,7 +432,16 @@ impl RecordBatch {
             bytes: Vec::with_capacity(records * 128),
             ranges: Vec::with_capacity(records * 6),
             records: Vec::with_capacity(records),
+            lines_before: 0,
+            bytes_before: 0,
         }
+    }
+
+    /// Counts its records' lines and offsets from a block that starts after `lines` line ends
+    /// and `bytes` bytes of the input (their lines were counted from the block's start).
+    pub fn starting_after(&mut self, lines: u64, bytes: u64) {
+        self.lines_before = lines;
+        self.bytes_before = bytes;
     }
 
     /// Adds a record and where it starts.
@@ -435,16 +468,13 @@ impl RecordBatch {
         self.bytes.clear();
         self.ranges.clear();
         self.records.clear();
+        self.lines_before = 0;
+        self.bytes_before = 0;
     }
 
-    /// Its records as rows (or why each cannot be one), in order.
-    pub fn rows<'b>(
-        &'b self,
-        columns: &'b Columns,
-    ) -> impl Iterator<Item = Result<Row<'b>, BadRow<'b>>> + 'b {
-        // One UTF-8 check for the whole batch (a check per record costs twice as much, most
-        // of it getting started); a batch holding a record that is not UTF-8 checks each.
-        let all = std::str::from_utf8(&self.bytes).ok();
+    /// Its records as read, in order: where each starts (lines and offsets counted from the
+    /// start of the input) and its fields.
+    pub fn records(&self) -> impl Iterator<Item = (RawRecord, RecordView<'_>)> + '_ {
         self.records.iter().map(move |record| {
             let view = RecordView {
                 bytes: self
@@ -456,11 +486,36 @@ impl RecordBatch {
                     .get(record.fields.0..record.fields.1)
                     .unwrap_or_default(),
             };
-            // Records start and end at ASCII bytes, between characters; a record that does not
-            // (or a batch that is not all UTF-8) has each field checked on its own.
-            let text = all.and_then(|all| all.get(record.bytes.0..record.bytes.1));
-            record.raw.row_of_text(view, text, columns)
+            (self.placed(&record.raw), view)
         })
+    }
+
+    /// A record's start counted from the start of the input.
+    fn placed(&self, raw: &RawRecord) -> RawRecord {
+        RawRecord {
+            line: raw.line + self.lines_before,
+            fault: raw.fault.map(|fault| fault.moved_down(self.lines_before)),
+            end: raw.end + self.bytes_before,
+        }
+    }
+
+    /// Its records as rows (or why each cannot be one), in order.
+    pub fn rows<'b>(
+        &'b self,
+        columns: &'b Columns,
+    ) -> impl Iterator<Item = Result<Row<'b>, BadRow<'b>>> + 'b {
+        // One UTF-8 check for the whole batch (a check per record costs twice as much, most
+        // of it getting started); a batch holding a record that is not UTF-8 checks each.
+        let all = std::str::from_utf8(&self.bytes).ok();
+        self.records
+            .iter()
+            .zip(self.records())
+            .map(move |(record, (raw, view))| {
+                // Records start and end at ASCII bytes, between characters; a record that
+                // does not (or a batch that is not all UTF-8) has each field checked alone.
+                let text = all.and_then(|all| all.get(record.bytes.0..record.bytes.1));
+                raw.row_of_text(view, text, columns)
+            })
     }
 }
 

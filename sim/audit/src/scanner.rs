@@ -57,6 +57,21 @@ pub enum QuoteFault {
 }
 
 impl QuoteFault {
+    /// The same fault in a block that starts `lines` line ends into the input.
+    pub fn moved_down(self, lines: u64) -> QuoteFault {
+        match self {
+            QuoteFault::Unclosed { opened } => QuoteFault::Unclosed {
+                opened: opened + lines,
+            },
+            QuoteFault::TextAfterClosingQuote { opened, closed } => {
+                QuoteFault::TextAfterClosingQuote {
+                    opened: opened + lines,
+                    closed: closed + lines,
+                }
+            }
+        }
+    }
+
     /// Why a row with this fault is rejected, for a row that starts on `line`.
     pub fn reason(self, line: u64) -> String {
         let span = |last: u64| {
@@ -117,6 +132,8 @@ pub struct Scanner<R> {
     /// The field separator, and whether it is still to be sniffed from the first line.
     delimiter: u8,
     sniff: bool,
+    /// Whether the record last read ran into the end of the input inside a quoted field.
+    open_at_end: bool,
 }
 
 /// Where the bytes of the record last read are.
@@ -184,6 +201,37 @@ fn sniff(first_line: &[u8]) -> Option<u8> {
     }
 }
 
+impl Scanner<io::Empty> {
+    /// A scanner for blocks of a log cut at line ends ([`crate::blocks`]), read with a known
+    /// separator; give it each block with [`Scanner::start_block`].
+    pub fn for_blocks(delimiter: u8) -> Scanner<io::Empty> {
+        let mut scanner = Scanner::with_buffer(io::empty(), Vec::new(), Some(delimiter));
+        scanner.eof = true;
+        scanner.started = true;
+        scanner
+    }
+
+    /// Starts on a block: `bytes` is all there is (the end of the block is the end of its
+    /// input: a quoted field still open there is [`QuoteFault::Unclosed`]), with no BOM to
+    /// look for, lines counted from 0 at its first byte. Gives back the last block's bytes.
+    pub fn start_block(&mut self, bytes: Vec<u8>) -> Vec<u8> {
+        let mut last = std::mem::replace(&mut self.buf, bytes);
+        last.truncate(self.len);
+        self.len = self.buf.len();
+        self.pos = 0;
+        self.lines = 0;
+        self.after_cr = false;
+        self.open_at_end = false;
+        self.current = Current::Parsed { len: 0 };
+        self.ranges.clear();
+        // The csv parser may have stopped inside a record at the last block's end; a blank
+        // line read first keeps it from taking a BOM (as `quoted_parser`).
+        self.quoted.reset();
+        let _ = self.quoted.read_record(b"\n", &mut [], &mut []);
+        last
+    }
+}
+
 impl<R: Read> Scanner<R> {
     /// A scanner at the start of the input, for comma-separated records.
     pub fn new(inner: R) -> Scanner<R> {
@@ -193,10 +241,14 @@ impl<R: Read> Scanner<R> {
     /// A scanner for records separated by `delimiter`; `None` sniffs it from the first line
     /// (a `;` or a tab when the line has no comma; else the comma).
     pub fn with_delimiter(inner: R, delimiter: Option<u8>) -> Scanner<R> {
+        Scanner::with_buffer(inner, vec![0; CHUNK], delimiter)
+    }
+
+    fn with_buffer(inner: R, buf: Vec<u8>, delimiter: Option<u8>) -> Scanner<R> {
         let first = delimiter.unwrap_or(b',');
         Scanner {
             inner,
-            buf: vec![0; CHUNK],
+            buf,
             pos: 0,
             len: 0,
             offset: 0,
@@ -212,6 +264,7 @@ impl<R: Read> Scanner<R> {
             search: Search::new(first),
             delimiter: first,
             sniff: delimiter.is_none(),
+            open_at_end: false,
         }
     }
 
@@ -248,6 +301,40 @@ impl<R: Read> Scanner<R> {
             self.search = Search::new(found);
         }
         Ok(())
+    }
+
+    /// How many line ends lie before the next byte to look at (`\r\n` counts one).
+    pub fn lines(&self) -> u64 {
+        self.lines
+    }
+
+    /// Where a new scanner could take over from this one: the bytes and the line ends before
+    /// the next byte to look at, once the `\n` of a `\r\n` whose `\r` was passed is passed
+    /// too (a new scanner would count it as a line of its own).
+    pub fn resume_point(&mut self) -> io::Result<(u64, u64)> {
+        if self.after_cr {
+            if self.unread().is_empty() {
+                self.fill()?;
+            }
+            if self.unread().first() == Some(&b'\n') {
+                self.pos += 1;
+            }
+            self.after_cr = false;
+        }
+        Ok((self.bytes_read(), self.lines))
+    }
+
+    /// The reader, and the bytes read from it but not yet looked at: to go on reading the
+    /// input in blocks once its header is read. Call [`Scanner::resume_point`] first.
+    pub fn into_unread(self) -> (R, Vec<u8>) {
+        let unread = self.unread().to_vec();
+        (self.inner, unread)
+    }
+
+    /// Whether the record last read ran into the end of the input inside a quoted field (its
+    /// fault is then [`QuoteFault::Unclosed`], unless an earlier fault in it came first).
+    pub fn open_at_end(&self) -> bool {
+        self.open_at_end
     }
 
     /// How many bytes of the input lie before the next record.
@@ -340,6 +427,7 @@ impl<R: Read> Scanner<R> {
             }
         }
         let line = self.lines + 1;
+        self.open_at_end = false;
         loop {
             let unread = self.buf.get(self.pos..self.len).unwrap_or_default();
             match split_record(unread, self.eof, &mut self.ranges, &self.search) {
@@ -402,6 +490,7 @@ impl<R: Read> Scanner<R> {
                     if !self.fill()? {
                         // The end of the input: the parser is told with an empty input.
                         if follower.quoting == Quoting::Quoted {
+                            self.open_at_end = true;
                             follower.fault.get_or_insert(QuoteFault::Unclosed {
                                 opened: follower.opened,
                             });
