@@ -52,7 +52,8 @@ pub struct AuditArgs {
     pub out: Option<PathBuf>,
     /// Worker threads, 64 at most: each splits blocks of the log into records and replays
     /// its share of the calls, while the reading thread reads the log, hashes it and writes
-    /// the report (1: everything on one thread). Default: the machine's cores.
+    /// the report (1: everything on one thread). Default: the machine's cores plus one (one
+    /// on a single core).
     #[arg(long)]
     pub threads: Option<usize>,
     /// What the calls open at once may take in memory (`256M`, `2G`, `512K`, bytes); past
@@ -177,15 +178,23 @@ fn format_for(explicit: Option<FormatArg>, out: Option<&Path>) -> Result<Format>
     )
 }
 
+/// The workers when `--threads` is not given: one per core and one more, so that the
+/// workers keep both cores of a 2-core machine busy while the reading thread takes its
+/// fifth of one (measured: docs/PERFORMANCE.md, "Both cores read"); one thread on one core.
+fn default_workers() -> usize {
+    match std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get) {
+        1 => 1,
+        cores => cores + 1,
+    }
+}
+
 /// Runs `callflow audit`; `compared` is the engine of `--compare`'s policy.
 pub fn run(
     args: AuditArgs,
     engine: &Arc<Engine>,
     compared: Option<&Arc<Engine>>,
 ) -> Result<ExitCode> {
-    let threads = args.threads.unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-    });
+    let threads = args.threads.unwrap_or_else(default_workers);
     if threads == 0 {
         anyhow::bail!("--threads must be at least 1");
     }

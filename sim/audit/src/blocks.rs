@@ -25,7 +25,7 @@ use crate::scanner::{RecordView, Scanner};
 /// The size of a block when none is asked for: large enough that the work per block (a
 /// message to a thread and back) is noise, small enough that the blocks in flight cost
 /// little memory.
-pub const BLOCK_BYTES: usize = 512 * 1024;
+pub const BLOCK_BYTES: usize = 256 * 1024;
 
 /// One block of the log: bytes from the start of a line to just after a line end (or to the
 /// end of the file).

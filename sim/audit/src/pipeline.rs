@@ -918,7 +918,7 @@ const INBOX: usize = 4 * BLOCKS_IN_FLIGHT as usize;
 
 /// How many blocks may be read and not yet replayed by every worker: what bounds the run's
 /// memory for rows (the blocks and the batches they are split into), whatever the log.
-const BLOCKS_IN_FLIGHT: u64 = 4;
+const BLOCKS_IN_FLIGHT: u64 = 12;
 
 /// The reading thread's ends of the channels to and from the workers.
 struct Channels {
