@@ -901,15 +901,13 @@ fn read_alone<R: Read>(
     let (last, books) = local.close()?;
     let threads: Vec<Box<dyn Iterator<Item = Result<CallReport, Error>>>> = vec![Box::new(last)];
     merge_last_calls(threads, order, sink).map_err(|e| e.into_error(&source))?;
-    check_books(&source, reader.rows_read(), &books, order.released)?;
-    let mut rejected = books.rejected;
-    rejected.sort_by_key(|r| r.line);
-    Ok(Totals {
-        rows: books.rows,
-        rejected,
-        log: reader.identity(),
-        calls_spilled: books.spilled,
-    })
+    totals(
+        &source,
+        reader.rows_read(),
+        books,
+        order.released,
+        reader.identity(),
+    )
 }
 
 /// How many messages a worker's inbox holds before the reading thread waits: room for every
@@ -1111,15 +1109,7 @@ fn read_in_blocks<R: Read>(
         started: collector.started,
         spilled: collector.spilled,
     };
-    check_books(&source, rows_read, &books, order.released)?;
-    let mut rejected = books.rejected;
-    rejected.sort_by_key(|r| r.line);
-    Ok(Totals {
-        rows: books.rows,
-        rejected,
-        log: blocks.identity(),
-        calls_spilled: books.spilled,
-    })
+    totals(&source, rows_read, books, order.released, blocks.identity())
 }
 
 /// What stopped the merge of the last calls.
@@ -1173,6 +1163,26 @@ fn merge_last_calls(
         order.release(low, sink).map_err(Merge::Write)?;
     }
     order.release(u64::MAX, sink).map_err(Merge::Write)
+}
+
+/// What a run that read `read` rows and handed `reported` calls to the sink reports, once its
+/// books balance ([`check_books`]): the rejected rows by line.
+fn totals(
+    source: &str,
+    read: u64,
+    books: Books,
+    reported: u64,
+    log: LogIdentity,
+) -> Result<Totals, Error> {
+    check_books(source, read, &books, reported)?;
+    let mut rejected = books.rejected;
+    rejected.sort_by_key(|r| r.line);
+    Ok(Totals {
+        rows: books.rows,
+        rejected,
+        log,
+        calls_spilled: books.spilled,
+    })
 }
 
 /// The run's own books, before it reports success: every row read was replayed or rejected
