@@ -246,6 +246,8 @@ pub struct Sequencer {
     lines_before: u64,
     /// The bytes of a record the last block left open, for the next.
     tail: Option<Vec<u8>>,
+    /// Bytes split again here (see [`Sequencer::bytes_split_again`]).
+    split_again: u64,
 }
 
 impl Sequencer {
@@ -258,7 +260,14 @@ impl Sequencer {
             bytes_before: bytes,
             lines_before: lines,
             tail: None,
+            split_again: 0,
         }
+    }
+
+    /// How many bytes were split again because a block started inside the last one's open
+    /// quoted field: each such stretch once, plus the block where the field closes.
+    pub fn bytes_split_again(&self) -> u64 {
+        self.split_again
     }
 
     /// How many blocks were put in place.
@@ -285,6 +294,23 @@ impl Sequencer {
         self.next += 1;
         if let Some(mut bytes) = self.tail.take() {
             // The guess was wrong: this block continues the last one's open record.
+            if !parsed.last && still_quoted_through(&parsed.bytes) {
+                // The open field runs through this block too (a quote never closed): no record
+                // ends in it, and splitting the record so far again would make a long field
+                // cost the square of its length.
+                bytes.extend_from_slice(&parsed.bytes);
+                self.tail = Some(bytes);
+                spent.push(std::mem::take(&mut parsed.bytes));
+                for batch in &mut parsed.batches {
+                    batch.clear();
+                }
+                return Ok(Some(Sequenced {
+                    batches: parsed.batches,
+                    records: 0,
+                    next_line: self.lines_before + 1,
+                }));
+            }
+            self.split_again += bytes.len() as u64 + parsed.bytes.len() as u64;
             bytes.extend_from_slice(&parsed.bytes);
             spent.push(std::mem::take(&mut parsed.bytes));
             parsed = reparse(Block {
@@ -318,6 +344,24 @@ impl Sequencer {
             next_line: self.lines_before + 1,
         }))
     }
+}
+
+/// Whether a quoted field still open where `bytes` start stays open through all of them: no
+/// `"` in them but doubled ones (an escaped quote). The bytes end with a line end, so a `"`
+/// among them is never the last byte.
+fn still_quoted_through(bytes: &[u8]) -> bool {
+    let mut from = 0;
+    while let Some(found) = bytes
+        .get(from..)
+        .and_then(|rest| memchr::memchr(b'"', rest))
+    {
+        let at = from + found;
+        if bytes.get(at + 1) != Some(&b'"') {
+            return false;
+        }
+        from = at + 2;
+    }
+    true
 }
 
 #[cfg(test)]
@@ -439,6 +483,47 @@ mod tests {
             log.extend_from_slice(&body);
             agrees(&log);
         }
+    }
+
+    #[test]
+    fn a_quote_never_closed_is_not_split_again_block_after_block() {
+        // A quote opened on line 3 and never closed: every block after it continues the field.
+        let mut log = String::from("call_id,timestamp,event,text\nA,t,e,x\nB,t,e,\"open\n");
+        for n in 0..2_000 {
+            log.push_str(&format!("C{n},t,e,\"\"doubled\"\" x\n"));
+        }
+        let expected = whole(log.as_bytes());
+        assert_eq!(expected.len(), 2, "{expected:?}");
+        let reader = LogReader::new(log.as_bytes(), "t.csv").expect("a header");
+        let delimiter = reader.delimiter();
+        let mut blocks = reader.into_blocks(64).expect("in memory");
+        let mut scanner = Scanner::for_blocks(delimiter);
+        let route = |_: RecordView<'_>| 0;
+        let mut parse =
+            |block: Block| parse_block(&mut scanner, block, vec![RecordBatch::default()], &route);
+        let mut sequencer = Sequencer::new(blocks.start());
+        let mut index = 0;
+        let mut spent = Vec::new();
+        let mut records = 0;
+        while let Some(block) = blocks.next_block(Vec::new()).expect("in memory") {
+            let parsed = parse(block).expect("in memory");
+            sequencer.add(index, parsed);
+            index += 1;
+            while let Some(placed) = sequencer
+                .next_in_place(&mut parse, &mut spent)
+                .expect("in memory")
+            {
+                records += placed.records;
+            }
+        }
+        assert_eq!(records, 2);
+        // Split again once, with the last block: not once per block.
+        let size = log.len() as u64;
+        assert!(
+            sequencer.bytes_split_again() <= size,
+            "{} bytes split again for a log of {size}",
+            sequencer.bytes_split_again()
+        );
     }
 
     #[test]
