@@ -49,6 +49,8 @@ pub mod sample;
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]
 pub mod scanner;
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]
+mod slots;
+#[cfg_attr(not(test), warn(clippy::indexing_slicing))]
 mod spill;
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]
 mod table;

@@ -21,6 +21,7 @@ use std::sync::Arc;
 use callflow_workflows::{Call, Engine};
 use rustc_hash::FxHashMap as HashMap;
 
+use crate::slots::Slots;
 use crate::spill::SpillFile;
 
 /// What an open call takes in memory, in bytes: the call and its boxes on the heap, its id,
@@ -58,7 +59,7 @@ pub(crate) struct OpenCalls {
     memory: HashMap<Box<str>, Box<OpenCall>>,
     /// The spilled calls, by the hash of their id ([`id_hash`]); a call whose hash is
     /// already here stays in memory.
-    spilled: HashMap<u64, Slot>,
+    spilled: Slots<Slot>,
     spill: Option<SpillFile>,
     /// Bytes the open calls may take; `None`: no limit, nothing spilled.
     budget: Option<u64>,
@@ -85,7 +86,7 @@ impl OpenCalls {
     pub(crate) fn new(engine: Arc<Engine>) -> OpenCalls {
         OpenCalls {
             memory: HashMap::default(),
-            spilled: HashMap::default(),
+            spilled: Slots::default(),
             spill: None,
             budget: None,
             engine,
@@ -157,7 +158,7 @@ impl OpenCalls {
         if self.spilled.is_empty() {
             return None;
         }
-        let slot = *self.spilled.get(&id_hash(id))?;
+        let slot = *self.spilled.get(id_hash(id))?;
         let record = self.read(slot)?;
         (record.id == id).then_some(slot.first_line)
     }
@@ -232,7 +233,7 @@ impl OpenCalls {
                 return true;
             }
             let hash = id_hash(id);
-            if spilled.contains_key(&hash) {
+            if spilled.contains_key(hash) {
                 // Another spilled call has this hash: this one stays.
                 return true;
             }
@@ -294,6 +295,7 @@ impl OpenCalls {
         };
         // The new offsets, in the table's order, applied only once every record is copied.
         let mut offsets = Vec::with_capacity(self.spilled.len());
+        let mut failed = None;
         for slot in self.spilled.values() {
             let copied = old
                 .read(slot.offset, slot.len, &mut self.record)
@@ -301,10 +303,14 @@ impl OpenCalls {
             match copied {
                 Ok(offset) => offsets.push(offset),
                 Err(e) => {
-                    self.spill = Some(old);
-                    return self.give_up(format!("could not rewrite the spill file: {e}"));
+                    failed = Some(e);
+                    break;
                 }
             }
+        }
+        if let Some(e) = failed {
+            self.spill = Some(old);
+            return self.give_up(format!("could not rewrite the spill file: {e}"));
         }
         for (slot, offset) in self.spilled.values_mut().zip(offsets) {
             slot.offset = offset;
@@ -327,7 +333,7 @@ impl OpenCalls {
     /// Brings the spilled call `id` back into memory, if it is on disk.
     fn bring_back(&mut self, id: &str) {
         let hash = id_hash(id);
-        let Some(&slot) = self.spilled.get(&hash) else {
+        let Some(&slot) = self.spilled.get(hash) else {
             return;
         };
         let restored = match read_record(self.spill.as_mut(), &mut self.record, slot) {
@@ -345,7 +351,7 @@ impl OpenCalls {
         };
         match restored {
             Ok(open) => {
-                self.spilled.remove(&hash);
+                self.spilled.remove(hash);
                 if let Some(file) = self.spill.as_mut() {
                     file.release(slot.len);
                 }
