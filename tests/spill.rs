@@ -242,6 +242,54 @@ fn calls_that_never_end_under_16_megabytes_give_the_json_of_a_run_without_limit(
 }
 
 #[test]
+fn finished_calls_waiting_for_an_early_open_call_wait_on_disk_and_the_json_is_the_same() {
+    // One call started first and never ended holds every later call until the end of the
+    // log (the report lists calls by first line). Under 1 MiB the waiting calls' budget is an
+    // eighth of that: most of the 1,500 finished calls wait on disk.
+    let dir = temp_dir!();
+    let path = dir.path().join("one_open.csv");
+    let rows = String::from_utf8(simulated(1_500)).expect("UTF-8");
+    let (header, rest) = rows.split_once('\n').expect("a header");
+    let log = format!(
+        "{header}\nZ-OPEN,2026-03-02T08:59:00-05:00,mlopez,call_started,Home Warranty Rewards,\n{rest}"
+    );
+    std::fs::write(&path, log).expect("a log");
+    let audit = |limit: &str, threads: &str| {
+        let out = dir.path().join(format!("{limit}-{threads}.json"));
+        let result = run([
+            "audit",
+            path.to_str().expect("a path"),
+            "--format",
+            "json",
+            "--out",
+            out.to_str().expect("a path"),
+            "--threads",
+            threads,
+            "--memory-limit",
+            limit,
+        ]);
+        assert_ne!(result.status.code(), Some(2), "{result:?}");
+        let stderr = String::from_utf8_lossy(&result.stderr).into_owned();
+        (std::fs::read(&out).expect("the report"), stderr)
+    };
+    let (free, quiet) = audit("1T", "1");
+    assert!(!quiet.contains("waited on disk"), "{quiet}");
+    let text = String::from_utf8_lossy(&free);
+    assert!(text.matches("\"call_id\"").count() > 1_500);
+    let z = text.find("\"Z-OPEN\"").expect("Z-OPEN");
+    let next = text.find("\"C-").expect("the other calls");
+    assert!(z < next, "the open call goes first");
+    for threads in ["1", "2", "3"] {
+        let (bounded, note) = audit("1M", threads);
+        assert!(bounded == free, "{threads} threads");
+        assert!(
+            note.contains("finished calls waited on disk for a call that started before them"),
+            "{threads} threads: {note}"
+        );
+    }
+}
+
+#[test]
 fn a_memory_limit_that_is_not_a_size_is_refused_with_its_text() {
     let result = run(["audit", "--memory-limit", "lots"]);
     assert_eq!(result.status.code(), Some(2), "{result:?}");

@@ -58,6 +58,8 @@ mod table;
 pub mod tag;
 #[cfg_attr(not(test), warn(clippy::indexing_slicing))]
 pub mod timestamp;
+#[cfg_attr(not(test), warn(clippy::indexing_slicing))]
+mod waiting;
 
 pub use error::Error;
 pub use reader::{LogReader, Row};

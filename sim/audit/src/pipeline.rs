@@ -27,6 +27,7 @@ use crate::reader::{call_id_bytes, Columns, LogReader, RawRecord, RecordBatch};
 use crate::replay::{Replayer, StillOpen};
 use crate::report::{AuditReport, CallReport, Rejected, RowCounts};
 use crate::scanner::{RecordView, Scanner};
+use crate::waiting::Waiting;
 
 /// How to run an audit.
 #[derive(Clone, Copy)]
@@ -125,18 +126,31 @@ pub struct Totals {
     /// Open calls moved to disk under the memory limit (a call moved twice counts twice; 0
     /// when the limit was never reached).
     pub calls_spilled: u64,
+    /// Finished calls that waited on disk for a call that started before them (0 when those
+    /// waiting never outgrew their share of the memory limit).
+    pub finished_spilled: u64,
 }
 
 impl Totals {
     /// What to tell the user (on standard error: the report is the same whatever the limit)
     /// when open calls waited on disk.
     pub fn spill_note(&self) -> Option<String> {
-        (self.calls_spilled > 0).then(|| {
+        let open = (self.calls_spilled > 0).then(|| {
             format!(
                 "the calls open at once outgrew the memory limit: open calls were moved to disk {} times and read back (the report is the same; --memory-limit raises the limit)",
                 self.calls_spilled
             )
-        })
+        });
+        let finished = (self.finished_spilled > 0).then(|| {
+            format!(
+                "{} finished calls waited on disk for a call that started before them and was still open (the report is the same)",
+                self.finished_spilled
+            )
+        });
+        match (open, finished) {
+            (Some(open), Some(finished)) => Some(format!("{open}; {finished}")),
+            (open, finished) => open.or(finished),
+        }
     }
 }
 
@@ -153,8 +167,13 @@ const WORKER_FIXED_BYTES: u64 = 10 << 20;
 
 /// The fixed cost of a run of `threads` threads ([`AuditOptions::threads`]).
 fn run_fixed_bytes(threads: usize) -> u64 {
-    RUN_FIXED_BYTES + WORKER_FIXED_BYTES * Routes::new(threads).workers() as u64
+    RUN_FIXED_BYTES + WAITING_BYTES + WORKER_FIXED_BYTES * Routes::new(threads).workers() as u64
 }
+
+/// What the finished calls waiting for an earlier call may take in memory under a memory
+/// limit (an eighth of it under a smaller one) before those that go out last wait on disk
+/// ([`Waiting`]).
+const WAITING_BYTES: u64 = 16 << 20;
 
 /// How many rows a worker gets at a time.
 const BATCH: usize = 512;
@@ -187,34 +206,53 @@ pub fn audit_into<R: Read>(
     options: AuditOptions<'_>,
     sink: &mut dyn CallSink,
 ) -> Result<Totals, Error> {
-    let mut order = InOrder::default();
-    run(reader, engine, options, &mut order, sink)
+    let budget = options
+        .memory_limit
+        .map(|limit| WAITING_BYTES.min(limit.bytes() / 8));
+    let mut order = InOrder::new(reader.source_name(), budget);
+    let mut totals = run(reader, engine, options, &mut order, sink)?;
+    totals.finished_spilled = order.waiting.spilled();
+    Ok(totals)
 }
 
-/// Finished calls waiting for the calls that start before them (boxed: the map's nodes then
-/// shift pointers, not whole reports).
-#[derive(Default)]
+/// Finished calls waiting for the calls that start before them, handed to the sink in the
+/// order of their first lines.
 struct InOrder {
-    waiting: BTreeMap<u64, Box<CallReport>>,
+    waiting: Waiting,
     /// Calls handed to the sink so far.
     released: u64,
+    /// The log's name, for messages.
+    source: String,
 }
 
 impl InOrder {
-    fn add(&mut self, report: CallReport) {
-        self.waiting.insert(report.first_line, Box::new(report));
+    /// Nothing waiting yet; past `budget` bytes, the waiting calls that go out last wait on
+    /// disk.
+    fn new(source: &str, budget: Option<u64>) -> InOrder {
+        InOrder {
+            waiting: budget.map_or_else(Waiting::default, Waiting::with_budget),
+            released: 0,
+            source: source.to_owned(),
+        }
+    }
+
+    fn add(&mut self, report: CallReport) -> Result<(), Error> {
+        self.waiting.add(report).map_err(|e| Error::Spill {
+            cause: format!("could not keep a finished call on disk: {e}"),
+        })
     }
 
     /// Hands out every call that starts before `low` (no call still open starts before it).
-    fn release(&mut self, low: u64, sink: &mut dyn CallSink) -> std::io::Result<()> {
-        while let Some(entry) = self.waiting.first_entry() {
-            if *entry.key() >= low {
-                break;
-            }
-            sink.call(*entry.remove())?;
+    fn release(&mut self, low: u64, sink: &mut dyn CallSink) -> Result<(), Error> {
+        loop {
+            let next = self.waiting.pop_before(low).map_err(|e| Error::Spill {
+                cause: format!("could not read a finished call back from disk: {e}"),
+            })?;
+            let Some(report) = next else { return Ok(()) };
+            sink.call(report)
+                .map_err(|e| write_error(&self.source, e))?;
             self.released += 1;
         }
-        Ok(())
     }
 }
 
@@ -673,7 +711,7 @@ impl Collector {
         earliest_open: Option<u64>,
         order: &mut InOrder,
         sink: &mut dyn CallSink,
-    ) -> std::io::Result<()> {
+    ) -> Result<(), Error> {
         let entry = self.pending.entry(number).or_insert((0, next_line));
         entry.0 += 1;
         entry.1 = entry.1.min(earliest_open.unwrap_or(u64::MAX));
@@ -705,12 +743,10 @@ impl Collector {
     /// the worker's own failure, or when the sink cannot take a call.
     fn take(
         &mut self,
-        source: &str,
         message: FromWorker,
         order: &mut InOrder,
         sink: &mut dyn CallSink,
     ) -> Result<Option<(u64, Parsed)>, Error> {
-        let written = |result: std::io::Result<()>| result.map_err(|e| write_error(source, e));
         match message {
             FromWorker::Parsed { index, parsed } => return Ok(Some((index, parsed))),
             FromWorker::Epoch {
@@ -720,9 +756,9 @@ impl Collector {
                 next_line,
             } => {
                 for report in finished {
-                    order.add(report);
+                    order.add(report)?;
                 }
-                written(self.epoch((number, next_line), earliest_open, order, sink))?;
+                self.epoch((number, next_line), earliest_open, order, sink)?;
             }
             FromWorker::Failed { error } => return Err(error),
             FromWorker::Done {
@@ -731,7 +767,7 @@ impl Collector {
                 books,
             } => {
                 for report in finished {
-                    order.add(report);
+                    order.add(report)?;
                 }
                 self.count(books);
                 if let Some(done) = self.done.get_mut(worker) {
@@ -758,12 +794,13 @@ impl Local {
         record: RecordView<'_>,
         columns: &Columns,
         order: &mut InOrder,
-    ) {
+    ) -> Result<(), Error> {
         let row = raw.row_of(record, columns);
         if let Some(mut report) = feed(&mut self.replayer, self.histories.as_mut(), row) {
             prerender(&mut report, self.render, self.replayer.engine());
-            order.add(report);
+            order.add(report)?;
         }
+        Ok(())
     }
 
     /// The log is over: the books, and the calls still open, one at a time.
@@ -896,14 +933,12 @@ fn read_alone<R: Read>(
     };
     let mut since = 0u64;
     while let Some((raw, record)) = reader.next_record()? {
-        local.replay(&raw, record, &columns, order);
+        local.replay(&raw, record, &columns, order)?;
         since += 1;
         if since == EPOCH {
             since = 0;
             let open = local.replayer.earliest_open_line().unwrap_or(u64::MAX);
-            order
-                .release(open.min(raw.line + 1), sink)
-                .map_err(|e| write_error(&source, e))?;
+            order.release(open.min(raw.line + 1), sink)?;
             if let Some(progress) = options.progress {
                 progress(reader.bytes_read());
             }
@@ -911,7 +946,7 @@ fn read_alone<R: Read>(
     }
     let (last, books) = local.close()?;
     let threads: Vec<Box<dyn Iterator<Item = Result<CallReport, Error>>>> = vec![Box::new(last)];
-    merge_last_calls(threads, order, sink).map_err(|e| e.into_error(&source))?;
+    merge_last_calls(threads, order, sink)?;
     totals(
         &source,
         reader.rows_read(),
@@ -968,7 +1003,7 @@ impl Coordinator {
         order: &mut InOrder,
         sink: &mut dyn CallSink,
     ) -> Result<(), Error> {
-        let Some((index, parsed)) = self.collector.take(&self.source, message, order, sink)? else {
+        let Some((index, parsed)) = self.collector.take(message, order, sink)? else {
             return Ok(());
         };
         self.sequencer.add(index, parsed);
@@ -1094,7 +1129,7 @@ fn read_in_blocks<R: Read>(
     drop(inboxes);
     // Until every worker reported its books, or the last one's end of the channel closed.
     for message in results.iter() {
-        collector.take(&source, message, order, sink)?;
+        collector.take(message, order, sink)?;
         if collector.not_done().is_none() {
             break;
         }
@@ -1113,7 +1148,7 @@ fn read_in_blocks<R: Read>(
                 as Box<dyn Iterator<Item = Result<CallReport, Error>>>
         })
         .collect();
-    merge_last_calls(threads, order, sink).map_err(|e| e.into_error(&source))?;
+    merge_last_calls(threads, order, sink)?;
     let books = Books {
         rows: collector.rows,
         rejected: std::mem::take(&mut collector.rejected),
@@ -1123,23 +1158,6 @@ fn read_in_blocks<R: Read>(
     totals(&source, rows_read, books, order.released, blocks.identity())
 }
 
-/// What stopped the merge of the last calls.
-enum Merge {
-    /// A call could not be judged (read back from disk).
-    Call(Error),
-    /// The sink could not take a call.
-    Write(std::io::Error),
-}
-
-impl Merge {
-    fn into_error(self, source: &str) -> Error {
-        match self {
-            Merge::Call(e) => e,
-            Merge::Write(e) => write_error(source, e),
-        }
-    }
-}
-
 /// Hands out the calls still open at the end of the log, one at a time from each thread (each
 /// in first-line order), merged with the finished calls waiting in `order`: a call goes out
 /// as soon as no thread can still give an earlier one. Holds one call a thread at a time.
@@ -1147,10 +1165,10 @@ fn merge_last_calls(
     mut threads: Vec<Box<dyn Iterator<Item = Result<CallReport, Error>> + '_>>,
     order: &mut InOrder,
     sink: &mut dyn CallSink,
-) -> Result<(), Merge> {
+) -> Result<(), Error> {
     let mut heads: Vec<Option<CallReport>> = Vec::with_capacity(threads.len());
     for thread in &mut threads {
-        heads.push(thread.next().transpose().map_err(Merge::Call)?);
+        heads.push(thread.next().transpose()?);
     }
     loop {
         let next = heads
@@ -1163,17 +1181,17 @@ fn merge_last_calls(
             break;
         };
         if let Some(call) = head.take() {
-            order.add(call);
+            order.add(call)?;
         }
-        *head = thread.next().transpose().map_err(Merge::Call)?;
+        *head = thread.next().transpose()?;
         let low = heads
             .iter()
             .filter_map(|head| head.as_ref().map(|call| call.first_line))
             .min()
             .unwrap_or(u64::MAX);
-        order.release(low, sink).map_err(Merge::Write)?;
+        order.release(low, sink)?;
     }
-    order.release(u64::MAX, sink).map_err(Merge::Write)
+    order.release(u64::MAX, sink)
 }
 
 /// What a run that read `read` rows and handed `reported` calls to the sink reports, once its
@@ -1193,6 +1211,7 @@ fn totals(
         rejected,
         log,
         calls_spilled: books.spilled,
+        finished_spilled: 0,
     })
 }
 

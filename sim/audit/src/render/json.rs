@@ -132,6 +132,7 @@ pub fn write(report: &AuditReport, out: &mut dyn Write) -> io::Result<()> {
         rejected: report.rejected.clone(),
         log: report.log.clone(),
         calls_spilled: 0,
+        finished_spilled: 0,
     })?;
     Ok(())
 }
