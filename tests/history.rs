@@ -667,6 +667,25 @@ fn the_audit_html_shows_agents_recent_pass_rates(db: &Db) {
         .contains("(history)"));
 }
 
+/// The findings and inquiries stored are the same whatever the report's format: the JSON
+/// stream (each call rendered where it is replayed) once stored them empty.
+#[test]
+fn a_json_audit_stores_the_same_findings_as_a_markdown_one() {
+    let by_code = |format: &str| {
+        let db = Db::sqlite(&format!("stored-findings-{format}"));
+        let out = db.path(&format!("report.{format}"));
+        let result = db.run(&["audit", "--format", format, "--out", out.to_str().unwrap()]);
+        assert_eq!(code(&result), 0, "{}", stderr(&result));
+        db.trend("code", "week")["rows"].clone()
+    };
+    let markdown = by_code("markdown");
+    assert!(
+        markdown.as_array().is_some_and(|rows| rows.len() >= 5),
+        "the sample raises several codes: {markdown}"
+    );
+    assert_eq!(by_code("json"), markdown);
+}
+
 #[test]
 fn a_locked_sqlite_file_fails_the_run() {
     let db = Db::sqlite("locked");

@@ -292,9 +292,11 @@ pub fn run(
                     let mut recorder = Recorder::new(recording, &mut stream);
                     let mut compare = comparing.around(&mut recorder);
                     let mut transcribe = Transcribe::new(transcripts, no_step, &mut compare);
-                    // Each call's JSON is rendered on its replay worker.
+                    // Each call's JSON is rendered on its replay worker, which then lets go of
+                    // its findings and inquiries; a run stored in the history keeps them for
+                    // the store, and the stream renders each call as it goes out.
                     let options = AuditOptions {
-                        render: Some(render_call),
+                        render: (!recording).then_some(render_call as pipeline::RenderCall),
                         ..options
                     };
                     let totals =
