@@ -8,7 +8,9 @@
 //! holds a line break. The [`Sequencer`] takes the parsed blocks in the file's order and
 //! checks each guess: a block whose last record is a quoted field still open at its end
 //! (which, but for the last block, cannot be the end of the file) hands that record's bytes
-//! to the next block, which is split again from there, on the reading thread. Every record
+//! to the next block, which is split again from there, on the reading thread (a field still
+//! open through the whole next block, a quote never closed, is carried on without splitting
+//! anything again, so that it costs its length once). Every record
 //! is the one a single reader of the whole file reads, with the same line, the same fields
 //! and the same quoting fault (tested on random bytes cut everywhere).
 //!
