@@ -49,11 +49,12 @@ pub struct AuditOptions<'a> {
     /// --compare`): each report then carries both judgements (`CallReport::compared`), in
     /// the same single pass over the log.
     pub compare: Option<&'a Arc<Engine>>,
-    /// What the run may take in memory: less the run's fixed cost (20 MiB, and 10 MiB more
-    /// a worker), what the open calls may take, shared evenly by the threads; past it, the calls idle longest wait on
-    /// disk ([`Replayer::with_memory_limit`]). `None`: no limit.
-    /// The default fits the machine ([`MemoryLimit::for_this_machine`]). Rows kept for
-    /// `history` are not counted.
+    /// What the run may take in memory. Less the run's fixed cost (20 MiB, 10 MiB more a
+    /// worker, and up to 16 MiB for the finished calls waiting to go out, past which they
+    /// wait on disk), what the open calls may take, shared evenly by the threads; past it,
+    /// the calls idle longest wait on disk ([`Replayer::with_memory_limit`]). `None`: no
+    /// limit. The default fits the machine ([`MemoryLimit::for_this_machine`]). Rows kept
+    /// for `history` are not counted.
     pub memory_limit: Option<MemoryLimit>,
     /// With more than one thread, the log is read in blocks of about this many bytes, cut at
     /// line ends, which the workers split into records at once ([`crate::blocks`]). The
