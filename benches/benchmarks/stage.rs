@@ -1,14 +1,13 @@
 //! The replay stage alone, 1 against 2 threads: the rows are read and copied into one
-//! `RecordBatch` per shard before timing (as the pipeline's reading thread copies a worker's
-//! rows), then each thread replays its shard of calls with its own `Replayer`. The calls are
-//! split evenly (`shard_of`), not as the pipeline routes them (`Routes`, which gives the
-//! reading thread a smaller share because it also reads): nothing is read while this is
-//! timed, and an even split measures how the stage itself scales.
+//! `RecordBatch` per shard before timing (as the pipeline's workers copy each worker's rows),
+//! then each thread replays its shard of calls with its own `Replayer`. The calls are split as
+//! the pipeline routes them (`Routes`, even shares): nothing is read while this is timed, so
+//! it measures how the stage itself scales.
 
 use std::sync::Arc;
 
-use callflow::audit::pipeline::shard_of;
-use callflow::audit::reader::{call_id_bytes, RecordBatch};
+use callflow::audit::pipeline::Routes;
+use callflow::audit::reader::RecordBatch;
 use callflow::audit::{LogReader, Replayer};
 use callflow::workflows::Engine;
 use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
@@ -41,8 +40,10 @@ fn bench(c: &mut Criterion) {
         let mut reader = LogReader::new(bytes.as_slice(), "bench").expect("a header");
         let columns = *reader.columns();
         let mut shards: Vec<RecordBatch> = (0..threads).map(|_| RecordBatch::default()).collect();
+        // One thread replays every call itself (no worker: shard 0).
+        let routes = Routes::new(threads);
         while let Some((raw, record)) = reader.next_record().expect("a record") {
-            let shard = shard_of(call_id_bytes(record, &columns), threads);
+            let shard = routes.thread_of(record, &columns).unwrap_or(0);
             shards[shard].push(record, raw);
         }
         group.bench_function(BenchmarkId::new("threads", threads), |b| {

@@ -408,13 +408,6 @@ fn channel_closed(source: &str, worker: usize) -> Error {
     }
 }
 
-/// The shard (0 to `shards` - 1) of a call id, in even shares by the hash [`Routes`] uses:
-/// every row of a call goes to the same one. The pipeline routes by [`Routes`]; this splits
-/// calls evenly for measuring the replay stage alone (`benches/benchmarks/stage.rs`).
-pub fn shard_of(call_id: &[u8], shards: usize) -> usize {
-    (call_id_hash(call_id) % shards as u64) as usize
-}
-
 fn call_id_hash(call_id: &[u8]) -> u64 {
     let mut hasher = rustc_hash::FxHasher::default();
     hasher.write(call_id);
