@@ -303,7 +303,9 @@ enum FromWorker {
     },
 }
 
-/// What one thread's replayer counted, once its rows are all replayed.
+/// What one thread's replayer counted, once its rows are all replayed (or what the workers
+/// counted, summed).
+#[derive(Default)]
 struct Books {
     rows: RowCounts,
     rejected: Vec<Rejected>,
@@ -689,12 +691,8 @@ struct Collector {
     completed: u64,
     /// By worker: whether it reported its last calls and its books.
     done: Vec<bool>,
-    rows: RowCounts,
-    rejected: Vec<Rejected>,
-    /// Calls started, summed over the threads that reported their books.
-    started: u64,
-    /// Calls moved to disk, summed likewise.
-    spilled: u64,
+    /// The books of the workers that reported them, summed.
+    books: Books,
 }
 
 impl Collector {
@@ -720,12 +718,13 @@ impl Collector {
 
     /// A participant's rows are all replayed.
     fn count(&mut self, books: Books) {
-        self.rows.read += books.rows.read;
-        self.rows.replayed += books.rows.replayed;
-        self.rows.rejected += books.rows.rejected;
-        self.rejected.extend(books.rejected);
-        self.started += books.started;
-        self.spilled += books.spilled;
+        let sum = &mut self.books;
+        sum.rows.read += books.rows.read;
+        sum.rows.replayed += books.rows.replayed;
+        sum.rows.rejected += books.rows.rejected;
+        sum.rejected.extend(books.rejected);
+        sum.started += books.started;
+        sum.spilled += books.spilled;
     }
 
     /// The first worker that has not reported its books, if any.
@@ -1064,10 +1063,7 @@ fn read_in_blocks<R: Read>(
             pending: BTreeMap::new(),
             completed: 0,
             done: vec![false; workers],
-            rows: RowCounts::default(),
-            rejected: Vec::new(),
-            started: 0,
-            spilled: 0,
+            books: Books::default(),
         },
         sequencer: Sequencer::new(blocks.start()),
         scanner,
@@ -1143,13 +1139,13 @@ fn read_in_blocks<R: Read>(
         })
         .collect();
     merge_last_calls(threads, order, sink)?;
-    let books = Books {
-        rows: collector.rows,
-        rejected: std::mem::take(&mut collector.rejected),
-        started: collector.started,
-        spilled: collector.spilled,
-    };
-    totals(&source, rows_read, books, order.released, blocks.identity())
+    totals(
+        &source,
+        rows_read,
+        collector.books,
+        order.released,
+        blocks.identity(),
+    )
 }
 
 /// Hands out the calls still open at the end of the log, one at a time from each thread (each
