@@ -62,23 +62,34 @@ pub struct AuditOptions<'a> {
     pub block_size: usize,
 }
 
+/// A replayer for one of the run's threads: comparing when asked, its open calls under
+/// `limit` ([`AuditOptions::thread_limit`]).
+fn replayer(
+    engine: Arc<Engine>,
+    compare: Option<&Arc<Engine>>,
+    limit: Option<MemoryLimit>,
+) -> Replayer {
+    let mut replayer = Replayer::new(engine);
+    if let Some(other) = compare {
+        replayer = replayer.comparing(Arc::clone(other));
+    }
+    if let Some(limit) = limit {
+        replayer = replayer.with_memory_limit(limit);
+    }
+    replayer
+}
+
 /// Renders one finished call under the rules it ran under (the JSON stream's line).
 pub type RenderCall = fn(&CallReport, &Rules) -> Vec<u8>;
 
 impl AuditOptions<'_> {
-    /// A replayer for one of the run's threads: comparing when asked, with its share of the
-    /// memory limit.
-    fn replayer(&self, engine: Arc<Engine>, compare: Option<&Arc<Engine>>) -> Replayer {
-        let mut replayer = Replayer::new(engine);
-        if let Some(other) = compare {
-            replayer = replayer.comparing(Arc::clone(other));
-        }
-        if let Some(limit) = self.memory_limit {
+    /// What the open calls of each of the run's replaying threads may take: the memory
+    /// limit less the run's fixed cost, shared evenly.
+    fn thread_limit(&self) -> Option<MemoryLimit> {
+        self.memory_limit.map(|limit| {
             let calls = limit.bytes().saturating_sub(run_fixed_bytes(self.threads));
-            let share = calls / self.threads.max(1) as u64;
-            replayer = replayer.with_memory_limit(MemoryLimit::from_bytes(share));
-        }
-        replayer
+            MemoryLimit::from_bytes(calls / self.threads.max(1) as u64)
+        })
     }
 
     /// The renderer to run where each call is replayed: none when rows are kept for histories
@@ -563,16 +574,10 @@ fn worker(number: usize, setup: WorkerSetup, ends: WorkerEnds) {
         compare,
         history,
         render,
-        options_threads,
         memory_limit,
         splitter,
     } = setup;
-    let options = AuditOptions {
-        threads: options_threads,
-        memory_limit,
-        ..AuditOptions::default()
-    };
-    let mut replayer = options.replayer(Arc::clone(&engine), compare.as_ref());
+    let mut replayer = replayer(Arc::clone(&engine), compare.as_ref(), memory_limit);
     let mut histories = history.then(Histories::default);
     let mut scanner = splitter.scanner();
     let mut finished = Vec::new();
@@ -674,8 +679,7 @@ struct WorkerSetup {
     compare: Option<Arc<Engine>>,
     history: bool,
     render: Option<RenderCall>,
-    /// The run's threads and memory limit: the worker's replayer takes its share.
-    options_threads: usize,
+    /// What its open calls may take ([`AuditOptions::thread_limit`]).
     memory_limit: Option<MemoryLimit>,
     /// How it splits the blocks it is given.
     splitter: Splitter,
@@ -865,8 +869,7 @@ fn run<R: Read>(
             compare: options.compare.cloned(),
             history: options.history,
             render,
-            options_threads: options.threads,
-            memory_limit: options.memory_limit,
+            memory_limit: options.thread_limit(),
             splitter: splitter.clone(),
         };
         let ends = WorkerEnds {
@@ -920,7 +923,7 @@ fn read_alone<R: Read>(
     let source = reader.source_name().to_owned();
     let columns = *reader.columns();
     let mut local = Local {
-        replayer: options.replayer(engine, options.compare),
+        replayer: replayer(engine, options.compare, options.thread_limit()),
         histories: options.history.then(Histories::default),
         render: options.render_where_replayed(),
     };
