@@ -71,4 +71,4 @@ fn sort_by_call(log: &[u8]) -> Vec<u8> {
 
 #[path = "../../workflows/tests/fixtures/live_floor.rs"]
 mod live_floor;
-pub use live_floor::OVERDUE_CALL;
+pub use live_floor::{started_call, OVERDUE_CALL};

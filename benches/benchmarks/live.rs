@@ -14,7 +14,7 @@
 use std::sync::Arc;
 use std::time::{Duration as Elapsed, Instant};
 
-use callflow::workflows::{Call, CallStart, Engine, Event, Stamp, Step};
+use callflow::workflows::{Call, Engine, Event, Stamp, Step};
 use chrono::{DateTime, Duration, FixedOffset};
 use criterion::{criterion_group, Criterion, Throughput};
 
@@ -48,7 +48,7 @@ struct Center {
     calls: Vec<Live>,
     start: DateTime<FixedOffset>,
     rng: fastrand::Rng,
-    opened: u64,
+    opened: usize,
 }
 
 impl Center {
@@ -84,21 +84,7 @@ impl Center {
 
     fn open(&mut self) -> Live {
         self.opened += 1;
-        let id = format!("L-{}", self.opened);
-        let call = Call::start(
-            &self.engine,
-            CallStart {
-                call_id: &id,
-                agent_id: "sjones",
-                department: "Rewards",
-                agent_name: None,
-                stamp: Stamp {
-                    line: 1,
-                    at: self.start,
-                },
-            },
-        )
-        .expect("line 1");
+        let call = super::fixtures::started_call(&self.engine, self.opened, self.start);
         Live {
             call,
             next: 0,
