@@ -123,6 +123,13 @@ fn ratio(a: usize, b: usize) -> f64 {
 }
 
 /// The table: event, expected count, recall, precision.
+/// All events together: (found as intended, found but not intended, intended not found).
+fn totals(counts: &Counts) -> (usize, usize, usize) {
+    counts
+        .values()
+        .fold((0, 0, 0), |a, c| (a.0 + c.0, a.1 + c.1, a.2 + c.2))
+}
+
 fn table(name: &str, counts: &Counts) -> String {
     let mut out = format!(
         "{name} half\n| event | expected | found | recall | precision |\n|---|---:|---:|---:|---:|\n"
@@ -163,9 +170,7 @@ fn measure(name: &str, detail: bool) -> Counts {
 #[test]
 fn recognition_on_the_tuning_half() {
     let counts = measure("tuning", true);
-    let (tp, fp, fnn) = counts
-        .values()
-        .fold((0, 0, 0), |a, c| (a.0 + c.0, a.1 + c.1, a.2 + c.2));
+    let (tp, fp, fnn) = totals(&counts);
     assert!(
         ratio(tp, tp + fnn) >= 0.95 && ratio(tp, tp + fp) >= 0.95,
         "{}",
@@ -180,9 +185,7 @@ fn recognition_on_the_tuning_half() {
 #[test]
 fn recognition_on_the_frozen_half() {
     let counts = measure("frozen", false);
-    let (tp, fp, fnn) = counts
-        .values()
-        .fold((0, 0, 0), |a, c| (a.0 + c.0, a.1 + c.1, a.2 + c.2));
+    let (tp, fp, fnn) = totals(&counts);
     let table = table("frozen", &counts);
     assert_eq!(tp + fnn, 155, "{table}");
     assert!(tp >= 147 && fp <= 2, "{table}");
@@ -196,9 +199,7 @@ fn recognition_on_the_frozen_half() {
 #[test]
 fn recognition_on_the_second_frozen_half() {
     let counts = measure("frozen2", false);
-    let (tp, fp, fnn) = counts
-        .values()
-        .fold((0, 0, 0), |a, c| (a.0 + c.0, a.1 + c.1, a.2 + c.2));
+    let (tp, fp, fnn) = totals(&counts);
     let table = table("frozen2", &counts);
     assert_eq!(tp + fnn, 169, "{table}");
     assert!(tp >= 168 && fp == 0, "{table}");
