@@ -4,6 +4,7 @@
 //! order.
 
 use std::fmt::Write as _;
+use std::path::Path;
 use std::sync::Arc;
 
 use callflow::audit::memory::MemoryLimit;
@@ -46,6 +47,31 @@ fn never_ending(calls: u64, overlap: u64) -> String {
         }
     }
     log
+}
+
+/// `callflow audit LOG --format json --out OUT --threads THREADS --memory-limit LIMIT`, and
+/// `extra` arguments.
+fn audit_to_json(
+    log: &Path,
+    out: &Path,
+    threads: &str,
+    limit: &str,
+    extra: &[&str],
+) -> std::process::Output {
+    let mut args = vec![
+        "audit",
+        log.to_str().expect("a path"),
+        "--format",
+        "json",
+        "--out",
+        out.to_str().expect("a path"),
+        "--threads",
+        threads,
+        "--memory-limit",
+        limit,
+    ];
+    args.extend_from_slice(extra);
+    run(args)
 }
 
 fn simulated(calls: u64) -> Vec<u8> {
@@ -213,19 +239,7 @@ fn calls_that_never_end_under_16_megabytes_give_the_json_of_a_run_without_limit(
     std::fs::write(&path, never_ending(200_000, 50)).expect("a log");
     let audit = |limit: &str, threads: &str| {
         let out = dir.path().join(format!("{limit}-{threads}.json"));
-        let result = run([
-            "audit",
-            path.to_str().expect("a path"),
-            "--format",
-            "json",
-            "--out",
-            out.to_str().expect("a path"),
-            "--quiet",
-            "--threads",
-            threads,
-            "--memory-limit",
-            limit,
-        ]);
+        let result = audit_to_json(&path, &out, threads, limit, &["--quiet"]);
         assert_eq!(result.status.code(), Some(0), "{result:?}");
         std::fs::read(&out).expect("the report")
     };
@@ -256,18 +270,7 @@ fn finished_calls_waiting_for_an_early_open_call_wait_on_disk_and_the_json_is_th
     std::fs::write(&path, log).expect("a log");
     let audit = |limit: &str, threads: &str| {
         let out = dir.path().join(format!("{limit}-{threads}.json"));
-        let result = run([
-            "audit",
-            path.to_str().expect("a path"),
-            "--format",
-            "json",
-            "--out",
-            out.to_str().expect("a path"),
-            "--threads",
-            threads,
-            "--memory-limit",
-            limit,
-        ]);
+        let result = audit_to_json(&path, &out, threads, limit, &[]);
         assert_ne!(result.status.code(), Some(2), "{result:?}");
         let stderr = String::from_utf8_lossy(&result.stderr).into_owned();
         (std::fs::read(&out).expect("the report"), stderr)
