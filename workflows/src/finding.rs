@@ -448,6 +448,14 @@ pub struct NotChecked {
 /// such formats cannot tell the two forms apart.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Findings {
+    /// `None` while nothing was found or left unchecked (most open inquiries): one pointer
+    /// rather than two lists in every scope (memory per open call, issue #23).
+    lists: Option<Box<Lists>>,
+}
+
+/// The findings and the checks left unmade of a scope with any.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Lists {
     found: Vec<Finding>,
     unchecked: Vec<NotChecked>,
 }
@@ -472,17 +480,14 @@ struct FullFindings<'a> {
 
 impl Serialize for Findings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (found, unchecked) = (self.found(), self.unchecked());
         if !serializer.is_human_readable() {
-            return (&self.found, &self.unchecked).serialize(serializer);
+            return (found, unchecked).serialize(serializer);
         }
-        if self.unchecked.is_empty() {
-            self.found.serialize(serializer)
+        if unchecked.is_empty() {
+            found.serialize(serializer)
         } else {
-            FullFindings {
-                found: &self.found,
-                unchecked: &self.unchecked,
-            }
-            .serialize(serializer)
+            FullFindings { found, unchecked }.serialize(serializer)
         }
     }
 }
@@ -491,24 +496,36 @@ impl<'de> Deserialize<'de> for Findings {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         if !deserializer.is_human_readable() {
             let (found, unchecked) = <(Vec<Finding>, Vec<NotChecked>)>::deserialize(deserializer)?;
-            return Ok(Findings { found, unchecked });
+            return Ok(Findings::of(found, unchecked));
         }
         Ok(match SavedFindings::deserialize(deserializer)? {
-            SavedFindings::List(found) => Findings {
-                found,
-                unchecked: Vec::new(),
-            },
-            SavedFindings::Full { found, unchecked } => Findings { found, unchecked },
+            SavedFindings::List(found) => Findings::of(found, Vec::new()),
+            SavedFindings::Full { found, unchecked } => Findings::of(found, unchecked),
         })
     }
 }
 
 impl Findings {
     /// No findings.
-    pub const EMPTY: Findings = Findings {
-        found: Vec::new(),
-        unchecked: Vec::new(),
-    };
+    pub const EMPTY: Findings = Findings { lists: None };
+
+    /// The lists read back (none kept while both are empty).
+    fn of(found: Vec<Finding>, unchecked: Vec<NotChecked>) -> Findings {
+        let any = !found.is_empty() || !unchecked.is_empty();
+        Findings {
+            lists: any.then(|| Box::new(Lists { found, unchecked })),
+        }
+    }
+
+    /// The findings, in the order their codes were first raised.
+    fn found(&self) -> &[Finding] {
+        self.lists.as_ref().map_or(&[], |lists| &lists.found)
+    }
+
+    /// The lists, made when the first finding or unmade check is recorded.
+    fn lists_mut(&mut self) -> &mut Lists {
+        self.lists.get_or_insert_with(Box::default)
+    }
 
     /// Records that `code`'s check of the step at `stamp` could not be made, and `why` (a
     /// value it rests on was redacted). Recording the same again changes nothing.
@@ -530,14 +547,14 @@ impl Findings {
             at: stamp.at,
             why: why.into(),
         };
-        if !self.unchecked.contains(&note) {
-            self.unchecked.push(note);
+        if !self.unchecked().contains(&note) {
+            self.lists_mut().unchecked.push(note);
         }
     }
 
     /// The checks that could not be made, in the order they were recorded.
     pub fn unchecked(&self) -> &[NotChecked] {
-        &self.unchecked
+        self.lists.as_ref().map_or(&[], |lists| &lists.unchecked)
     }
 
     /// Raises `code` with one instance. Raising the same code again adds the instance to its
@@ -556,14 +573,15 @@ impl Findings {
             expected: expected.into(),
             actual: actual.into(),
         };
-        match self.found.iter_mut().find(|f| f.code == code) {
+        let found = &mut self.lists_mut().found;
+        match found.iter_mut().find(|f| f.code == code) {
             Some(finding) => {
                 if !finding.evidence.contains(&evidence) {
                     crate::tight::push(&mut finding.evidence, evidence);
                 }
             }
             None => crate::tight::push(
-                &mut self.found,
+                found,
                 Finding {
                     code,
                     evidence: vec![evidence],
@@ -574,22 +592,22 @@ impl Findings {
 
     /// Whether `code` was raised.
     pub fn contains(&self, code: Code) -> bool {
-        self.found.iter().any(|f| f.code == code)
+        self.found().iter().any(|f| f.code == code)
     }
 
     /// The findings, in the order their codes were first raised.
     pub fn iter(&self) -> std::slice::Iter<'_, Finding> {
-        self.found.iter()
+        self.found().iter()
     }
 
     /// How many codes were raised.
     pub fn len(&self) -> usize {
-        self.found.len()
+        self.found().len()
     }
 
     /// No finding.
     pub fn is_empty(&self) -> bool {
-        self.found.is_empty()
+        self.found().is_empty()
     }
 }
 
@@ -598,7 +616,7 @@ impl<'a> IntoIterator for &'a Findings {
     type IntoIter = std::slice::Iter<'a, Finding>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.found.iter()
+        self.found().iter()
     }
 }
 
