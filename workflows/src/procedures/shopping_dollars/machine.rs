@@ -7,6 +7,7 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 use statig::prelude::*;
 
 use super::events::{self as ev, ContactTime, Detail, SdEvent, Team};
@@ -115,17 +116,45 @@ enum Escalation {
     Email(Team),
 }
 
+/// Something the agent did in this inquiry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Done {
+    /// An answer to "when will my shopping dollars come?", each time given.
+    Answer(Answer),
+    /// An escalation step, each time taken.
+    Escalation(Escalation),
+    /// A step that counts once: recorded the first time only.
+    Mark(Mark),
+}
+
+/// How many done steps an inquiry keeps without a list of its own on the heap.
+const DONE_INLINE: usize = 6;
+
 /// The shared storage: what the agent has done in this inquiry, and its findings.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct SdInquiry {
-    answers: Vec<(Answer, Stamp)>,
-    escalations: Vec<(Escalation, Stamp)>,
-    /// The steps that count once, each with where it was first done, in [`Mark`] order (one
-    /// short Vec rather than seven optional stamps: memory per open call, issue #23).
-    marks: Vec<(Mark, Stamp)>,
+    /// What the agent did, in the order done: one list, the first few kept inline, so that an
+    /// event reaches them with no pointer beyond the machine's (live latency and memory per
+    /// open call, issue #23; three lists before).
+    done: SmallVec<[(Done, Stamp); DONE_INLINE]>,
     findings: Findings,
     /// The state the inquiry was in when it closed.
     closed_in: Option<State>,
+}
+
+/// Two storages are equal when they hold the same answers and escalation steps in the same
+/// order and the same first stamp of each step that counts once (a restored storage lists its
+/// steps grouped by kind).
+impl PartialEq for SdInquiry {
+    fn eq(&self, other: &SdInquiry) -> bool {
+        self.answers().eq(other.answers())
+            && self.escalations().eq(other.escalations())
+            && Mark::ALL
+                .iter()
+                .all(|&mark| self.marked(mark) == other.marked(mark))
+            && self.findings == other.findings
+            && self.closed_in == other.closed_in
+    }
 }
 
 /// A step that counts once in an inquiry (the first time).
@@ -141,37 +170,94 @@ enum Mark {
     ClassifiedAt,
 }
 
+impl Mark {
+    const ALL: [Mark; 7] = [
+        Mark::Apology,
+        Mark::PartnerSupport,
+        Mark::ContactTime,
+        Mark::Ticket,
+        Mark::Followup,
+        Mark::PartnerContacted,
+        Mark::ClassifiedAt,
+    ];
+}
+
 impl SdInquiry {
+    /// The answers given, in order.
+    fn answers(&self) -> impl Iterator<Item = (Answer, Stamp)> + Clone + '_ {
+        self.done.iter().filter_map(|&(done, stamp)| match done {
+            Done::Answer(answer) => Some((answer, stamp)),
+            _ => None,
+        })
+    }
+
+    /// The escalation steps taken, in order.
+    fn escalations(&self) -> impl Iterator<Item = (Escalation, Stamp)> + Clone + '_ {
+        self.done.iter().filter_map(|&(done, stamp)| match done {
+            Done::Escalation(escalation) => Some((escalation, stamp)),
+            _ => None,
+        })
+    }
+
     /// Where `mark` was first done, if it was.
     fn marked(&self, mark: Mark) -> Option<Stamp> {
-        self.marks
+        self.done
             .iter()
-            .find(|(m, _)| *m == mark)
+            .find(|(done, _)| *done == Done::Mark(mark))
             .map(|(_, stamp)| *stamp)
     }
 
     /// Records `mark` at `stamp` unless it was done before; where it was first done.
     fn mark(&mut self, mark: Mark, stamp: Stamp) -> Stamp {
-        match self.marks.binary_search_by(|(m, _)| m.cmp(&mark)) {
-            Ok(found) => self.marks.get(found).map_or(stamp, |(_, first)| *first),
-            Err(at) => {
-                if self.marks.len() == self.marks.capacity() && self.marks.len() < 4 {
-                    self.marks.reserve_exact(1);
-                }
-                self.marks.insert(at, (mark, stamp));
+        match self.marked(mark) {
+            Some(first) => first,
+            None => {
+                self.add(Done::Mark(mark), stamp);
                 stamp
             }
         }
+    }
+
+    /// Adds a step at the end; past the inline places the list grows by one place at a time
+    /// while short, as [`crate::tight::push`] does.
+    fn add(&mut self, done: Done, stamp: Stamp) {
+        if self.done.len() == self.done.capacity() && self.done.len() < DONE_INLINE * 2 {
+            self.done.reserve_exact(1);
+        }
+        self.done.push((done, stamp));
+    }
+}
+
+/// A list written from an iterator, without collecting it first (its length counted first:
+/// the compact save writes it ahead of the items).
+struct ListOf<I>(I);
+
+impl<I, T> Serialize for ListOf<I>
+where
+    I: Iterator<Item = T> + Clone,
+    T: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut list = serializer.serialize_seq(Some(self.0.clone().count()))?;
+        for item in self.0.clone() {
+            list.serialize_element(&item)?;
+        }
+        list.end()
     }
 }
 
 /// The storage as it is saved: the fields it had before the marks were gathered, so saved
 /// calls read and write as they did.
 #[derive(Serialize)]
-#[serde(rename = "SdInquiry")]
-struct SavedRef<'a> {
-    answers: &'a [(Answer, Stamp)],
-    escalations: &'a [(Escalation, Stamp)],
+#[serde(rename = "SdInquiry", bound = "")]
+struct SavedRef<'a, A, E>
+where
+    A: Iterator<Item = (Answer, Stamp)> + Clone,
+    E: Iterator<Item = (Escalation, Stamp)> + Clone,
+{
+    answers: ListOf<A>,
+    escalations: ListOf<E>,
     apology: Option<Stamp>,
     partner_support: Option<Stamp>,
     contact_time: Option<Stamp>,
@@ -203,8 +289,8 @@ struct Saved {
 impl Serialize for SdInquiry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         SavedRef {
-            answers: &self.answers,
-            escalations: &self.escalations,
+            answers: ListOf(self.answers()),
+            escalations: ListOf(self.escalations()),
             apology: self.marked(Mark::Apology),
             partner_support: self.marked(Mark::PartnerSupport),
             contact_time: self.marked(Mark::ContactTime),
@@ -223,12 +309,16 @@ impl<'de> Deserialize<'de> for SdInquiry {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let saved = Saved::deserialize(deserializer)?;
         let mut inquiry = SdInquiry {
-            answers: saved.answers,
-            escalations: saved.escalations,
-            marks: Vec::new(),
+            done: SmallVec::new(),
             findings: saved.findings,
             closed_in: saved.closed_in,
         };
+        for (answer, stamp) in saved.answers {
+            inquiry.add(Done::Answer(answer), stamp);
+        }
+        for (escalation, stamp) in saved.escalations {
+            inquiry.add(Done::Escalation(escalation), stamp);
+        }
         for (mark, stamp) in [
             (Mark::Apology, saved.apology),
             (Mark::PartnerSupport, saved.partner_support),
@@ -585,11 +675,9 @@ impl SdInquiry {
                 self.mark(Mark::Apology, stamp);
             }
             SdEvent::Collect { detail, .. } => {
-                crate::tight::push(&mut self.escalations, (Escalation::Collect(*detail), stamp));
+                self.add(Done::Escalation(Escalation::Collect(*detail)), stamp);
             }
-            SdEvent::EmailSent(team) => {
-                crate::tight::push(&mut self.escalations, (Escalation::Email(*team), stamp))
-            }
+            SdEvent::EmailSent(team) => self.add(Done::Escalation(Escalation::Email(*team)), stamp),
             SdEvent::ExplainPartnerSupport => {
                 self.mark(Mark::PartnerSupport, stamp);
             }
@@ -605,12 +693,8 @@ impl SdInquiry {
             SdEvent::PartnerContacted => {
                 self.mark(Mark::PartnerContacted, stamp);
             }
-            SdEvent::ExplainReviewPeriod => {
-                crate::tight::push(&mut self.answers, (Answer::ReviewPeriod, stamp))
-            }
-            SdEvent::ExpectEmailSoon => {
-                crate::tight::push(&mut self.answers, (Answer::EmailSoon, stamp))
-            }
+            SdEvent::ExplainReviewPeriod => self.add(Done::Answer(Answer::ReviewPeriod), stamp),
+            SdEvent::ExpectEmailSoon => self.add(Done::Answer(Answer::EmailSoon), stamp),
             _ => {}
         }
     }
@@ -665,10 +749,12 @@ impl SdInquiry {
     /// already raised is not raised twice.
     fn judge_commissions(&mut self, state: State) {
         if let Some(branch) = state.branch() {
-            let SdInquiry {
-                answers, findings, ..
-            } = self;
-            for &(answer, stamp) in answers.iter() {
+            let SdInquiry { done, findings, .. } = self;
+            let answers = done.iter().filter_map(|&(done, stamp)| match done {
+                Done::Answer(answer) => Some((answer, stamp)),
+                _ => None,
+            });
+            for (answer, stamp) in answers {
                 let wrong = match (branch, answer) {
                     (Branch::WithinReview | Branch::AwaitingFirstPayment, Answer::EmailSoon) => {
                         Some("the review-period explanation")
@@ -712,12 +798,12 @@ impl SdInquiry {
             (State::AwaitingFacts {}, _) => true, // not judged yet
             _ => false,
         };
-        let SdInquiry {
-            escalations,
-            findings,
-            ..
-        } = self;
-        for &(escalation, stamp) in escalations.iter() {
+        let SdInquiry { done, findings, .. } = self;
+        let escalations = done.iter().filter_map(|&(done, stamp)| match done {
+            Done::Escalation(escalation) => Some((escalation, stamp)),
+            _ => None,
+        });
+        for (escalation, stamp) in escalations {
             if !called_for(escalation) {
                 let step = match escalation {
                     Escalation::Collect(d) => format!("collect {}", d.as_str()),
@@ -762,15 +848,13 @@ impl SdInquiry {
     }
 
     fn collected(&self, detail: Detail) -> bool {
-        self.escalations
-            .iter()
-            .any(|(e, _)| *e == Escalation::Collect(detail))
+        self.escalations()
+            .any(|(e, _)| e == Escalation::Collect(detail))
     }
 
     fn emailed(&self, team: Team) -> bool {
-        self.escalations
-            .iter()
-            .any(|(e, _)| *e == Escalation::Email(team))
+        self.escalations()
+            .any(|(e, _)| e == Escalation::Email(team))
     }
 
     /// What the procedure still requires in `state`, in the order the document does it.
@@ -800,7 +884,7 @@ impl SdInquiry {
                 None,
             )),
             State::WithinReview {} | State::AwaitingFirstPayment {} => {
-                if self.answers.is_empty() {
+                if self.answers().next().is_none() {
                     out.push(Requirement::new(
                         &ev::EXPLAIN_REVIEW_PERIOD,
                         format!(
@@ -813,7 +897,7 @@ impl SdInquiry {
                 }
             }
             State::RecentlyEligible {} => {
-                if self.answers.is_empty() {
+                if self.answers().next().is_none() {
                     out.push(Requirement::new(
                         &ev::EXPECT_EMAIL_SOON,
                         "say the email comes within the week",
