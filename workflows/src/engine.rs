@@ -71,16 +71,28 @@ impl<'a> Input<ProcedureStep<'a>> {
 /// Facts the account system writes into the call (events declared [`EventDef::fact`]). They
 /// belong to the call, not to one inquiry: a fact logged before the inquiry it serves is kept
 /// for it. The latest value of each fact counts.
+///
+/// The first [`Facts::INLINE`] facts are kept in place (a call has two or three): reading
+/// them takes no pointer beyond the call's own (live latency, issue #23).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Facts(Vec<(EventName, OwnedValue)>);
+pub struct Facts(smallvec::SmallVec<[(EventName, OwnedValue); Facts::INLINE]>);
 
 impl Facts {
+    /// How many facts are kept without a list on the heap.
+    pub const INLINE: usize = 2;
+
     /// Records a fact (replacing an earlier value of the same fact).
     pub fn set(&mut self, step: &ProcedureStep<'_>) {
         let value = step.value.to_owned_value();
         match self.0.iter_mut().find(|(name, _)| *name == step.name) {
             Some(slot) => slot.1 = value,
-            None => crate::tight::push(&mut self.0, (step.name, value)),
+            None => {
+                // Past the places in line, grow by one at a time while short.
+                if self.0.len() == self.0.capacity() && self.0.len() < 4 {
+                    self.0.reserve_exact(1);
+                }
+                self.0.push((step.name, value));
+            }
         }
     }
 
@@ -276,6 +288,36 @@ impl Requirements {
         self.0.retain(|r| keep(r));
     }
 
+    /// Moves those from `start` on that `first` picks ahead of the others, each part in its
+    /// order, and returns where the others begin.
+    pub(crate) fn stable_partition_from(
+        &mut self,
+        start: usize,
+        mut first: impl FnMut(&Requirement) -> bool,
+    ) -> usize {
+        let mut boundary = start;
+        for i in start..self.0.len() {
+            if self.0.get(i).is_some_and(&mut first) {
+                // The others between `boundary` and `i` shift up by one, keeping their order.
+                if let Some(run) = self.0.get_mut(boundary..=i) {
+                    run.rotate_right(1);
+                }
+                boundary += 1;
+            }
+        }
+        boundary
+    }
+
+    /// Keeps the first `len`.
+    pub(crate) fn truncate(&mut self, len: usize) {
+        self.0.truncate(len);
+    }
+
+    /// Takes those from `at` on away, in order.
+    pub(crate) fn split_off(&mut self, at: usize) -> Requirements {
+        Requirements(self.0.drain(at.min(self.0.len())..).collect())
+    }
+
     /// The requirements, in order.
     pub fn as_slice(&self) -> &[Requirement] {
         &self.0
@@ -366,5 +408,48 @@ pub fn raise_outstanding(
             };
             findings.raise(code, at, expected, "not done before the inquiry closed");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Requirement, Requirements};
+    use crate::vocab::frame_events;
+
+    fn requirement(what: &'static str, after_call: bool) -> Requirement {
+        let mut requirement = Requirement::new(&frame_events::GOODBYE, what, None, None);
+        requirement.after_call = after_call;
+        requirement
+    }
+
+    fn whats(requirements: &Requirements) -> Vec<&str> {
+        requirements.iter().map(|r| r.what.as_ref()).collect()
+    }
+
+    #[test]
+    fn a_partition_from_a_start_keeps_both_parts_in_order_and_leaves_the_head_alone() {
+        let mut out = Requirements::new();
+        for (what, after) in [
+            ("head", true),
+            ("a1", true),
+            ("d1", false),
+            ("a2", true),
+            ("d2", false),
+            ("d3", false),
+            ("a3", true),
+        ] {
+            out.push(requirement(what, after));
+        }
+        let boundary = out.stable_partition_from(1, |r| !r.after_call);
+        assert_eq!(boundary, 4);
+        assert_eq!(whats(&out), ["head", "d1", "d2", "d3", "a1", "a2", "a3"]);
+        let after = out.split_off(boundary);
+        assert_eq!(whats(&after), ["a1", "a2", "a3"]);
+        assert_eq!(whats(&out), ["head", "d1", "d2", "d3"]);
+        // Nothing past the end, nothing to move.
+        assert_eq!(out.stable_partition_from(4, |_| true), 4);
+        assert_eq!(out.split_off(9).len(), 0);
+        out.truncate(1);
+        assert_eq!(whats(&out), ["head"]);
     }
 }

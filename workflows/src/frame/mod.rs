@@ -56,7 +56,9 @@ pub struct Frame {
     call_date: NaiveDate,
     customer_name: Option<Box<str>>,
     facts: Facts,
-    inquiries: Vec<Inquiry>,
+    /// The first inquiry inline (most calls have one): an event for it reaches its machine
+    /// one pointer sooner (live latency, issue #23).
+    inquiries: smallvec::SmallVec<[Inquiry; 1]>,
     greeting: Option<Stamp>,
     goodbye: Option<Stamp>,
     last: Stamp,
@@ -157,7 +159,7 @@ impl<'de> Deserialize<'de> for Frame {
             call_date: saved.call_date,
             customer_name: saved.customer_name,
             facts: saved.facts,
-            inquiries: saved.inquiries,
+            inquiries: smallvec::SmallVec::from_vec(saved.inquiries),
             greeting: saved.greeting,
             goodbye: saved.goodbye,
             last: saved.last,
@@ -535,20 +537,20 @@ impl Frame {
         let procedure = reason
             .procedure()
             .and_then(|index| context.engine.procedure(index));
-        // A call has one or two inquiries: grow by one, not to the four a first push would
-        // reserve (memory per open call; docs/INPUT-FAULTS.md).
-        crate::tight::push(
-            &mut self.inquiries,
-            Inquiry {
-                reason,
-                uncovered_code: Inquiry::uncovered(reason, code),
-                opened: stamp,
-                anything_else: None,
-                closed: None,
-                procedure_name: procedure.map(|p| p.name()),
-                machine: procedure.map(|p| p.start()),
-            },
-        );
+        // A call has one or two inquiries: the first is inline, a second grows the list by one,
+        // not to the four a push would reserve (memory per open call; docs/INPUT-FAULTS.md).
+        if self.inquiries.len() == self.inquiries.capacity() && self.inquiries.len() < 4 {
+            self.inquiries.reserve_exact(1);
+        }
+        self.inquiries.push(Inquiry {
+            reason,
+            uncovered_code: Inquiry::uncovered(reason, code),
+            opened: stamp,
+            anything_else: None,
+            closed: None,
+            procedure_name: procedure.map(|p| p.name()),
+            machine: procedure.map(|p| p.start()),
+        });
         if let Some(def) = reason.def() {
             self.dispatch(Input::Open(def), stamp, context);
         }
@@ -629,7 +631,7 @@ impl Frame {
             call_date,
             customer_name: None,
             facts: Facts::default(),
-            inquiries: Vec::new(),
+            inquiries: smallvec::SmallVec::new(),
             greeting: None,
             goodbye: None,
             last: start.stamp,
@@ -734,33 +736,30 @@ impl Frame {
             )
         };
         let open = self.open_inquiry();
-        // The open inquiry's requirements: those of the conversation, then its after-call work.
-        let mut all = Requirements::new();
+        // The open inquiry's requirements, written straight into `out` (the next steps of a live
+        // call copy no list: issue #23), then sorted in place: those of the conversation first,
+        // its after-call work after them.
+        let start = out.len();
         if let Some(inquiry) = open {
             if let Some(procedure) = inquiry.procedure() {
-                inquiry.outstanding_into(&self.ctx(context, procedure), &mut all);
+                inquiry.outstanding_into(&self.ctx(context, procedure), out);
             }
         }
-        let (mut during, mut after) = (Requirements::new(), Requirements::new());
-        for requirement in all {
-            if requirement.after_call {
-                after.push(requirement);
-            } else {
-                during.push(requirement);
-            }
-        }
+        let after_call = out.stable_partition_from(start, |r| !r.after_call);
         match state {
-            State::Opening {} => out.push(Requirement::new(
-                &frame_events::GREETING,
-                "greet the customer",
-                Some(Code::CF01),
-                Some(scripts::GREETING),
-            )),
-            State::Greeted {} => {}
+            State::Opening {} => {
+                out.truncate(start);
+                out.push(Requirement::new(
+                    &frame_events::GREETING,
+                    "greet the customer",
+                    Some(Code::CF01),
+                    Some(scripts::GREETING),
+                ));
+            }
+            State::Greeted {} | State::Ended {} => out.truncate(start),
             State::Inquiring {} => {
-                let done = during.is_empty();
-                out.extend(during);
-                if done {
+                out.truncate(after_call);
+                if out.len() == start {
                     let asked = open.is_some_and(|i| i.anything_else.is_some());
                     if open.is_some_and(Inquiry::requires_anything_else) && !asked {
                         out.push(anything_else());
@@ -770,20 +769,20 @@ impl Frame {
                 }
             }
             State::AnythingElse {} => {
-                out.extend(during);
+                out.truncate(after_call);
                 out.push(goodbye());
             }
             State::AfterGoodbye {} => {
-                out.extend(during);
-                // The after-call work of every inquiry, the closed ones first.
+                // The after-call work of every inquiry, the closed ones first, then the open
+                // one's (already at the end of `out`).
+                let open_after = out.split_off(after_call);
                 for inquiry in &self.inquiries {
                     if let (Some(_), Some(procedure)) = (inquiry.closed, inquiry.procedure()) {
                         out.extend(inquiry.outstanding_after_call(&self.ctx(context, procedure)));
                     }
                 }
-                out.extend(after);
+                out.extend(open_after);
             }
-            State::Ended {} => {}
         }
     }
 }
