@@ -3,9 +3,10 @@
 //! typed values (`Change::next`: the requirements and their script lines, unfilled). For
 //! comparison, the same with the lines filled into `String`s (`Change::next_steps`).
 //! Criterion gives the means (with the opening of a new call in place of each that ends, one
-//! event in twelve); the spread (p50, p99, p99.9), the memory of an open call (counted by the
-//! benches' allocator, `counted.rs`) and the size of its compact snapshot are printed once
-//! before, since criterion reports no percentiles:
+//! event in twelve); the spread (p50, p99, p99.9, and p50 and p99 of each script step for the
+//! typed answer), the memory of an open call (counted by the benches' allocator, `counted.rs`)
+//! and the size of its compact snapshot are printed once before, since criterion reports no
+//! percentiles:
 //!
 //! ```sh
 //! cargo bench --bench bench_main -- live
@@ -151,24 +152,45 @@ fn spread() {
     );
     snapshots(&center);
     for answer in [Answer::Typed, Answer::Filled] {
-        let mut took: Vec<Elapsed> = Vec::with_capacity(1_000_000);
+        // Each event's latency, with the script step it was (to tell which steps make the tail).
+        let mut took: Vec<(Elapsed, usize)> = Vec::with_capacity(1_000_000);
         for _ in 0..1_000_000 {
             let i = center.pick();
+            let step = center.calls[i].next;
             let at = Instant::now();
             std::hint::black_box(center.feed(i, answer));
-            took.push(at.elapsed());
+            took.push((at.elapsed(), step));
             center.replace_if_over(i);
         }
-        took.sort_unstable();
-        let at = |q: f64| took[((took.len() as f64 * q) as usize).min(took.len() - 1)];
+        let mut all: Vec<Elapsed> = took.iter().map(|&(elapsed, _)| elapsed).collect();
+        let [p50, p99, p999, max] = quantiles(&mut all, [0.5, 0.99, 0.999, 1.0]);
         eprintln!(
-            "live: handle + next steps ({answer:?}) over 1,000,000 events: p50 {:?}, p99 {:?}, p99.9 {:?}, max {:?}",
-            at(0.5),
-            at(0.99),
-            at(0.999),
-            took[took.len() - 1]
+            "live: handle + next steps ({answer:?}) over 1,000,000 events: p50 {p50:?}, p99 {p99:?}, p99.9 {p999:?}, max {max:?}"
         );
+        if let Answer::Typed = answer {
+            for (step, (name, _)) in SCRIPT.iter().enumerate() {
+                let mut of_step: Vec<Elapsed> = took
+                    .iter()
+                    .filter(|&&(_, s)| s == step)
+                    .map(|&(elapsed, _)| elapsed)
+                    .collect();
+                let [p50, p99] = quantiles(&mut of_step, [0.5, 0.99]);
+                eprintln!(
+                    "live:   step {:>2} {name:<20} p50 {p50:?}, p99 {p99:?}",
+                    step + 1
+                );
+            }
+        }
     }
+}
+
+/// The latencies at the given quantiles (0.5 is the median, 1.0 the slowest).
+fn quantiles<const N: usize>(took: &mut [Elapsed], at: [f64; N]) -> [Elapsed; N] {
+    took.sort_unstable();
+    at.map(|q| {
+        let index = ((took.len() as f64 * q) as usize).min(took.len().saturating_sub(1));
+        took.get(index).copied().unwrap_or_default()
+    })
 }
 
 /// Prints the size of the open calls' compact snapshots (`Call::save_compact`), mean and max,
