@@ -185,18 +185,12 @@ impl Mark {
 impl SdInquiry {
     /// The answers given, in order.
     fn answers(&self) -> impl Iterator<Item = (Answer, Stamp)> + Clone + '_ {
-        self.done.iter().filter_map(|&(done, stamp)| match done {
-            Done::Answer(answer) => Some((answer, stamp)),
-            _ => None,
-        })
+        answers_in(&self.done)
     }
 
     /// The escalation steps taken, in order.
     fn escalations(&self) -> impl Iterator<Item = (Escalation, Stamp)> + Clone + '_ {
-        self.done.iter().filter_map(|&(done, stamp)| match done {
-            Done::Escalation(escalation) => Some((escalation, stamp)),
-            _ => None,
-        })
+        escalations_in(&self.done)
     }
 
     /// Where `mark` was first done, if it was.
@@ -226,6 +220,25 @@ impl SdInquiry {
         }
         self.done.push((done, stamp));
     }
+}
+
+/// The answers among `done`, in order (a free function: the judges borrow the findings beside
+/// it).
+fn answers_in(done: &[(Done, Stamp)]) -> impl Iterator<Item = (Answer, Stamp)> + Clone + '_ {
+    done.iter().filter_map(|&(done, stamp)| match done {
+        Done::Answer(answer) => Some((answer, stamp)),
+        _ => None,
+    })
+}
+
+/// The escalation steps among `done`, in order.
+fn escalations_in(
+    done: &[(Done, Stamp)],
+) -> impl Iterator<Item = (Escalation, Stamp)> + Clone + '_ {
+    done.iter().filter_map(|&(done, stamp)| match done {
+        Done::Escalation(escalation) => Some((escalation, stamp)),
+        _ => None,
+    })
 }
 
 /// A list written from an iterator, without collecting it first (its length counted first:
@@ -750,11 +763,7 @@ impl SdInquiry {
     fn judge_commissions(&mut self, state: State) {
         if let Some(branch) = state.branch() {
             let SdInquiry { done, findings, .. } = self;
-            let answers = done.iter().filter_map(|&(done, stamp)| match done {
-                Done::Answer(answer) => Some((answer, stamp)),
-                _ => None,
-            });
-            for (answer, stamp) in answers {
+            for (answer, stamp) in answers_in(done) {
                 let wrong = match (branch, answer) {
                     (Branch::WithinReview | Branch::AwaitingFirstPayment, Answer::EmailSoon) => {
                         Some("the review-period explanation")
@@ -799,11 +808,7 @@ impl SdInquiry {
             _ => false,
         };
         let SdInquiry { done, findings, .. } = self;
-        let escalations = done.iter().filter_map(|&(done, stamp)| match done {
-            Done::Escalation(escalation) => Some((escalation, stamp)),
-            _ => None,
-        });
-        for (escalation, stamp) in escalations {
+        for (escalation, stamp) in escalations_in(done) {
             if !called_for(escalation) {
                 let step = match escalation {
                     Escalation::Collect(d) => format!("collect {}", d.as_str()),
