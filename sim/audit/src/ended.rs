@@ -1,6 +1,9 @@
 //! The calls that have ended, remembered to reject rows that come after a call's end and a
 //! second call with the same id: a 64-bit hash of each id, with its end line while it is
-//! recent. Memory: 6 bytes per ended call once it is no longer recent.
+//! recent. Memory: 6 bytes per ended call once it is no longer recent; the recent calls'
+//! map holds the window and one batch to move (at least 8,192 calls, or one for every 16
+//! older ones): a fixed batch of 65,536 per thread made a short log's run lighter than a long
+//! one's by 6 MB on three workers (issue #22: memory flat in log length).
 //!
 //! A row within [`RECENT_LINES`] lines of its call's end is told that line; a later one is told
 //! the call ended earlier in the log. The window is counted in lines, not in calls, so that
@@ -20,9 +23,13 @@ use rustc_hash::FxHashMap;
 
 /// How many lines after its call's end a row is told the line the call ended at.
 pub const RECENT_LINES: u64 = 1 << 16;
-/// How many recent calls at least are moved to the older buckets at a time (moving touches
+/// How many recent calls at least are moved to the older buckets at a time (moving rewrites
 /// every bucket, so it is done in bulk).
-const MOVED_AT_ONCE: usize = 1 << 16;
+const MOVED_AT_ONCE: usize = 1 << 13;
+/// Past that, a move waits for one recent call per this many older ones: each move rewrites
+/// the older buckets, so rewriting costs at most this many times 6 bytes per call ended,
+/// whatever the log's length, while the recent calls' map stays a small share of the memory.
+const OLDER_PER_MOVED: usize = 16;
 /// How many top bits of a hash choose its bucket.
 const BUCKET_BITS: u32 = 12;
 
@@ -102,7 +109,8 @@ impl EndedCalls {
             }
             within
         });
-        self.move_at = self.recent.len() + MOVED_AT_ONCE;
+        let older: usize = self.older.iter().map(Vec::len).sum();
+        self.move_at = self.recent.len() + MOVED_AT_ONCE.max(older / OLDER_PER_MOVED);
         moved.sort_unstable();
         let mut rest = moved.as_slice();
         while let Some(&first) = rest.first() {
@@ -169,12 +177,13 @@ mod tests {
     #[test]
     fn old_ends_are_remembered_without_their_line() {
         let mut ended = EndedCalls::default();
-        let total = 3 * MOVED_AT_ONCE as u64 + 10;
+        // One call ended a line: the window holds RECENT_LINES calls, and several moves pass.
+        let total = 4 * RECENT_LINES + 10;
         for i in 0..total {
             ended.insert(&format!("C-{i}"), i + 2);
         }
         let now = total + 2;
-        for i in (0..2 * MOVED_AT_ONCE as u64).step_by(997) {
+        for i in (0..total - RECENT_LINES - 2).step_by(997) {
             assert_eq!(
                 ended.get(&format!("C-{i}"), now),
                 Some(Ended::Earlier),
@@ -192,9 +201,12 @@ mod tests {
             ended.older.iter().map(Vec::len).sum::<usize>() + ended.recent.len();
         assert_eq!(remembered as u64, total);
         assert!(ended.older.iter().all(|b| b.is_sorted()));
+        // The recent map holds the window and at most one batch more.
+        let older: usize = ended.older.iter().map(Vec::len).sum();
+        let batch = MOVED_AT_ONCE.max(older / OLDER_PER_MOVED);
         assert!(
-            ended.recent.len() < 2 * MOVED_AT_ONCE,
-            "{}",
+            ended.recent.len() <= RECENT_LINES as usize + 1 + batch,
+            "{} recent, {older} older",
             ended.recent.len()
         );
     }
@@ -203,7 +215,7 @@ mod tests {
     fn the_answer_depends_on_lines_only_not_on_how_calls_are_shared_out() {
         // One set of ended calls, as one thread keeps them, and the same calls shared out
         // between two sets, as two threads keep them: every row is told the same.
-        let total = 3 * MOVED_AT_ONCE as u64 + 10;
+        let total = 3 * RECENT_LINES + 10;
         let mut one = EndedCalls::default();
         let mut two = [EndedCalls::default(), EndedCalls::default()];
         for i in 0..total {
