@@ -228,9 +228,23 @@ pub struct NextStep {
     pub line: Option<String>,
 }
 
+/// Whether a call can keep `stamp` ([`Stamp::MAX_LINE`](crate::Stamp::MAX_LINE), years 0000
+/// to 9999).
+#[inline]
+fn keepable(stamp: &crate::Stamp) -> Result<(), Error> {
+    match crate::vocab::PackedStamp::new(*stamp) {
+        Some(_) => Ok(()),
+        None => Err(Error::StampOutOfRange {
+            line: stamp.line,
+            why: crate::vocab::out_of_range(stamp),
+        }),
+    }
+}
+
 impl Call {
     /// Starts a call (its `call_started` event) under the engine's rules. Errors for a start
-    /// at line 0: lines are 1-based (a log's header is line 1, its first row line 2).
+    /// at line 0 (lines are 1-based: a log's header is line 1, its first row line 2) and for a
+    /// stamp out of range ([`Stamp`](crate::Stamp)).
     pub fn start(engine: &Arc<Engine>, start: CallStart<'_>) -> Result<Call, Error> {
         if start.stamp.line == 0 {
             return Err(Error::LineNotAfter {
@@ -238,6 +252,7 @@ impl Call {
                 previous: 0,
             });
         }
+        keepable(&start.stamp)?;
         let frame = Frame::new(&start, engine.config().business_tz);
         let (version, _) = engine.rules_on(frame.call_date());
         Ok(Call {
@@ -251,8 +266,9 @@ impl Call {
     /// transitions, the findings it raised, and (computed only when asked) the next steps.
     ///
     /// Errors, leaving the call unchanged, for an event after the call's end, a second
-    /// `call_started`, a line that does not come after the previous event's, or a timestamp
-    /// earlier than the previous event's (equal timestamps keep their order).
+    /// `call_started`, a line that does not come after the previous event's, a timestamp
+    /// earlier than the previous event's (equal timestamps keep their order), or a stamp out
+    /// of range ([`Stamp`](crate::Stamp)).
     ///
     /// ```
     /// # use std::sync::Arc;
@@ -311,20 +327,20 @@ impl Call {
                 started_at: frame.started().line,
             });
         }
-        let last = frame.last();
-        if step.stamp.line <= last.line {
+        let last = frame.last_packed();
+        if step.stamp.line <= last.line() {
             return Err(Error::LineNotAfter {
                 line: step.stamp.line,
-                previous: last.line,
+                previous: last.line(),
             });
         }
-        if step.stamp.at < last.at {
+        if last.is_after(&step.stamp.at) {
             return Err(Error::BackInTime {
                 at: step.stamp.at.to_rfc3339(),
-                previous: last.at.to_rfc3339(),
+                previous: last.get().at.to_rfc3339(),
             });
         }
-        Ok(())
+        keepable(&step.stamp)
     }
 
     #[inline]

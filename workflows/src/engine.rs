@@ -181,10 +181,10 @@ pub struct Ctx<'c> {
     pub facts: &'c Facts,
     /// The call date: the calendar date of `call_started` in the business time zone.
     pub call_date: NaiveDate,
-    /// The agent who started the call.
-    pub agent_id: &'c str,
-    /// The customer's name, once identified.
-    pub customer_name: Option<&'c str>,
+    /// The call's names: the agent and the customer, read through [`Ctx::agent_id`] and
+    /// [`Ctx::customer_name`] only when a machine asks (an event that does not ask never
+    /// touches the memory they are in: live latency, issue #23).
+    pub(crate) names: &'c crate::frame::Names,
 }
 
 impl<'c> Ctx<'c> {
@@ -194,6 +194,16 @@ impl<'c> Ctx<'c> {
     pub fn params<P: Any>(&self) -> Option<&'c P> {
         self.params.downcast_ref::<P>()
     }
+
+    /// The agent who started the call.
+    pub fn agent_id(&self) -> &'c str {
+        self.names.agent_id()
+    }
+
+    /// The customer's name, once identified.
+    pub fn customer_name(&self) -> Option<&'c str> {
+        self.names.customer_name()
+    }
 }
 
 impl std::fmt::Debug for Ctx<'_> {
@@ -202,7 +212,7 @@ impl std::fmt::Debug for Ctx<'_> {
             .field("stamp", &self.stamp)
             .field("facts", &self.facts)
             .field("call_date", &self.call_date)
-            .field("agent_id", &self.agent_id)
+            .field("agent_id", &self.agent_id())
             .finish_non_exhaustive()
     }
 }

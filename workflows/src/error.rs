@@ -55,6 +55,15 @@ pub enum Error {
         /// The previous event's timestamp.
         previous: String,
     },
+    /// A stamp a call cannot keep: a line past [`crate::Stamp::MAX_LINE`], or a time outside
+    /// the years 0000 to 9999.
+    #[error("cannot keep the stamp of line {line}: {why}")]
+    StampOutOfRange {
+        /// The stamp's line.
+        line: u64,
+        /// What is out of range, with its value.
+        why: String,
+    },
     /// An event whose line does not come after the call's previous event: within a call, lines
     /// strictly increase (they are the log's lines, or any sequence numbered from 1).
     #[error("line {line} does not come after the call's previous event (line {previous}); lines strictly increase within a call")]

@@ -315,6 +315,7 @@ fn ends(engine: &Engine, workflow: Workflow) -> (&'static str, &'static str) {
             let initial = machine.state();
             let rules = engine.rules();
             let facts = crate::engine::Facts::default();
+            let names = crate::frame::Names::new("explore", "sjones", None, "", None);
             let mut ctx = crate::engine::Ctx {
                 stamp: Stamp {
                     line: 1,
@@ -324,8 +325,7 @@ fn ends(engine: &Engine, workflow: Workflow) -> (&'static str, &'static str) {
                 params: rules.params(index),
                 facts: &facts,
                 call_date: CLOCKS[0].at(engine).date_naive(),
-                agent_id: "sjones",
-                customer_name: None,
+                names: &names,
             };
             machine.handle(
                 &crate::engine::Input::Close {

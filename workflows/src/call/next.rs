@@ -6,7 +6,7 @@ use std::fmt;
 
 use super::{Call, NextStep};
 use crate::engine::{Requirement, Requirements};
-use crate::frame::FrameCtx;
+use crate::frame::{FrameCtx, Names};
 use crate::rules::Rules;
 use crate::script::{Placeholders, ScriptLine};
 
@@ -32,7 +32,7 @@ use crate::script::{Placeholders, ScriptLine};
 pub struct NextSteps<'c> {
     requirements: Requirements,
     rules: &'c Rules,
-    names: Placeholders<'c>,
+    names: &'c Names,
 }
 
 impl<'c> NextSteps<'c> {
@@ -51,12 +51,9 @@ impl<'c> NextSteps<'c> {
         NextSteps {
             requirements,
             rules,
-            names: Placeholders {
-                department: Some(frame.department()),
-                agent_name: frame.agent_name(),
-                customer_name: frame.customer_name(),
-                ticket: None,
-            },
+            // Read when a line is filled, not before: an agent assist that shows the
+            // handles never touches them (live latency, issue #23).
+            names: frame.names(),
         }
     }
 
@@ -120,7 +117,7 @@ pub struct Next<'a> {
 pub struct Line<'a> {
     script: ScriptLine,
     rules: &'a Rules,
-    names: Placeholders<'a>,
+    names: &'a Names,
 }
 
 impl Line<'_> {
@@ -136,7 +133,13 @@ impl Line<'_> {
 
     /// Its text with the placeholders the call knows filled in.
     pub fn fill(&self) -> String {
-        self.rules.fill(self.script, &self.names)
+        let names = Placeholders {
+            department: Some(self.names.department()),
+            agent_name: self.names.agent_name(),
+            customer_name: self.names.customer_name(),
+            ticket: None,
+        };
+        self.rules.fill(self.script, &names)
     }
 }
 

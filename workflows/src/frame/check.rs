@@ -3,6 +3,7 @@
 //! tell the same story.
 
 use super::{Frame, FrameCtx, State};
+use crate::vocab::PackedStamp;
 
 impl Frame {
     /// Checks that `state` and the record agree, and asks each open inquiry's procedure
@@ -10,11 +11,11 @@ impl Frame {
     /// contradicts what.
     pub(crate) fn check(&self, state: State, context: &FrameCtx<'_>) -> Result<(), String> {
         let name = state.name();
-        let last = self.last;
-        if self.started.line > last.line || self.started.at > last.at {
+        let (started, last) = (self.started.get(), self.last.get());
+        if started.line > last.line || started.at > last.at {
             return Err(format!(
                 "the call started at line {} ({}), after its latest event (line {}, {})",
-                self.started.line, self.started.at, last.line, last.at
+                started.line, started.at, last.line, last.at
             ));
         }
         match (state, self.end()) {
@@ -31,8 +32,8 @@ impl Frame {
             (_, None) => {}
         }
         let stamps = [
-            self.greeting,
-            self.goodbye,
+            self.greeting.map(PackedStamp::get),
+            self.goodbye.map(PackedStamp::get),
             self.end().map(|(stamp, _)| stamp),
         ];
         if let Some(late) = stamps.into_iter().flatten().find(|s| s.line > last.line) {
@@ -64,7 +65,7 @@ impl Frame {
     /// order, and each machine is closed exactly when its inquiry is.
     fn check_inquiries(&self, state: State, context: &FrameCtx<'_>) -> Result<(), String> {
         let count = self.inquiries.len();
-        let mut previous = self.started.line;
+        let mut previous = self.started.line();
         for (index, inquiry) in self.inquiries.iter().enumerate() {
             let code = inquiry.code();
             let last = index + 1 == count;
@@ -85,14 +86,15 @@ impl Frame {
                     return Err(format!(
                         "inquiry {} ('{code}') closed at line {} while the call is live and no later inquiry closed it",
                         index + 1,
-                        closed.line
+                        closed.line()
                     ))
                 }
                 _ => {}
             }
-            let opened = inquiry.opened.line;
-            let closed = inquiry.closed.map(|s| s.line);
-            if opened < previous || closed.is_some_and(|c| c < opened) || opened > self.last.line {
+            let opened = inquiry.opened.line();
+            let closed = inquiry.closed.map(|s| s.line());
+            if opened < previous || closed.is_some_and(|c| c < opened) || opened > self.last.line()
+            {
                 return Err(format!(
                     "inquiry {} ('{code}') has its lines out of order (opened at line {opened}, closed at {})",
                     index + 1,

@@ -13,7 +13,7 @@ use crate::finding::Findings;
 use crate::procedure::{InquiryMachine, Procedure};
 use crate::registry::Engine;
 use crate::script::ScriptLine;
-use crate::vocab::{EventName, Reason, Stamp};
+use crate::vocab::{EventName, PackedStamp, Reason, Stamp};
 
 /// One inquiry of a call.
 #[derive(Clone)]
@@ -22,9 +22,9 @@ pub struct Inquiry {
     /// The reason code as written, kept only for a reason no procedure covers (a covered
     /// reason's code is its definition's: the engine matches codes exactly).
     pub(super) uncovered_code: Option<Box<str>>,
-    pub(super) opened: Stamp,
-    pub(super) anything_else: Option<Stamp>,
-    pub(super) closed: Option<Stamp>,
+    pub(super) opened: PackedStamp,
+    pub(super) anything_else: Option<PackedStamp>,
+    pub(super) closed: Option<PackedStamp>,
     /// The name of the procedure that runs it (`None` for a reason no procedure covers).
     pub(super) procedure_name: Option<&'static str>,
     /// The procedure's machine; `None` for a reason no procedure covers.
@@ -95,17 +95,17 @@ impl Inquiry {
 
     /// Where the inquiry opened.
     pub fn opened(&self) -> Stamp {
-        self.opened
+        self.opened.get()
     }
 
     /// Where "anything else" was asked after it, if it was.
     pub fn anything_else(&self) -> Option<Stamp> {
-        self.anything_else
+        self.anything_else.map(PackedStamp::get)
     }
 
     /// Where the inquiry closed, once it has.
     pub fn closed(&self) -> Option<Stamp> {
-        self.closed
+        self.closed.map(PackedStamp::get)
     }
 
     /// The branch the inquiry is in (or closed in), for procedures whose document decides
@@ -353,11 +353,11 @@ impl<'de> Visitor<'de> for CompactInquiryVisitor {
         let engine = restoring()?;
         let missing = |what: &str| de::Error::custom(format!("an inquiry without its {what}"));
         let code: String = seq.next_element()?.ok_or_else(|| missing("code"))?;
-        let opened: Stamp = seq.next_element()?.ok_or_else(|| missing("opening"))?;
-        let anything_else: Option<Stamp> = seq
+        let opened: PackedStamp = seq.next_element()?.ok_or_else(|| missing("opening"))?;
+        let anything_else: Option<PackedStamp> = seq
             .next_element()?
             .ok_or_else(|| missing("anything else"))?;
-        let closed: Option<Stamp> = seq.next_element()?.ok_or_else(|| missing("close"))?;
+        let closed: Option<PackedStamp> = seq.next_element()?.ok_or_else(|| missing("close"))?;
         let reason = engine.reason(&code);
         let procedure = reason.procedure().and_then(|index| engine.procedure(index));
         let machine = match procedure {

@@ -16,14 +16,17 @@ use crate::registry::Engine;
 use crate::rules::Rules;
 use crate::script::frame as scripts;
 use crate::vocab::{
-    frame_events, is_blank, EndStatus, Event, ProcedureStep, Quoted, Reason, Stamp, Step,
+    frame_events, is_blank, EndStatus, Event, PackedStamp, ProcedureStep, Quoted, Reason, Stamp,
+    Step,
 };
 
 mod check;
 mod inquiry;
+mod names;
 
 pub(crate) use inquiry::with_engine;
 pub use inquiry::Inquiry;
+pub(crate) use names::Names;
 
 /// The frame's context: the engine and the rules the call runs under.
 pub struct FrameCtx<'c> {
@@ -48,20 +51,17 @@ pub enum FrameInput<'a> {
 /// after `inquiries` and `end`, `other_agents` last as before the rare parts were boxed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Frame {
-    call_id: Box<str>,
-    agent_id: Box<str>,
-    agent_name: Option<Box<str>>,
-    department: Box<str>,
-    started: Stamp,
+    /// The call id, agent id and name, department and customer name, in one allocation.
+    names: Names,
+    started: PackedStamp,
     call_date: NaiveDate,
-    customer_name: Option<Box<str>>,
     facts: Facts,
     /// The first inquiry inline (most calls have one): an event for it reaches its machine
     /// one pointer sooner (live latency, issue #23).
     inquiries: smallvec::SmallVec<[Inquiry; 1]>,
-    greeting: Option<Stamp>,
-    goodbye: Option<Stamp>,
-    last: Stamp,
+    greeting: Option<PackedStamp>,
+    goodbye: Option<PackedStamp>,
+    last: PackedStamp,
     /// What few open calls have: call-level findings, the end, other agents' ids. `None`
     /// until one is recorded (memory per open call, issue #23); never empty when `Some`.
     rare: Option<Box<Rare>>,
@@ -105,37 +105,37 @@ struct SavedFrame {
     agent_id: Box<str>,
     agent_name: Option<Box<str>>,
     department: Box<str>,
-    started: Stamp,
+    started: PackedStamp,
     #[serde(with = "crate::vocab::time_serde::date")]
     call_date: NaiveDate,
     customer_name: Option<Box<str>>,
     facts: Facts,
     inquiries: Vec<Inquiry>,
     findings: Findings,
-    greeting: Option<Stamp>,
-    goodbye: Option<Stamp>,
+    greeting: Option<PackedStamp>,
+    goodbye: Option<PackedStamp>,
     end: Option<(Stamp, Option<EndStatus>)>,
-    last: Stamp,
+    last: PackedStamp,
     other_agents: Vec<(String, u64)>,
 }
 
 impl Serialize for Frame {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         SavedFrameRef {
-            call_id: &self.call_id,
-            agent_id: &self.agent_id,
-            agent_name: self.agent_name.as_deref(),
-            department: &self.department,
-            started: self.started,
+            call_id: self.names.call_id(),
+            agent_id: self.names.agent_id(),
+            agent_name: self.names.agent_name(),
+            department: self.names.department(),
+            started: self.started.get(),
             call_date: self.call_date,
-            customer_name: self.customer_name.as_deref(),
+            customer_name: self.names.customer_name(),
             facts: &self.facts,
             inquiries: &self.inquiries,
             findings: self.findings(),
-            greeting: self.greeting,
-            goodbye: self.goodbye,
+            greeting: self.greeting.map(PackedStamp::get),
+            goodbye: self.goodbye.map(PackedStamp::get),
             end: self.end(),
-            last: self.last,
+            last: self.last.get(),
             other_agents: self.other_agents(),
         }
         .serialize(serializer)
@@ -151,13 +151,15 @@ impl<'de> Deserialize<'de> for Frame {
             other_agents: saved.other_agents,
         };
         Ok(Frame {
-            call_id: saved.call_id,
-            agent_id: saved.agent_id,
-            agent_name: saved.agent_name,
-            department: saved.department,
+            names: Names::new(
+                &saved.call_id,
+                &saved.agent_id,
+                saved.agent_name.as_deref(),
+                &saved.department,
+                saved.customer_name.as_deref(),
+            ),
             started: saved.started,
             call_date: saved.call_date,
-            customer_name: saved.customer_name,
             facts: saved.facts,
             inquiries: smallvec::SmallVec::from_vec(saved.inquiries),
             greeting: saved.greeting,
@@ -193,7 +195,7 @@ mod machine {
             let frame_ctx = &*context;
             let step = match event {
                 FrameInput::Finish => {
-                    self.conclude(self.last, None, frame_ctx);
+                    self.conclude(self.last.get(), None, frame_ctx);
                     return Transition(State::ended());
                 }
                 FrameInput::Step(step) => step,
@@ -209,12 +211,12 @@ mod machine {
                     Transition(State::ended())
                 }
                 Event::CustomerIdentified { name } => {
-                    self.customer_name = Some(name.into());
+                    self.names.set_customer_name(name);
                     Handled
                 }
                 Event::AnythingElse => {
                     if let Some(inquiry) = self.open_inquiry_mut() {
-                        inquiry.anything_else.get_or_insert(step.stamp);
+                        inquiry.anything_else.get_or_insert(step.stamp.into());
                     }
                     Handled
                 }
@@ -310,24 +312,24 @@ impl Frame {
         else {
             return;
         };
-        self.last = step.stamp;
+        self.last = step.stamp.into();
         match step.event {
             Event::Greeting => {
-                self.greeting.get_or_insert(step.stamp);
+                self.greeting.get_or_insert(step.stamp.into());
             }
             Event::Goodbye => {
-                self.goodbye.get_or_insert(step.stamp);
+                self.goodbye.get_or_insert(step.stamp.into());
             }
             Event::AnythingElse => {
                 if let Some(inquiry) = self.open_inquiry_mut() {
-                    inquiry.anything_else.get_or_insert(step.stamp);
+                    inquiry.anything_else.get_or_insert(step.stamp.into());
                 }
             }
             _ => {}
         }
         if let Some(agent) = step
             .agent_id
-            .filter(|a| !a.is_empty() && *a != &*self.agent_id)
+            .filter(|a| !a.is_empty() && *a != self.names.agent_id())
         {
             crate::tight::push(
                 &mut self.rare_mut().other_agents,
@@ -394,8 +396,7 @@ impl Frame {
             inquiries,
             facts,
             call_date,
-            agent_id,
-            customer_name,
+            names,
             ..
         } = self;
         let Some(inquiry) = inquiries.get_mut(index) else {
@@ -411,13 +412,12 @@ impl Frame {
                 params: context.rules.params(procedure),
                 facts,
                 call_date: *call_date,
-                agent_id,
-                customer_name: customer_name.as_deref(),
+                names,
             };
             taken = machine.handle(&input, &mut ctx);
         }
         if let Input::Close { .. } = input {
-            inquiry.closed = Some(stamp);
+            inquiry.closed = Some(stamp.into());
         }
         taken
     }
@@ -545,7 +545,7 @@ impl Frame {
         self.inquiries.push(Inquiry {
             reason,
             uncovered_code: Inquiry::uncovered(reason, code),
-            opened: stamp,
+            opened: stamp.into(),
             anything_else: None,
             closed: None,
             procedure_name: procedure.map(|p| p.name()),
@@ -593,13 +593,12 @@ impl Frame {
     /// What the machine of a procedure reads, at the latest event.
     fn ctx<'c>(&'c self, context: &FrameCtx<'c>, procedure: usize) -> Ctx<'c> {
         Ctx {
-            stamp: self.last,
+            stamp: self.last.get(),
             config: context.rules.config(),
             params: context.rules.params(procedure),
             facts: &self.facts,
             call_date: self.call_date,
-            agent_id: &self.agent_id,
-            customer_name: self.customer_name.as_deref(),
+            names: &self.names,
         }
     }
 }
@@ -623,18 +622,20 @@ impl Frame {
     pub(crate) fn new(start: &CallStart<'_>, business_tz: chrono_tz::Tz) -> Frame {
         let call_date = start.stamp.at.with_timezone(&business_tz).date_naive();
         Frame {
-            call_id: start.call_id.into(),
-            agent_id: start.agent_id.into(),
-            agent_name: start.agent_name.map(Box::from),
-            department: start.department.into(),
-            started: start.stamp,
+            names: Names::new(
+                start.call_id,
+                start.agent_id,
+                start.agent_name,
+                start.department,
+                None,
+            ),
+            started: start.stamp.into(),
             call_date,
-            customer_name: None,
             facts: Facts::default(),
             inquiries: smallvec::SmallVec::new(),
             greeting: None,
             goodbye: None,
-            last: start.stamp,
+            last: start.stamp.into(),
             rare: None,
         }
     }
@@ -646,32 +647,37 @@ impl Frame {
 
     /// The call's identifier.
     pub fn call_id(&self) -> &str {
-        &self.call_id
+        self.names.call_id()
     }
 
     /// The agent who started the call.
     pub fn agent_id(&self) -> &str {
-        &self.agent_id
+        self.names.agent_id()
     }
 
     /// The agent's name, when known.
     pub fn agent_name(&self) -> Option<&str> {
-        self.agent_name.as_deref()
+        self.names.agent_name()
     }
 
     /// The department.
     pub fn department(&self) -> &str {
-        &self.department
+        self.names.department()
+    }
+
+    /// The call's names, read only when asked (a line's placeholders).
+    pub(crate) fn names(&self) -> &Names {
+        &self.names
     }
 
     /// The customer's name, once identified.
     pub fn customer_name(&self) -> Option<&str> {
-        self.customer_name.as_deref()
+        self.names.customer_name()
     }
 
     /// Where the call started.
     pub fn started(&self) -> Stamp {
-        self.started
+        self.started.get()
     }
 
     /// The call date in the business time zone.
@@ -681,6 +687,11 @@ impl Frame {
 
     /// The latest event's stamp.
     pub fn last(&self) -> Stamp {
+        self.last.get()
+    }
+
+    /// The latest event's stamp as kept (its line and instant read without unpacking).
+    pub(crate) fn last_packed(&self) -> PackedStamp {
         self.last
     }
 

@@ -17,12 +17,12 @@ use crate::engine::{raise_outstanding, Ctx, Input, Judged, Requirement, Requirem
 use crate::finding::{Code, Findings};
 use crate::procedure::ProcedureStorage;
 use crate::procedures::common::PROMISE_FOLLOWUP;
-use crate::vocab::{Cents, ProcedureStep, Stamp};
+use crate::vocab::{Cents, PackedStamp, ProcedureStep};
 
 /// One partner chat of the inquiry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 struct Chat {
-    opened: Stamp,
+    opened: PackedStamp,
     purpose: ChatPurpose,
     form: bool,
     ended: bool,
@@ -31,15 +31,15 @@ struct Chat {
 /// The shared storage: what happened in this inquiry, and its findings.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PcInquiry {
-    service_call_reported: Option<Stamp>,
-    record_mismatch: Option<Stamp>,
-    calculator_disputed: Option<Stamp>,
-    chat_amount_disputed: Option<Stamp>,
-    build_value: Option<Stamp>,
-    dispute_letter: Option<Stamp>,
-    quotes: Vec<(Cents, Stamp)>,
-    followup: Option<Stamp>,
-    obtained: Option<(Cents, Stamp)>,
+    service_call_reported: Option<PackedStamp>,
+    record_mismatch: Option<PackedStamp>,
+    calculator_disputed: Option<PackedStamp>,
+    chat_amount_disputed: Option<PackedStamp>,
+    build_value: Option<PackedStamp>,
+    dispute_letter: Option<PackedStamp>,
+    quotes: Vec<(Cents, PackedStamp)>,
+    followup: Option<PackedStamp>,
+    obtained: Option<(Cents, PackedStamp)>,
     chats: Vec<Chat>,
     findings: Findings,
     /// The state the inquiry was in when it closed.
@@ -380,33 +380,35 @@ impl PcInquiry {
         let stamp = context.stamp;
         match event {
             PcEvent::ServiceCallReported => {
-                self.service_call_reported.get_or_insert(stamp);
+                self.service_call_reported.get_or_insert(stamp.into());
             }
             PcEvent::RecordMismatch(_) => {
-                self.record_mismatch.get_or_insert(stamp);
+                self.record_mismatch.get_or_insert(stamp.into());
             }
             PcEvent::AmountDisputed => {
                 if calculator_amount(context).is_some() {
-                    self.calculator_disputed.get_or_insert(stamp);
+                    self.calculator_disputed.get_or_insert(stamp.into());
                 } else if self.obtained.is_some() {
-                    self.chat_amount_disputed.get_or_insert(stamp);
+                    self.chat_amount_disputed.get_or_insert(stamp.into());
                 }
             }
             PcEvent::BuildValue => {
-                self.build_value.get_or_insert(stamp);
+                self.build_value.get_or_insert(stamp.into());
             }
             PcEvent::AdviseDisputeLetter => {
-                self.dispute_letter.get_or_insert(stamp);
+                self.dispute_letter.get_or_insert(stamp.into());
             }
-            PcEvent::QuoteAmount(amount) => crate::tight::push(&mut self.quotes, (*amount, stamp)),
+            PcEvent::QuoteAmount(amount) => {
+                crate::tight::push(&mut self.quotes, (*amount, stamp.into()))
+            }
             PcEvent::PromiseFollowup => {
-                self.followup.get_or_insert(stamp);
+                self.followup.get_or_insert(stamp.into());
             }
-            PcEvent::PaidAmountObtained(amount) => self.obtained = Some((*amount, stamp)),
+            PcEvent::PaidAmountObtained(amount) => self.obtained = Some((*amount, stamp.into())),
             PcEvent::ChatOpened(purpose) => crate::tight::push(
                 &mut self.chats,
                 Chat {
-                    opened: stamp,
+                    opened: stamp.into(),
                     purpose: *purpose,
                     form: false,
                     ended: false,
@@ -501,7 +503,7 @@ impl PcInquiry {
         // The syntax checked the payload as the row was read: it parses.
         let form = ChatForm::parse(payload).unwrap_or_default();
         let params = PcParams::of(context);
-        for defect in form.defects(context.agent_id, &params.form_reason) {
+        for defect in form.defects(context.agent_id(), &params.form_reason) {
             self.findings.raise(
                 Code::PC06,
                 context.stamp,
@@ -516,7 +518,7 @@ impl PcInquiry {
         if let Some(chat) = self.chats.last().filter(|c| !c.form) {
             self.findings.raise(
                 Code::PC06,
-                chat.opened,
+                chat.opened.get(),
                 "the chat form filled before Start Chat",
                 format!(
                     "no chat_form before the representative connected (line {})",
@@ -534,6 +536,7 @@ impl PcInquiry {
             quotes, findings, ..
         } = self;
         for &(quoted, stamp) in quotes.iter() {
+            let stamp = stamp.get();
             // A redacted amount (quoted, or the one to quote) is not compared: no PC07 on a
             // guess, and the call's report says the check was not made.
             if quoted.is_redacted() {
@@ -584,7 +587,7 @@ impl PcInquiry {
                         Some(Code::PC10),
                         None,
                     )
-                    .with_value(format!("the chat opened at line {}", chat.opened.line)),
+                    .with_value(format!("the chat opened at line {}", chat.opened.line())),
                 );
             }
             raise_outstanding(

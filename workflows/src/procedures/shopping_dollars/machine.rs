@@ -16,7 +16,7 @@ use super::{reasons, scripts};
 use crate::engine::{raise_outstanding, Ctx, Input, Judged, Requirement, Requirements};
 use crate::finding::{Code, Findings};
 use crate::procedure::ProcedureStorage;
-use crate::vocab::{ProcedureStep, Stamp};
+use crate::vocab::{PackedStamp, ProcedureStep, Stamp};
 
 /// The four branches of the review-period check (procedures.md 2a).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -136,7 +136,7 @@ pub struct SdInquiry {
     /// What the agent did, in the order done: one list, the first few kept inline, so that an
     /// event reaches them with no pointer beyond the machine's (live latency and memory per
     /// open call, issue #23; three lists before).
-    done: SmallVec<[(Done, Stamp); DONE_INLINE]>,
+    done: SmallVec<[(Done, PackedStamp); DONE_INLINE]>,
     findings: Findings,
     /// The state the inquiry was in when it closed.
     closed_in: Option<State>,
@@ -198,7 +198,7 @@ impl SdInquiry {
         self.done
             .iter()
             .find(|(done, _)| *done == Done::Mark(mark))
-            .map(|(_, stamp)| *stamp)
+            .map(|(_, stamp)| stamp.get())
     }
 
     /// Records `mark` at `stamp` unless it was done before; where it was first done.
@@ -218,25 +218,25 @@ impl SdInquiry {
         if self.done.len() == self.done.capacity() && self.done.len() < DONE_INLINE * 2 {
             self.done.reserve_exact(1);
         }
-        self.done.push((done, stamp));
+        self.done.push((done, stamp.into()));
     }
 }
 
 /// The answers among `done`, in order (a free function: the judges borrow the findings beside
 /// it).
-fn answers_in(done: &[(Done, Stamp)]) -> impl Iterator<Item = (Answer, Stamp)> + Clone + '_ {
+fn answers_in(done: &[(Done, PackedStamp)]) -> impl Iterator<Item = (Answer, Stamp)> + Clone + '_ {
     done.iter().filter_map(|&(done, stamp)| match done {
-        Done::Answer(answer) => Some((answer, stamp)),
+        Done::Answer(answer) => Some((answer, stamp.get())),
         _ => None,
     })
 }
 
 /// The escalation steps among `done`, in order.
 fn escalations_in(
-    done: &[(Done, Stamp)],
+    done: &[(Done, PackedStamp)],
 ) -> impl Iterator<Item = (Escalation, Stamp)> + Clone + '_ {
     done.iter().filter_map(|&(done, stamp)| match done {
-        Done::Escalation(escalation) => Some((escalation, stamp)),
+        Done::Escalation(escalation) => Some((escalation, stamp.get())),
         _ => None,
     })
 }
