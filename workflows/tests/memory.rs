@@ -37,7 +37,7 @@ mod live_floor;
 use live_floor::live_call;
 
 #[test]
-fn an_open_call_of_the_live_bench_holds_under_700_bytes() {
+fn an_open_call_of_the_live_bench_holds_under_512_bytes() {
     let engine = Arc::new(Engine::builtin());
     let start_at = chrono::DateTime::parse_from_rfc3339("2026-03-02T14:05:11-05:00").unwrap();
     let mut rng = fastrand::Rng::with_seed(23);
@@ -84,12 +84,14 @@ fn an_open_call_of_the_live_bench_holds_under_700_bytes() {
     );
     // The call keeps its first inquiry and first two facts inline (live latency: an event
     // reaches them without a pointer of their own), the procedure machine its first six steps.
-    assert!(inline <= 440, "a Call is {inline} bytes inline");
+    // Stamps are packed into 16 bytes and the five names share one allocation (#23).
+    assert!(inline <= 320, "a Call is {inline} bytes inline");
     assert!(
-        machine <= 232,
+        machine <= 160,
         "a shopping-dollars machine is {machine} bytes"
     );
     // A scope without findings holds one empty pointer, not two lists.
     assert_eq!(std::mem::size_of::<callflow_workflows::Findings>(), 8);
-    assert!(inline + mean < 700, "{inline} + {mean} bytes");
+    // Counted bytes; the allocator's rounding comes on top (the bench measures it).
+    assert!(inline + mean < 512, "{inline} + {mean} bytes");
 }
