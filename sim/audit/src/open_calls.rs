@@ -27,9 +27,10 @@ use crate::spill::SpillFile;
 /// What an open call takes in memory, in bytes: the call and its boxes on the heap, its id,
 /// and its share of the table. Measured, not derived: 200,000 calls that never end, all kept
 /// open (`benches/never_ending.py 200000`, `audit --memory-limit 1T --threads 1`), peaked at
-/// 184.7 MB (180,324 kB), about 165 MB above the run's fixed cost: 828 bytes a call (697
-/// before the call kept its first inquiry, facts and steps inline for live latency).
-pub(crate) const OPEN_CALL_BYTES: u64 = 830;
+/// 145.4 MB (142,036 kB), about 126 MB above the run's fixed cost: 632 bytes a call (828
+/// before stamps were packed and the names shared one block, 697 before the call kept its
+/// first inquiry, facts and steps inline for live latency).
+pub(crate) const OPEN_CALL_BYTES: u64 = 640;
 /// What a spilled call keeps in memory: its slot in the table of spilled calls (24 bytes,
 /// with its hash and the table's spare room about 44), and at the end of the log its place in
 /// the list of calls to judge in first-line order (24 more).
