@@ -86,10 +86,15 @@ impl<'c> NextSteps<'c> {
 
     /// The steps with their lines filled: what [`Call::next_steps`] returns.
     pub fn to_vec(&self) -> Vec<NextStep> {
-        self.iter()
-            .map(|next| NextStep {
-                requirement: next.requirement.clone(),
-                line: next.line.map(|line| line.fill()),
+        // The names read once for all the lines, and only if a line has a placeholder.
+        let mut names = None;
+        self.requirements
+            .iter()
+            .map(|requirement| NextStep {
+                requirement: requirement.clone(),
+                line: requirement
+                    .script
+                    .map(|script| fill(self.rules, script, self.names, &mut names)),
             })
             .collect()
     }
@@ -133,13 +138,7 @@ impl Line<'_> {
 
     /// Its text with the placeholders the call knows filled in.
     pub fn fill(&self) -> String {
-        let names = Placeholders {
-            department: Some(self.names.department()),
-            agent_name: self.names.agent_name(),
-            customer_name: self.names.customer_name(),
-            ticket: None,
-        };
-        self.rules.fill(self.script, &names)
+        fill(self.rules, self.script, self.names, &mut None)
     }
 }
 
@@ -154,4 +153,26 @@ impl fmt::Debug for Line<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("Line").field(&self.script.id()).finish()
     }
+}
+
+/// A line's text with its placeholders filled from the call's names. The names are read (a
+/// miss of their own block when the call is not in cache) only for a line with a placeholder,
+/// and once into `read` for all the lines of an answer.
+fn fill<'n>(
+    rules: &Rules,
+    script: ScriptLine,
+    names: &'n Names,
+    read: &mut Option<Placeholders<'n>>,
+) -> String {
+    let template = rules.text(script);
+    if !template.contains('<') {
+        return template.to_owned();
+    }
+    let values = read.get_or_insert_with(|| Placeholders {
+        department: Some(names.department()),
+        agent_name: names.agent_name(),
+        customer_name: names.customer_name(),
+        ticket: None,
+    });
+    values.fill(template)
 }

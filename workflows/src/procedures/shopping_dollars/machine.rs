@@ -193,6 +193,16 @@ impl SdInquiry {
         escalations_in(&self.done)
     }
 
+    /// Whether `done` was done (no stamp read: each is unpacked only where it is used).
+    fn did(&self, done: Done) -> bool {
+        self.done.iter().any(|&(d, _)| d == done)
+    }
+
+    /// Whether any answer was given.
+    fn answered(&self) -> bool {
+        self.done.iter().any(|(d, _)| matches!(d, Done::Answer(_)))
+    }
+
     /// Where `mark` was first done, if it was.
     fn marked(&self, mark: Mark) -> Option<Stamp> {
         self.done
@@ -853,13 +863,11 @@ impl SdInquiry {
     }
 
     fn collected(&self, detail: Detail) -> bool {
-        self.escalations()
-            .any(|(e, _)| e == Escalation::Collect(detail))
+        self.did(Done::Escalation(Escalation::Collect(detail)))
     }
 
     fn emailed(&self, team: Team) -> bool {
-        self.escalations()
-            .any(|(e, _)| e == Escalation::Email(team))
+        self.did(Done::Escalation(Escalation::Email(team)))
     }
 
     /// What the procedure still requires in `state`, in the order the document does it.
@@ -889,7 +897,7 @@ impl SdInquiry {
                 None,
             )),
             State::WithinReview {} | State::AwaitingFirstPayment {} => {
-                if self.answers().next().is_none() {
+                if !self.answered() {
                     out.push(Requirement::new(
                         &ev::EXPLAIN_REVIEW_PERIOD,
                         format!(
@@ -902,7 +910,7 @@ impl SdInquiry {
                 }
             }
             State::RecentlyEligible {} => {
-                if self.answers().next().is_none() {
+                if !self.answered() {
                     out.push(Requirement::new(
                         &ev::EXPECT_EMAIL_SOON,
                         "say the email comes within the week",
@@ -912,7 +920,7 @@ impl SdInquiry {
                 }
             }
             State::Overdue {} => {
-                if self.marked(Mark::Apology).is_none() {
+                if !self.did(Done::Mark(Mark::Apology)) {
                     out.push(apology(scripts::APOLOGIZE_DELAY));
                 }
                 for detail in Detail::ALL {
@@ -941,10 +949,10 @@ impl SdInquiry {
                 }
             }
             State::SiteIssue {} => {
-                if self.marked(Mark::Apology).is_none() {
+                if !self.did(Done::Mark(Mark::Apology)) {
                     out.push(apology(scripts::APOLOGIZE_INCONVENIENCE));
                 }
-                if self.marked(Mark::PartnerSupport).is_none() {
+                if !self.did(Done::Mark(Mark::PartnerSupport)) {
                     out.push(Requirement::new(
                         &ev::EXPLAIN_PARTNER_SUPPORT,
                         "explain the partner's support and walk through its steps",
@@ -958,11 +966,11 @@ impl SdInquiry {
             | State::ReachedOutInHours {} => {
                 let steps = [
                     (
-                        self.marked(Mark::Apology).is_some(),
+                        self.did(Done::Mark(Mark::Apology)),
                         apology(scripts::APOLOGIZE_INCONVENIENCE),
                     ),
                     (
-                        self.marked(Mark::ContactTime).is_some(),
+                        self.did(Done::Mark(Mark::ContactTime)),
                         Requirement::new(
                             &ev::ASK_CONTACT_TIME,
                             "ask how long ago the customer reached out",
@@ -971,7 +979,7 @@ impl SdInquiry {
                         ),
                     ),
                     (
-                        self.marked(Mark::Ticket).is_some(),
+                        self.did(Done::Mark(Mark::Ticket)),
                         Requirement::new(
                             &ev::ASK_TICKET,
                             "ask for the support ticket number",
@@ -980,7 +988,7 @@ impl SdInquiry {
                         ),
                     ),
                     (
-                        self.marked(Mark::Followup).is_some(),
+                        self.did(Done::Mark(Mark::Followup)),
                         Requirement::new(
                             &crate::procedures::common::PROMISE_FOLLOWUP,
                             "promise the ticket is answered within 24 hours",
@@ -989,7 +997,7 @@ impl SdInquiry {
                         ),
                     ),
                     (
-                        self.marked(Mark::PartnerContacted).is_some(),
+                        self.did(Done::Mark(Mark::PartnerContacted)),
                         Requirement::new(
                             &ev::PARTNER_CONTACTED,
                             "contact Home Service Perks",
