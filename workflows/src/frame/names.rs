@@ -40,6 +40,16 @@ fn push_header(text: &mut String, mut tag: usize) {
     }
 }
 
+/// How many bytes [`push_header`] writes for `tag`.
+fn header_len(mut tag: usize) -> usize {
+    let mut len = 1;
+    while tag > usize::from(VALUE) {
+        tag >>= 6;
+        len += 1;
+    }
+    len
+}
+
 /// Reads a header at the start of `bytes`: its tag and how many bytes it took.
 fn read_header(bytes: &[u8]) -> Option<(usize, usize)> {
     let mut tag = 0usize;
@@ -69,16 +79,16 @@ impl Names {
             Some(department),
             customer_name,
         ];
-        let bytes: usize = parts.iter().flatten().map(|part| part.len() + 1).sum();
-        let mut text = String::with_capacity(bytes + parts.len());
+        let tag = |part: Option<&str>| part.map_or(0, |part| part.len().saturating_add(1));
+        // The exact length, so that the boxed text is the block first allocated.
+        let bytes: usize = parts
+            .iter()
+            .map(|&part| header_len(tag(part)) + part.map_or(0, str::len))
+            .sum();
+        let mut text = String::with_capacity(bytes);
         for part in parts {
-            match part {
-                Some(part) => {
-                    push_header(&mut text, part.len().saturating_add(1));
-                    text.push_str(part);
-                }
-                None => push_header(&mut text, 0),
-            }
+            push_header(&mut text, tag(part));
+            text.push_str(part.unwrap_or_default());
         }
         Names {
             text: text.into_boxed_str(),
@@ -181,6 +191,12 @@ mod tests {
         assert_eq!(names.department(), "Ünïcode ☎");
         assert_eq!(names.customer_name(), Some("Zoë"));
         assert_eq!(std::mem::size_of::<Names>(), 16);
+        for len in [0, 62, 63, 64, 4_095, 4_096, 70_000] {
+            let part = "x".repeat(len);
+            let names = Names::new(&part, "", None, "", None);
+            assert_eq!(names.text.len(), super::header_len(len + 1) + len + 4);
+            assert_eq!(names.call_id(), part);
+        }
 
         // Lengths of several header bytes, and parts that look like headers.
         let long = "x:-9\u{0}\u{7f}".repeat(40);
