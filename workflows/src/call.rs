@@ -229,7 +229,7 @@ pub struct NextStep {
 }
 
 /// Whether a call can keep `stamp` ([`Stamp::MAX_LINE`](crate::Stamp::MAX_LINE), years 0000
-/// to 9999).
+/// to about 17,400).
 #[inline]
 fn keepable(stamp: &crate::Stamp) -> Result<(), Error> {
     match crate::vocab::PackedStamp::new(*stamp) {

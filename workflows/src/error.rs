@@ -56,7 +56,7 @@ pub enum Error {
         previous: String,
     },
     /// A stamp a call cannot keep: a line past [`crate::Stamp::MAX_LINE`], or a time outside
-    /// the years 0000 to 9999.
+    /// the years 0000 to about 17,400 (every time RFC 3339 can write fits).
     #[error("cannot keep the stamp of line {line}: {why}")]
     StampOutOfRange {
         /// The stamp's line.

@@ -32,7 +32,8 @@ pub use wire::EventRecord;
 /// integers by compact ones ([`crate::Call::save_compact`]).
 ///
 /// A call keeps stamps whose line is at most [`Stamp::MAX_LINE`] and whose time is between the
-/// years 0000 and 9999 (what RFC 3339 writes); [`crate::Call`] refuses others with
+/// years 0000 and about 17,400 in UTC (every time RFC 3339 can write, 0000 to 9999, fits);
+/// [`crate::Call`] refuses others with
 /// [`crate::Error::StampOutOfRange`]. It keeps them in 16 bytes, not 24 (memory per open call).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Stamp {

@@ -2,7 +2,7 @@
 //! (memory per open call, issue #23: about a dozen of them in a call of the `live` bench).
 //!
 //! A stamp packs when its line is at most [`Stamp::MAX_LINE`] and its instant (UTC) falls
-//! between the years 0000 and about 17,000 (local times of 0000-01-01 to 9999-12-31 at any
+//! between the years 0000 and about 17,400 (local times of 0000-01-01 to 9999-12-31 at any
 //! offset, the range RFC 3339 can write). [`crate::Call`] refuses other stamps at the door
 //! ([`crate::Error::StampOutOfRange`]); a restored call refuses them as it reads.
 
@@ -180,7 +180,7 @@ pub(crate) fn out_of_range(stamp: &Stamp) -> String {
         )
     } else {
         format!(
-            "time {} is outside the years 0000 to 9999",
+            "time {} is outside the years a call can keep (0000 to about 17,400 in UTC)",
             stamp.at.to_rfc3339()
         )
     }

@@ -314,6 +314,75 @@ fn lines_must_increase_and_times_never_go_back_leaving_the_call_unchanged() {
 }
 
 #[test]
+fn a_stamp_out_of_range_is_refused_leaving_the_call_unchanged() {
+    let mut call = live(START, &passing_rows()[..2]);
+    let before = save(&call);
+    let last = call.frame().last();
+    // A line past the last one a call can number, and a time before the year 0000 in UTC
+    // (chrono holds it; a call cannot keep it).
+    let too_old = chrono::NaiveDate::from_ymd_opt(-1, 6, 1)
+        .and_then(|day| day.and_hms_opt(0, 0, 0))
+        .map(|time| time.and_utc().fixed_offset())
+        .unwrap();
+    for stamp in [
+        Stamp {
+            line: Stamp::MAX_LINE + 1,
+            at: last.at,
+        },
+        Stamp {
+            line: last.line + 1,
+            at: last.at + chrono::Duration::days(365 * 16_000),
+        },
+    ] {
+        let step = Step::new(stamp, step("explain_review_period"));
+        let refused = call.handle(&step).err();
+        assert!(
+            matches!(refused, Some(Error::StampOutOfRange { line, .. }) if line == stamp.line),
+            "{refused:?}"
+        );
+        assert_eq!(save(&call), before);
+    }
+    // The last line a call can number is kept, and read back as it was.
+    let at_the_end = Stamp {
+        line: Stamp::MAX_LINE,
+        at: last.at,
+    };
+    call.feed(&Step::new(at_the_end, step("explain_review_period")))
+        .unwrap();
+    assert_eq!(call.frame().last(), at_the_end);
+
+    for stamp in [
+        Stamp {
+            line: Stamp::MAX_LINE + 1,
+            at: last.at,
+        },
+        Stamp {
+            line: 2,
+            at: too_old,
+        },
+    ] {
+        let refused = Call::start(
+            &engine(),
+            CallStart {
+                call_id: "C-far",
+                agent_id: AGENT_ID,
+                department: DEPARTMENT,
+                agent_name: None,
+                stamp,
+            },
+        );
+        let message = refused.as_ref().err().map(ToString::to_string);
+        assert!(
+            matches!(refused, Err(Error::StampOutOfRange { .. })),
+            "{message:?}"
+        );
+        assert!(message.is_some_and(
+            |m| m.starts_with(&format!("cannot keep the stamp of line {}", stamp.line))
+        ),);
+    }
+}
+
+#[test]
 fn events_after_the_end_are_refused_and_change_nothing() {
     let mut call = live(START, &passing_rows());
     call.feed(&Step::new(next_stamp(&call, "14:06:47"), ended()))
