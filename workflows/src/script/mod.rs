@@ -147,20 +147,45 @@ pub const PLACEHOLDERS: [&str; 4] = [
 ];
 
 impl Placeholders<'_> {
-    /// Fills the known placeholders of any template text.
+    /// Fills the known placeholders of any template text, in one pass: a value is written as
+    /// it is, never searched for placeholders itself (a customer who gives their name as
+    /// `<Agent Name>` is not renamed), and a placeholder without a value stays as written.
+    ///
+    /// ```
+    /// use callflow_workflows::Placeholders;
+    /// let names = Placeholders {
+    ///     customer_name: Some("<Agent Name>"),
+    ///     agent_name: Some("Sam"),
+    ///     ..Placeholders::default()
+    /// };
+    /// assert_eq!(
+    ///     names.fill("Hi <Customer Name>, I am <Agent Name> of <Department Name> <3"),
+    ///     "Hi <Agent Name>, I am Sam of <Department Name> <3"
+    /// );
+    /// ```
     pub fn fill(&self, template: &str) -> String {
-        let mut text = template.to_owned();
         let pairs = [
             ("<Department Name>", self.department),
             ("<Agent Name>", self.agent_name),
             ("<Customer Name>", self.customer_name),
             ("<Ticket Number>", self.ticket),
         ];
-        for (placeholder, value) in pairs {
-            if let Some(value) = value {
-                text = text.replace(placeholder, value);
-            }
+        let mut text = String::with_capacity(template.len() + 32);
+        let mut rest = template;
+        while let Some(at) = rest.find('<') {
+            let (before, tail) = rest.split_at(at);
+            text.push_str(before);
+            let known = pairs.iter().find_map(|&(placeholder, value)| {
+                value
+                    .filter(|_| tail.starts_with(placeholder))
+                    .map(|value| (placeholder.len(), value))
+            });
+            let (skip, written) = known.unwrap_or((1, "<"));
+            text.push_str(written);
+            // `skip` ends on an ASCII character ('<' or a placeholder's '>').
+            rest = tail.get(skip..).unwrap_or_default();
         }
+        text.push_str(rest);
         text
     }
 }
