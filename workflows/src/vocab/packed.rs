@@ -143,12 +143,6 @@ impl From<Stamp> for PackedStamp {
     }
 }
 
-impl From<PackedStamp> for Stamp {
-    fn from(packed: PackedStamp) -> Stamp {
-        packed.get()
-    }
-}
-
 impl fmt::Debug for PackedStamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.get().fmt(f)
