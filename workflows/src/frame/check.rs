@@ -102,7 +102,7 @@ impl Frame {
                 ));
             }
             previous = closed.unwrap_or(opened);
-            let (Some(machine), Some(procedure)) = (&inquiry.machine, inquiry.procedure()) else {
+            let (Some(machine), Some(procedure)) = (inquiry.machine(), inquiry.procedure()) else {
                 continue;
             };
             if machine.closed_in().is_some() != inquiry.closed.is_some() {

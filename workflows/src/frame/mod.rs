@@ -403,9 +403,8 @@ impl Frame {
             return false;
         };
         let mut taken = false;
-        if let (Some(machine), Some(procedure)) =
-            (inquiry.machine.as_mut(), inquiry.reason.procedure())
-        {
+        let procedure = inquiry.reason.procedure();
+        if let (Some(machine), Some(procedure)) = (inquiry.machine_mut(), procedure) {
             let mut ctx = Ctx {
                 stamp,
                 config: context.rules.config(),
@@ -542,15 +541,12 @@ impl Frame {
         if self.inquiries.len() == self.inquiries.capacity() && self.inquiries.len() < 4 {
             self.inquiries.reserve_exact(1);
         }
-        self.inquiries.push(Inquiry {
+        self.inquiries.push(Inquiry::new(
             reason,
-            uncovered_code: Inquiry::uncovered(reason, code),
-            opened: stamp.into(),
-            anything_else: None,
-            closed: None,
-            procedure_name: procedure.map(|p| p.name()),
-            machine: procedure.map(|p| p.start()),
-        });
+            code,
+            stamp.into(),
+            procedure.map(|p| (p, p.start())),
+        ));
         if let Some(def) = reason.def() {
             self.dispatch(Input::Open(def), stamp, context);
         }
