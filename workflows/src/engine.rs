@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::finding::{Code, Findings};
 use crate::script::ScriptLine;
 use crate::vocab::{
-    lookup_event, Cents, EventDef, EventName, OwnedValue, ProcedureStep, ReasonDef, Stamp, Value,
+    lookup_event, Cents, EventDef, EventName, ProcedureStep, ReasonDef, Stamp, Value,
 };
 
 /// What an inquiry machine is fed: its procedure's events, its opening and its close. `E` is
@@ -75,7 +75,58 @@ impl<'a> Input<ProcedureStep<'a>> {
 /// The first [`Facts::INLINE`] facts are kept in place (a call has two or three): reading
 /// them takes no pointer beyond the call's own (live latency, issue #23).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Facts(smallvec::SmallVec<[(EventName, OwnedValue); Facts::INLINE]>);
+pub struct Facts(smallvec::SmallVec<[(EventName, FactValue); Facts::INLINE]>);
+
+/// A fact's value as a call keeps it: an [`OwnedValue`](crate::vocab::OwnedValue) in 16 bytes, not 24 (memory per open
+/// call, issue #23). Text, which no built-in fact has, takes a second allocation to keep the
+/// pointer thin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum FactValue {
+    Empty,
+    Text(Box<Box<str>>),
+    Date(NaiveDate),
+    DateOrNone(Option<NaiveDate>),
+    Amount(Cents),
+    /// `AmountOrNone(Some(..))`; an `Option<Cents>` would take 16 bytes of its own.
+    SomeAmount(Cents),
+    /// `AmountOrNone(None)`.
+    NoAmount,
+    Choice(u8),
+    Minutes(Option<u32>),
+}
+
+impl FactValue {
+    /// `value`, kept.
+    fn of(value: &Value<'_>) -> FactValue {
+        match *value {
+            Value::Empty => FactValue::Empty,
+            Value::Text(text) => FactValue::Text(Box::new(text.into())),
+            Value::Date(date) => FactValue::Date(date),
+            Value::DateOrNone(date) => FactValue::DateOrNone(date),
+            Value::Amount(amount) => FactValue::Amount(amount),
+            Value::AmountOrNone(Some(amount)) => FactValue::SomeAmount(amount),
+            Value::AmountOrNone(None) => FactValue::NoAmount,
+            Value::Choice(index) => FactValue::Choice(index),
+            Value::Minutes(minutes) => FactValue::Minutes(minutes),
+        }
+    }
+
+    /// The value, borrowed.
+    #[inline]
+    fn as_value(&self) -> Value<'_> {
+        match self {
+            FactValue::Empty => Value::Empty,
+            FactValue::Text(text) => Value::Text(text),
+            FactValue::Date(date) => Value::Date(*date),
+            FactValue::DateOrNone(date) => Value::DateOrNone(*date),
+            FactValue::Amount(amount) => Value::Amount(*amount),
+            FactValue::SomeAmount(amount) => Value::AmountOrNone(Some(*amount)),
+            FactValue::NoAmount => Value::AmountOrNone(None),
+            FactValue::Choice(index) => Value::Choice(*index),
+            FactValue::Minutes(minutes) => Value::Minutes(*minutes),
+        }
+    }
+}
 
 impl Facts {
     /// How many facts are kept without a list on the heap.
@@ -83,7 +134,7 @@ impl Facts {
 
     /// Records a fact (replacing an earlier value of the same fact).
     pub fn set(&mut self, step: &ProcedureStep<'_>) {
-        let value = step.value.to_owned_value();
+        let value = FactValue::of(&step.value);
         match self.0.iter_mut().find(|(name, _)| *name == step.name) {
             Some(slot) => slot.1 = value,
             None => {
@@ -159,7 +210,7 @@ impl<'de> Deserialize<'de> for Facts {
                         .syntax
                         .parse(&value)
                         .map_err(serde::de::Error::custom)?;
-                    facts.0.push((event, parsed.to_owned_value()));
+                    facts.0.push((event, FactValue::of(&parsed)));
                 }
                 Ok(facts)
             }
