@@ -8,9 +8,10 @@
 //! call spilled after every row of another).
 //!
 //! What stays in memory for a spilled call is its slot: the hash of its id, where its record
-//! is, and its first line (about 68 bytes, `SLOT_BYTES`); the budget counts the slots
-//! too, so past `budget / 68` spilled calls every open call is on disk and only the slots
-//! grow: 68 MB for a million calls open at once, against about 700 MB in memory.
+//! is, and its first line (24 bytes in the table, up to 74 with the table's spare room and
+//! the end of the log's list, `SLOT_BYTES`); the budget counts the slots too, so past
+//! `budget / 74` spilled calls every open call is on disk and only the slots grow: at most
+//! 74 MB for a million calls open at once, against about 640 MB in memory.
 //!
 //! At the end of the log the calls still open are judged one at a time, in the order of their
 //! first lines ([`OpenCalls::close`]).
@@ -27,14 +28,19 @@ use crate::spill::SpillFile;
 /// What an open call takes in memory, in bytes: the call and its boxes on the heap, its id,
 /// and its share of the table. Measured, not derived: 200,000 calls that never end, all kept
 /// open (`benches/never_ending.py 200000`, `audit --memory-limit 1T --threads 1`), peaked at
-/// 145.4 MB (142,036 kB), about 126 MB above the run's fixed cost: 632 bytes a call (828
-/// before stamps were packed and the names shared one block, 697 before the call kept its
-/// first inquiry, facts and steps inline for live latency).
+/// 133.0 MB (129,888 kB), about 114 MB above the run's fixed cost: 568 bytes a call (632
+/// before an inquiry and the facts were made smaller, 828 before stamps were packed and the
+/// names shared one block). Kept at 640: the room left covers the allocator's pages that
+/// calls moved to disk leave partly used, with two or three workers (the peak of 1 million
+/// never-ending calls under `--memory-limit 256M` was up to 4% over the limit with 640).
 pub(crate) const OPEN_CALL_BYTES: u64 = 640;
-/// What a spilled call keeps in memory: its slot in the table of spilled calls (24 bytes,
-/// with its hash and the table's spare room about 44), and at the end of the log its place in
-/// the list of calls to judge in first-line order (24 more).
-const SLOT_BYTES: u64 = 68;
+/// What a spilled call keeps in memory, at most: its slot in the table of spilled calls
+/// (24 bytes with its hash, and a control byte: 25), the table's spare room when every one
+/// of its 64 parts has just doubled (hashbrown is then 7/16 full: 57 bytes a slot, counted
+/// as 58), and at the end of the log its place in the list of calls to judge in first-line
+/// order (16 more, while the table is let go of). Counting less let the peak pass the
+/// memory limit by up to a quarter with 2 million calls spilled (docs/PERFORMANCE.md).
+const SLOT_BYTES: u64 = 58 + 16;
 
 /// One call being replayed.
 pub(crate) struct OpenCall {
@@ -47,12 +53,40 @@ pub(crate) struct OpenCall {
     pub(crate) shadow: Option<Box<Call>>,
 }
 
-/// Where a spilled call's record is.
+/// Where a spilled call's record is (its offset in the spill file and its length, in one
+/// word) and its first line: 16 bytes.
 #[derive(Debug, Clone, Copy)]
 struct Slot {
-    offset: u64,
+    at: u64,
     first_line: u64,
-    len: u32,
+}
+
+impl Slot {
+    /// Bits of the record's length, below its offset.
+    const LEN_BITS: u32 = 24;
+
+    /// The slot of a record of `len` bytes at `offset`; `None` past 16 MiB for the record or
+    /// 1 TiB for the offset (the call then stays in memory).
+    fn new(offset: u64, len: usize, first_line: u64) -> Option<Slot> {
+        let len = u64::try_from(len)
+            .ok()
+            .filter(|&len| len < 1 << Self::LEN_BITS)?;
+        let high = offset.checked_shl(Self::LEN_BITS)?;
+        (high >> Self::LEN_BITS == offset).then_some(Slot {
+            at: high | len,
+            first_line,
+        })
+    }
+
+    /// Where the record starts in the spill file.
+    fn offset(self) -> u64 {
+        self.at >> Self::LEN_BITS
+    }
+
+    /// The record's length in bytes.
+    fn len(self) -> u32 {
+        (self.at & ((1 << Self::LEN_BITS) - 1)) as u32
+    }
 }
 
 /// The open calls of one replayer.
@@ -243,20 +277,15 @@ impl OpenCalls {
                 *failure = Some(format!("could not save call {id:?}: {e}"));
                 return true;
             }
-            let len = match u32::try_from(record.len()) {
-                Ok(len) => len,
-                Err(_) => return true,
+            // A record past what a slot can say stays in memory (where it will be written
+            // is the file's length: its next offset).
+            let Some(slot) = Slot::new(file.next_offset(), record.len(), open.first_line) else {
+                return true;
             };
             match file.append(record) {
                 Ok(offset) => {
-                    spilled.insert(
-                        hash,
-                        Slot {
-                            offset,
-                            first_line: open.first_line,
-                            len,
-                        },
-                    );
+                    debug_assert_eq!(offset, slot.offset());
+                    spilled.insert(hash, slot);
                     *spilled_min =
                         Some(spilled_min.map_or(open.first_line, |m| m.min(open.first_line)));
                     *spills += 1;
@@ -295,27 +324,26 @@ impl OpenCalls {
             self.spill = Some(old);
             return;
         };
-        // The new offsets, in the table's order, applied only once every record is copied.
-        let mut offsets = Vec::with_capacity(self.spilled.len());
+        // Each slot moves to the new file as its record is copied: with no list of new
+        // offsets beside the table. A failure fails the run, so a table left half moved is
+        // never read again.
         let mut failed = None;
-        for slot in self.spilled.values() {
+        for slot in self.spilled.values_mut() {
             let copied = old
-                .read(slot.offset, slot.len, &mut self.record)
+                .read(slot.offset(), slot.len(), &mut self.record)
                 .and_then(|()| new.append(&self.record));
-            match copied {
-                Ok(offset) => offsets.push(offset),
-                Err(e) => {
-                    failed = Some(e);
-                    break;
-                }
+            match copied.map(|offset| Slot::new(offset, slot.len() as usize, slot.first_line)) {
+                Ok(Some(moved)) => *slot = moved,
+                Ok(None) => failed = Some("it grew past 1 TiB".to_owned()),
+                Err(e) => failed = Some(e.to_string()),
+            }
+            if failed.is_some() {
+                break;
             }
         }
-        if let Some(e) = failed {
+        if let Some(why) = failed {
             self.spill = Some(old);
-            return self.give_up(format!("could not rewrite the spill file: {e}"));
-        }
-        for (slot, offset) in self.spilled.values_mut().zip(offsets) {
-            slot.offset = offset;
+            return self.give_up(format!("could not rewrite the spill file: {why}"));
         }
         self.spill = Some(new);
         self.compactions += 1;
@@ -355,7 +383,7 @@ impl OpenCalls {
             Ok(open) => {
                 self.spilled.remove(hash);
                 if let Some(file) = self.spill.as_mut() {
-                    file.release(slot.len);
+                    file.release(slot.len());
                 }
                 if self.spilled_min == Some(slot.first_line) {
                     self.spilled_min_stale = true;
@@ -375,7 +403,10 @@ impl OpenCalls {
     pub(crate) fn close(self) -> Closing {
         let mut memory: Vec<Box<OpenCall>> = self.memory.into_values().collect();
         memory.sort_unstable_by_key(|open| std::cmp::Reverse(open.first_line));
-        let mut spilled: Vec<Slot> = self.spilled.into_values().collect();
+        // Sized ahead: a list that doubled as it filled would hold its old array beside the
+        // new one, with the table not yet let go of (the peak of the run).
+        let mut spilled: Vec<Slot> = Vec::with_capacity(self.spilled.len());
+        spilled.extend(self.spilled.into_values());
         spilled.sort_unstable_by_key(|slot| std::cmp::Reverse(slot.first_line));
         Closing {
             memory,
@@ -448,7 +479,7 @@ fn read_record<'b>(
     slot: Slot,
 ) -> Result<Record<'b>, String> {
     let file = spill.ok_or("the spill file is gone")?;
-    file.read(slot.offset, slot.len, buffer)
+    file.read(slot.offset(), slot.len(), buffer)
         .map_err(|e| format!("could not read the spill file: {e}"))?;
     decode(buffer).ok_or_else(|| "a record of the spill file is damaged".to_owned())
 }
@@ -565,4 +596,28 @@ fn restore(
         touched: record.touched,
         shadow,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Slot;
+
+    #[test]
+    fn a_slot_keeps_offset_length_and_first_line_and_refuses_what_it_cannot_say() {
+        for (offset, len) in [
+            (0, 0),
+            (1, 1),
+            (123_456_789, 170),
+            ((1 << 40) - 1, (1 << 24) - 1),
+        ] {
+            let slot = Slot::new(offset, len, 42).expect("in range");
+            assert_eq!((slot.offset(), slot.len() as usize), (offset, len));
+            assert_eq!(slot.first_line, 42);
+        }
+        // A record of 16 MiB or more, or an offset of 1 TiB or more: the call stays in memory.
+        assert!(Slot::new(0, 1 << 24, 1).is_none());
+        assert!(Slot::new(1 << 40, 1, 1).is_none());
+        assert!(Slot::new(u64::MAX, 1, 1).is_none());
+        assert_eq!(std::mem::size_of::<Slot>(), 16);
+    }
 }

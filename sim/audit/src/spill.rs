@@ -40,9 +40,14 @@ impl SpillFile {
         })
     }
 
-    /// Appends a record; returns its offset.
+    /// Where the next record appended goes.
+    pub(crate) fn next_offset(&self) -> u64 {
+        self.written + self.pending.len() as u64
+    }
+
+    /// Appends a record; returns its offset ([`SpillFile::next_offset`] before).
     pub(crate) fn append(&mut self, record: &[u8]) -> io::Result<u64> {
-        let offset = self.written + self.pending.len() as u64;
+        let offset = self.next_offset();
         self.pending.extend_from_slice(record);
         self.live += record.len() as u64;
         if self.pending.len() >= WRITE_BUFFER {
