@@ -236,6 +236,46 @@ fn a_failed_run_leaves_no_file_and_keeps_an_old_one() {
     assert_eq!(entries(dir.path()), ["report.json"]);
 }
 
+/// An output that fills up while the calls stream out (`/dev/full`: every write fails): exit
+/// 2, and the message names the output and its error. It named the log being read as what
+/// could not be written ("/dev/full: cannot write: log.csv: cannot write: ...").
+#[cfg(target_os = "linux")]
+#[test]
+fn an_output_that_fills_up_mid_stream_is_named_with_its_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("log.csv");
+    // Enough calls that the stream writes before the end of the log.
+    let simulated = callflow([
+        "simulate".as_ref(),
+        "--calls".as_ref(),
+        "3000".as_ref(),
+        "--seed".as_ref(),
+        "3".as_ref(),
+        "--out".as_ref(),
+        log.as_os_str(),
+    ]);
+    assert_eq!(code(&simulated), 0, "{}", stderr(&simulated));
+    for threads in ["1", "3"] {
+        let output = callflow([
+            "audit".as_ref(),
+            log.as_os_str(),
+            "--format".as_ref(),
+            "json".as_ref(),
+            "--out".as_ref(),
+            "/dev/full".as_ref(),
+            "--quiet".as_ref(),
+            "--threads".as_ref(),
+            threads.as_ref(),
+        ]);
+        assert_eq!(code(&output), 2);
+        assert_eq!(
+            stderr(&output),
+            "callflow: /dev/full: cannot write: No space left on device (os error 28)\n",
+            "--threads {threads}"
+        );
+    }
+}
+
 /// `--out` names a FIFO: the report goes through it, and it stays a FIFO (a temporary file
 /// renamed over it would have replaced it; over `/dev/null`, run as root, that replaced the
 /// machine's `/dev/null` with a plain file).

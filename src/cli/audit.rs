@@ -302,10 +302,9 @@ pub fn run(
                     let totals =
                         match reader.audit_into(Arc::clone(engine), options, &mut transcribe) {
                             Ok(totals) => totals,
-                            // Writing the stream failed: the output's error, with its path.
-                            Err(e @ crate::audit::Error::Write { .. }) => {
-                                return Err(io::Error::other(e))
-                            }
+                            // Writing the stream failed: the output's own error, which
+                            // `write_output_then` gives with the output's path.
+                            Err(crate::audit::Error::Write { source, .. }) => return Err(source),
                             Err(e) => {
                                 failed = Some(e.into());
                                 return Err(io::Error::other("the audit failed"));

@@ -109,12 +109,13 @@ pub enum Error {
         /// What the CSV reader said.
         message: String,
     },
-    /// Writing an output failed.
-    #[error("{path}: cannot write")]
+    /// The output refused a call's report: the sink's write failed. The run knows the log,
+    /// not where the output goes; the caller that opened the output names it.
+    #[error("{source_name}: a call's report could not be written out")]
     Write {
-        /// The output.
-        path: PathBuf,
-        /// The cause.
+        /// The input being audited.
+        source_name: String,
+        /// The output's error.
         source: std::io::Error,
     },
     /// A thread of the run stopped before its work was done (it panicked, or its channel

@@ -270,7 +270,7 @@ impl InOrder {
 
 fn write_error(source: &str, e: std::io::Error) -> Error {
     Error::Write {
-        path: source.into(),
+        source_name: source.to_owned(),
         source: e,
     }
 }
