@@ -30,9 +30,10 @@ use crate::spill::SpillFile;
 /// open (`benches/never_ending.py 200000`, `audit --memory-limit 1T --threads 1`), peaked at
 /// 133.0 MB (129,888 kB), about 114 MB above the run's fixed cost: 568 bytes a call (632
 /// before an inquiry and the facts were made smaller, 828 before stamps were packed and the
-/// names shared one block). Kept at 640: the room left covers the allocator's pages that
-/// calls moved to disk leave partly used, with two or three workers (the peak of 1 million
-/// never-ending calls under `--memory-limit 256M` was up to 4% over the limit with 640).
+/// names shared one block). Kept at 640: the room left goes some way to what the peak holds
+/// beyond the count with two or three workers (likely the allocator's pages that calls moved
+/// to disk leave partly used): 2 million never-ending calls under `--memory-limit 256M` still
+/// peaked up to 4% over the limit with 640 (docs/PERFORMANCE.md, "The limit held").
 pub(crate) const OPEN_CALL_BYTES: u64 = 640;
 /// What a spilled call keeps in memory, at most: its slot in the table of spilled calls
 /// (24 bytes with its hash, and a control byte: 25), the table's spare room when every one
