@@ -621,4 +621,18 @@ mod tests {
         assert!(Slot::new(u64::MAX, 1, 1).is_none());
         assert_eq!(std::mem::size_of::<Slot>(), 16);
     }
+
+    #[test]
+    fn the_limit_counts_a_slot_at_its_worst() {
+        // A bucket of the spilled calls' table (hash and slot) and its control byte, in a
+        // table that has just doubled (hashbrown: 7/16 full), and its place in the end of the
+        // log's list: what `SLOT_BYTES` must cover, whatever `Slot` becomes.
+        let bucket = std::mem::size_of::<(u64, Slot)>() as u64 + 1;
+        let worst = (bucket * 16).div_ceil(7) + std::mem::size_of::<Slot>() as u64;
+        assert!(
+            worst <= super::SLOT_BYTES,
+            "{worst} > {}",
+            super::SLOT_BYTES
+        );
+    }
 }
