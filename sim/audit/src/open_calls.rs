@@ -326,8 +326,8 @@ impl OpenCalls {
             return;
         };
         // Each slot moves to the new file as its record is copied: with no list of new
-        // offsets beside the table. A failure fails the run, so a table left half moved is
-        // never read again.
+        // offsets beside the table. A failure fails the run, and both files are let go of:
+        // a table left half moved is never read again (a read finds no file).
         let mut failed = None;
         for slot in self.spilled.values_mut() {
             let copied = old
@@ -343,7 +343,6 @@ impl OpenCalls {
             }
         }
         if let Some(why) = failed {
-            self.spill = Some(old);
             return self.give_up(format!("could not rewrite the spill file: {why}"));
         }
         self.spill = Some(new);
