@@ -474,8 +474,30 @@ pub fn raise_outstanding(
 
 #[cfg(test)]
 mod tests {
-    use super::{Requirement, Requirements};
-    use crate::vocab::frame_events;
+    use super::{FactValue, Requirement, Requirements};
+    use crate::vocab::{frame_events, Cents, Value};
+
+    #[test]
+    fn a_fact_value_gives_back_every_kind_of_value_in_16_bytes() {
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 1, 10).unwrap();
+        for value in [
+            Value::Empty,
+            Value::Text("INC-4471"),
+            Value::Text(""),
+            Value::Date(date),
+            Value::DateOrNone(Some(date)),
+            Value::DateOrNone(None),
+            Value::Amount(Cents(16_100)),
+            Value::AmountOrNone(Some(Cents(0))),
+            Value::AmountOrNone(None),
+            Value::Choice(3),
+            Value::Minutes(Some(90)),
+            Value::Minutes(None),
+        ] {
+            assert_eq!(FactValue::of(&value).as_value(), value);
+        }
+        assert_eq!(std::mem::size_of::<FactValue>(), 16);
+    }
 
     fn requirement(what: &'static str, after_call: bool) -> Requirement {
         let mut requirement = Requirement::new(&frame_events::GOODBYE, what, None, None);
