@@ -25,6 +25,14 @@ pub fn held() -> usize {
 /// mimalloc with a count of the bytes it holds.
 pub struct Counted;
 
+/// The bytes mimalloc holds for the block at `p` (null: 0).
+pub fn usable_of<T>(p: *const T) -> usize {
+    if p.is_null() {
+        return 0;
+    }
+    usable(p.cast())
+}
+
 fn usable(p: *const u8) -> usize {
     // SAFETY: `p` is null or a block this allocator (mimalloc) handed out.
     unsafe { mi_usable_size(p.cast()) }

@@ -144,11 +144,18 @@ fn spread() {
     let before = super::counted::held();
     let mut center = Center::new();
     let after = super::counted::held();
+    let held = after.saturating_sub(before);
+    // The call alone: inline, and its blocks on the heap (all the bytes held less the floor's
+    // array of `Live`s, whose slots also hold the bench's own two fields per call and
+    // whatever the allocator rounds that one large block up to).
+    let array = super::counted::usable_of(center.calls.as_ptr());
     eprintln!(
-        "live: {} calls open, {} bytes each (allocator's blocks, Vec slot included), a Call is {} bytes inline",
+        "live: {} calls open, {} bytes each (allocator's blocks, Vec slot included); a call alone {} ({} inline, {} on the heap)",
         OPEN,
-        after.saturating_sub(before) / OPEN,
-        std::mem::size_of::<Call>()
+        held / OPEN,
+        std::mem::size_of::<Call>() + held.saturating_sub(array) / OPEN,
+        std::mem::size_of::<Call>(),
+        held.saturating_sub(array) / OPEN,
     );
     snapshots(&center);
     for answer in [Answer::Typed, Answer::Filled] {
