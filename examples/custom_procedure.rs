@@ -18,7 +18,7 @@ use callflow_workflows::explore::{graph, paths, Sample, Workflow};
 use callflow_workflows::stage::{Narration, OwnedStep, Scene, Stage};
 use callflow_workflows::statig::prelude::*;
 use callflow_workflows::{
-    procedures, Code, CodeDef, Ctx, Engine, Error, EventDef, Findings, Input, InquiryMachine,
+    procedures, Code, CodeDef, Ctx, Engine, Error, EventDef, Findings, Input, MachineBox,
     ParamTable, Procedure, ProcedureStep, ProcedureStorage, ReasonDef, Requirement, ScriptDef,
     ScriptLine, Severity, Speaker, Stamp, Syntax,
 };
@@ -377,14 +377,14 @@ pub mod address_change {
             Ok(Arc::new(()))
         }
 
-        fn start(&self) -> Box<dyn InquiryMachine> {
+        fn start(&self) -> MachineBox {
             AddressChangeMachine::start()
         }
 
         fn restore(
             &self,
             from: &mut dyn callflow_workflows::erased_serde::Deserializer<'_>,
-        ) -> Result<Box<dyn InquiryMachine>, callflow_workflows::erased_serde::Error> {
+        ) -> Result<MachineBox, callflow_workflows::erased_serde::Error> {
             AddressChangeMachine::restore(from)
         }
 

@@ -75,7 +75,7 @@ pub use engine::{Ctx, Facts, Input, Requirement, Requirements};
 pub use error::Error;
 pub use finding::{Code, CodeDef, Evidence, Finding, Findings, NotChecked, Severity};
 pub use frame::{CallStart, CallState, Inquiry};
-pub use procedure::{InquiryMachine, Procedure, ProcedureStorage};
+pub use procedure::{machine_box, InquiryMachine, MachineBox, Procedure, ProcedureStorage};
 pub use registry::{Engine, EngineBuilder, MAX_PROCEDURES};
 pub use rules::Rules;
 pub use script::{Placeholders, ScriptDef, ScriptLine};

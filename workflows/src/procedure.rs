@@ -76,14 +76,15 @@ pub trait Procedure: Send + Sync + 'static {
     /// the procedure's own type: its machines read them back with [`Ctx::params`].
     fn params(&self, table: &ParamTable) -> Result<Arc<dyn Any + Send + Sync>, Error>;
 
-    /// A fresh machine for an inquiry (before its [`Input::Open`]).
-    fn start(&self) -> Box<dyn InquiryMachine>;
+    /// A fresh machine for an inquiry (before its [`Input::Open`]), made by
+    /// [`crate::inquiry_machine!`]'s `start` or with [`machine_box`].
+    fn start(&self) -> MachineBox;
 
     /// A machine read back from a saved call.
     fn restore(
         &self,
         from: &mut dyn erased_serde::Deserializer<'_>,
-    ) -> Result<Box<dyn InquiryMachine>, erased_serde::Error>;
+    ) -> Result<MachineBox, erased_serde::Error>;
 
     /// The sample events exploration tries (graphs, paths, transcripts): every event of the
     /// vocabulary with representative values, dates relative to `call_date`, each labelled
@@ -108,6 +109,33 @@ impl fmt::Debug for dyn Procedure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Procedure({} v{})", self.name(), self.version())
     }
+}
+
+/// The room an inquiry keeps in place for its procedure's machine: 160 bytes, 8-aligned. Both
+/// built-in machines fit; a larger one (or one aligned to more than 8) goes on the heap.
+pub type MachineSpace = [u64; 20];
+
+/// A procedure's machine as an inquiry holds it: in place when it fits [`MachineSpace`], on
+/// the heap otherwise, a `dyn InquiryMachine` either way (it derefs to one). In place, an
+/// event reaches the machine in the call's own memory, without a second cache miss for a
+/// box (live latency, issue #23: docs/PERFORMANCE.md, "Fifth round").
+pub type MachineBox = smallbox::SmallBox<dyn InquiryMachine, MachineSpace>;
+
+/// `machine`, held as an inquiry holds it ([`MachineBox`]).
+///
+/// ```
+/// use callflow_workflows::procedure::{machine_box, MachineBox};
+/// use callflow_workflows::procedures::shopping_dollars::machine::SdMachine;
+///
+/// let machine: MachineBox = SdMachine::start();
+/// let copy: MachineBox = machine_box(SdMachine(
+///     machine.as_any().downcast_ref::<SdMachine>().unwrap().0.clone(),
+/// ));
+/// assert_eq!(copy.state(), machine.state());
+/// assert!(!copy.is_heap(), "the built-in machines fit in place");
+/// ```
+pub fn machine_box<M: InquiryMachine + 'static>(machine: M) -> MachineBox {
+    smallbox::smallbox!(machine)
 }
 
 /// The machine of one inquiry: a statig machine behind an object-safe face. Implement it with
@@ -149,7 +177,7 @@ pub trait InquiryMachine: Send + Sync {
     }
 
     /// A copy of the machine.
-    fn clone_box(&self) -> Box<dyn InquiryMachine>;
+    fn clone_box(&self) -> MachineBox;
 
     /// The machine as `Any`, for [`InquiryMachine::same_as`].
     fn as_any(&self) -> &dyn Any;
@@ -167,12 +195,6 @@ pub trait InquiryMachine: Send + Sync {
 impl fmt::Debug for dyn InquiryMachine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.fmt_debug(f)
-    }
-}
-
-impl Clone for Box<dyn InquiryMachine> {
-    fn clone(&self) -> Self {
-        self.clone_box()
     }
 }
 
@@ -239,22 +261,22 @@ macro_rules! inquiry_machine {
         $vis struct $name(pub $crate::statig::blocking::StateMachine<$storage>);
 
         impl $name {
-            /// A fresh machine, boxed for the engine.
-            pub fn start() -> ::std::boxed::Box<dyn $crate::procedure::InquiryMachine> {
+            /// A fresh machine, held as an inquiry holds it.
+            pub fn start() -> $crate::procedure::MachineBox {
                 use $crate::statig::blocking::IntoStateMachineExt as _;
-                ::std::boxed::Box::new($name(<$storage>::default().state_machine()))
+                $crate::procedure::machine_box($name(<$storage>::default().state_machine()))
             }
 
-            /// A machine read back from a saved call, boxed for the engine.
+            /// A machine read back from a saved call, held as an inquiry holds it.
             pub fn restore(
                 from: &mut dyn $crate::erased_serde::Deserializer<'_>,
             ) -> ::std::result::Result<
-                ::std::boxed::Box<dyn $crate::procedure::InquiryMachine>,
+                $crate::procedure::MachineBox,
                 $crate::erased_serde::Error,
             > {
                 let machine: $crate::statig::blocking::StateMachine<$storage> =
                     $crate::erased_serde::deserialize(from)?;
-                ::std::result::Result::Ok(::std::boxed::Box::new($name(machine)))
+                ::std::result::Result::Ok($crate::procedure::machine_box($name(machine)))
             }
         }
 
@@ -321,8 +343,8 @@ macro_rules! inquiry_machine {
                 $crate::procedure::ProcedureStorage::check(self.0.inner(), self.0.state(), ctx)
             }
 
-            fn clone_box(&self) -> ::std::boxed::Box<dyn $crate::procedure::InquiryMachine> {
-                ::std::boxed::Box::new(self.clone())
+            fn clone_box(&self) -> $crate::procedure::MachineBox {
+                $crate::procedure::machine_box(self.clone())
             }
 
             fn as_any(&self) -> &dyn ::std::any::Any {

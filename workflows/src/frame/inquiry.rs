@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::engine::{Ctx, Requirements};
 use crate::finding::Findings;
-use crate::procedure::{InquiryMachine, Procedure};
+use crate::procedure::{InquiryMachine, MachineBox, Procedure};
 use crate::registry::Engine;
 use crate::script::ScriptLine;
 use crate::vocab::{EventName, PackedStamp, Reason, Stamp};
@@ -26,17 +26,28 @@ pub struct Inquiry {
 }
 
 /// Who runs an inquiry: the procedure that covers its reason, or nobody. One field for the
-/// two cases (32 bytes, not the 48 of three options: memory per open call, issue #23).
-#[derive(Clone)]
+/// two cases (memory per open call, issue #23).
 enum Runner {
-    /// A procedure covers the reason: its name and its machine. The code is the reason
-    /// definition's (the engine matches codes exactly).
+    /// A procedure covers the reason: its name and its machine, in place when it fits. The
+    /// code is the reason definition's (the engine matches codes exactly).
     Procedure {
         name: &'static str,
-        machine: Box<dyn InquiryMachine>,
+        machine: MachineBox,
     },
     /// No procedure covers the reason: the code as written.
     Uncovered(Box<str>),
+}
+
+impl Clone for Runner {
+    fn clone(&self) -> Self {
+        match self {
+            Runner::Procedure { name, machine } => Runner::Procedure {
+                name,
+                machine: machine.clone_box(),
+            },
+            Runner::Uncovered(code) => Runner::Uncovered(code.clone()),
+        }
+    }
 }
 
 impl fmt::Debug for Inquiry {
@@ -49,7 +60,7 @@ impl fmt::Debug for Inquiry {
             .field(
                 "machine",
                 &match &self.runner {
-                    Runner::Procedure { machine, .. } => Some(machine),
+                    Runner::Procedure { machine, .. } => Some(&**machine),
                     Runner::Uncovered(_) => None,
                 },
             )
@@ -81,7 +92,7 @@ impl Inquiry {
         reason: Reason,
         code: &str,
         opened: PackedStamp,
-        machine: Option<(&dyn Procedure, Box<dyn InquiryMachine>)>,
+        machine: Option<(&dyn Procedure, MachineBox)>,
     ) -> Inquiry {
         let runner = match (reason.def(), machine) {
             (Some(_), Some((procedure, machine))) => Runner::Procedure {
@@ -164,15 +175,15 @@ impl Inquiry {
     /// The procedure machine, if a procedure covers the reason.
     pub fn machine(&self) -> Option<&dyn InquiryMachine> {
         match &self.runner {
-            Runner::Procedure { machine, .. } => Some(machine.as_ref()),
+            Runner::Procedure { machine, .. } => Some(&**machine),
             Runner::Uncovered(_) => None,
         }
     }
 
     /// The procedure machine, to be fed, if a procedure covers the reason.
-    pub(super) fn machine_mut(&mut self) -> Option<&mut Box<dyn InquiryMachine>> {
+    pub(super) fn machine_mut(&mut self) -> Option<&mut dyn InquiryMachine> {
         match &mut self.runner {
-            Runner::Procedure { machine, .. } => Some(machine),
+            Runner::Procedure { machine, .. } => Some(&mut **machine),
             Runner::Uncovered(_) => None,
         }
     }
@@ -292,7 +303,7 @@ impl<'de> Visitor<'de> for InquiryVisitor {
         let mut anything_else = None;
         let mut closed = None;
         let mut procedure: Option<Option<String>> = None;
-        let mut machine: Option<Option<Box<dyn InquiryMachine>>> = None;
+        let mut machine: Option<Option<MachineBox>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
                 "code" => code = Some(map.next_value()?),
@@ -420,7 +431,7 @@ impl<'de> Visitor<'de> for CompactInquiryVisitor {
 struct MachineSeed<'p>(&'p dyn Procedure);
 
 impl<'de> DeserializeSeed<'de> for MachineSeed<'_> {
-    type Value = Box<dyn InquiryMachine>;
+    type Value = MachineBox;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         let mut erased = <dyn erased_serde::Deserializer>::erase(deserializer);

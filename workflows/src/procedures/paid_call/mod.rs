@@ -20,7 +20,7 @@ use crate::config::{ParamDef, ParamTable};
 use crate::error::Error;
 use crate::explore::Sample;
 use crate::finding::Code;
-use crate::procedure::{InquiryMachine, Procedure};
+use crate::procedure::{MachineBox, Procedure};
 use crate::script::ScriptLine;
 use crate::stage::Stage;
 use crate::vocab::{EventDef, ReasonDef};
@@ -91,14 +91,14 @@ impl Procedure for PaidCall {
         Ok(Arc::new(params::resolve(table)?))
     }
 
-    fn start(&self) -> Box<dyn InquiryMachine> {
+    fn start(&self) -> MachineBox {
         PcMachine::start()
     }
 
     fn restore(
         &self,
         from: &mut dyn erased_serde::Deserializer<'_>,
-    ) -> Result<Box<dyn InquiryMachine>, erased_serde::Error> {
+    ) -> Result<MachineBox, erased_serde::Error> {
         PcMachine::restore(from)
     }
 
