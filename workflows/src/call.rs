@@ -69,9 +69,6 @@ pub struct Call {
     /// The engine, with the rules the call runs under (one shared counter a call: calls start
     /// and end on several threads at once).
     engine: Arc<Engine>,
-    /// The policy version the call runs under (an index of [`Engine::versions`]), chosen by
-    /// its call date.
-    version: usize,
 }
 
 /// The format of the saved calls this build writes and reads ([`Call::restore`]).
@@ -254,11 +251,9 @@ impl Call {
         }
         keepable(&start.stamp)?;
         let frame = Frame::new(&start, engine.config().business_tz);
-        let (version, _) = engine.rules_on(frame.call_date());
         Ok(Call {
             machine: frame.state_machine(),
             engine: Arc::clone(engine),
-            version,
         })
     }
 
@@ -345,11 +340,12 @@ impl Call {
 
     #[inline]
     fn dispatch(&mut self, step: &Step<'_>) {
+        let (_, rules) = self.engine.rules_on(self.machine.inner().call_date());
         self.machine.handle_with_context(
             &FrameInput::Step(step),
             &mut FrameCtx {
                 engine: &self.engine,
-                rules: self.engine.version(self.version),
+                rules,
             },
         );
     }
@@ -358,11 +354,12 @@ impl Call {
     /// incomplete (CF05). Does nothing to a call that has ended.
     pub fn finish(&mut self) {
         if self.machine.inner().end().is_none() {
+            let (_, rules) = self.engine.rules_on(self.machine.inner().call_date());
             self.machine.handle_with_context(
                 &FrameInput::Finish,
                 &mut FrameCtx {
                     engine: &self.engine,
-                    rules: self.engine.version(self.version),
+                    rules,
                 },
             );
         }
@@ -472,10 +469,11 @@ impl Call {
         &self.engine
     }
 
-    /// The rules the call runs under: the policy version in force on its call date.
+    /// The rules the call runs under: the policy version in force on its call date (found
+    /// again when asked, among the engine's few versions, rather than kept: 8 bytes a call).
     #[inline]
     pub fn rules(&self) -> &Arc<Rules> {
-        self.engine.version(self.version)
+        self.engine.rules_on(self.machine.inner().call_date()).1
     }
 
     /// Reads a saved call back under `engine`, which must register the same procedures at
@@ -533,7 +531,7 @@ impl Call {
                 },
             )
         });
-        let (machine, version) = match read {
+        let machine = match read {
             Ok(read) => read,
             Err(error) => {
                 return Err(refused.into_inner().unwrap_or_else(|| Error::Snapshot {
@@ -541,23 +539,18 @@ impl Call {
                 }))
             }
         };
-        Call::checked(engine, machine, version)
+        Call::checked(engine, machine)
     }
 }
 
 impl Call {
-    /// A call read back from a save (JSON or compact), under `engine`'s policy `version`,
-    /// once its frame state, its record and its inquiries' machines are found to agree
-    /// ([`Error::InvalidSnapshot`] otherwise).
-    fn checked(
-        engine: &Arc<Engine>,
-        machine: StateMachine<Frame>,
-        version: usize,
-    ) -> Result<Call, Error> {
+    /// A call read back from a save (JSON or compact), under `engine`'s policy version in
+    /// force on its call date, once its frame state, its record and its inquiries' machines
+    /// are found to agree ([`Error::InvalidSnapshot`] otherwise).
+    fn checked(engine: &Arc<Engine>, machine: StateMachine<Frame>) -> Result<Call, Error> {
         let call = Call {
             machine,
             engine: Arc::clone(engine),
-            version,
         };
         call.machine
             .inner()
@@ -593,7 +586,7 @@ impl SavedVisitor<'_> {
 }
 
 impl<'de> Visitor<'de> for SavedVisitor<'_> {
-    type Value = (StateMachine<Frame>, usize);
+    type Value = StateMachine<Frame>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a saved call")
@@ -636,14 +629,14 @@ impl<'de> Visitor<'de> for SavedVisitor<'_> {
         let saved = fingerprint.ok_or_else(|| de::Error::missing_field("fingerprint"))?;
         let machine = machine.ok_or_else(|| de::Error::missing_field("machine"))?;
         // The rules in force on the call's date under this engine's policy.
-        let (version, rules) = self.engine.rules_on(machine.inner().call_date());
+        let (_, rules) = self.engine.rules_on(machine.inner().call_date());
         if saved != rules.fingerprint() {
             return Err(self.refuse(Error::SnapshotRules {
                 saved: saved.into_owned(),
                 here: rules.fingerprint().to_owned(),
             }));
         }
-        Ok((machine, version))
+        Ok(machine)
     }
 }
 

@@ -218,13 +218,13 @@ impl Call {
                 })
             }
         };
-        let (version, here_rules) = engine.rules_on(machine.inner().call_date());
+        let (_, here_rules) = engine.rules_on(machine.inner().call_date());
         if *rules != rules_digest(here_rules.fingerprint()) {
             return Err(Error::SnapshotRules {
                 saved: hex(rules),
                 here: here_rules.fingerprint().to_owned(),
             });
         }
-        Call::checked(engine, machine, version)
+        Call::checked(engine, machine)
     }
 }
