@@ -130,9 +130,7 @@ pub type MachineBox = smallbox::SmallBox<dyn InquiryMachine, MachineSpace>;
 /// use callflow_workflows::procedures::shopping_dollars::machine::SdMachine;
 ///
 /// let machine: MachineBox = SdMachine::start();
-/// let copy: MachineBox = machine_box(SdMachine(
-///     machine.as_any().downcast_ref::<SdMachine>().unwrap().0.clone(),
-/// ));
+/// let copy: MachineBox = machine_box(machine.as_any().downcast_ref::<SdMachine>().unwrap().clone());
 /// assert_eq!(copy.state(), machine.state());
 /// assert!(!copy.is_heap(), "the shopping-dollars machine fits in place");
 /// // The paid-call machine is larger than the room: it goes on the heap.

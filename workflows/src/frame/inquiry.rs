@@ -57,13 +57,7 @@ impl fmt::Debug for Inquiry {
             .field("opened", &self.opened)
             .field("anything_else", &self.anything_else)
             .field("closed", &self.closed)
-            .field(
-                "machine",
-                &match &self.runner {
-                    Runner::Procedure { machine, .. } => Some(&**machine),
-                    Runner::Uncovered(_) => None,
-                },
-            )
+            .field("machine", &self.machine())
             .finish()
     }
 }
@@ -173,7 +167,7 @@ impl Inquiry {
     }
 
     /// The procedure machine, if a procedure covers the reason.
-    pub fn machine(&self) -> Option<&dyn InquiryMachine> {
+    pub fn machine(&self) -> Option<&(dyn InquiryMachine + 'static)> {
         match &self.runner {
             Runner::Procedure { machine, .. } => Some(&**machine),
             Runner::Uncovered(_) => None,

@@ -10,11 +10,11 @@
 //! miss) to make it again, the slowest step of the live bench (`customer_identified`, p99
 //! 1.57 µs against under 1 µs for the others).
 
-/// The call's identity strings known at its start, one after the other in one boxed `str`, each after a header
-/// giving its length plus one (0 when it is not known), little-endian in groups of 6 bits,
-/// one byte each: bit 6 set while more groups follow. Every header byte is below 0x80, an
-/// ASCII character, so the text stays UTF-8 and each part is a slice of it; a length under
-/// 63 takes one byte.
+/// The call's identity strings known at its start, one after the other in one boxed `str`,
+/// each after a header giving its length plus one (0 when it is not known), little-endian in
+/// groups of 6 bits, one byte each: bit 6 set while more groups follow. Every header byte is
+/// below 0x80, an ASCII character, so the text stays UTF-8 and each part is a slice of it; a
+/// length under 63 takes one byte. The customer's name, written later, is kept beside.
 #[derive(Clone, PartialEq, Eq)]
 pub(crate) struct Names {
     text: Box<str>,
