@@ -5,7 +5,7 @@
     python3 tests/speech/check.py --callflow BIN       # also audit every log with BIN and compare
                                                        # the verdicts with the README's table
 
-For each half (frozen/, tuning/) found next to this script:
+For each half (frozen/, frozen2/, frozen3/, tuning/) found next to this script:
   - facts.csv and expected.csv are valid v1 logs (vocabulary, values, one call_started first with
     an agent id, call_ended last, rows of a call in time order, unique call ids);
   - facts.csv holds only system facts and desktop actions; turns.csv only agent/customer turns;
@@ -22,9 +22,9 @@ Prints counts per event per half. Exit status 0 when all holds, 1 otherwise.
 import argparse, collections, csv, datetime as dt, json, os, re, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-HALVES = ("frozen", "frozen2", "tuning")
+HALVES = ("frozen", "frozen2", "frozen3", "tuning")
 # The halves whose intended audits README.md's table gives (frozen2's are in tests/speech.rs).
-TABLED = ("frozen", "tuning")
+TABLED = ("frozen", "frozen3", "tuning")
 
 FACT_EVENTS = {"call_started", "call_ended", "warranty_started", "first_payment", "refund_calculator",
                "collect", "email_sent", "partner_contacted", "phone_call_partner", "chat_opened",
@@ -48,7 +48,7 @@ VALUE_RULES = {  # event -> regex the value must match in full ("" = must be emp
     "chat_opened": r"|paid_call|record_verification|relay_cancellation", "chat_waiting": r"\d+",
     "chat_connected": r".+", "chat_transcript": r"email|print", "chat_form": r"([a-z_]+=[^;]*)(;[a-z_]+=[^;]*)*",
     # recognised steps, as this corpus writes them
-    "quote_amount": r"\d+\.\d\d", "customer_identified": r"\[PII\]|[A-Z][A-Za-z'-]*( [A-Z][A-Za-z'-]*)*",
+    "quote_amount": r"\[PII\]|\d+\.\d\d", "customer_identified": r"\[PII\]|[A-Z][A-Za-z'-]*( [A-Z][A-Za-z'-]*)*",
     "inquiry": r"[a-z][a-z0-9]*(_[a-z0-9]+)*", "contact_time": r"business_hours|outside_business_hours",
     "ticket": r"\[PII\]|HSP-\d{5}", "record_mismatch": r"name|address",
 }
