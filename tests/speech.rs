@@ -1,9 +1,10 @@
 //! Issue #19: calls tagged from what was said. The corpus is `tests/speech/` (its README):
-//! the frozen half, written and committed before any phrase list, measures; so does the second
-//! frozen half (`frozen2/`, committed before the lists changed again); the tuning half is what
-//! the lists were fitted to. Recall and precision per event on each half (the table
-//! is printed; `docs/RECOGNITION.md` holds a copy), the audit of the tagged calls against the
-//! audit of the intended logs, Contact Lens against turns, and bad input.
+//! the frozen half, written and committed before any phrase list, measures; so do the second
+//! frozen half (`frozen2/`, committed before the lists changed again) and the third
+//! (`frozen3/`, written blind); the tuning half is what the lists were fitted to. Recall and
+//! precision per event on each half (the table is printed; `docs/RECOGNITION.md` holds a copy),
+//! the audit of the tagged calls against the audit of the intended logs, Contact Lens against
+//! turns, and bad input.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -205,12 +206,26 @@ fn recognition_on_the_second_frozen_half() {
     assert!(tp >= 168 && fp == 0, "{table}");
 }
 
+/// The third frozen half (`frozen3/`, written blind on 4 December 2026 by an author who read
+/// neither the lists nor the other halves' utterances, and committed before any change to the
+/// lists): measured once, blind, at 429e373 (the lists of 4bbfa88): 156 of 168 intended steps
+/// found, 5 steps found that were not intended; all events together hold that. Its mismatches
+/// are not printed.
+#[test]
+fn recognition_on_the_third_frozen_half() {
+    let counts = measure("frozen3", false);
+    let (tp, fp, fnn) = totals(&counts);
+    let table = table("frozen3", &counts);
+    assert_eq!(tp + fnn, 168, "{table}");
+    assert!(tp >= 156 && fp <= 5, "{table}");
+}
+
 /// Issue #19's bar: each event's recall and precision at least 0.95 on each frozen half. Not
 /// met yet (docs/RECOGNITION.md lists the events under it): run with `--ignored`.
 #[test]
 #[ignore = "issue #19's 0.95 per event on the frozen half is not reached (docs/RECOGNITION.md)"]
 fn recognition_on_the_frozen_half_reaches_the_issue_bar() {
-    for name in ["frozen", "frozen2"] {
+    for name in ["frozen", "frozen2", "frozen3"] {
         let counts = measure(name, false);
         let below: Vec<&String> = counts
             .iter()
@@ -270,7 +285,8 @@ fn same_audit(name: &str) -> (usize, usize) {
 
 /// The audit of the tagged calls equals the audit of the intended logs on at least 95% of
 /// the tuning half's calls, and on the frozen halves on no fewer calls than measured now (16
-/// of 22, and 21 of 22 on the second; the issue's 95% is the ignored test below).
+/// of 22, 21 of 22 on the second, 16 of 22 on the third, blind; the issue's 95% is the
+/// ignored test below).
 #[test]
 fn tagged_calls_audit_as_the_intended_logs() {
     let (same, all) = same_audit("tuning");
@@ -279,13 +295,15 @@ fn tagged_calls_audit_as_the_intended_logs() {
     assert!(same >= 16, "frozen: {same} of {all}");
     let (same, all) = same_audit("frozen2");
     assert!(same >= 21, "frozen2: {same} of {all}");
+    let (same, all) = same_audit("frozen3");
+    assert!(same >= 16, "frozen3: {same} of {all}");
 }
 
 /// Issue #19's bar for the frozen halves: the same audit on at least 95% of their calls.
 #[test]
 #[ignore = "issue #19's 95% of frozen calls audited alike is not reached (docs/RECOGNITION.md)"]
 fn tagged_frozen_calls_audit_as_the_intended_logs_at_the_issue_bar() {
-    for name in ["frozen", "frozen2"] {
+    for name in ["frozen", "frozen2", "frozen3"] {
         let (same, all) = same_audit(name);
         assert!(same as f64 >= 0.95 * all as f64, "{name}: {same} of {all}");
     }
@@ -294,7 +312,7 @@ fn tagged_frozen_calls_audit_as_the_intended_logs_at_the_issue_bar() {
 /// Contact Lens files and speaker turns give the same log (timestamps compared by instant).
 #[test]
 fn contact_lens_and_turns_give_the_same_log() {
-    for name in ["tuning", "frozen", "frozen2"] {
+    for name in ["tuning", "frozen", "frozen2", "frozen3"] {
         let (turns, a) = tagged(name, false);
         let (lens, b) = tagged(name, true);
         assert!(b.rejected.is_empty(), "{:?}", b.rejected);
