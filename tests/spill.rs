@@ -300,3 +300,35 @@ fn a_memory_limit_that_is_not_a_size_is_refused_with_its_text() {
     assert!(stderr.contains("\"lots\""), "{stderr}");
     assert!(stderr.contains("256M"), "{stderr}");
 }
+
+#[test]
+fn a_memory_limit_below_the_runs_fixed_cost_is_pointed_out_and_the_report_is_the_same() {
+    let audit = |limit: &str, threads: &str| {
+        let result = run([
+            "audit",
+            "--format",
+            "json",
+            "--memory-limit",
+            limit,
+            "--threads",
+            threads,
+        ]);
+        assert_eq!(result.status.code(), Some(0), "{result:?}");
+        let stderr = String::from_utf8_lossy(&result.stderr).into_owned();
+        (result.stdout, stderr)
+    };
+    let (free, quiet) = audit("1G", "3");
+    assert!(!quiet.contains("--memory-limit"), "{quiet}");
+    // 3 threads: 66M fixed (20 + 16 for the calls waiting + 10 a worker) and 4M of room a
+    // thread, with the allocator's sixteenth: 79M.
+    let (low, note) = audit("64M", "3");
+    assert_eq!(low, free);
+    assert!(
+        note.contains("--memory-limit 64M is below what this run needs whatever the log: 66M fixed with 3 threads, and 12M of room for open calls")
+            && note.contains("79M or more avoids both"),
+        "{note}"
+    );
+    // One thread needs 46M and 4M of room.
+    let (_, one) = audit("64M", "1");
+    assert!(!one.contains("is below"), "{one}");
+}

@@ -260,6 +260,9 @@ pub fn run(
         memory_limit: Some(args.memory_limit.unwrap_or_default()),
         ..AuditOptions::default()
     };
+    if let Some(note) = options.memory_limit_note() {
+        eprintln!("callflow: note: {note}");
+    }
     let transcripts = args.transcripts.clone().map(|dir| Transcripts {
         dir,
         all: args.all,

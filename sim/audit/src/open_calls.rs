@@ -33,7 +33,9 @@ use crate::spill::SpillFile;
 /// names shared one block). Kept at 640: the room left goes some way to what the peak holds
 /// beyond the count with two or three workers (likely the allocator's pages that calls moved
 /// to disk leave partly used): 2 million never-ending calls under `--memory-limit 256M` still
-/// peaked up to 4% over the limit with 640 (docs/PERFORMANCE.md, "The limit held").
+/// peaked up to 5% over the limit with 640, until the pipeline kept a sixteenth of the room
+/// back for the allocator (`pipeline::ALLOCATOR_SLACK`; docs/PERFORMANCE.md, "The limit
+/// held").
 pub(crate) const OPEN_CALL_BYTES: u64 = 640;
 /// What a spilled call keeps in memory, at most: its slot in the table of spilled calls
 /// (24 bytes with its hash, and a control byte: 25), the table's spare room when every one

@@ -84,11 +84,51 @@ pub type RenderCall = fn(&CallReport, &Rules) -> Vec<u8>;
 
 impl AuditOptions<'_> {
     /// What the open calls of each of the run's replaying threads may take: the memory
-    /// limit less the run's fixed cost, shared evenly.
+    /// limit less the run's fixed cost and the allocator's slack, shared evenly.
     fn thread_limit(&self) -> Option<MemoryLimit> {
         self.memory_limit.map(|limit| {
             let calls = limit.bytes().saturating_sub(run_fixed_bytes(self.threads));
+            let calls = calls - calls / ALLOCATOR_SLACK;
             MemoryLimit::from_bytes(calls / self.threads.max(1) as u64)
+        })
+    }
+
+    /// What to tell the user before the run when the memory limit is below what this run
+    /// needs whatever its log: its fixed cost, and some room for open calls in each thread
+    /// ([`ADVISED_THREAD_ROOM`]). Below that the peak may pass the limit, and with no room at
+    /// all every open call goes to disk and back at every row (slow; the report is the same).
+    /// The note says what limit keeps clear of both.
+    ///
+    /// ```
+    /// use callflow_audit::memory::MemoryLimit;
+    /// use callflow_audit::pipeline::AuditOptions;
+    ///
+    /// let options = |limit: &str, threads| AuditOptions {
+    ///     threads,
+    ///     memory_limit: Some(limit.parse::<MemoryLimit>().unwrap()),
+    ///     ..AuditOptions::default()
+    /// };
+    /// assert!(options("256M", 3).memory_limit_note().is_none());
+    /// let note = options("64M", 3).memory_limit_note().unwrap();
+    /// assert!(note.starts_with("--memory-limit 64M is below"), "{note}");
+    /// assert!(options("64M", 1).memory_limit_note().is_none());
+    /// ```
+    pub fn memory_limit_note(&self) -> Option<String> {
+        let limit = self.memory_limit?;
+        let threads = self.threads.max(1) as u64;
+        let room = ADVISED_THREAD_ROOM * threads;
+        let least = run_fixed_bytes(self.threads) + room + room / (ALLOCATOR_SLACK - 1);
+        (limit.bytes() < least).then(|| {
+            format!(
+                "--memory-limit {limit} is below what this run needs whatever the log: {} \
+                 fixed with {threads} thread{}, and {} of room for open calls. The peak may \
+                 pass the limit, and open calls go to disk and back often (the report is the \
+                 same); {} or more avoids both, as do fewer --threads",
+                MemoryLimit::from_bytes(run_fixed_bytes(self.threads)),
+                if threads == 1 { "" } else { "s" },
+                MemoryLimit::from_bytes(room),
+                MemoryLimit::from_bytes(least.next_multiple_of(1 << 20)),
+            )
         })
     }
 
@@ -176,6 +216,18 @@ const RUN_FIXED_BYTES: u64 = 20 << 20;
 /// 200k-call log, 17.2 MB on one thread, 37.7 MB with 2 workers, 45.7 MB with 3, rounded up
 /// to 10 MiB a worker.
 const WORKER_FIXED_BYTES: u64 = 10 << 20;
+
+/// The share of the room for open calls kept back for the allocator (one sixteenth): the
+/// pages that calls moved to disk leave partly used. Without it, 2 million never-ending calls
+/// under `--memory-limit 256M` peaked 1-5% over the limit with 3 workers
+/// (docs/PERFORMANCE.md, "The limit held").
+const ALLOCATOR_SLACK: u64 = 16;
+
+/// The room for open calls in memory that a memory limit should leave each replaying thread,
+/// at least ([`AuditOptions::memory_limit_note`]): 4 MiB, about 6,500 calls. With no room at
+/// all every open call went to disk and back at every row: 500k calls under `64M` took 8.2 s
+/// instead of 3.3 s, and peaked no lower.
+const ADVISED_THREAD_ROOM: u64 = 4 << 20;
 
 /// The fixed cost of a run of `threads` threads ([`AuditOptions::threads`]).
 fn run_fixed_bytes(threads: usize) -> u64 {
