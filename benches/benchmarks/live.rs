@@ -34,9 +34,11 @@ enum Answer {
     Filled,
 }
 
-/// One open call and where it is in its script.
-struct Live {
-    call: Call,
+/// Where an open call is in its script: the bench's own bookkeeping, kept apart from the
+/// calls so that building an event's step does not touch its call (the first touch of the
+/// call is the handling's, as when a real event arrives with its own timestamp).
+#[derive(Clone, Copy)]
+struct Progress {
     next: usize,
     line: u64,
 }
@@ -46,7 +48,11 @@ struct Live {
 struct Center {
     engine: Arc<Engine>,
     events: Vec<Event<'static>>,
-    calls: Vec<Live>,
+    calls: Vec<Call>,
+    progress: Vec<Progress>,
+    /// The instant of each line of a call (its start plus ten seconds a line), computed once:
+    /// the date arithmetic is the event source's, not the handling's.
+    at: Vec<DateTime<FixedOffset>>,
     start: DateTime<FixedOffset>,
     rng: fastrand::Rng,
     opened: usize,
@@ -60,53 +66,61 @@ impl Center {
             .map(|(name, value)| engine.event(name, value).expect("an event"))
             .collect();
         let start = DateTime::parse_from_rfc3339("2026-03-02T14:05:11-05:00").expect("a time");
+        let at = (0..=SCRIPT.len() as i64 + 1)
+            .map(|line| start + Duration::seconds(line * 10))
+            .collect();
         let mut center = Center {
             engine,
             events,
             calls: Vec::with_capacity(OPEN),
+            progress: Vec::with_capacity(OPEN),
+            at,
             start,
             rng: fastrand::Rng::with_seed(23),
             opened: 0,
         };
         for _ in 0..OPEN {
-            let live = center.open();
-            center.calls.push(live);
+            let call = center.open();
+            center.calls.push(call);
+            center.progress.push(Progress { next: 0, line: 1 });
         }
         // Each call somewhere along its script, as on a real floor.
         for i in 0..OPEN {
             let steps = center.rng.usize(0..SCRIPT.len() - 1);
             for _ in 0..steps {
-                center.feed(i, Answer::Typed);
+                let step = center.step(i);
+                center.feed(i, &step, Answer::Typed);
             }
             center.replace_if_over(i);
         }
         center
     }
 
-    fn open(&mut self) -> Live {
+    fn open(&mut self) -> Call {
         self.opened += 1;
-        let call = super::fixtures::started_call(&self.engine, self.opened, self.start);
-        Live {
-            call,
-            next: 0,
-            line: 1,
-        }
+        super::fixtures::started_call(&self.engine, self.opened, self.start)
     }
 
-    /// Feeds call `i` its next event and asks its next steps. Returns a number made from them
-    /// (so nothing is optimised away).
-    fn feed(&mut self, i: usize, answer: Answer) -> usize {
-        let live = &mut self.calls[i];
-        live.line += 1;
+    /// Call `i`'s next event as it arrives: its line, its instant and what happened (the
+    /// bench's bookkeeping only; the call is not touched).
+    fn step(&mut self, i: usize) -> Step<'static> {
+        let progress = &mut self.progress[i];
+        progress.line += 1;
         let step = Step::new(
             Stamp {
-                line: live.line,
-                at: self.start + Duration::seconds(live.line as i64 * 10),
+                line: progress.line,
+                at: self.at[progress.line as usize],
             },
-            self.events[live.next],
+            self.events[progress.next],
         );
-        live.next += 1;
-        let change = live.call.handle(&step).expect("in order");
+        progress.next += 1;
+        step
+    }
+
+    /// Feeds call `i` its step and asks its next steps: what is timed. Returns a number made
+    /// from them (so nothing is optimised away).
+    fn feed(&mut self, i: usize, step: &Step<'_>, answer: Answer) -> usize {
+        let change = self.calls[i].handle(step).expect("in order");
         match answer {
             // What an agent assist shows: each step's event and the script line to say.
             Answer::Typed => change
@@ -127,8 +141,9 @@ impl Center {
 
     /// A call that ended gives its place to a new one.
     fn replace_if_over(&mut self, i: usize) {
-        if self.calls[i].next == SCRIPT.len() {
+        if self.progress[i].next == SCRIPT.len() {
             self.calls[i] = self.open();
+            self.progress[i] = Progress { next: 0, line: 1 };
         }
     }
 
@@ -137,25 +152,28 @@ impl Center {
     }
 }
 
-/// Prints the spread of one event's latency over a million events, the memory per open
-/// call (the bytes the allocator holds, as mimalloc's blocks, before and after opening the
-/// floor: the `Vec` slot, the `Call` and its heap) and the size of the compact snapshots.
+/// Prints the spread of one event's latency over a million events (the timer brackets the
+/// handling and the answer only: the step, with its line and instant, is built before, from
+/// the bench's own bookkeeping), the memory per open call (the bytes the allocator holds, as
+/// mimalloc's blocks, before and after opening the floor) and the size of the compact
+/// snapshots.
 fn spread() {
     let before = super::counted::held();
     let mut center = Center::new();
     let after = super::counted::held();
     let held = after.saturating_sub(before);
     // The call alone: inline, and its blocks on the heap (all the bytes held less the floor's
-    // array of `Live`s, whose slots also hold the bench's own two fields per call and
-    // whatever the allocator rounds that one large block up to).
-    let array = super::counted::usable_of(center.calls.as_ptr());
+    // two arrays: the calls', whose one large block the allocator rounds up, and the bench's
+    // own bookkeeping of 16 bytes a call).
+    let arrays = super::counted::usable_of(center.calls.as_ptr())
+        + super::counted::usable_of(center.progress.as_ptr());
     eprintln!(
-        "live: {} calls open, {} bytes each (allocator's blocks, Vec slot included); a call alone {} ({} inline, {} on the heap)",
+        "live: {} calls open, {} bytes each (allocator's blocks, the bench's 16 bytes a call and its arrays' rounding included); a call alone {} ({} inline, {} on the heap)",
         OPEN,
         held / OPEN,
-        std::mem::size_of::<Call>() + held.saturating_sub(array) / OPEN,
+        std::mem::size_of::<Call>() + held.saturating_sub(arrays) / OPEN,
         std::mem::size_of::<Call>(),
-        held.saturating_sub(array) / OPEN,
+        held.saturating_sub(arrays) / OPEN,
     );
     snapshots(&center);
     for answer in [Answer::Typed, Answer::Filled] {
@@ -163,10 +181,11 @@ fn spread() {
         let mut took: Vec<(Elapsed, usize)> = Vec::with_capacity(1_000_000);
         for _ in 0..1_000_000 {
             let i = center.pick();
-            let step = center.calls[i].next;
+            let script_step = center.progress[i].next;
+            let step = center.step(i);
             let at = Instant::now();
-            std::hint::black_box(center.feed(i, answer));
-            took.push((at.elapsed(), step));
+            std::hint::black_box(center.feed(i, &step, answer));
+            took.push((at.elapsed(), script_step));
             center.replace_if_over(i);
         }
         let mut all: Vec<Elapsed> = took.iter().map(|&(elapsed, _)| elapsed).collect();
@@ -205,12 +224,12 @@ fn quantiles<const N: usize>(took: &mut [Elapsed], at: [f64; N]) -> [Elapsed; N]
 fn snapshots(center: &Center) {
     let (mut total, mut max, mut json) = (0usize, 0usize, 0usize);
     let mut buffer = Vec::new();
-    for live in &center.calls {
+    for call in &center.calls {
         buffer.clear();
-        live.call.save_compact(&mut buffer);
+        call.save_compact(&mut buffer);
         total += buffer.len();
         max = max.max(buffer.len());
-        json += serde_json::to_vec(&live.call).map_or(0, |j| j.len());
+        json += serde_json::to_vec(call).map_or(0, |j| j.len());
     }
     let calls = center.calls.len().max(1);
     eprintln!(
@@ -234,7 +253,8 @@ fn bench(c: &mut Criterion) {
         group.bench_function(name, |b| {
             b.iter(|| {
                 let i = center.pick();
-                let steps = center.feed(i, answer);
+                let step = center.step(i);
+                let steps = center.feed(i, &step, answer);
                 // Opening the next call (one event in twelve) is counted too.
                 center.replace_if_over(i);
                 steps
