@@ -95,9 +95,9 @@ impl AuditOptions<'_> {
 
     /// What to tell the user before the run when the memory limit is below what this run
     /// needs whatever its log: its fixed cost, and some room for open calls in each thread
-    /// (4 MiB). Below that the peak may pass the limit, and with no room at all every open
-    /// call goes to disk and back at every row (slow; the report is the same). The note says
-    /// what limit keeps clear of both.
+    /// (`ADVISED_THREAD_ROOM`, 4 MiB). Below that the peak may pass the limit, and with no room
+    /// at all every open call goes to disk and back at every row (slow; the report is the
+    /// same). The note says what limit keeps clear of both.
     ///
     /// ```
     /// use callflow_audit::memory::MemoryLimit;
