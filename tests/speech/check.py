@@ -5,7 +5,7 @@
     python3 tests/speech/check.py --callflow BIN       # also audit every log with BIN and compare
                                                        # the verdicts with the README's table
 
-For each half (frozen/, frozen2/, frozen3/, tuning/) found next to this script:
+For each half (frozen/, frozen2/, frozen3/, frozen4/, tuning/) found next to this script:
   - facts.csv and expected.csv are valid v1 logs (vocabulary, values, one call_started first with
     an agent id, call_ended last, rows of a call in time order, unique call ids);
   - facts.csv holds only system facts and desktop actions; turns.csv only agent/customer turns;
@@ -22,7 +22,7 @@ Prints counts per event per half. Exit status 0 when all holds, 1 otherwise.
 import argparse, collections, csv, datetime as dt, json, os, re, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-HALVES = ("frozen", "frozen2", "frozen3", "tuning")
+HALVES = ("frozen", "frozen2", "frozen3", "frozen4", "tuning")
 # The halves whose intended audits README.md's table gives (frozen2's are in tests/speech.rs).
 TABLED = ("frozen", "frozen3", "tuning")
 
