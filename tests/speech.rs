@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use callflow::audit::tag::{tag, Source, TagOutcome};
 use callflow::audit::{audit, AuditReport, LogReader};
+use callflow::workflows::Engine;
 use chrono::{DateTime, FixedOffset};
 
 use crate::util::{engine, ROOT};
@@ -23,6 +24,11 @@ fn half(name: &str) -> PathBuf {
 
 /// Tags a half from its turns (or its Contact Lens folder).
 fn tagged(name: &str, contact_lens: bool) -> (String, TagOutcome) {
+    tagged_by(&engine(), name, contact_lens)
+}
+
+/// Tags a half with `engine`'s recognition.
+fn tagged_by(engine: &Engine, name: &str, contact_lens: bool) -> (String, TagOutcome) {
     let dir = half(name);
     let facts = fs::read(dir.join("facts.csv")).unwrap();
     let turns = fs::read(dir.join("turns.csv")).unwrap();
@@ -33,7 +39,7 @@ fn tagged(name: &str, contact_lens: bool) -> (String, TagOutcome) {
         Source::Turns(turns.as_slice(), "turns.csv")
     };
     let mut out = Vec::new();
-    let outcome = tag(&engine(), facts.as_slice(), "facts.csv", source, &mut out).unwrap();
+    let outcome = tag(engine, facts.as_slice(), "facts.csv", source, &mut out).unwrap();
     (String::from_utf8(out).unwrap(), outcome)
 }
 
@@ -159,7 +165,11 @@ fn table(name: &str, counts: &Counts) -> String {
 }
 
 fn measure(name: &str, detail: bool) -> Counts {
-    let (log, outcome) = tagged(name, false);
+    measure_by(&engine(), name, detail)
+}
+
+fn measure_by(engine: &Engine, name: &str, detail: bool) -> Counts {
+    let (log, outcome) = tagged_by(engine, name, false);
     assert!(outcome.rejected.is_empty(), "{:?}", outcome.rejected);
     let expected = fs::read_to_string(half(name).join("expected.csv")).unwrap();
     let counts = compare(&expected, &log, detail);
@@ -180,12 +190,13 @@ fn recognition_on_the_tuning_half() {
 }
 
 /// The frozen half, as measured (docs/RECOGNITION.md): all events together hold what they
-/// reach now (147 of 155 intended steps found, 2 steps found that were not intended; 145 before
-/// the round of general variants of 3 December). Its mismatches are not printed: it measures,
+/// reach now (151 of 155 intended steps found, 2 steps found that were not intended; 145 before
+/// the round of general variants of 3 December, 147 before the classifier, which learns from
+/// this half too). Its mismatches are not printed: it measures,
 /// it is not tuned to.
 #[test]
 fn recognition_on_the_frozen_half() {
-    holds_as_measured("frozen", 155, 147, 2);
+    holds_as_measured("frozen", 155, 151, 2);
 }
 
 /// The second frozen half (`frozen2/`, committed before any change to the lists that
@@ -201,11 +212,21 @@ fn recognition_on_the_second_frozen_half() {
 /// The third frozen half (`frozen3/`, written blind on 4 December 2026 by an author who read
 /// neither the lists nor the other halves' utterances, and committed before any change to the
 /// lists): measured once, blind, at 429e373 (the lists of 4bbfa88): 156 of 168 intended steps
-/// found, 5 steps found that were not intended; all events together hold that. Its mismatches
-/// are not printed.
+/// found, 5 steps found that were not intended. The classifier now learns from it, so it holds
+/// 165 and 3, not blind. Its mismatches are not printed.
 #[test]
 fn recognition_on_the_third_frozen_half() {
-    holds_as_measured("frozen3", 168, 156, 5);
+    holds_as_measured("frozen3", 168, 165, 3);
+}
+
+/// The fourth frozen half (`frozen4/`, written blind on 5 December 2026 by an author who read
+/// neither the lists, nor the classifier's examples, nor the other halves' utterances, and
+/// committed by itself before it was measured): measured once, blind, with the classifier:
+/// 179 of 187 intended steps found, 7 found that were not intended (the lists alone, blind:
+/// 173 and 8 by docs/RECOGNITION.md's count).
+#[test]
+fn recognition_on_the_fourth_frozen_half() {
+    holds_as_measured("frozen4", 187, 179, 7);
 }
 
 /// A frozen half's recognition, all events together, holds its measured figures: `intended`
@@ -219,12 +240,138 @@ fn holds_as_measured(half: &str, intended: usize, found: usize, extra: usize) {
     assert!(tp >= found && fp <= extra, "{table}");
 }
 
+/// The third frozen half, left out of the classifier's examples (the CLI's measure:
+/// `tests/speech/examples.py --leave-out frozen3 --policy`): intended steps found, at least.
+const CV_FOUND: usize = 164;
+/// ... and steps found that were not intended, at most.
+const CV_EXTRA: usize = 3;
+
+/// The halves the classifier learns from (`tests/speech/examples.py`): every half but
+/// `frozen4/`, which measures it.
+const LEARNED_FROM: [&str; 4] = ["tuning", "frozen", "frozen2", "frozen3"];
+
+/// The procedure each department's calls follow (procedures.md).
+fn procedure_of(department: &str) -> &'static str {
+    match department {
+        "Home Warranty Rewards" => "shopping_dollars",
+        "Membership Services Retention" => "paid_call",
+        other => panic!("no procedure for {other}"),
+    }
+}
+
+/// The labelled examples of these halves, by procedure, as `tests/speech/examples.py`
+/// writes them: `speaker<TAB>steps<TAB>text`.
+fn examples_of(halves: &[&str]) -> BTreeMap<&'static str, Vec<String>> {
+    let mut out: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
+    for name in halves {
+        let records = |file: &str| -> Vec<csv::StringRecord> {
+            let text = fs::read_to_string(half(name).join(file)).unwrap();
+            let mut reader = csv::Reader::from_reader(text.as_bytes());
+            reader.records().map(Result::unwrap).collect()
+        };
+        let procedure: BTreeMap<String, &'static str> = records("facts.csv")
+            .iter()
+            .filter(|r| &r[3] == "call_started")
+            .map(|r| (r[0].to_owned(), procedure_of(&r[4])))
+            .collect();
+        let mut steps: BTreeMap<(String, String, String), Vec<String>> = BTreeMap::new();
+        for r in records("expected.csv")
+            .iter()
+            .filter(|r| &r[6] == "transcript")
+        {
+            let (event, value) = (&r[3], &r[4]);
+            let label = match event {
+                "inquiry" | "record_mismatch" => format!("{event}={value}"),
+                _ => event.to_owned(),
+            };
+            let key = (r[0].to_owned(), r[1].to_owned(), r[5].to_owned());
+            steps.entry(key).or_default().push(label);
+        }
+        for r in records("turns.csv") {
+            let key = (r[0].to_owned(), r[1].to_owned(), r[3].to_owned());
+            let said = steps.get(&key).map(|s| s.join(" ")).unwrap_or_default();
+            let text = r[3].split_whitespace().collect::<Vec<_>>().join(" ");
+            out.entry(procedure[&r[0]])
+                .or_default()
+                .push(format!("{}\t{said}\t{text}", r[2].to_lowercase()));
+        }
+    }
+    out
+}
+
+/// The built-in engine with its procedures' examples replaced by these (a policy's
+/// `[<procedure>.recognition] examples`).
+fn engine_learning_from(examples: &BTreeMap<&'static str, Vec<String>>) -> Engine {
+    let mut config = engine().config().clone();
+    for procedure in ["shopping_dollars", "paid_call"] {
+        let lines = examples.get(procedure).cloned().unwrap_or_default();
+        config
+            .recognition
+            .entry(procedure.to_owned())
+            .or_default()
+            .insert("examples".to_owned(), lines);
+    }
+    engine().with_config(config).unwrap()
+}
+
+/// The procedures' `examples.tsv` are the four learned-from halves of the corpus as
+/// `tests/speech/examples.py` writes them: the classifier learns from what their answer keys
+/// say, and from nothing of `frozen4/`.
+#[test]
+fn the_procedures_examples_are_the_corpus_halves() {
+    let examples = examples_of(&LEARNED_FROM);
+    for (procedure, lines) in &examples {
+        let path =
+            Path::new(ROOT).join(format!("workflows/src/procedures/{procedure}/examples.tsv"));
+        let file = fs::read_to_string(&path).unwrap();
+        let declared: Vec<&str> = file.lines().filter(|l| !l.starts_with('#')).collect();
+        assert_eq!(
+            declared,
+            *lines,
+            "{} is out of date: run tests/speech/examples.py",
+            path.display()
+        );
+    }
+}
+
+/// The classifier reads what it did not learn from: with the third frozen half left out of
+/// its examples, that half is read better than by the phrase lists alone (no examples), and
+/// no worse than measured (docs/RECOGNITION.md, "Learned from examples").
+#[test]
+fn the_classifier_reads_a_half_it_did_not_learn_from() {
+    let others: Vec<&str> = LEARNED_FROM
+        .into_iter()
+        .filter(|h| *h != "frozen3")
+        .collect();
+    let learned = totals(&measure_by(
+        &engine_learning_from(&examples_of(&others)),
+        "frozen3",
+        false,
+    ));
+    let lists = totals(&measure_by(
+        &engine_learning_from(&BTreeMap::new()),
+        "frozen3",
+        false,
+    ));
+    println!(
+        "frozen3 left out: {learned:?} against the lists alone {lists:?} (found, extra, missed)"
+    );
+    assert!(
+        learned.0 > lists.0 && learned.1 <= lists.1,
+        "{learned:?} against {lists:?}"
+    );
+    assert!(
+        learned.0 >= CV_FOUND && learned.1 <= CV_EXTRA,
+        "{learned:?}"
+    );
+}
+
 /// Issue #19's bar: each event's recall and precision at least 0.95 on each frozen half. Not
 /// met yet (docs/RECOGNITION.md lists the events under it): run with `--ignored`.
 #[test]
 #[ignore = "issue #19's 0.95 per event on the frozen half is not reached (docs/RECOGNITION.md)"]
 fn recognition_on_the_frozen_half_reaches_the_issue_bar() {
-    for name in ["frozen", "frozen2", "frozen3"] {
+    for name in ["frozen", "frozen2", "frozen3", "frozen4"] {
         let counts = measure(name, false);
         let below: Vec<&String> = counts
             .iter()
@@ -283,26 +430,28 @@ fn same_audit(name: &str) -> (usize, usize) {
 }
 
 /// The audit of the tagged calls equals the audit of the intended logs on at least 95% of
-/// the tuning half's calls, and on the frozen halves on no fewer calls than measured now (16
-/// of 22, 21 of 22 on the second, 16 of 22 on the third, blind; the issue's 95% is the
-/// ignored test below).
+/// the tuning half's calls, and on the frozen halves on no fewer calls than measured now (19
+/// of 22, 22 of 22 on the second, 20 of 22 on the third, none of them blind any more; 17 of 22
+/// on the fourth, blind; the issue's 95% is the ignored test below).
 #[test]
 fn tagged_calls_audit_as_the_intended_logs() {
     let (same, all) = same_audit("tuning");
     assert!(same as f64 >= 0.95 * all as f64, "tuning: {same} of {all}");
     let (same, all) = same_audit("frozen");
-    assert!(same >= 16, "frozen: {same} of {all}");
+    assert!(same >= 19, "frozen: {same} of {all}");
     let (same, all) = same_audit("frozen2");
-    assert!(same >= 21, "frozen2: {same} of {all}");
+    assert!(same >= 22, "frozen2: {same} of {all}");
     let (same, all) = same_audit("frozen3");
-    assert!(same >= 16, "frozen3: {same} of {all}");
+    assert!(same >= 20, "frozen3: {same} of {all}");
+    let (same, all) = same_audit("frozen4");
+    assert!(same >= 17, "frozen4: {same} of {all}");
 }
 
 /// Issue #19's bar for the frozen halves: the same audit on at least 95% of their calls.
 #[test]
 #[ignore = "issue #19's 95% of frozen calls audited alike is not reached (docs/RECOGNITION.md)"]
 fn tagged_frozen_calls_audit_as_the_intended_logs_at_the_issue_bar() {
-    for name in ["frozen", "frozen2", "frozen3"] {
+    for name in ["frozen", "frozen2", "frozen3", "frozen4"] {
         let (same, all) = same_audit(name);
         assert!(same as f64 >= 0.95 * all as f64, "{name}: {same} of {all}");
     }
@@ -311,7 +460,7 @@ fn tagged_frozen_calls_audit_as_the_intended_logs_at_the_issue_bar() {
 /// Contact Lens files and speaker turns give the same log (timestamps compared by instant).
 #[test]
 fn contact_lens_and_turns_give_the_same_log() {
-    for name in ["tuning", "frozen", "frozen2", "frozen3"] {
+    for name in ["tuning", "frozen", "frozen2", "frozen3", "frozen4"] {
         let (turns, a) = tagged(name, false);
         let (lens, b) = tagged(name, true);
         assert!(b.rejected.is_empty(), "{:?}", b.rejected);

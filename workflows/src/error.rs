@@ -27,6 +27,16 @@ pub enum Error {
         /// What is wrong with it.
         why: String,
     },
+    /// A line of a procedure's labelled examples (its `examples.tsv`) that cannot be read.
+    #[error("recognition examples of {owner}, line {line}: {why}")]
+    Examples {
+        /// The owner (a procedure's name, or `call_frame`).
+        owner: String,
+        /// The line, from 1.
+        line: usize,
+        /// What is wrong with it.
+        why: String,
+    },
     /// An event name no registered procedure declares.
     #[error("unknown event {name}")]
     UnknownEvent {

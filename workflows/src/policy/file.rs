@@ -16,6 +16,7 @@ use crate::config::{Config, ParamDef, ParamValue, CALL_FRAME};
 use crate::error::Error;
 use crate::finding::Severity;
 use crate::procedure::Procedure;
+use crate::recognition::classifier::EXAMPLES;
 use crate::registry::Engine;
 
 /// A policy file that cannot be used: where, which key, and why.
@@ -469,7 +470,7 @@ impl<'t> Reader<'t> {
     }
 
     /// `[<owner>.recognition]`: phrase lists replacing an owner's declared ones, keyed by
-    /// cue id or reason code; base rules only (a transcript is read once, before any call
+    /// cue id or reason code, and the classifier's `examples`; base rules only (a transcript is read once, before any call
     /// date decides a version).
     fn recognition(
         &mut self,
@@ -490,9 +491,19 @@ impl<'t> Reader<'t> {
         let table = self.table(value, &here)?;
         let mut known: Vec<&str> = declared.cues.iter().map(|c| c.id).collect();
         known.extend(declared.reasons.iter().map(|r| r.reason));
+        known.push(EXAMPLES);
         for (k, v) in table {
             let key: &str = k.get_ref();
             let path = format!("{here}.{key}");
+            if key == EXAMPLES {
+                let lines = self.examples(owner, v, &path)?;
+                config
+                    .recognition
+                    .entry(owner.to_owned())
+                    .or_default()
+                    .insert(key.to_owned(), lines);
+                continue;
+            }
             if !known.contains(&key) {
                 return Err(self.error(
                     k.span(),
@@ -531,6 +542,43 @@ impl<'t> Reader<'t> {
                 .insert(key.to_owned(), phrases);
         }
         Ok(())
+    }
+
+    /// `[<owner>.recognition] examples`: labelled utterances replacing the owner's declared
+    /// ones, one per string (`"speaker\tsteps\ttext"`, as in a procedure's `examples.tsv`).
+    fn examples(
+        &self,
+        owner: &str,
+        value: &Spanned<DeValue<'_>>,
+        path: &str,
+    ) -> Result<Vec<String>, PolicyError> {
+        let DeValue::Array(items) = value.get_ref() else {
+            return Err(self.error(
+                value.span(),
+                path,
+                "expected a list of labelled utterances, like [\"customer\\tservice_call_reported\\tthe tech came out tuesday\"]",
+            ));
+        };
+        let mut lines = Vec::new();
+        for item in items.iter() {
+            let text = self.string(item, path)?;
+            if text.contains('\n') {
+                return Err(self.error(
+                    item.span(),
+                    path,
+                    "one utterance per string (no line break)",
+                ));
+            }
+            crate::recognition::parse_examples(owner, &text).map_err(|e| {
+                let why = match e {
+                    Error::Examples { why, .. } => why,
+                    other => other.to_string(),
+                };
+                self.error(item.span(), path, why)
+            })?;
+            lines.push(text);
+        }
+        Ok(lines)
     }
 
     /// A version's `effective` date.

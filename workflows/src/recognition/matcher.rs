@@ -1,9 +1,13 @@
 //! The recogniser: every registered procedure's cues (and the frame's) compiled once, read
 //! against one utterance at a time with what the call has said so far.
 
+use std::cell::OnceCell;
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 
+use super::classifier::{learned, Classifier, Features, Label, CLASSIFIER_FLOOR, EXAMPLES};
 use super::phrase::{compile, find, match_at, Hit, Phrase, Tok};
 use super::words::{
     amount_in_words, answered_name, business_hours_words, format_cents, name_at, split,
@@ -26,6 +30,10 @@ pub const OPENING_FLOOR: f64 = 0.25;
 
 /// Under this confidence a recognised step is listed for review (`callflow tag --report`).
 pub const LOW_CONFIDENCE: f64 = 0.6;
+
+/// A step read by the classifier alone has its probability times this as its confidence:
+/// always under [`LOW_CONFIDENCE`], so that `callflow tag --report` lists it for review.
+pub const LEARNED_CEILING: f64 = 0.55;
 
 /// The confidence of a step read from the call's opening turn by position alone.
 const BY_POSITION: f64 = 0.5;
@@ -88,12 +96,17 @@ struct Compiled {
     vetoes: Vec<Phrase>,
     with: Vec<Phrase>,
     opening: Vec<Phrase>,
+    /// The classifier's label for the cue, when the classifier may read it ([`Cue::learned`],
+    /// and not a name, nor a step read from the call's opening by position).
+    label: Option<usize>,
 }
 
 struct CompiledReason {
     reason: &'static str,
     phrases: Vec<Phrase>,
     covered: bool,
+    /// The classifier's label for the reason.
+    label: Option<usize>,
 }
 
 /// Every registered procedure's recognition (and the frame's), compiled, with the policy's
@@ -107,6 +120,8 @@ pub struct Recognizer {
     reason_index: Index,
     /// Every phrase word, numbered from 1.
     vocab: FxHashMap<String, u32>,
+    /// What the procedures' examples taught.
+    classifier: Arc<Classifier>,
 }
 
 /// The phrases of a speaker's cues by their first word (and those that start with a
@@ -141,13 +156,23 @@ fn number_words(phrases: &mut [Phrase], vocab: &mut FxHashMap<String, u32>) {
     }
 }
 
-/// An utterance's words and the vocabulary numbers it holds.
+/// An utterance's words, the vocabulary numbers it holds, and its classifier features (taken
+/// when a cue first asks).
 struct Seen<'s, 'w> {
     words: &'s [Word<'w>],
     present: &'s Present,
+    features: &'s OnceCell<Features>,
 }
 
 impl Seen<'_, '_> {
+    /// How likely the classifier finds the label in the utterance.
+    fn learned(&self, classifier: &Classifier, label: usize) -> f64 {
+        let features = self
+            .features
+            .get_or_init(|| classifier.features(self.words));
+        classifier.probability(label, features)
+    }
+
     /// Whether the phrase matches anywhere (tried only when every word of it was said).
     fn finds(&self, phrase: &Phrase) -> bool {
         self.present.holds(phrase) && find(phrase, self.words).is_some()
@@ -252,6 +277,19 @@ impl Recognizer {
         let mut agent = Vec::new();
         let mut customer = Vec::new();
         let mut reasons = Vec::new();
+        let mut labels: Vec<Label> = Vec::new();
+        // Every step an example may name.
+        let mut known: Vec<String> = Vec::new();
+        // A policy's examples replace the owner's (`[<owner>.recognition] examples`).
+        let examples: Vec<(&str, String)> = owners
+            .iter()
+            .map(
+                |(owner, recognition)| match overrides.get(*owner).and_then(|o| o.get(EXAMPLES)) {
+                    Some(lines) => (*owner, lines.join("\n")),
+                    None => (*owner, recognition.examples.to_owned()),
+                },
+            )
+            .collect();
         for (owner, recognition) in owners {
             let own = overrides.get(owner);
             for cue in recognition.cues {
@@ -272,6 +310,14 @@ impl Recognizer {
                     }
                     split(&text).len()
                 });
+                let name = match cue.value {
+                    Extract::Fixed(value) => format!("{}={value}", cue.event),
+                    _ => cue.event.to_owned(),
+                };
+                known.push(name.clone());
+                let learnable =
+                    cue.learned && !matches!(cue.value, Extract::Name { .. }) && !cue.opens_call;
+                let label = learnable.then(|| label_of(&mut labels, name, cue.speaker));
                 let compiled = Compiled {
                     cue: *cue,
                     script_words,
@@ -279,6 +325,7 @@ impl Recognizer {
                     vetoes,
                     with,
                     opening,
+                    label,
                 };
                 match cue.speaker {
                     Speaker::Agent => agent.push(compiled),
@@ -291,10 +338,14 @@ impl Recognizer {
                     None => reason.phrases.to_vec(),
                 };
                 let covered = owner != CALL_FRAME;
+                let name = format!("inquiry={}", reason.reason);
+                known.push(name.clone());
+                let label = label_of(&mut labels, name, Speaker::Customer);
                 reasons.push(CompiledReason {
                     reason: reason.reason,
                     phrases: compile_all(owner, reason.reason, &list)?.0,
                     covered,
+                    label: Some(label),
                 });
             }
         }
@@ -309,6 +360,7 @@ impl Recognizer {
             number_words(&mut reason.phrases, &mut vocab);
         }
         Ok(Recognizer {
+            classifier: learned(&examples, labels, &known)?,
             vocab,
             reason_index: Index::of_lists(reasons.iter().map(|r| r.phrases.as_slice())),
             agent_index: Index::of(&agent),
@@ -356,6 +408,7 @@ impl Recognizer {
         // Every phrase hit, by cue, earliest first.
         let mut hits: Vec<(usize, Hit, f64)> = Vec::new();
         let present = Present::of(&words, self.vocab.len());
+        let features = OnceCell::new();
         for (start, word) in words.iter().enumerate() {
             let by_word = index.by_word(word);
             let numeric = if word.number.is_some() {
@@ -390,13 +443,19 @@ impl Recognizer {
             let seen = Seen {
                 words: &words,
                 present: &present,
+                features: &features,
             };
             if let Some(step) = self.cue(compiled, own, rules, call, &seen, cased, said, opening) {
                 out.push(step);
             }
         }
         if speaker == Speaker::Customer {
-            if let Some((reason, at, confidence)) = self.reason(&words, &present) {
+            let seen = Seen {
+                words: &words,
+                present: &present,
+                features: &features,
+            };
+            if let Some((reason, at, confidence)) = self.reason(&seen) {
                 if call.reason.as_deref() != Some(reason) {
                     call.reason = Some(reason.to_owned());
                     out.push(Recognized {
@@ -473,7 +532,11 @@ impl Recognizer {
         let may_script = cue.script.is_some()
             && (words.len() as f64 >= SCRIPT_FLOOR * compiled.script_words as f64
                 || (cue.opens_call && opening));
-        if hits.is_empty() && !may_script && !answered {
+        let learned = match compiled.label {
+            Some(label) if hits.is_empty() => seen.learned(&self.classifier, label),
+            _ => 0.0,
+        };
+        if hits.is_empty() && !may_script && !answered && learned < CLASSIFIER_FLOOR {
             return None;
         }
         if compiled.vetoes.iter().any(|v| seen.finds(v)) {
@@ -492,6 +555,12 @@ impl Recognizer {
                 if resembles {
                     confidence = confidence.max(adherence.max(BY_POSITION));
                 }
+            }
+        }
+        if confidence == 0.0 && learned >= CLASSIFIER_FLOOR {
+            confidence = learned * LEARNED_CEILING;
+            if let Some(label) = compiled.label {
+                position = self.classifier.strongest_word(label, words);
             }
         }
         if confidence == 0.0 && !answered {
@@ -571,7 +640,33 @@ impl Recognizer {
 
     /// The reason the words give: the covered reason whose phrases match best (more words
     /// named, then earlier), else an uncovered one.
-    fn reason(&self, words: &[Word<'_>], present: &Present) -> Option<(&'static str, usize, f64)> {
+    fn reason(&self, seen: &Seen<'_, '_>) -> Option<(&'static str, usize, f64)> {
+        self.reason_by_phrase(seen.words, seen.present)
+            .or_else(|| self.reason_learned(seen))
+    }
+
+    /// The reason the classifier finds likeliest, at [`CLASSIFIER_FLOOR`] or over.
+    fn reason_learned(&self, seen: &Seen<'_, '_>) -> Option<(&'static str, usize, f64)> {
+        let mut best: Option<(&CompiledReason, usize, f64)> = None;
+        for reason in &self.reasons {
+            let Some(label) = reason.label else { continue };
+            let p = seen.learned(&self.classifier, label);
+            if p >= CLASSIFIER_FLOOR && best.is_none_or(|(_, _, q)| p > q) {
+                best = Some((reason, label, p));
+            }
+        }
+        best.map(|(reason, label, p)| {
+            let at = self.classifier.strongest_word(label, seen.words);
+            (reason.reason, at, p * LEARNED_CEILING)
+        })
+    }
+
+    /// The reason the phrases give.
+    fn reason_by_phrase(
+        &self,
+        words: &[Word<'_>],
+        present: &Present,
+    ) -> Option<(&'static str, usize, f64)> {
         let mut best: Option<(&'static str, usize, usize, bool)> = None;
         for (start, word) in words.iter().enumerate() {
             let by_word = self.reason_index.by_word(word);
@@ -602,5 +697,17 @@ impl Recognizer {
             }
         }
         best.map(|(reason, at, weight, _)| (reason, at, (0.6 + 0.1 * weight as f64).min(0.95)))
+    }
+}
+
+/// The index of the classifier's label `name` said by `speaker`, added when new.
+fn label_of(labels: &mut Vec<Label>, name: String, speaker: Speaker) -> usize {
+    let label = Label { name, speaker };
+    match labels.iter().position(|l| *l == label) {
+        Some(at) => at,
+        None => {
+            labels.push(label);
+            labels.len() - 1
+        }
     }
 }

@@ -12,8 +12,14 @@
 //! with their punctuation and apostrophes dropped (`"I'm"` is `im`) and number words read as
 //! digits (`thirty` is `30`, `twenty four` is `24`). `*` stands for a gap of up to six words;
 //! `#` for any number. A phrase starting with `!` vetoes the cue: "sorry could you" keeps
-//! "Sorry, could you say that again?" from being an apology. Nothing is downloaded and nothing
-//! is learned: the lists are the recogniser.
+//! "Sorry, could you say that again?" from being an apology. Nothing is downloaded.
+//!
+//! **Learned from examples.** Behind the lists, a small [classifier](classifier) reads the
+//! steps whose meaning is in the content rather than in a stock phrase. It learns from the
+//! labelled utterances each procedure declares ([`Recognition::examples`]) when a recogniser
+//! is built, and it only adds to the lists: a cue read by a phrase or its script line never
+//! asks it, and what it reads still passes the cue's vetoes, gate and value reading. Its
+//! reads are always listed for review (their confidence is under [`LOW_CONFIDENCE`]).
 //!
 //! ```
 //! use callflow_workflows::recognition::{CallContext, Recognizer};
@@ -32,13 +38,16 @@
 use crate::script::ScriptLine;
 use crate::vocab::Speaker;
 
+pub mod classifier;
 pub mod frame;
 mod matcher;
 mod phrase;
 mod words;
 
+pub use classifier::{parse_examples, Example, CLASSIFIER_FLOOR};
 pub use matcher::{
-    CallContext, Recognized, Recognizer, LOW_CONFIDENCE, OPENING_FLOOR, SCRIPT_FLOOR,
+    CallContext, Recognized, Recognizer, LEARNED_CEILING, LOW_CONFIDENCE, OPENING_FLOOR,
+    SCRIPT_FLOOR,
 };
 pub use phrase::check_phrase;
 pub use words::{amount_in, business_hours_in, name_in, ticket_in, REDACTED};
@@ -50,6 +59,10 @@ pub struct Recognition {
     pub cues: &'static [Cue],
     /// One cue per inquiry reason.
     pub reasons: &'static [ReasonCue],
+    /// Utterances of the procedure's calls as people say them, each with the steps it
+    /// holds, that the [classifier](classifier) learns from: one per line,
+    /// `speaker<TAB>steps<TAB>text` ([`parse_examples`]). Empty for none.
+    pub examples: &'static str,
 }
 
 impl Recognition {
@@ -57,6 +70,7 @@ impl Recognition {
     pub const NONE: Recognition = Recognition {
         cues: &[],
         reasons: &[],
+        examples: "",
     };
 }
 
@@ -84,6 +98,9 @@ pub struct Cue {
     pub opens_call: bool,
     /// Words that, in the turn opening the call, make it an attempt at this step.
     pub opening: &'static [&'static str],
+    /// Whether the [classifier](classifier) may read the step when no phrase does (for a
+    /// step whose meaning is in the content rather than in a stock phrase).
+    pub learned: bool,
 }
 
 impl Cue {
@@ -104,7 +121,14 @@ impl Cue {
             gate: Gate::Always,
             opens_call: false,
             opening: &[],
+            learned: false,
         }
+    }
+
+    /// The same cue, also read by the [classifier](classifier) when no phrase reads it.
+    pub const fn learned(mut self) -> Cue {
+        self.learned = true;
+        self
     }
 
     /// The same cue, also recognised by a script line.

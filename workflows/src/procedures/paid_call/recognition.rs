@@ -8,6 +8,7 @@ use crate::vocab::Speaker;
 pub const RECOGNITION: Recognition = Recognition {
     cues: CUES,
     reasons: REASONS,
+    examples: include_str!("examples.tsv"),
 };
 
 const CUES: &[Cue] = &[
@@ -56,6 +57,7 @@ const CUES: &[Cue] = &[
             "!shopping dollars",
         ],
     )
+    .learned()
     .value(Extract::Amount),
     Cue::new(
         "build_value",
@@ -75,14 +77,19 @@ const CUES: &[Cue] = &[
             "runs a lot more",
             "cost a lot more",
             "full cost",
+            "covered under",
+            "didnt pay for",
+            "didnt have to pay",
         ],
-    ),
+    )
+    .learned(),
     Cue::new(
         "advise_dispute_letter",
         "advise_dispute_letter",
         Speaker::Agent,
         &["dispute * letter", "letter * dispute", "payment due letter"],
-    ),
+    )
+    .learned(),
     Cue::new(
         "promise_followup",
         "promise_followup",
@@ -96,7 +103,8 @@ const CUES: &[Cue] = &[
             "follow up with you",
             "!call you back at this number",
         ],
-    ),
+    )
+    .learned(),
     Cue::new(
         "service_call_reported",
         "service_call_reported",
@@ -120,7 +128,8 @@ const CUES: &[Cue] = &[
             "!never paid",
             "!didnt pay",
         ],
-    ),
+    )
+    .learned(),
     Cue::new(
         "record_mismatch_name",
         "record_mismatch",
@@ -137,6 +146,7 @@ const CUES: &[Cue] = &[
             "spelling",
         ],
     )
+    .learned()
     .value(Extract::Fixed("name")),
     Cue::new(
         "record_mismatch_address",
@@ -153,6 +163,7 @@ const CUES: &[Cue] = &[
             "i moved",
         ],
     )
+    .learned()
     .value(Extract::Fixed("address")),
     Cue::new(
         "amount_disputed",
@@ -205,6 +216,7 @@ const CUES: &[Cue] = &[
             "!address",
         ],
     )
+    .learned()
     .gate(Gate::After(&["quote_amount"])),
 ];
 

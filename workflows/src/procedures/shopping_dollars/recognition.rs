@@ -10,6 +10,7 @@ use crate::vocab::Speaker;
 pub const RECOGNITION: Recognition = Recognition {
     cues: CUES,
     reasons: REASONS,
+    examples: include_str!("examples.tsv"),
 };
 
 /// Phrases of a customer telling they reached out to the partner.
@@ -66,6 +67,7 @@ const CUES: &[Cue] = &[
             "!over 30 days",
         ],
     )
+    .learned()
     .script(scripts::EXPLAIN_REVIEW_PERIOD),
     Cue::new(
         "expect_email_soon",
@@ -99,6 +101,7 @@ const CUES: &[Cue] = &[
             "!hear from",
         ],
     )
+    .learned()
     .script(scripts::EXPECT_EMAIL_SOON),
     Cue::new(
         "apologize",
@@ -143,6 +146,7 @@ const CUES: &[Cue] = &[
             "few simple steps",
         ],
     )
+    .learned()
     .script(scripts::EXPLAIN_PARTNER_SUPPORT),
     Cue::new(
         "ask_contact_time",
@@ -175,8 +179,12 @@ const CUES: &[Cue] = &[
             "approximately when",
             "what date",
             "around what time",
+            "whend you",
+            "when * you send",
+            "when * you sent",
         ],
     )
+    .learned()
     .script(scripts::ASK_CONTACT_TIME),
     Cue::new(
         "ask_ticket",
@@ -193,6 +201,7 @@ const CUES: &[Cue] = &[
             "!ticket is answered",
         ],
     )
+    .learned()
     .script(scripts::ASK_TICKET),
     Cue::new(
         "promise_followup",
@@ -208,6 +217,7 @@ const CUES: &[Cue] = &[
             "contact home service perks",
         ],
     )
+    .learned()
     .script(scripts::PROMISE_FOLLOWUP),
     Cue::new(
         "contact_time",
@@ -241,6 +251,7 @@ const CUES: &[Cue] = &[
             "# oclock",
         ],
     )
+    .learned()
     .value(Extract::BusinessHours {
         inside: "business_hours",
         outside: "outside_business_hours",
@@ -254,6 +265,7 @@ const CUES: &[Cue] = &[
         Speaker::Customer,
         &["hsp", "h s p", "pii", "#", "ticket", "its", "number"],
     )
+    .learned()
     .value(Extract::Ticket {
         prefix: "HSP",
         digits: 5,
