@@ -14,7 +14,7 @@
 //! `#` for any number. A phrase starting with `!` vetoes the cue: "sorry could you" keeps
 //! "Sorry, could you say that again?" from being an apology. Nothing is downloaded.
 //!
-//! **Learned from examples.** Behind the lists, a small [classifier](classifier) reads the
+//! **Learned from examples.** Behind the lists, a small [classifier] reads the
 //! steps whose meaning is in the content rather than in a stock phrase. It learns from the
 //! labelled utterances each procedure declares ([`Recognition::examples`]) when a recogniser
 //! is built, and it only adds to the lists: a cue read by a phrase or its script line never
@@ -60,7 +60,7 @@ pub struct Recognition {
     /// One cue per inquiry reason.
     pub reasons: &'static [ReasonCue],
     /// Utterances of the procedure's calls as people say them, each with the steps it
-    /// holds, that the [classifier](classifier) learns from: one per line,
+    /// holds, that the [classifier] learns from: one per line,
     /// `speaker<TAB>steps<TAB>text` ([`parse_examples`]). Empty for none.
     pub examples: &'static str,
 }
@@ -98,7 +98,7 @@ pub struct Cue {
     pub opens_call: bool,
     /// Words that, in the turn opening the call, make it an attempt at this step.
     pub opening: &'static [&'static str],
-    /// Whether the [classifier](classifier) may read the step when no phrase does (for a
+    /// Whether the [classifier] may read the step when no phrase does (for a
     /// step whose meaning is in the content rather than in a stock phrase).
     pub learned: bool,
 }
@@ -125,7 +125,7 @@ impl Cue {
         }
     }
 
-    /// The same cue, also read by the [classifier](classifier) when no phrase reads it.
+    /// The same cue, also read by the [classifier] when no phrase reads it.
     pub const fn learned(mut self) -> Cue {
         self.learned = true;
         self
