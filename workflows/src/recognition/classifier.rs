@@ -45,6 +45,8 @@ pub struct Example<'a> {
     pub labels: Vec<&'a str>,
     /// What was said.
     pub text: &'a str,
+    /// Its line in the examples' text, from 1.
+    pub line: usize,
 }
 
 /// Reads a procedure's examples: one utterance per line, `speaker<TAB>steps<TAB>text`
@@ -62,7 +64,7 @@ pub struct Example<'a> {
 pub fn parse_examples<'a>(owner: &str, text: &'a str) -> Result<Vec<Example<'a>>, Error> {
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
-        if is_comment(line) {
+        if line.trim().is_empty() || line.starts_with('#') {
             continue;
         }
         let bad = |why: String| Error::Examples {
@@ -87,22 +89,10 @@ pub fn parse_examples<'a>(owner: &str, text: &'a str) -> Result<Vec<Example<'a>>
             speaker,
             labels: labels.split_whitespace().collect(),
             text,
+            line: n + 1,
         });
     }
     Ok(out)
-}
-
-/// Whether a line of examples is blank or a comment.
-fn is_comment(line: &str) -> bool {
-    line.trim().is_empty() || line.starts_with('#')
-}
-
-/// The line number (from 1) of each example of `text`, in order.
-fn example_lines(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.lines()
-        .enumerate()
-        .filter(|(_, line)| !is_comment(line))
-        .map(|(n, _)| n + 1)
 }
 
 /// What the classifier is asked to tell: one label per cue or reason, and who says it.
@@ -335,10 +325,7 @@ pub(crate) fn learned(
     }
     let mut examples = Vec::new();
     for (owner, text) in owners {
-        for (example, line) in parse_examples(owner, text)?
-            .into_iter()
-            .zip(example_lines(text))
-        {
+        for example in parse_examples(owner, text)? {
             if let Some(unknown) = example
                 .labels
                 .iter()
@@ -346,7 +333,7 @@ pub(crate) fn learned(
             {
                 return Err(Error::Examples {
                     owner: (*owner).to_owned(),
-                    line,
+                    line: example.line,
                     why: format!("unknown step '{unknown}'"),
                 });
             }
