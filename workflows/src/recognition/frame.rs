@@ -168,6 +168,19 @@ const UNCOVERED: &[ReasonCue] = &[
         ],
     },
     ReasonCue {
+        reason: "refund_timing",
+        phrases: &[
+            "refund * show up",
+            "refund * shows up",
+            "refund * post",
+            "refund * posts",
+            "refund * arrive",
+            "refund * take",
+            "when * get * refund",
+            "how long * refund",
+        ],
+    },
+    ReasonCue {
         reason: "coverage_question",
         phrases: &[
             "is * covered",

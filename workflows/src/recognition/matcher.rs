@@ -469,7 +469,10 @@ impl Recognizer {
             }
         }
         // A redacted answer to "the ticket number?" is the ticket, not a name ("it's [PII]").
-        if out.iter().any(|s| s.event == "ticket" && s.redacted) {
+        // When the utterance has one [PII] only: "my name is [PII] ... the number is [PII]"
+        // holds both.
+        let redactions = words.iter().filter(|w| w.norm == "pii").count();
+        if redactions < 2 && out.iter().any(|s| s.event == "ticket" && s.redacted) {
             out.retain(|s| !(s.event == "customer_identified" && s.redacted));
         }
         // One row per event an utterance: the surer reading when two cues give the same step.
@@ -661,13 +664,19 @@ impl Recognizer {
         })
     }
 
-    /// The reason the phrases give.
+    /// The reason the phrases give: the one whose phrases found name the most words between
+    /// them (each phrase counted once), then a covered one, then the one named earlier. "She
+    /// did get her shopping dollars email, but the reward site keeps giving her an error when
+    /// she tries to redeem" is the site, not the missing email.
     fn reason_by_phrase(
         &self,
         words: &[Word<'_>],
         present: &Present,
     ) -> Option<(&'static str, usize, f64)> {
-        let mut best: Option<(&'static str, usize, usize, bool)> = None;
+        // Per reason: the words its phrases named, where it was first named, and its best
+        // phrase's weight (for the confidence).
+        let mut score: Vec<(usize, usize, usize)> = vec![(0, usize::MAX, 0); self.reasons.len()];
+        let mut counted: Vec<(u16, u16)> = Vec::new();
         for (start, word) in words.iter().enumerate() {
             let by_word = self.reason_index.by_word(word);
             let numeric = if word.number.is_some() {
@@ -682,21 +691,30 @@ impl Recognizer {
                 let Some(phrase) = reason.phrases.get(usize::from(p)) else {
                     continue;
                 };
-                if !present.holds(phrase) {
+                if counted.contains(&(r, p)) || !present.holds(phrase) {
                     continue;
                 }
                 if match_at(phrase, words, start).is_some() {
-                    let better = best.is_none_or(|(_, at, weight, covered)| {
-                        (phrase.weight, reason.covered, std::cmp::Reverse(start))
-                            > (weight, covered, std::cmp::Reverse(at))
-                    });
-                    if better {
-                        best = Some((reason.reason, start, phrase.weight, reason.covered));
-                    }
+                    counted.push((r, p));
+                    let Some(s) = score.get_mut(usize::from(r)) else {
+                        continue;
+                    };
+                    s.0 += phrase.weight;
+                    s.1 = s.1.min(start);
+                    s.2 = s.2.max(phrase.weight);
                 }
             }
         }
-        best.map(|(reason, at, weight, _)| (reason, at, (0.6 + 0.1 * weight as f64).min(0.95)))
+        let (best, (_, at, weight)) = score
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.0 > 0)
+            .max_by_key(|(r, s)| {
+                let covered = self.reasons.get(*r).is_some_and(|c| c.covered);
+                (s.0, covered, std::cmp::Reverse(s.1))
+            })?;
+        let reason = self.reasons.get(best)?.reason;
+        Some((reason, *at, (0.6 + 0.1 * *weight as f64).min(0.95)))
     }
 }
 

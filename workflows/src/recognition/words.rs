@@ -257,6 +257,17 @@ pub fn amount_in(text: &str, bare: bool) -> Option<(u64, usize)> {
 }
 
 pub(crate) fn amount_in_words(words: &[Word<'_>], bare: bool) -> Option<(u64, usize)> {
+    // An amount marked as money ("$212.40", "ninety dollars") before a bare number: "41
+    // Birch Lane ... a fee of $212.40" quotes 212.40.
+    let marked = amount_marked(words, false);
+    if marked.is_some() || !bare {
+        return marked;
+    }
+    amount_marked(words, true)
+}
+
+/// The first amount of [`amount_in_words`], bare numbers counting or not.
+fn amount_marked(words: &[Word<'_>], bare: bool) -> Option<(u64, usize)> {
     let mut i = 0;
     while let Some(first) = words.get(i) {
         let Some((groups, taken)) = number_run(words, i) else {
@@ -358,6 +369,11 @@ pub(crate) fn ticket_in_words(
         } else {
             (i, false)
         };
+        if !found && word.norm == "ticket" {
+            if let Some(at) = redacted_after_ticket(words, i) {
+                return Some((REDACTED.to_owned(), at));
+            }
+        }
         if found || prefix_optional {
             let mut got = String::new();
             let mut j = after;
@@ -383,7 +399,21 @@ pub(crate) fn ticket_in_words(
                     }
                     n if n.bytes().all(|b| b.is_ascii_digit()) && !n.is_empty() => got.push_str(n),
                     n => match word_number(n) {
-                        Some(v) if v < 10 => got.push(char::from(b'0' + v as u8)),
+                        Some(v) if v < 20 => got.push_str(&v.to_string()),
+                        // "fifty two" is 52, "fifty" before no unit 50
+                        Some(v) if v < 100 && v % 10 == 0 => {
+                            let unit = words
+                                .get(j + 1)
+                                .and_then(|u| word_number(&u.norm))
+                                .filter(|u| (1..10).contains(u));
+                            match unit {
+                                Some(u) => {
+                                    got.push_str(&(v + u).to_string());
+                                    j += 1;
+                                }
+                                None => got.push_str(&v.to_string()),
+                            }
+                        }
                         _ => break,
                     },
                 }
@@ -402,6 +432,20 @@ pub(crate) fn ticket_in_words(
         i += 1;
     }
     None
+}
+
+/// A `[PII]` said as the number of the ticket named at word `at` ("my ticket number is
+/// [PII]", "a support ticket with them, the number is [PII]"): where the ticket was named.
+fn redacted_after_ticket(words: &[Word<'_>], at: usize) -> Option<usize> {
+    let end = (at + 10).min(words.len());
+    let after = words.get(at..end)?;
+    after
+        .windows(2)
+        .any(|pair| {
+            matches!(pair, [before, pii] if pii.norm == "pii"
+                && matches!(&*before.norm, "is" | "was" | "number" | "ticket" | "its"))
+        })
+        .then_some(at)
 }
 
 /// Words that are never part of a name.
@@ -637,6 +681,21 @@ const NOT_NAMES: &[&str] = &[
     "almost",
     "already",
     "interested",
+    "nice",
+    "cool",
+    "alright",
+    "awesome",
+    "perfect",
+    "phones",
+    "emails",
+    "address",
+    "street",
+    "avenue",
+    "road",
+    "court",
+    "circle",
+    "boulevard",
+    "apartment",
 ];
 
 fn name_like(word: &Word<'_>, cased: bool) -> bool {
@@ -725,6 +784,8 @@ pub(crate) fn answered_name(words: &[Word<'_>], cased: bool) -> Option<(String, 
                 | "names"
                 | "this"
                 | "oh"
+                | "first"
+                | "last"
         ) || word.stop_after)
         {
             // Anything else before a name: not an answer made of a name.
@@ -938,6 +999,11 @@ mod tests {
             amount_in("so one sixty one comes off", true).map(|a| a.0),
             Some(16100)
         );
+        // An amount marked as money wins over a bare number said first.
+        assert_eq!(
+            amount_in("the address is 41 Birch Lane, and the fee is $212.40", true).map(|a| a.0),
+            Some(21240)
+        );
     }
 
     #[test]
@@ -959,6 +1025,28 @@ mod tests {
             Some(REDACTED)
         );
         assert_eq!(ticket_in("it was twenty minutes", "HSP", 5, true), None);
+        // Tens and teens said as such.
+        assert_eq!(
+            ticket_in("Yeah, it's HSP fifty two, six oh four.", "HSP", 5, false).as_deref(),
+            Some("HSP-52604")
+        );
+        assert_eq!(
+            ticket_in("hsp four fifteen thirty", "HSP", 5, false).as_deref(),
+            Some("HSP-41530")
+        );
+        // A redacted number volunteered as the ticket's, not any redacted number.
+        for said in [
+            "My ticket number is [PII].",
+            "I opened a support ticket with them, the number is [PII].",
+        ] {
+            assert_eq!(
+                ticket_in(said, "HSP", 5, false).as_deref(),
+                Some(REDACTED),
+                "{said}"
+            );
+        }
+        assert_eq!(ticket_in("my phone number is [PII]", "HSP", 5, false), None);
+        assert_eq!(name_in("it's Court.", 1), None);
         assert_eq!(
             name_in("this is marcus bell by the way", 2).as_deref(),
             Some("Marcus Bell")

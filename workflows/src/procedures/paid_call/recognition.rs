@@ -52,7 +52,6 @@ const CUES: &[Cue] = &[
             "deduct",
             "withheld",
             "reduce",
-            "!no paid",
             "!dont see any",
             "!shopping dollars",
         ],
@@ -80,6 +79,8 @@ const CUES: &[Cue] = &[
             "covered under",
             "didnt pay for",
             "didnt have to pay",
+            "no cost to you",
+            "came out ahead",
         ],
     )
     .learned(),
@@ -125,6 +126,8 @@ const CUES: &[Cue] = &[
             "had a tech",
             "had someone out",
             "came out * last week",
+            "had a * out",
+            "repair guy",
             "!never paid",
             "!didnt pay",
         ],
@@ -212,12 +215,14 @@ const CUES: &[Cue] = &[
             "wasnt that much",
             "overcharg",
             "overcharged",
+            "still wrong",
+            "wrong",
             "!name",
             "!address",
         ],
     )
     .learned()
-    .gate(Gate::After(&["quote_amount"])),
+    .gate(Gate::After(&["quote_amount", "build_value"])),
 ];
 
 const REASONS: &[ReasonCue] = &[ReasonCue {

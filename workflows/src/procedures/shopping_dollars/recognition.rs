@@ -62,6 +62,7 @@ const CUES: &[Cue] = &[
             "!sorry for the delay",
             "!well past",
             "!past the review",
+            "!past the * review",
             "!past your review",
             "!more than 30 days",
             "!over 30 days",
@@ -95,8 +96,10 @@ const CUES: &[Cue] = &[
             "if its not there",
             "give us a call back",
             "call us back",
-            "!first payment",
             "!24 hours",
+            "!escalate",
+            "!dispute",
+            "!letter",
             "!hear back",
             "!hear from",
         ],
@@ -199,6 +202,8 @@ const CUES: &[Cue] = &[
             "confirmation number",
             "!support ticket is answered",
             "!ticket is answered",
+            "!hsp #",
+            "!h s p #",
         ],
     )
     .learned()
@@ -270,7 +275,16 @@ const CUES: &[Cue] = &[
         prefix: "HSP",
         digits: 5,
     })
-    .gate(Gate::AfterOr(&["ask_ticket"], &["hsp", "h s p"])),
+    .gate(Gate::AfterOr(
+        &["ask_ticket"],
+        &[
+            "hsp",
+            "h s p",
+            "ticket * number is pii",
+            "ticket * number was pii",
+            "ticket is pii",
+        ],
+    )),
 ];
 
 const REASONS: &[ReasonCue] = &[
@@ -426,6 +440,10 @@ const REASONS: &[ReasonCue] = &[
             "emailed home service perks",
             "online support",
             "support ticket",
+            "never got * response",
+            "any * response",
+            "get a response",
+            "got a response",
         ],
     },
 ];
