@@ -231,6 +231,16 @@ fn recognition_on_the_fourth_frozen_half() {
     holds_as_measured("frozen4", 187, 186, 0);
 }
 
+/// The fifth frozen half (`frozen5/`, written blind on 5 December 2026 by an author who read
+/// neither the lists, nor the classifier's examples, nor the other halves' utterances, and
+/// committed by itself, 56f41dd, before it was measured): measured once, blind, with the
+/// recogniser of c6cb975: 174 of 185 intended steps found, 4 found that were not intended (the
+/// lists alone: 168 and 4). Its mismatches are not printed.
+#[test]
+fn recognition_on_the_fifth_frozen_half() {
+    holds_as_measured("frozen5", 185, 174, 4);
+}
+
 /// A frozen half's recognition, all events together, holds its measured figures: `intended`
 /// steps in its answer key, at least `found` of them found, at most `extra` steps found that
 /// were not intended. Its mismatches are not printed (it measures; it is not tuned to).
@@ -371,7 +381,7 @@ fn the_classifier_reads_a_half_it_did_not_learn_from() {
 #[test]
 #[ignore = "issue #19's 0.95 per event on the frozen half is not reached (docs/RECOGNITION.md)"]
 fn recognition_on_the_frozen_half_reaches_the_issue_bar() {
-    for name in ["frozen", "frozen2", "frozen3", "frozen4"] {
+    for name in ["frozen", "frozen2", "frozen3", "frozen4", "frozen5"] {
         let counts = measure(name, false);
         let below: Vec<&String> = counts
             .iter()
@@ -432,8 +442,8 @@ fn same_audit(name: &str) -> (usize, usize) {
 /// The audit of the tagged calls equals the audit of the intended logs on at least 95% of
 /// the tuning half's calls, and on every call of the first four frozen halves (none of them
 /// blind any more: the lists were mended on their misses and the classifier learns from
-/// them; blind, they gave 17 of 22 on the fourth; the issue's bar on a blind half is the
-/// ignored test below).
+/// them; blind, they gave 17 of 22 on the fourth), and on the fifth, blind, on no fewer
+/// than measured (14 of 22; the issue's 95% is the ignored test below).
 #[test]
 fn tagged_calls_audit_as_the_intended_logs() {
     let (same, all) = same_audit("tuning");
@@ -442,13 +452,15 @@ fn tagged_calls_audit_as_the_intended_logs() {
         let (same, all) = same_audit(name);
         assert_eq!(same, all, "{name}: {same} of {all}");
     }
+    let (same, all) = same_audit("frozen5");
+    assert!(same >= 14, "frozen5: {same} of {all}");
 }
 
 /// Issue #19's bar for the frozen halves: the same audit on at least 95% of their calls.
 #[test]
 #[ignore = "issue #19's 95% of frozen calls audited alike is not reached (docs/RECOGNITION.md)"]
 fn tagged_frozen_calls_audit_as_the_intended_logs_at_the_issue_bar() {
-    for name in ["frozen", "frozen2", "frozen3", "frozen4"] {
+    for name in ["frozen", "frozen2", "frozen3", "frozen4", "frozen5"] {
         let (same, all) = same_audit(name);
         assert!(same as f64 >= 0.95 * all as f64, "{name}: {same} of {all}");
     }
@@ -457,7 +469,7 @@ fn tagged_frozen_calls_audit_as_the_intended_logs_at_the_issue_bar() {
 /// Contact Lens files and speaker turns give the same log (timestamps compared by instant).
 #[test]
 fn contact_lens_and_turns_give_the_same_log() {
-    for name in ["tuning", "frozen", "frozen2", "frozen3", "frozen4"] {
+    for name in ["tuning", "frozen", "frozen2", "frozen3", "frozen4", "frozen5"] {
         let (turns, a) = tagged(name, false);
         let (lens, b) = tagged(name, true);
         assert!(b.rejected.is_empty(), "{:?}", b.rejected);
