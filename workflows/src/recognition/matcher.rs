@@ -10,8 +10,8 @@ use rustc_hash::FxHashMap;
 use super::classifier::{learned, Classifier, Features, Label, CLASSIFIER_FLOOR, EXAMPLES};
 use super::phrase::{compile, find, match_at, Hit, Phrase, Tok};
 use super::words::{
-    amount_in_words, answered_name, business_hours_words, format_cents, name_at, split,
-    ticket_in_words, Word, REDACTED,
+    amount_in_words, answered_name, business_hours_words, format_cents, greeted_name, name_at,
+    split, ticket_in_words, Word, REDACTED,
 };
 use super::{Cue, Extract, Gate, Recognition};
 use crate::config::CALL_FRAME;
@@ -299,7 +299,9 @@ impl Recognizer {
                 };
                 let (phrases, vetoes) = compile_all(owner, cue.id, &list)?;
                 let with = match cue.gate {
-                    Gate::AfterOr(_, with) => compile_all(owner, cue.id, with)?.0,
+                    Gate::AfterOr(_, with) | Gate::With(with) => {
+                        compile_all(owner, cue.id, with)?.0
+                    }
                     _ => Vec::new(),
                 };
                 let opening = compile_all(owner, cue.id, cue.opening)?.0;
@@ -531,7 +533,29 @@ impl Recognizer {
     ) -> Option<Recognized> {
         let cue = &compiled.cue;
         let words = seen.words;
-        let answered = matches!(cue.value, Extract::Name { .. }) && call.agent_asked_name;
+        let naming = matches!(cue.value, Extract::Name { .. });
+        let answered = naming && call.agent_asked_name;
+        let identified = call.last.contains_key(cue.event);
+        // Once the customer has given their name, "it's loading now" gives none: a name after
+        // "it's" / "it is" counts only when asked for or before the customer was identified.
+        let weak = |hit: &Hit| {
+            naming
+                && identified
+                && !answered
+                && words
+                    .get(hit.start)
+                    .is_some_and(|w| w.norm == "its" || w.norm == "it")
+        };
+        let kept: Vec<(usize, Hit, f64)>;
+        let hits = if hits.iter().any(|h| weak(&h.1)) {
+            kept = hits.iter().filter(|h| !weak(&h.1)).cloned().collect();
+            kept.as_slice()
+        } else {
+            hits
+        };
+        let greeted = (naming && !identified && !answered)
+            .then(|| greeted_name(words, cased))
+            .flatten();
         let may_script = cue.script.is_some()
             && (words.len() as f64 >= SCRIPT_FLOOR * compiled.script_words as f64
                 || (cue.opens_call && opening));
@@ -539,7 +563,12 @@ impl Recognizer {
             Some(label) if hits.is_empty() => seen.learned(&self.classifier, label),
             _ => 0.0,
         };
-        if hits.is_empty() && !may_script && !answered && learned < CLASSIFIER_FLOOR {
+        if hits.is_empty()
+            && !may_script
+            && !answered
+            && greeted.is_none()
+            && learned < CLASSIFIER_FLOOR
+        {
             return None;
         }
         if compiled.vetoes.iter().any(|v| seen.finds(v)) {
@@ -566,6 +595,9 @@ impl Recognizer {
                 position = self.classifier.strongest_word(label, words);
             }
         }
+        if confidence == 0.0 && greeted.is_some() {
+            confidence = 0.75;
+        }
         if confidence == 0.0 && !answered {
             return None;
         }
@@ -580,6 +612,11 @@ impl Recognizer {
                 if !call.seen_since(after, cue.event)
                     && !compiled.with.iter().any(|p| seen.finds(p))
                 {
+                    return None;
+                }
+            }
+            Gate::With(_) => {
+                if !compiled.with.iter().any(|p| seen.finds(p)) {
                     return None;
                 }
             }
@@ -598,7 +635,11 @@ impl Recognizer {
                         confidence = confidence.max(0.75);
                         (name, Some(at))
                     }
-                    None => return None,
+                    None => {
+                        let (name, at) = greeted?;
+                        confidence = confidence.max(0.75);
+                        (name, Some(at))
+                    }
                 }
             }
             Extract::Amount => match amount_in_words(words, true) {
@@ -611,7 +652,7 @@ impl Recognizer {
                     Gate::After(after) | Gate::AfterOr(after, _) => {
                         call.seen_since(after, cue.event)
                     }
-                    Gate::Always => false,
+                    Gate::Always | Gate::With(_) => false,
                 };
                 let (ticket, at) = ticket_in_words(words, prefix, digits, asked)?;
                 (ticket, Some(at))

@@ -205,6 +205,9 @@ pub enum Gate {
     /// As [`Gate::After`], or in an utterance that also holds one of these phrases (a
     /// customer volunteering when they reached out: "I emailed them Friday night").
     AfterOr(&'static [&'static str], &'static [&'static str]),
+    /// Only in an utterance that also holds one of these phrases (a wrong record is an
+    /// address when an address is named: "you have it as Birch Road, which is wrong").
+    With(&'static [&'static str]),
 }
 
 /// How an inquiry reason sounds.

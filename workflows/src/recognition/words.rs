@@ -797,6 +797,29 @@ pub(crate) fn answered_name(words: &[Word<'_>], cased: bool) -> Option<(String, 
     best.map(|(name, at, _)| (name, at))
 }
 
+/// A name said on its own right after greeting the agent by name, as a customer opens a call:
+/// "Yeah, hi Wes, Angela Moreno. I want to cancel" gives `Angela Moreno`, and where it
+/// begins. Only in cased text (lower-case ASR cannot tell the names apart), and only a name of
+/// two or three words that ends its clause.
+pub(crate) fn greeted_name(words: &[Word<'_>], cased: bool) -> Option<(String, usize)> {
+    if !cased {
+        return None;
+    }
+    let hello = words
+        .iter()
+        .take(4)
+        .position(|w| matches!(&*w.norm, "hi" | "hello" | "hey"))?;
+    let agent = words.get(hello + 1)?;
+    if !(name_like(agent, cased) && agent.stop_after) {
+        return None;
+    }
+    let at = hello + 2;
+    let name = name_at(words, at, cased)?;
+    let taken = name.split(' ').count();
+    let last = words.get(at + taken - 1)?;
+    (name != REDACTED && (2..=3).contains(&taken) && last.stop_after).then_some((name, at))
+}
+
 fn capitalise(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
     let mut first = true;
@@ -1047,6 +1070,18 @@ mod tests {
         }
         assert_eq!(ticket_in("my phone number is [PII]", "HSP", 5, false), None);
         assert_eq!(name_in("it's Court.", 1), None);
+        // A name said alone after greeting the agent by name; not in lower case, not a
+        // sentence.
+        let greeted = |text: &str| {
+            let cased = text.chars().any(char::is_uppercase);
+            greeted_name(&split(text), cased).map(|(name, _)| name)
+        };
+        assert_eq!(
+            greeted("Yeah, hi Wes, Angela Moreno. I want to cancel.").as_deref(),
+            Some("Angela Moreno")
+        );
+        assert_eq!(greeted("yeah hi wes angela moreno i want to cancel"), None);
+        assert_eq!(greeted("Hi Wes, Angela Moreno told me to call."), None);
         assert_eq!(
             name_in("this is marcus bell by the way", 2).as_deref(),
             Some("Marcus Bell")

@@ -11,6 +11,22 @@ pub const RECOGNITION: Recognition = Recognition {
     examples: include_str!("examples.tsv"),
 };
 
+/// Words that name a street address.
+const ADDRESS_WORDS: &[&str] = &[
+    "address",
+    "street",
+    "lane",
+    "road",
+    "court",
+    "circle",
+    "avenue",
+    "drive",
+    "boulevard",
+    "apartment",
+    "apt",
+    "zip",
+];
+
 const CUES: &[Cue] = &[
     Cue::new(
         "quote_amount",
@@ -68,6 +84,12 @@ const CUES: &[Cue] = &[
             "without your warranty",
             "would have cost",
             "would have paid",
+            "would have charged",
+            "wouldve cost",
+            "wouldve paid",
+            "wouldve charged",
+            "plan * cover you",
+            "plan * covered you",
             "saved you",
             "fee covered",
             "covered the",
@@ -168,6 +190,27 @@ const CUES: &[Cue] = &[
     )
     .learned()
     .value(Extract::Fixed("address")),
+    // A record said to be wrong, and an address named: "you have it as Birch Road, which is
+    // wrong", "it's Court, not Circle".
+    Cue::new(
+        "record_mismatch_address_named",
+        "record_mismatch",
+        Speaker::Customer,
+        &[
+            "wrong",
+            "not right",
+            "supposed to be",
+            "should be",
+            "have it as",
+            "has it as",
+            "got it as",
+            "incorrect",
+            "not correct",
+            "says",
+        ],
+    )
+    .value(Extract::Fixed("address"))
+    .gate(Gate::With(ADDRESS_WORDS)),
     Cue::new(
         "amount_disputed",
         "amount_disputed",
@@ -219,6 +262,13 @@ const CUES: &[Cue] = &[
             "wrong",
             "!name",
             "!address",
+            "!street",
+            "!lane",
+            "!road",
+            "!court",
+            "!circle",
+            "!avenue",
+            "!apartment",
         ],
     )
     .learned()
