@@ -301,10 +301,15 @@ fn sigmoid(z: f32) -> f32 {
 }
 
 /// Classifiers already learned in this process, by the examples and labels they learned
-/// from (every recogniser of the same procedures and policy learns the same one).
+/// from (every recogniser of the same procedures and policy learns the same one), the most
+/// recently used last.
 type Learned = Vec<((Vec<String>, Vec<Label>), Arc<Classifier>)>;
 
 static LEARNED: Mutex<Learned> = Mutex::new(Vec::new());
+
+/// How many learned classifiers [`LEARNED`] keeps: a process that loads policy after policy,
+/// each with examples of its own, keeps the most recently used ones, not every one.
+const KEPT: usize = 8;
 
 /// The classifier for these labels learned from these owners' examples (owner, text), learned
 /// once per process.
@@ -315,14 +320,20 @@ pub(crate) fn learned(
     labels: Vec<Label>,
     known: &[String],
 ) -> Result<Arc<Classifier>, Error> {
+    let mut cache = LEARNED.lock().unwrap_or_else(PoisonError::into_inner);
+    let same = |((texts, learned_labels), _): &((Vec<String>, Vec<Label>), Arc<Classifier>)| {
+        *learned_labels == labels && texts.iter().eq(owners.iter().map(|(_, text)| text))
+    };
+    if let Some(at) = cache.iter().position(same) {
+        let entry = cache.remove(at);
+        let classifier = Arc::clone(&entry.1);
+        cache.push(entry);
+        return Ok(classifier);
+    }
     let key = (
         owners.iter().map(|(_, text)| text.clone()).collect(),
         labels,
     );
-    let mut cache = LEARNED.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some((_, classifier)) = cache.iter().find(|(k, _)| *k == key) {
-        return Ok(Arc::clone(classifier));
-    }
     let mut examples = Vec::new();
     for (owner, text) in owners {
         for example in parse_examples(owner, text)? {
@@ -342,6 +353,9 @@ pub(crate) fn learned(
         }
     }
     let classifier = Arc::new(Classifier::learn(&key.1, &examples));
+    if cache.len() >= KEPT {
+        cache.remove(0);
+    }
     cache.push((key, Arc::clone(&classifier)));
     Ok(classifier)
 }
@@ -439,6 +453,30 @@ agent\t\tone moment please
         assert_eq!(
             err.to_string(),
             "recognition examples of paid_call, line 2: unknown step 'serviced'"
+        );
+    }
+
+    #[test]
+    fn learned_classifiers_are_shared_and_the_cache_is_bounded() {
+        let known = ["service_call_reported".to_owned()];
+        let labels = || vec![label("service_call_reported", Speaker::Customer)];
+        let set = |n: usize| {
+            [(
+                "paid_call",
+                format!("customer\tservice_call_reported\tthe tech came out {n} times"),
+            )]
+        };
+        let first = learned(&set(1000), labels(), &known).unwrap();
+        let again = learned(&set(1000), labels(), &known).unwrap();
+        assert!(Arc::ptr_eq(&first, &again), "the same examples learn once");
+        for n in 0..KEPT {
+            learned(&set(n), labels(), &known).unwrap();
+        }
+        assert!(LEARNED.lock().unwrap().len() <= KEPT);
+        let evicted = learned(&set(1000), labels(), &known).unwrap();
+        assert!(
+            !Arc::ptr_eq(&first, &evicted),
+            "the least recently used is dropped"
         );
     }
 
