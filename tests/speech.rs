@@ -242,6 +242,16 @@ fn recognition_on_the_fifth_frozen_half() {
     holds_as_measured("frozen5", 185, 185, 0);
 }
 
+/// The sixth frozen half (`frozen6/`, written blind on 5 December 2026 under the fifth's rules
+/// while the recogniser was mended on the fifth's misses, and committed by itself, 9e3e3ac,
+/// before it was measured): measured once, blind, with the recogniser of 4404930: 167 of 178
+/// intended steps found, 2 found that were not intended (the lists alone: 162 and 2). Its
+/// mismatches are not printed.
+#[test]
+fn recognition_on_the_sixth_frozen_half() {
+    holds_as_measured("frozen6", 178, 167, 2);
+}
+
 /// A frozen half's recognition, all events together, holds its measured figures: `intended`
 /// steps in its answer key, at least `found` of them found, at most `extra` steps found that
 /// were not intended. Its mismatches are not printed (it measures; it is not tuned to).
@@ -383,24 +393,26 @@ fn the_classifier_reads_a_half_it_did_not_learn_from() {
     }
 }
 
-/// Issue #19's bar: each event's recall and precision at least 0.95 on each frozen half. Not
-/// met yet (docs/RECOGNITION.md lists the events under it): run with `--ignored`.
+/// The half written blind most recently, the one that measures the recogniser: the lists were
+/// not mended on it and the classifier does not learn from it (`tests/speech/examples.py`).
+const BLIND: &str = "frozen6";
+
+/// Issue #19's bar: each event's recall and precision at least 0.95 on the blind frozen half.
+/// Not met yet (docs/RECOGNITION.md lists the events under it): run with `--ignored`.
 #[test]
 #[ignore = "issue #19's 0.95 per event on the frozen half is not reached (docs/RECOGNITION.md)"]
 fn recognition_on_the_frozen_half_reaches_the_issue_bar() {
-    for name in ["frozen", "frozen2", "frozen3", "frozen4", "frozen5"] {
-        let counts = measure(name, false);
-        let below: Vec<&String> = counts
-            .iter()
-            .filter(|(_, (t, f, n))| ratio(*t, t + n) < 0.95 || ratio(*t, t + f) < 0.95)
-            .map(|(e, _)| e)
-            .collect();
-        assert!(
-            below.is_empty(),
-            "{name}: under 0.95: {below:?}\n{}",
-            table(name, &counts)
-        );
-    }
+    let counts = measure(BLIND, false);
+    let below: Vec<&String> = counts
+        .iter()
+        .filter(|(_, (t, f, n))| ratio(*t, t + n) < 0.95 || ratio(*t, t + f) < 0.95)
+        .map(|(e, _)| e)
+        .collect();
+    assert!(
+        below.is_empty(),
+        "{BLIND}: under 0.95: {below:?}\n{}",
+        table(BLIND, &counts)
+    );
 }
 
 fn audit_of(log: &str) -> AuditReport {
@@ -449,8 +461,9 @@ fn same_audit(name: &str) -> (usize, usize) {
 /// The audit of the tagged calls equals the audit of the intended logs on at least 95% of
 /// the tuning half's calls, and on every call of the first five frozen halves (none of them
 /// blind any more: the lists were mended on their misses and the classifier learns from
-/// them; blind, they gave 17 of 22 on the fourth and 14 of 22 on the fifth; the issue's 95%
-/// on a blind half is the ignored test below).
+/// them; blind, they gave 17 of 22 on the fourth and 14 of 22 on the fifth), and on the
+/// sixth, blind, on no fewer than measured (15 of 22; the issue's 95% on a blind half is the
+/// ignored test below).
 #[test]
 fn tagged_calls_audit_as_the_intended_logs() {
     let (same, all) = same_audit("tuning");
@@ -459,16 +472,16 @@ fn tagged_calls_audit_as_the_intended_logs() {
         let (same, all) = same_audit(name);
         assert_eq!(same, all, "{name}: {same} of {all}");
     }
+    let (same, all) = same_audit("frozen6");
+    assert!(same >= 15, "frozen6: {same} of {all}");
 }
 
-/// Issue #19's bar for the frozen halves: the same audit on at least 95% of their calls.
+/// Issue #19's bar for the blind frozen half: the same audit on at least 95% of its calls.
 #[test]
 #[ignore = "issue #19's 95% of frozen calls audited alike is not reached (docs/RECOGNITION.md)"]
 fn tagged_frozen_calls_audit_as_the_intended_logs_at_the_issue_bar() {
-    for name in ["frozen", "frozen2", "frozen3", "frozen4", "frozen5"] {
-        let (same, all) = same_audit(name);
-        assert!(same as f64 >= 0.95 * all as f64, "{name}: {same} of {all}");
-    }
+    let (same, all) = same_audit(BLIND);
+    assert!(same as f64 >= 0.95 * all as f64, "{BLIND}: {same} of {all}");
 }
 
 /// Contact Lens files and speaker turns give the same log (timestamps compared by instant).
