@@ -245,11 +245,13 @@ fn recognition_on_the_fifth_frozen_half() {
 /// The sixth frozen half (`frozen6/`, written blind on 5 December 2026 under the fifth's rules
 /// while the recogniser was mended on the fifth's misses, and committed by itself, 9e3e3ac,
 /// before it was measured): measured once, blind, with the recogniser of 4404930: 167 of 178
-/// intended steps found, 2 found that were not intended (the lists alone: 162 and 2). Its
-/// mismatches are not printed.
+/// intended steps found, 2 found that were not intended (the lists alone: 162 and 2), 15 of
+/// 22 calls audited alike. Its misses were then read and mended (the reason read from the
+/// agent's answer among them), and the classifier learns from it, so it holds all 178 and
+/// none extra, not blind.
 #[test]
 fn recognition_on_the_sixth_frozen_half() {
-    holds_as_measured("frozen6", 178, 167, 2);
+    holds_as_measured("frozen6", 178, 178, 0);
 }
 
 /// A frozen half's recognition, all events together, holds its measured figures: `intended`
@@ -265,17 +267,17 @@ fn holds_as_measured(half: &str, intended: usize, found: usize, extra: usize) {
 
 /// A half left out of the classifier's examples (the CLI's measure: `tests/speech/examples.py
 /// --leave-out HALF --policy`): the half, intended steps found, at least, and steps found that
-/// were not intended, at most. The phrase lists alone read 161 / 0, 183 / 0 and 179 / 0.
+/// were not intended, at most. The phrase lists alone read 185 / 0, 180 / 0 and 170 / 3.
 const LEFT_OUT: [(&str, usize, usize); 3] = [
-    ("frozen3", 168, 0),
     ("frozen4", 187, 0),
     ("frozen5", 185, 0),
+    ("frozen6", 177, 0),
 ];
 
 /// The halves the classifier learns from (`tests/speech/examples.py`): every half but
-/// `frozen6/`, which measures it.
-const LEARNED_FROM: [&str; 6] = [
-    "tuning", "frozen", "frozen2", "frozen3", "frozen4", "frozen5",
+/// `frozen7/`, which measures it.
+const LEARNED_FROM: [&str; 7] = [
+    "tuning", "frozen", "frozen2", "frozen3", "frozen4", "frozen5", "frozen6",
 ];
 
 /// The procedure each department's calls follow (procedures.md).
@@ -342,9 +344,9 @@ fn engine_learning_from(examples: &BTreeMap<&'static str, Vec<String>>) -> Engin
     engine().with_config(config).unwrap()
 }
 
-/// The procedures' `examples.tsv` are the six learned-from halves of the corpus as
+/// The procedures' `examples.tsv` are the seven learned-from halves of the corpus as
 /// `tests/speech/examples.py` writes them: the classifier learns from what their answer keys
-/// say, and from nothing of `frozen6/`.
+/// say, and from nothing of `frozen7/`.
 #[test]
 fn the_procedures_examples_are_the_corpus_halves() {
     let examples = examples_of(&LEARNED_FROM);
@@ -395,7 +397,7 @@ fn the_classifier_reads_a_half_it_did_not_learn_from() {
 
 /// The half written blind most recently, the one that measures the recogniser: the lists were
 /// not mended on it and the classifier does not learn from it (`tests/speech/examples.py`).
-const BLIND: &str = "frozen6";
+const BLIND: &str = "frozen7";
 
 /// Issue #19's bar: each event's recall and precision at least 0.95 on the blind frozen half.
 /// Not met yet (docs/RECOGNITION.md lists the events under it): run with `--ignored`.
@@ -459,21 +461,20 @@ fn same_audit(name: &str) -> (usize, usize) {
 }
 
 /// The audit of the tagged calls equals the audit of the intended logs on at least 95% of
-/// the tuning half's calls, and on every call of the first five frozen halves (none of them
+/// the tuning half's calls, and on every call of the first six frozen halves (none of them
 /// blind any more: the lists were mended on their misses and the classifier learns from
-/// them; blind, they gave 17 of 22 on the fourth and 14 of 22 on the fifth), and on the
-/// sixth, blind, on no fewer than measured (15 of 22; the issue's 95% on a blind half is the
-/// ignored test below).
+/// them; blind, they gave 17, 14 and 15 of 22 on the fourth, fifth and sixth; the issue's
+/// 95% on a blind half is the ignored test below).
 #[test]
 fn tagged_calls_audit_as_the_intended_logs() {
     let (same, all) = same_audit("tuning");
     assert!(same as f64 >= 0.95 * all as f64, "tuning: {same} of {all}");
-    for name in ["frozen", "frozen2", "frozen3", "frozen4", "frozen5"] {
+    for name in [
+        "frozen", "frozen2", "frozen3", "frozen4", "frozen5", "frozen6",
+    ] {
         let (same, all) = same_audit(name);
         assert_eq!(same, all, "{name}: {same} of {all}");
     }
-    let (same, all) = same_audit("frozen6");
-    assert!(same >= 15, "frozen6: {same} of {all}");
 }
 
 /// Issue #19's bar for the blind frozen half: the same audit on at least 95% of its calls.
@@ -488,7 +489,7 @@ fn tagged_frozen_calls_audit_as_the_intended_logs_at_the_issue_bar() {
 #[test]
 fn contact_lens_and_turns_give_the_same_log() {
     for name in [
-        "tuning", "frozen", "frozen2", "frozen3", "frozen4", "frozen5",
+        "tuning", "frozen", "frozen2", "frozen3", "frozen4", "frozen5", "frozen6",
     ] {
         let (turns, a) = tagged(name, false);
         let (lens, b) = tagged(name, true);
@@ -1188,4 +1189,48 @@ fn phrase_lists_are_part_of_the_policy_fingerprint() {
         "{}",
         engine.rules().canonical()
     );
+}
+
+/// A reason the customer's words did not give is read from the agent's answer (a step the
+/// machines ask for under that reason only), on the customer's utterance that speaks most for
+/// it and listed for review; a reason the words gave is never changed by the answer, so an
+/// agent who answers the wrong question is still found out (here the site issue answered
+/// with the review period).
+#[test]
+fn a_reason_is_read_from_the_answer_only_when_the_words_gave_none() {
+    use callflow::workflows::recognition::{Recognizer, FROM_THE_ANSWER};
+    use callflow::workflows::vocab::Speaker;
+    let engine = engine();
+    let recognizer = Recognizer::new(&engine).unwrap();
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+    let review = "Your shopping dollars are made available once you have had your warranty for \
+                  at least 30 days and made your first payment.";
+    let reasons = |customer: &str| -> Vec<(usize, String, f64)> {
+        let call = [
+            (Speaker::Agent, "Rewards line, this is Sam, how can I help?"),
+            (Speaker::Customer, "Hi, it's Pat Lee."),
+            (Speaker::Customer, customer),
+            (Speaker::Agent, review),
+        ];
+        recognizer
+            .recognize_call(engine.rules(), date, &call)
+            .iter()
+            .enumerate()
+            .flat_map(|(i, steps)| {
+                steps
+                    .iter()
+                    .filter(|s| s.event == "inquiry")
+                    .map(move |s| (i, s.value.clone(), s.confidence))
+            })
+            .collect()
+    };
+    assert_eq!(
+        reasons("so what happened to the little bonus thing they promised me"),
+        [(2, "reward_email_missing".to_owned(), FROM_THE_ANSWER)]
+    );
+    let said = "the reward site gives me an error every time I try to redeem";
+    let read = reasons(said);
+    assert_eq!(read.len(), 1, "{read:?}");
+    assert_eq!((read[0].0, read[0].1.as_str()), (2, "reward_site_issue"));
+    assert!(read[0].2 > FROM_THE_ANSWER);
 }

@@ -640,6 +640,52 @@ pub fn paths(engine: &Arc<Engine>, workflow: Workflow) -> Vec<Path> {
     paths
 }
 
+/// The agent steps the machines ask for under each inquiry reason: every path of every
+/// procedure replayed (one reason each), the steps its next steps name once its inquiry is
+/// open and the steps it takes, by reason code. A step asked for under one reason only tells
+/// which reason an agent understood the call to be about (the tagger reads a reason the
+/// customer's words did not give from it: `Recognizer::recognize_call`).
+///
+/// ```
+/// use std::sync::Arc;
+/// use callflow_workflows::explore::steps_by_reason;
+/// use callflow_workflows::Engine;
+/// let by_reason = steps_by_reason(&Arc::new(Engine::builtin()));
+/// assert!(by_reason["reward_email_missing"].contains("explain_review_period"));
+/// assert!(!by_reason["reward_site_issue"].contains("explain_review_period"));
+/// ```
+pub fn steps_by_reason(engine: &Arc<Engine>) -> BTreeMap<&'static str, BTreeSet<&'static str>> {
+    let mut out: BTreeMap<&'static str, BTreeSet<&'static str>> = BTreeMap::new();
+    for workflow in Workflow::all(engine) {
+        if workflow == Workflow::CallFrame {
+            continue;
+        }
+        for path in paths(engine, workflow) {
+            let [reason] = path.reasons.as_slice() else {
+                continue;
+            };
+            let Some(code) = reason.def().map(|d| d.code) else {
+                continue;
+            };
+            let steps = out.entry(code).or_default();
+            let mut probe = Probe::new(engine, workflow, path.clock);
+            for sample in &path.samples {
+                probe.feed(&sample.event);
+                if probe.call.inquiries().is_empty() {
+                    continue;
+                }
+                if let Event::Step(step) = &sample.event {
+                    steps.insert(step.name.as_str());
+                }
+                for next in probe.call.next_steps() {
+                    steps.insert(next.requirement.step.as_str());
+                }
+            }
+        }
+    }
+    out
+}
+
 #[allow(clippy::too_many_arguments)]
 fn record_path(
     engine: &Arc<Engine>,

@@ -38,6 +38,10 @@ pub const LEARNED_CEILING: f64 = 0.55;
 /// The confidence of a step read from the call's opening turn by position alone.
 const BY_POSITION: f64 = 0.5;
 
+/// The confidence of a reason read from the agent's answer rather than from the customer's
+/// words ([`Recognizer::recognize_call`]): always listed for review.
+pub const FROM_THE_ANSWER: f64 = 0.4;
+
 /// One step recognised in an utterance.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Recognized {
@@ -99,6 +103,8 @@ struct Compiled {
     /// The classifier's label for the cue, when the classifier may read it ([`Cue::learned`],
     /// and not a name, nor a step read from the call's opening by position).
     label: Option<usize>,
+    /// Whether a procedure declares it (not the call frame).
+    procedure: bool,
 }
 
 struct CompiledReason {
@@ -122,6 +128,9 @@ pub struct Recognizer {
     vocab: FxHashMap<String, u32>,
     /// What the procedures' examples taught.
     classifier: Arc<Classifier>,
+    /// The procedures' agent steps that tell which covered reason the agent understood the
+    /// call to be about, each with it (from the machines: `implied`).
+    answers: FxHashMap<&'static str, &'static str>,
 }
 
 /// The phrases of a speaker's cues by their first word (and those that start with a
@@ -328,6 +337,7 @@ impl Recognizer {
                     with,
                     opening,
                     label,
+                    procedure: owner != CALL_FRAME,
                 };
                 match cue.speaker {
                     Speaker::Agent => agent.push(compiled),
@@ -351,6 +361,12 @@ impl Recognizer {
                 });
             }
         }
+        let explored = super::implied::implied(engine)?;
+        let answers = agent
+            .iter()
+            .filter(|c| c.procedure)
+            .filter_map(|c| explored.get(c.cue.event).map(|r| (c.cue.event, *r)))
+            .collect();
         let mut vocab: FxHashMap<String, u32> = FxHashMap::default();
         for cue in agent.iter_mut().chain(customer.iter_mut()) {
             number_words(&mut cue.phrases, &mut vocab);
@@ -370,6 +386,7 @@ impl Recognizer {
             agent,
             customer,
             reasons,
+            answers,
         })
     }
 
@@ -385,6 +402,114 @@ impl Recognizer {
         events.sort_unstable();
         events.dedup();
         events
+    }
+
+    /// The steps of each utterance of one call, in order, read with what the call said before
+    /// ([`Recognizer::recognize`] on each). One more reading needs the whole call: when the
+    /// agent answers a covered reason (a step the machines ask for under that reason only,
+    /// such as explaining the review period) before any reason was read, the customer's
+    /// utterance before it that speaks most for that reason (the classifier's probability)
+    /// gets the inquiry, at confidence [`FROM_THE_ANSWER`], so that review lists it. A reason
+    /// the customer's words gave is never changed by the answer: an agent who answered the
+    /// wrong question is still found out.
+    ///
+    /// ```
+    /// use callflow_workflows::recognition::Recognizer;
+    /// use callflow_workflows::vocab::Speaker;
+    /// use callflow_workflows::Engine;
+    /// let engine = Engine::builtin();
+    /// let recognizer = Recognizer::new(&engine).unwrap();
+    /// let date = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+    /// let call = [
+    ///     (Speaker::Agent, "Rewards line, this is Sam, how can I help?"),
+    ///     (Speaker::Customer, "yeah so the gift thing that came with my plan, what happened to it"),
+    ///     (Speaker::Agent, "Your shopping dollars are made available once you have had your warranty for at least 30 days and made your first payment."),
+    /// ];
+    /// let steps = recognizer.recognize_call(engine.rules(), date, &call);
+    /// let inquiry = steps[1].iter().find(|s| s.event == "inquiry").unwrap();
+    /// assert_eq!(inquiry.value, "reward_email_missing");
+    /// ```
+    pub fn recognize_call(
+        &self,
+        rules: &Rules,
+        call_date: NaiveDate,
+        turns: &[(Speaker, &str)],
+    ) -> Vec<Vec<Recognized>> {
+        let mut call = CallContext::new(call_date);
+        let mut out: Vec<Vec<Recognized>> = Vec::with_capacity(turns.len());
+        for &(speaker, said) in turns {
+            let steps = self.recognize(rules, &mut call, speaker, said);
+            if speaker == Speaker::Agent && call.reason.is_none() {
+                let answered = steps.iter().find_map(|s| self.answers.get(s.event));
+                if let Some(&reason) = answered {
+                    if self.reason_from_the_answer(reason, turns, &mut out) {
+                        call.reason = Some(reason.to_owned());
+                    }
+                }
+            }
+            out.push(steps);
+        }
+        out
+    }
+
+    /// Gives `reason` to the customer's utterance of `turns` (those read so far, `read`) that
+    /// speaks most for it; whether there was one.
+    fn reason_from_the_answer(
+        &self,
+        reason: &'static str,
+        turns: &[(Speaker, &str)],
+        read: &mut [Vec<Recognized>],
+    ) -> bool {
+        let label = self
+            .reasons
+            .iter()
+            .find(|r| r.reason == reason)
+            .and_then(|r| r.label);
+        let mut best: Option<(usize, f64, usize)> = None;
+        for (at, &(speaker, said)) in turns.iter().enumerate().take(read.len()) {
+            if speaker != Speaker::Customer {
+                continue;
+            }
+            let mut words = split(said);
+            for word in &mut words {
+                word.id = self.vocab.get(&*word.norm).copied().unwrap_or(0);
+            }
+            let (p, position) = match label {
+                Some(label) => {
+                    let features = self.classifier.features(&words);
+                    (
+                        self.classifier.probability(label, &features),
+                        self.classifier.strongest_word(label, &words),
+                    )
+                }
+                None => (words.len() as f64 / 1000.0, 0),
+            };
+            if best.is_none_or(|(_, q, _)| p >= q) {
+                best = Some((at, p, position));
+            }
+        }
+        let Some((at, _, position)) = best else {
+            return false;
+        };
+        let Some(steps) = read.get_mut(at) else {
+            return false;
+        };
+        // Before the utterance's other steps but its name, as a reason read from its words.
+        let first = steps
+            .iter()
+            .filter(|s| s.event != "customer_identified")
+            .map(|s| s.position)
+            .min()
+            .unwrap_or(position);
+        steps.push(Recognized {
+            event: "inquiry",
+            value: reason.to_owned(),
+            confidence: FROM_THE_ANSWER,
+            position: position.min(first),
+            redacted: false,
+        });
+        steps.sort_by_key(|s| (s.position, s.event != "inquiry"));
+        true
     }
 
     /// The steps `said` by `speaker` holds, in the order their words begin, given what the

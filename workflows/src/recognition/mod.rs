@@ -40,14 +40,15 @@ use crate::vocab::Speaker;
 
 pub mod classifier;
 pub mod frame;
+mod implied;
 mod matcher;
 mod phrase;
 mod words;
 
 pub use classifier::{parse_examples, Example, CLASSIFIER_FLOOR};
 pub use matcher::{
-    CallContext, Recognized, Recognizer, LEARNED_CEILING, LOW_CONFIDENCE, OPENING_FLOOR,
-    SCRIPT_FLOOR,
+    CallContext, Recognized, Recognizer, FROM_THE_ANSWER, LEARNED_CEILING, LOW_CONFIDENCE,
+    OPENING_FLOOR, SCRIPT_FLOOR,
 };
 pub use phrase::check_phrase;
 pub use words::{amount_in, business_hours_in, name_in, ticket_in, REDACTED};

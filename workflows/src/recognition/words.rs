@@ -295,7 +295,12 @@ fn amount_marked(words: &[Word<'_>], bare: bool) -> Option<(u64, usize)> {
                 | "oclock"
                 | "shopping"
         );
-        if unit || (!dollar && !currency && !bare) || first.norm == "pii" {
+        // "they're only there till six": a time, not an amount
+        let time = i
+            .checked_sub(1)
+            .and_then(|b| words.get(b))
+            .is_some_and(|b| matches!(&*b.norm, "till" | "til" | "until" | "at" | "by" | "around"));
+        if unit || (!dollar && !currency && (!bare || time)) || first.norm == "pii" {
             i += taken.max(1);
             continue;
         }
@@ -817,7 +822,12 @@ pub(crate) fn greeted_name(words: &[Word<'_>], cased: bool) -> Option<(String, u
     let name = name_at(words, at, cased)?;
     let taken = name.split(' ').count();
     let last = words.get(at + taken - 1)?;
-    (name != REDACTED && (2..=3).contains(&taken) && last.stop_after).then_some((name, at))
+    // "Simone Achterberg here."
+    let here = words
+        .get(at + taken)
+        .is_some_and(|w| w.norm == "here" && w.stop_after);
+    (name != REDACTED && (2..=3).contains(&taken) && (last.stop_after || here))
+        .then_some((name, at))
 }
 
 fn capitalise(word: &str) -> String {

@@ -46,7 +46,7 @@ use std::collections::{BinaryHeap, HashSet};
 use std::io::{Read, Write};
 use std::path::Path;
 
-use callflow_workflows::recognition::{CallContext, Recognized, Recognizer, LOW_CONFIDENCE};
+use callflow_workflows::recognition::{Recognized, Recognizer, LOW_CONFIDENCE};
 use callflow_workflows::vocab::Speaker;
 use callflow_workflows::Engine;
 use chrono::{DateTime, FixedOffset};
@@ -406,14 +406,11 @@ impl<'e> Tagger<'e> {
             |at| at.with_timezone(&tz).date_naive(),
         );
         let rules = self.engine.rules_on(date).1;
-        let mut context = CallContext::new(date);
-        utterances
+        let turns: Vec<(Speaker, &str)> = utterances
             .iter()
-            .map(|u| {
-                self.recognizer
-                    .recognize(rules, &mut context, u.speaker, &u.text)
-            })
-            .collect()
+            .map(|u| (u.speaker, u.text.as_str()))
+            .collect();
+        self.recognizer.recognize_call(rules, date, &turns)
     }
 
     fn write_call<W: Write>(
