@@ -254,6 +254,16 @@ fn recognition_on_the_sixth_frozen_half() {
     holds_as_measured("frozen6", 178, 178, 0);
 }
 
+/// The seventh frozen half (`frozen7/`, written blind on 5 December 2026 while the recogniser
+/// was mended on the sixth's misses, and committed by itself, 7638354, before it was
+/// measured): measured once, blind, with the recogniser of de5342b (the reason read from the
+/// agent's answer included): 170 of 180 intended steps found, 7 found that were not intended
+/// (the lists alone: 164 and 8). Nobody has read its mismatches; they are not printed.
+#[test]
+fn recognition_on_the_seventh_frozen_half() {
+    holds_as_measured("frozen7", 180, 170, 7);
+}
+
 /// A frozen half's recognition, all events together, holds its measured figures: `intended`
 /// steps in its answer key, at least `found` of them found, at most `extra` steps found that
 /// were not intended. Its mismatches are not printed (it measures; it is not tuned to).
@@ -463,8 +473,9 @@ fn same_audit(name: &str) -> (usize, usize) {
 /// The audit of the tagged calls equals the audit of the intended logs on at least 95% of
 /// the tuning half's calls, and on every call of the first six frozen halves (none of them
 /// blind any more: the lists were mended on their misses and the classifier learns from
-/// them; blind, they gave 17, 14 and 15 of 22 on the fourth, fifth and sixth; the issue's
-/// 95% on a blind half is the ignored test below).
+/// them; blind, they gave 17, 14 and 15 of 22 on the fourth, fifth and sixth), and on the
+/// seventh, blind, on no fewer than measured (17 of 22; the issue's 95% is the ignored test
+/// below).
 #[test]
 fn tagged_calls_audit_as_the_intended_logs() {
     let (same, all) = same_audit("tuning");
@@ -475,6 +486,8 @@ fn tagged_calls_audit_as_the_intended_logs() {
         let (same, all) = same_audit(name);
         assert_eq!(same, all, "{name}: {same} of {all}");
     }
+    let (same, all) = same_audit(BLIND);
+    assert!(same >= 17, "{BLIND}: {same} of {all}");
 }
 
 /// Issue #19's bar for the blind frozen half: the same audit on at least 95% of its calls.
@@ -489,7 +502,7 @@ fn tagged_frozen_calls_audit_as_the_intended_logs_at_the_issue_bar() {
 #[test]
 fn contact_lens_and_turns_give_the_same_log() {
     for name in [
-        "tuning", "frozen", "frozen2", "frozen3", "frozen4", "frozen5", "frozen6",
+        "tuning", "frozen", "frozen2", "frozen3", "frozen4", "frozen5", "frozen6", "frozen7",
     ] {
         let (turns, a) = tagged(name, false);
         let (lens, b) = tagged(name, true);
