@@ -1241,6 +1241,25 @@ fn a_reason_is_read_from_the_answer_only_when_the_words_gave_none() {
         reasons("so what happened to the little bonus thing they promised me"),
         [(2, "reward_email_missing".to_owned(), FROM_THE_ANSWER)]
     );
+    // The review says where the reason came from.
+    let facts = "call_id,timestamp,agent_id,event,value,text\n\
+                 C9,2026-03-02T10:00:00-05:00,sam,call_started,Home Warranty Rewards,\n";
+    let turns = format!(
+        "call_id,timestamp,speaker,text\n\
+         C9,2026-03-02T10:00:05-05:00,agent,\"Rewards line, this is Sam, how can I help?\"\n\
+         C9,2026-03-02T10:00:10-05:00,customer,so what happened to the little bonus thing they promised me\n\
+         C9,2026-03-02T10:00:20-05:00,agent,{review}\n"
+    );
+    let (_, outcome) = tag_str(&engine, facts, &turns);
+    let mut review = Vec::new();
+    callflow::audit::tag::report::write(&outcome, &mut review).unwrap();
+    let review = String::from_utf8(review).unwrap();
+    assert!(
+        review.contains(
+            "`inquiry` = reward_email_missing (0.40, read from the agent's answer): \"so what happened"
+        ),
+        "{review}"
+    );
     let said = "the reward site gives me an error every time I try to redeem";
     let read = reasons(said);
     assert_eq!(read.len(), 1, "{read:?}");

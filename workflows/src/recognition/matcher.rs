@@ -56,6 +56,40 @@ pub struct Recognized {
     pub position: usize,
     /// Whether the value was redacted in the transcript (`[PII]`).
     pub redacted: bool,
+    /// What read it: a reviewer weighs a phrase differently from the classifier's guess.
+    pub by: ReadBy,
+}
+
+/// What read a step: the evidence a reviewer is shown beside it (`callflow tag --report`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadBy {
+    /// One of the cue's phrases (or the reason's), or a name said after a greeting.
+    Phrase,
+    /// The adherence to the cue's script line.
+    Script,
+    /// The call's opening turn, resembling the greeting somewhat (by position).
+    Opening,
+    /// The classifier learned from the procedures' examples.
+    Classifier,
+    /// The customer's answer to the agent's question (a name asked for).
+    Asked,
+    /// The agent's answer: a reason no words of the customer gave, read from a step the
+    /// machines ask for under that reason only ([`Recognizer::recognize_call`]).
+    Answer,
+}
+
+impl ReadBy {
+    /// How the review names it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ReadBy::Phrase => "phrase",
+            ReadBy::Script => "script line",
+            ReadBy::Opening => "opening turn",
+            ReadBy::Classifier => "classifier",
+            ReadBy::Asked => "answer to the agent's question",
+            ReadBy::Answer => "read from the agent's answer",
+        }
+    }
 }
 
 /// What a call has said so far, as recognition needs it.
@@ -507,6 +541,7 @@ impl Recognizer {
             confidence: FROM_THE_ANSWER,
             position: position.min(first),
             redacted: false,
+            by: ReadBy::Answer,
         });
         steps.sort_by_key(|s| (s.position, s.event != "inquiry"));
         true
@@ -582,7 +617,7 @@ impl Recognizer {
                 present: &present,
                 features: &features,
             };
-            if let Some((reason, at, confidence)) = self.reason(&seen) {
+            if let Some((reason, at, confidence, by)) = self.reason(&seen) {
                 if call.reason.as_deref() != Some(reason) {
                     call.reason = Some(reason.to_owned());
                     out.push(Recognized {
@@ -591,6 +626,7 @@ impl Recognizer {
                         confidence,
                         position: at,
                         redacted: false,
+                        by,
                     });
                 }
             }
@@ -700,22 +736,26 @@ impl Recognizer {
             return None;
         }
         let mut confidence = hits.iter().map(|h| h.2).fold(0.0, f64::max);
+        let mut by = ReadBy::Phrase;
         let mut position = hits.first().map_or(0, |h| h.1.start);
         if let Some(line) = cue.script.filter(|_| may_script) {
             let adherence = rules.adherence(line, said);
             if adherence >= SCRIPT_FLOOR && adherence > confidence {
                 confidence = adherence;
+                by = ReadBy::Script;
             }
             if hits.is_empty() && cue.opens_call && opening {
                 let resembles =
                     adherence >= OPENING_FLOOR || compiled.opening.iter().any(|p| seen.finds(p));
-                if resembles {
-                    confidence = confidence.max(adherence.max(BY_POSITION));
+                if resembles && confidence < adherence.max(BY_POSITION) {
+                    confidence = adherence.max(BY_POSITION);
+                    by = ReadBy::Opening;
                 }
             }
         }
         if confidence == 0.0 && learned >= CLASSIFIER_FLOOR {
             confidence = learned * LEARNED_CEILING;
+            by = ReadBy::Classifier;
             if let Some(label) = compiled.label {
                 position = self.classifier.strongest_word(label, words);
             }
@@ -758,6 +798,7 @@ impl Recognizer {
                     None if answered => {
                         let (name, at) = answered_name(words, cased)?;
                         confidence = confidence.max(0.75);
+                        by = ReadBy::Asked;
                         (name, Some(at))
                     }
                     None => {
@@ -804,14 +845,20 @@ impl Recognizer {
             confidence: confidence.clamp(0.0, 1.0),
             position,
             redacted,
+            by,
         })
     }
 
     /// The reason the words give: the covered reason whose phrases match best (more words
     /// named, then earlier), else an uncovered one.
-    fn reason(&self, seen: &Seen<'_, '_>) -> Option<(&'static str, usize, f64)> {
-        self.reason_by_phrase(seen.words, seen.present)
-            .or_else(|| self.reason_learned(seen))
+    fn reason(&self, seen: &Seen<'_, '_>) -> Option<(&'static str, usize, f64, ReadBy)> {
+        let by_phrase = self.reason_by_phrase(seen.words, seen.present);
+        match by_phrase {
+            Some((reason, at, confidence)) => Some((reason, at, confidence, ReadBy::Phrase)),
+            None => self
+                .reason_learned(seen)
+                .map(|(reason, at, confidence)| (reason, at, confidence, ReadBy::Classifier)),
+        }
     }
 
     /// The reason the classifier finds likeliest, at [`CLASSIFIER_FLOOR`] or over.

@@ -47,7 +47,7 @@ mod words;
 
 pub use classifier::{parse_examples, Example, CLASSIFIER_FLOOR};
 pub use matcher::{
-    CallContext, Recognized, Recognizer, FROM_THE_ANSWER, LEARNED_CEILING, LOW_CONFIDENCE,
+    CallContext, ReadBy, Recognized, Recognizer, FROM_THE_ANSWER, LEARNED_CEILING, LOW_CONFIDENCE,
     OPENING_FLOOR, SCRIPT_FLOOR,
 };
 pub use phrase::check_phrase;

@@ -46,7 +46,7 @@ use std::collections::{BinaryHeap, HashSet};
 use std::io::{Read, Write};
 use std::path::Path;
 
-use callflow_workflows::recognition::{Recognized, Recognizer, LOW_CONFIDENCE};
+use callflow_workflows::recognition::{ReadBy, Recognized, Recognizer, LOW_CONFIDENCE};
 use callflow_workflows::vocab::Speaker;
 use callflow_workflows::Engine;
 use chrono::{DateTime, FixedOffset};
@@ -113,11 +113,27 @@ pub struct CallReview {
     pub utterances: usize,
     /// Utterances read as no step: (timestamp, speaker, text).
     pub no_step: Vec<(String, &'static str, String)>,
-    /// Steps read with a confidence under [`LOW_CONFIDENCE`]: (timestamp, event, value,
-    /// confidence, text).
-    pub doubtful: Vec<(String, &'static str, String, f64, String)>,
+    /// Steps read with a confidence under [`LOW_CONFIDENCE`].
+    pub doubtful: Vec<Doubtful>,
     /// What could not be checked because a value was redacted: (timestamp, event).
     pub redacted: Vec<(String, &'static str)>,
+}
+
+/// A step read with a confidence under [`LOW_CONFIDENCE`], for review.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Doubtful {
+    /// The utterance's timestamp, as written.
+    pub timestamp: String,
+    /// The step.
+    pub event: &'static str,
+    /// Its value, or empty.
+    pub value: String,
+    /// How sure the reading is, 0 to 1.
+    pub confidence: f64,
+    /// What read it.
+    pub by: ReadBy,
+    /// The utterance.
+    pub text: String,
 }
 
 /// What a tagging run did.
@@ -447,13 +463,14 @@ impl<'e> Tagger<'e> {
             for (k, step) in found.iter().enumerate() {
                 outcome.steps += 1;
                 if step.confidence < LOW_CONFIDENCE {
-                    review.doubtful.push((
-                        u.timestamp.clone(),
-                        step.event,
-                        step.value.clone(),
-                        step.confidence,
-                        u.text.clone(),
-                    ));
+                    review.doubtful.push(Doubtful {
+                        timestamp: u.timestamp.clone(),
+                        event: step.event,
+                        value: step.value.clone(),
+                        confidence: step.confidence,
+                        by: step.by,
+                        text: u.text.clone(),
+                    });
                 }
                 if step.redacted {
                     review.redacted.push((u.timestamp.clone(), step.event));

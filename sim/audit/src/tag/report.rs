@@ -30,13 +30,21 @@ pub fn write(outcome: &TagOutcome, out: &mut dyn Write) -> io::Result<()> {
         if !call.doubtful.is_empty() {
             writeln!(out)?;
             writeln!(out, "Low confidence (check these first):")?;
-            for (at, event, value, confidence, text) in &call.doubtful {
-                let value = if value.is_empty() {
+            for step in &call.doubtful {
+                let value = if step.value.is_empty() {
                     String::new()
                 } else {
-                    format!(" = {value}")
+                    format!(" = {}", step.value)
                 };
-                writeln!(out, "- {at} `{event}`{value} ({confidence:.2}): \"{text}\"")?;
+                writeln!(
+                    out,
+                    "- {} `{}`{value} ({:.2}, {}): \"{}\"",
+                    step.timestamp,
+                    step.event,
+                    step.confidence,
+                    step.by.describe(),
+                    step.text
+                )?;
             }
         }
         if !call.redacted.is_empty() {
