@@ -258,10 +258,22 @@ fn recognition_on_the_sixth_frozen_half() {
 /// was mended on the sixth's misses, and committed by itself, 7638354, before it was
 /// measured): measured once, blind, with the recogniser of de5342b (the reason read from the
 /// agent's answer included): 170 of 180 intended steps found, 7 found that were not intended
-/// (the lists alone: 164 and 8). Nobody has read its mismatches; they are not printed.
+/// (the lists alone: 164 and 8). Measured a second time after the classifier learned from the
+/// two training halves and the name readers were mended on them (not on this half): 173
+/// found, 8 not intended. Nobody has read its mismatches; they are not printed.
 #[test]
 fn recognition_on_the_seventh_frozen_half() {
-    holds_as_measured("frozen7", 180, 170, 7);
+    holds_as_measured("frozen7", 180, 173, 8);
+}
+
+/// The training halves (`train1/`, `train2/`, written on 5 December 2026 for the classifier to
+/// learn from, by authors who read neither the lists nor the other halves' utterances):
+/// measured once before anything learned from them (162 of 193 found, 9 not intended; 166 of
+/// 192, 9), then learned from and mended on (not blind): they hold these.
+#[test]
+fn recognition_on_the_training_halves() {
+    holds_as_measured("train1", 193, 185, 6);
+    holds_as_measured("train2", 192, 184, 7);
 }
 
 /// A frozen half's recognition, all events together, holds its measured figures: `intended`
@@ -281,13 +293,13 @@ fn holds_as_measured(half: &str, intended: usize, found: usize, extra: usize) {
 const LEFT_OUT: [(&str, usize, usize); 3] = [
     ("frozen4", 187, 0),
     ("frozen5", 185, 0),
-    ("frozen6", 177, 0),
+    ("frozen6", 177, 1),
 ];
 
 /// The halves the classifier learns from (`tests/speech/examples.py`): every half but
 /// `frozen7/`, which measures it.
-const LEARNED_FROM: [&str; 7] = [
-    "tuning", "frozen", "frozen2", "frozen3", "frozen4", "frozen5", "frozen6",
+const LEARNED_FROM: [&str; 9] = [
+    "tuning", "frozen", "frozen2", "frozen3", "frozen4", "frozen5", "frozen6", "train1", "train2",
 ];
 
 /// The procedure each department's calls follow (procedures.md).
@@ -320,6 +332,13 @@ fn examples_of(halves: &[&str]) -> BTreeMap<&'static str, Vec<String>> {
             .filter(|r| &r[6] == "transcript")
         {
             let (event, value) = (&r[3], &r[4]);
+            let value = match (event, value) {
+                ("inquiry", "change_payment_date") => "billing_question",
+                ("inquiry", "change_payment_card") => "update_payment_method",
+                ("inquiry", "update_phone_number") => "update_contact_details",
+                ("inquiry", "schedule_repair_visit") => "service_appointment",
+                _ => value,
+            };
             let label = match event {
                 "inquiry" | "record_mismatch" => format!("{event}={value}"),
                 _ => event.to_owned(),
@@ -354,7 +373,7 @@ fn engine_learning_from(examples: &BTreeMap<&'static str, Vec<String>>) -> Engin
     engine().with_config(config).unwrap()
 }
 
-/// The procedures' `examples.tsv` are the seven learned-from halves of the corpus as
+/// The procedures' `examples.tsv` are the nine learned-from halves of the corpus as
 /// `tests/speech/examples.py` writes them: the classifier learns from what their answer keys
 /// say, and from nothing of `frozen7/`.
 #[test]
@@ -474,8 +493,9 @@ fn same_audit(name: &str) -> (usize, usize) {
 /// the tuning half's calls, and on every call of the first six frozen halves (none of them
 /// blind any more: the lists were mended on their misses and the classifier learns from
 /// them; blind, they gave 17, 14 and 15 of 22 on the fourth, fifth and sixth), and on the
-/// seventh, blind, on no fewer than measured (17 of 22; the issue's 95% is the ignored test
-/// below).
+/// seventh, blind, on no fewer than measured (17 of 22, both times; the issue's 95% is the
+/// ignored test below), and on the training halves on no fewer than now (18 and 21 of 22;
+/// blind, before learning from them, 12 and 12).
 #[test]
 fn tagged_calls_audit_as_the_intended_logs() {
     let (same, all) = same_audit("tuning");
@@ -488,6 +508,10 @@ fn tagged_calls_audit_as_the_intended_logs() {
     }
     let (same, all) = same_audit(BLIND);
     assert!(same >= 17, "{BLIND}: {same} of {all}");
+    for (name, at_least) in [("train1", 18), ("train2", 21)] {
+        let (same, all) = same_audit(name);
+        assert!(same >= at_least, "{name}: {same} of {all}");
+    }
 }
 
 /// Issue #19's bar for the blind frozen half: the same audit on at least 95% of its calls.
@@ -503,6 +527,7 @@ fn tagged_frozen_calls_audit_as_the_intended_logs_at_the_issue_bar() {
 fn contact_lens_and_turns_give_the_same_log() {
     for name in [
         "tuning", "frozen", "frozen2", "frozen3", "frozen4", "frozen5", "frozen6", "frozen7",
+        "train1", "train2",
     ] {
         let (turns, a) = tagged(name, false);
         let (lens, b) = tagged(name, true);

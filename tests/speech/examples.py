@@ -19,12 +19,19 @@ import argparse, collections, csv, json, os
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-LEARNED_FROM = ("tuning", "frozen", "frozen2", "frozen3", "frozen4", "frozen5", "frozen6")
+LEARNED_FROM = ("tuning", "frozen", "frozen2", "frozen3", "frozen4", "frozen5", "frozen6", "train1", "train2")
 # The department each call's `call_started` names, and the procedure that serves it
 # (procedures.md).
 PROCEDURE_OF = {"Home Warranty Rewards": "shopping_dollars",
                 "Membership Services Retention": "paid_call"}
 FIXED_VALUES = {"record_mismatch"}
+# Reasons no procedure covers are all alike to the audit (CF07). An answer key may name one the
+# recogniser does not declare (workflows/src/recognition/frame.rs); its examples teach the
+# declared reason nearest to it.
+UNCOVERED_ALIASES = {"change_payment_date": "billing_question",
+                     "change_payment_card": "update_payment_method",
+                     "update_phone_number": "update_contact_details",
+                     "schedule_repair_visit": "service_appointment"}
 
 
 def main():
@@ -48,6 +55,8 @@ def main():
                 if row["source"] != "transcript":
                     continue
                 event, value = row["event"], row["value"]
+                if event == "inquiry":
+                    value = UNCOVERED_ALIASES.get(value, value)
                 label = f"{event}={value}" if event in FIXED_VALUES or event == "inquiry" else event
                 steps[(row["call_id"], row["timestamp"], row["text"])].append(label)
         with open(os.path.join(base, "turns.csv"), newline="") as fh:

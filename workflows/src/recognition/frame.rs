@@ -64,6 +64,7 @@ const CUES: &[Cue] = &[
             "anything more i can",
             "help you with anything",
             "!anything else on the account",
+            "!before anything else",
         ],
     )
     .script(frame::ANYTHING_ELSE),
@@ -92,7 +93,15 @@ const CUES: &[Cue] = &[
             "have a wonderful",
             "have a good weekend",
             "take care",
-            "!take care of",
+            "!take care of it",
+            "!take care of that",
+            "!take care of this",
+            "!take care of the",
+            "!take care of everything",
+            "!take care of your",
+            "!take care of all",
+            "!take care of any",
+            "!they take care",
         ],
     )
     .script(frame::GOODBYE),
@@ -114,6 +123,10 @@ const CUES: &[Cue] = &[
             "under",
             "under the name",
             "it is",
+            "in my name",
+            "name on * is",
+            "speaking with",
+            "youve got",
         ],
     )
     .value(Extract::Name {

@@ -10,8 +10,8 @@ use rustc_hash::FxHashMap;
 use super::classifier::{learned, Classifier, Features, Label, CLASSIFIER_FLOOR, EXAMPLES};
 use super::phrase::{compile, find, match_at, Hit, Phrase, Tok};
 use super::words::{
-    amount_in_words, answered_name, business_hours_words, format_cents, greeted_name, name_at,
-    split, ticket_in_words, Word, REDACTED,
+    amount_in_words, answered_name, business_hours_words, first_and_last_name, format_cents,
+    name_at, split, standalone_name, ticket_in_words, Word, REDACTED,
 };
 use super::{Cue, Extract, Gate, Recognition};
 use crate::config::CALL_FRAME;
@@ -705,7 +705,7 @@ impl Recognizer {
                 && !answered
                 && words
                     .get(hit.start)
-                    .is_some_and(|w| w.norm == "its" || w.norm == "it")
+                    .is_some_and(|w| matches!(&*w.norm, "its" | "it" | "youve"))
         };
         let kept: Vec<(usize, Hit, f64)>;
         let hits = if hits.iter().any(|h| weak(&h.1)) {
@@ -715,7 +715,7 @@ impl Recognizer {
             hits
         };
         let greeted = (naming && !identified && !answered)
-            .then(|| greeted_name(words, cased))
+            .then(|| standalone_name(words, cased))
             .flatten();
         let may_script = cue.script.is_some()
             && (words.len() as f64 >= SCRIPT_FLOOR * compiled.script_words as f64
@@ -790,9 +790,12 @@ impl Recognizer {
             Extract::None => (String::new(), None),
             Extract::Fixed(v) => (v.to_owned(), None),
             Extract::Name { .. } => {
-                let after = hits
-                    .iter()
-                    .find_map(|(_, hit, _)| name_at(words, hit.end, cased).map(|n| (n, hit.start)));
+                let parts = first_and_last_name(words, cased);
+                let after = parts.or_else(|| {
+                    hits.iter().find_map(|(_, hit, _)| {
+                        name_at(words, hit.end, cased).map(|n| (n, hit.start))
+                    })
+                });
                 match after {
                     Some((name, at)) => (name, Some(at)),
                     None if answered => {

@@ -453,6 +453,27 @@ fn redacted_after_ticket(words: &[Word<'_>], at: usize) -> Option<usize> {
         .then_some(at)
 }
 
+/// Small words inside a name ("de la Cruz", "van der Berg").
+const PARTICLES: &[&str] = &[
+    "de", "la", "del", "della", "van", "von", "der", "da", "di", "du", "le",
+];
+
+/// Words that end a street's name: a "name" followed by one is an address.
+const STREET_WORDS: &[&str] = &[
+    "street",
+    "road",
+    "lane",
+    "court",
+    "circle",
+    "avenue",
+    "drive",
+    "boulevard",
+    "way",
+    "place",
+    "terrace",
+    "parkway",
+];
+
 /// Words that are never part of a name.
 const NOT_NAMES: &[&str] = &[
     "a",
@@ -726,9 +747,20 @@ pub fn name_in(text: &str, at: usize) -> Option<String> {
 }
 
 pub(crate) fn name_at(words: &[Word<'_>], at: usize, cased: bool) -> Option<String> {
+    let particle = |w: &Word<'_>| PARTICLES.contains(&&*w.norm);
     let mut parts: Vec<&Word<'_>> = Vec::new();
-    for word in words.iter().skip(at) {
-        if parts.len() == 3 || !name_like(word, cased) {
+    for (k, word) in words.iter().enumerate().skip(at) {
+        if parts.iter().filter(|w| !particle(w)).count() == 3 {
+            break;
+        }
+        // "Lucia de la Cruz"
+        let joins = !parts.is_empty()
+            && particle(word)
+            && !word.stop_after
+            && words
+                .get(k + 1)
+                .is_some_and(|n| particle(n) || name_like(n, cased));
+        if !(joins || name_like(word, cased)) {
             break;
         }
         parts.push(word);
@@ -736,7 +768,16 @@ pub(crate) fn name_at(words: &[Word<'_>], at: usize, cased: bool) -> Option<Stri
             break;
         }
     }
-    if parts.is_empty() {
+    while parts.last().is_some_and(|w| particle(w)) {
+        parts.pop();
+    }
+    let last = parts.last()?;
+    // "it's Laurel Ridge Road": a street, not a name
+    if !last.stop_after
+        && words
+            .get(at + parts.len())
+            .is_some_and(|w| STREET_WORDS.contains(&&*w.norm))
+    {
         return None;
     }
     if parts.iter().any(|w| w.norm == "pii") {
@@ -802,32 +843,73 @@ pub(crate) fn answered_name(words: &[Word<'_>], cased: bool) -> Option<(String, 
     best.map(|(name, at, _)| (name, at))
 }
 
-/// A name said on its own right after greeting the agent by name, as a customer opens a call:
-/// "Yeah, hi Wes, Angela Moreno. I want to cancel" gives `Angela Moreno`, and where it
-/// begins. Only in cased text (lower-case ASR cannot tell the names apart), and only a name of
-/// two or three words that ends its clause.
-pub(crate) fn greeted_name(words: &[Word<'_>], cased: bool) -> Option<(String, usize)> {
+/// A name said on its own before the customer was identified: a clause of two or three
+/// capitalised name words ("Yeah, hi Wes, Angela Moreno. I want to cancel", "Marcus Oyelaran.
+/// I signed up last month"), or followed by "here" / "speaking" ("Simone Achterberg here.");
+/// where it begins. Only in cased text (lower-case ASR cannot tell names from other words).
+pub(crate) fn standalone_name(words: &[Word<'_>], cased: bool) -> Option<(String, usize)> {
     if !cased {
         return None;
     }
-    let hello = words
-        .iter()
-        .take(4)
-        .position(|w| matches!(&*w.norm, "hi" | "hello" | "hey"))?;
-    let agent = words.get(hello + 1)?;
-    if !(name_like(agent, cased) && agent.stop_after) {
-        return None;
+    let starts = std::iter::once(0).chain(
+        words
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| w.stop_after)
+            .map(|(k, _)| k + 1),
+    );
+    for at in starts {
+        let Some(name) = name_at(words, at, cased) else {
+            continue;
+        };
+        let taken = name.split(' ').count();
+        let Some(last) = words.get(at + taken - 1) else {
+            continue;
+        };
+        let tag = words
+            .get(at + taken)
+            .is_some_and(|w| matches!(&*w.norm, "here" | "speaking") && w.stop_after);
+        if name != REDACTED && (2..=4).contains(&taken) && (last.stop_after || tag) {
+            return Some((name, at));
+        }
     }
-    let at = hello + 2;
-    let name = name_at(words, at, cased)?;
-    let taken = name.split(' ').count();
-    let last = words.get(at + taken - 1)?;
-    // "Simone Achterberg here."
-    let here = words
-        .get(at + taken)
-        .is_some_and(|w| w.norm == "here" && w.stop_after);
-    (name != REDACTED && (2..=3).contains(&taken) && (last.stop_after || here))
-        .then_some((name, at))
+    None
+}
+
+/// A name given as its parts: "First name Consuelo, last name Ibarra", "Lan is first name.
+/// Last name Nguyen" give `Consuelo Ibarra`, `Lan Nguyen`; where it begins.
+pub(crate) fn first_and_last_name(words: &[Word<'_>], cased: bool) -> Option<(String, usize)> {
+    let named = |k: usize, which: &str| {
+        words.get(k).is_some_and(|w| w.norm == which)
+            && words.get(k + 1).is_some_and(|w| w.norm == "name")
+    };
+    let after = |k: usize| {
+        let k = if words.get(k).is_some_and(|w| w.norm == "is") {
+            k + 1
+        } else {
+            k
+        };
+        words.get(k).filter(|w| name_like(w, cased)).map(|w| (w, k))
+    };
+    let last_at = (0..words.len()).find(|&k| named(k, "last"))?;
+    let (last, _) = after(last_at + 2)?;
+    let first_at = (0..last_at).find(|&k| named(k, "first"))?;
+    // "First name Consuelo", or "Lan is first name"
+    let (first, at) = after(first_at + 2)
+        .filter(|(_, k)| *k < last_at)
+        .or_else(|| {
+            let before = first_at.checked_sub(2)?;
+            let is = words.get(first_at.checked_sub(1)?)?;
+            let w = words.get(before)?;
+            (is.norm == "is" && name_like(w, cased)).then_some((w, before))
+        })?;
+    if first.norm == "pii" || last.norm == "pii" {
+        return Some((REDACTED.to_owned(), at));
+    }
+    Some((
+        format!("{} {}", capitalise(first.raw), capitalise(last.raw)),
+        at,
+    ))
 }
 
 fn capitalise(word: &str) -> String {
@@ -839,6 +921,7 @@ fn capitalise(word: &str) -> String {
         } else {
             out.extend(c.to_lowercase());
         }
+        // "Mary-Kate"; "O'Neal" stays "O'neal", as the corpus writes it
         first = c == '-';
     }
     out
@@ -1084,7 +1167,7 @@ mod tests {
         // sentence.
         let greeted = |text: &str| {
             let cased = text.chars().any(char::is_uppercase);
-            greeted_name(&split(text), cased).map(|(name, _)| name)
+            standalone_name(&split(text), cased).map(|(name, _)| name)
         };
         assert_eq!(
             greeted("Yeah, hi Wes, Angela Moreno. I want to cancel.").as_deref(),
@@ -1092,6 +1175,24 @@ mod tests {
         );
         assert_eq!(greeted("yeah hi wes angela moreno i want to cancel"), None);
         assert_eq!(greeted("Hi Wes, Angela Moreno told me to call."), None);
+        assert_eq!(
+            greeted("Morning, Hannah. Fitzgerald Monroe speaking.").as_deref(),
+            Some("Fitzgerald Monroe")
+        );
+        assert_eq!(
+            name_in("this is Lucia de la Cruz. I got the email", 2).as_deref(),
+            Some("Lucia De La Cruz")
+        );
+        assert_eq!(name_in("it's Laurel Ridge Road, not Drive", 1), None);
+        let parts = |text: &str| first_and_last_name(&split(text), true).map(|(n, _)| n);
+        assert_eq!(
+            parts("First name Consuelo, last name Ibarra.").as_deref(),
+            Some("Consuelo Ibarra")
+        );
+        assert_eq!(
+            parts("Lan is first name. Last name Nguyen. N, G, U, Y, E, N.").as_deref(),
+            Some("Lan Nguyen")
+        );
         assert_eq!(
             name_in("this is marcus bell by the way", 2).as_deref(),
             Some("Marcus Bell")

@@ -93,6 +93,8 @@ const CUES: &[Cue] = &[
             "plan * cover you",
             "plan * covered you",
             "plan paid for",
+            "fully covered",
+            "good use out of",
             "lot of value",
             "saved you",
             "fee covered",
@@ -114,7 +116,12 @@ const CUES: &[Cue] = &[
         "advise_dispute_letter",
         "advise_dispute_letter",
         Speaker::Agent,
-        &["dispute * letter", "letter * dispute", "payment due letter"],
+        &[
+            "dispute * letter",
+            "letter * dispute",
+            "payment due letter",
+            "payment due * dispute",
+        ],
     )
     .learned(),
     Cue::new(
@@ -172,6 +179,7 @@ const CUES: &[Cue] = &[
             "name * wrong",
             "name * not right",
             "thats not my name",
+            "how its spelled",
             "not my name",
             "spelling",
         ],
@@ -191,6 +199,9 @@ const CUES: &[Cue] = &[
             "thats not my address",
             "address is off",
             "i moved",
+            "we moved",
+            "moved out",
+            "old place",
         ],
     )
     .learned()
