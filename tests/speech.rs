@@ -272,8 +272,8 @@ fn recognition_on_the_seventh_frozen_half() {
 /// 192, 9), then learned from and mended on (not blind): they hold these.
 #[test]
 fn recognition_on_the_training_halves() {
-    holds_as_measured("train1", 193, 185, 6);
-    holds_as_measured("train2", 192, 184, 7);
+    holds_as_measured("train1", 193, 188, 3);
+    holds_as_measured("train2", 192, 185, 6);
 }
 
 /// A frozen half's recognition, all events together, holds its measured figures: `intended`
@@ -494,7 +494,7 @@ fn same_audit(name: &str) -> (usize, usize) {
 /// blind any more: the lists were mended on their misses and the classifier learns from
 /// them; blind, they gave 17, 14 and 15 of 22 on the fourth, fifth and sixth), and on the
 /// seventh, blind, on no fewer than measured (17 of 22, both times; the 95% is the
-/// ignored test below), and on the training halves on no fewer than now (18 and 21 of 22;
+/// ignored test below), and on the training halves on no fewer than now (21 and 22 of 22;
 /// blind, before learning from them, 12 and 12).
 #[test]
 fn tagged_calls_audit_as_the_intended_logs() {
@@ -508,7 +508,7 @@ fn tagged_calls_audit_as_the_intended_logs() {
     }
     let (same, all) = same_audit(BLIND);
     assert!(same >= 17, "{BLIND}: {same} of {all}");
-    for (name, at_least) in [("train1", 18), ("train2", 21)] {
+    for (name, at_least) in [("train1", 21), ("train2", 22)] {
         let (same, all) = same_audit(name);
         assert!(same >= at_least, "{name}: {same} of {all}");
     }

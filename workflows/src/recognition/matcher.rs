@@ -854,13 +854,31 @@ impl Recognizer {
 
     /// The reason the words give: the covered reason whose phrases match best (more words
     /// named, then earlier), else an uncovered one.
+    ///
+    /// A reason named by one word only ("a bonus to use on a website" names the site) gives
+    /// way to the classifier when it finds another reason likely and that one unlikely.
     fn reason(&self, seen: &Seen<'_, '_>) -> Option<(&'static str, usize, f64, ReadBy)> {
         let by_phrase = self.reason_by_phrase(seen.words, seen.present);
+        let learned = || {
+            self.reason_learned(seen)
+                .map(|(reason, at, confidence)| (reason, at, confidence, ReadBy::Classifier))
+        };
         match by_phrase {
-            Some((reason, at, confidence)) => Some((reason, at, confidence, ReadBy::Phrase)),
-            None => self
-                .reason_learned(seen)
-                .map(|(reason, at, confidence)| (reason, at, confidence, ReadBy::Classifier)),
+            Some((reason, at, confidence, evidence)) => {
+                if evidence <= 1 {
+                    let unlikely = self
+                        .reasons
+                        .iter()
+                        .find(|r| r.reason == reason)
+                        .and_then(|r| r.label)
+                        .is_some_and(|label| seen.learned(&self.classifier, label) < CLASSIFIER_FLOOR);
+                    if let Some(other) = learned().filter(|o| o.0 != reason && unlikely) {
+                        return Some(other);
+                    }
+                }
+                Some((reason, at, confidence, ReadBy::Phrase))
+            }
+            None => learned(),
         }
     }
 
@@ -881,14 +899,15 @@ impl Recognizer {
     }
 
     /// The reason the phrases give: the one whose phrases found name the most words between
-    /// them (each phrase counted once), then a covered one, then the one named earlier. "She
+    /// them (each phrase counted once), then a covered one, then the one named earlier; with
+    /// that count of words. "She
     /// did get her shopping dollars email, but the reward site keeps giving her an error when
     /// she tries to redeem" is the site, not the missing email.
     fn reason_by_phrase(
         &self,
         words: &[Word<'_>],
         present: &Present,
-    ) -> Option<(&'static str, usize, f64)> {
+    ) -> Option<(&'static str, usize, f64, usize)> {
         // Per reason: the words its phrases named, where it was first named, and its best
         // phrase's weight (for the confidence).
         let mut score: Vec<(usize, usize, usize)> = vec![(0, usize::MAX, 0); self.reasons.len()];
@@ -921,7 +940,7 @@ impl Recognizer {
                 }
             }
         }
-        let (best, (_, at, weight)) = score
+        let (best, (evidence, at, weight)) = score
             .iter()
             .enumerate()
             .filter(|(_, s)| s.0 > 0)
@@ -930,7 +949,12 @@ impl Recognizer {
                 (s.0, covered, std::cmp::Reverse(s.1))
             })?;
         let reason = self.reasons.get(best)?.reason;
-        Some((reason, *at, (0.6 + 0.1 * *weight as f64).min(0.95)))
+        Some((
+            reason,
+            *at,
+            (0.6 + 0.1 * *weight as f64).min(0.95),
+            *evidence,
+        ))
     }
 }
 
