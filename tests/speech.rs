@@ -276,6 +276,16 @@ fn recognition_on_the_training_halves() {
     holds_as_measured("train2", 192, 185, 6);
 }
 
+/// The eighth frozen half (`frozen8/`, written blind on 5 December 2026 as ordinary calls in
+/// everyday proportions, committed by itself, 6423124, before it was measured): measured
+/// once, blind, with the recogniser of 7aaf6df: 166 of 172 intended steps found, 4 found that
+/// were not intended (the lists alone: 159 and 5), 19 of 22 calls audited alike. Nobody has
+/// read its mismatches; they are not printed.
+#[test]
+fn recognition_on_the_eighth_frozen_half() {
+    holds_as_measured("frozen8", 172, 166, 4);
+}
+
 /// A frozen half's recognition, all events together, holds its measured figures: `intended`
 /// steps in its answer key, at least `found` of them found, at most `extra` steps found that
 /// were not intended. Its mismatches are not printed (it measures; it is not tuned to).
@@ -424,26 +434,28 @@ fn the_classifier_reads_a_half_it_did_not_learn_from() {
     }
 }
 
-/// The half written blind most recently, the one that measures the recogniser: the lists were
-/// not mended on it and the classifier does not learn from it (`tests/speech/examples.py`).
-const BLIND: &str = "frozen7";
+/// The halves that measure the recogniser, written blind and never read: the lists were not
+/// mended on them and the classifier does not learn from them (`tests/speech/examples.py`).
+const BLIND: [&str; 2] = ["frozen7", "frozen8"];
 
-/// Issue #19's bar: each event's recall and precision at least 0.95 on the blind frozen half.
+/// Issue #19's bar: each event's recall and precision at least 0.95 on the blind frozen halves.
 /// Not met yet (docs/RECOGNITION.md lists the events under it): run with `--ignored`.
 #[test]
 #[ignore = "issue #19's 0.95 per event on the frozen half is not reached (docs/RECOGNITION.md)"]
 fn recognition_on_the_frozen_half_reaches_the_issue_bar() {
-    let counts = measure(BLIND, false);
-    let below: Vec<&String> = counts
-        .iter()
-        .filter(|(_, (t, f, n))| ratio(*t, t + n) < 0.95 || ratio(*t, t + f) < 0.95)
-        .map(|(e, _)| e)
-        .collect();
-    assert!(
-        below.is_empty(),
-        "{BLIND}: under 0.95: {below:?}\n{}",
-        table(BLIND, &counts)
-    );
+    for half in BLIND {
+        let counts = measure(half, false);
+        let below: Vec<&String> = counts
+            .iter()
+            .filter(|(_, (t, f, n))| ratio(*t, t + n) < 0.95 || ratio(*t, t + f) < 0.95)
+            .map(|(e, _)| e)
+            .collect();
+        assert!(
+            below.is_empty(),
+            "{half}: under 0.95: {below:?}\n{}",
+            table(half, &counts)
+        );
+    }
 }
 
 fn audit_of(log: &str) -> AuditReport {
@@ -493,8 +505,8 @@ fn same_audit(name: &str) -> (usize, usize) {
 /// the tuning half's calls, and on every call of the first six frozen halves (none of them
 /// blind any more: the lists were mended on their misses and the classifier learns from
 /// them; blind, they gave 17, 14 and 15 of 22 on the fourth, fifth and sixth), and on the
-/// seventh, blind, on no fewer than measured (17 of 22, both times; the issue's 95% is the
-/// ignored test below), and on the training halves on no fewer than now (21 and 22 of 22;
+/// seventh and the eighth, blind, on no fewer than measured (17 of 22, each time it was
+/// measured, and 19 of 22; the issue's 95% is the ignored test below), and on the training halves on no fewer than now (21 and 22 of 22;
 /// blind, before learning from them, 12 and 12).
 #[test]
 fn tagged_calls_audit_as_the_intended_logs() {
@@ -506,8 +518,10 @@ fn tagged_calls_audit_as_the_intended_logs() {
         let (same, all) = same_audit(name);
         assert_eq!(same, all, "{name}: {same} of {all}");
     }
-    let (same, all) = same_audit(BLIND);
-    assert!(same >= 17, "{BLIND}: {same} of {all}");
+    for (half, at_least) in BLIND.into_iter().zip([17, 19]) {
+        let (same, all) = same_audit(half);
+        assert!(same >= at_least, "{half}: {same} of {all}");
+    }
     for (name, at_least) in [("train1", 21), ("train2", 22)] {
         let (same, all) = same_audit(name);
         assert!(same >= at_least, "{name}: {same} of {all}");
@@ -518,8 +532,10 @@ fn tagged_calls_audit_as_the_intended_logs() {
 #[test]
 #[ignore = "issue #19's 95% of frozen calls audited alike is not reached (docs/RECOGNITION.md)"]
 fn tagged_frozen_calls_audit_as_the_intended_logs_at_the_issue_bar() {
-    let (same, all) = same_audit(BLIND);
-    assert!(same as f64 >= 0.95 * all as f64, "{BLIND}: {same} of {all}");
+    for half in BLIND {
+        let (same, all) = same_audit(half);
+        assert!(same as f64 >= 0.95 * all as f64, "{half}: {same} of {all}");
+    }
 }
 
 /// Contact Lens files and speaker turns give the same log (timestamps compared by instant).
@@ -527,7 +543,7 @@ fn tagged_frozen_calls_audit_as_the_intended_logs_at_the_issue_bar() {
 fn contact_lens_and_turns_give_the_same_log() {
     for name in [
         "tuning", "frozen", "frozen2", "frozen3", "frozen4", "frozen5", "frozen6", "frozen7",
-        "train1", "train2",
+        "frozen8", "train1", "train2",
     ] {
         let (turns, a) = tagged(name, false);
         let (lens, b) = tagged(name, true);

@@ -871,7 +871,9 @@ impl Recognizer {
                         .iter()
                         .find(|r| r.reason == reason)
                         .and_then(|r| r.label)
-                        .is_some_and(|label| seen.learned(&self.classifier, label) < CLASSIFIER_FLOOR);
+                        .is_some_and(|label| {
+                            seen.learned(&self.classifier, label) < CLASSIFIER_FLOOR
+                        });
                     if let Some(other) = learned().filter(|o| o.0 != reason && unlikely) {
                         return Some(other);
                     }
