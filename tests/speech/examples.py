@@ -13,13 +13,14 @@ answer key reads in it, space-separated: the event, `event=value` for a step of 
 the classifier what is not a step). The classifier (workflows/src/recognition/classifier.rs)
 learns from them when a recogniser is built.
 
-`frozen7/` is never read: it measures what the classifier was not trained on (docs/RECOGNITION.md).
+`frozen7/` and `frozen8/` are never read: they measure what the classifier was not trained on (docs/RECOGNITION.md).
 """
 import argparse, collections, csv, json, os
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-LEARNED_FROM = ("tuning", "frozen", "frozen2", "frozen3", "frozen4", "frozen5", "frozen6", "train1", "train2")
+LEARNED_FROM = ("tuning", "frozen", "frozen2", "frozen3", "frozen4", "frozen5", "frozen6",
+                "train1", "train2", "train3", "train4")
 # The department each call's `call_started` names, and the procedure that serves it
 # (procedures.md).
 PROCEDURE_OF = {"Home Warranty Rewards": "shopping_dollars",

@@ -709,6 +709,9 @@ const NOT_NAMES: &[&str] = &[
     "interested",
     "nice",
     "cool",
+    "gonna",
+    "wanna",
+    "gotta",
     "alright",
     "awesome",
     "perfect",
@@ -736,6 +739,8 @@ fn name_like(word: &Word<'_>, cased: bool) -> bool {
         && !NOT_NAMES.contains(&&*word.norm)
         && word_number(&word.norm).is_none()
         && (!cased || word.raw.chars().next().is_some_and(char::is_uppercase))
+        // lower-case ASR: "okay im scrolling" names nobody
+        && (cased || !(word.norm.len() >= 6 && word.norm.ends_with("ing")))
 }
 
 /// A name said from word `at` on: up to three name-like words (capitalised ones, unless the
