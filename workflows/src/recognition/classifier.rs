@@ -11,6 +11,8 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
+use super::kept::Kept;
+
 use rustc_hash::FxHashMap;
 
 use super::words::Word;
@@ -301,15 +303,11 @@ fn sigmoid(z: f32) -> f32 {
 }
 
 /// Classifiers already learned in this process, by the examples and labels they learned
-/// from (every recogniser of the same procedures and policy learns the same one), the most
-/// recently used last.
-type Learned = Vec<((Vec<String>, Vec<Label>), Arc<Classifier>)>;
+/// from (every recogniser of the same procedures and policy learns the same one).
+static LEARNED: Mutex<Kept<LearnedFrom, Classifier>> = Mutex::new(Kept::new());
 
-static LEARNED: Mutex<Learned> = Mutex::new(Vec::new());
-
-/// How many learned classifiers [`LEARNED`] keeps: a process that loads policy after policy,
-/// each with examples of its own, keeps the most recently used ones, not every one.
-const KEPT: usize = 8;
+/// What a classifier learned from: each owner's examples text, and the labels.
+type LearnedFrom = (Vec<String>, Vec<Label>);
 
 /// The classifier for these labels learned from these owners' examples (owner, text), learned
 /// once per process.
@@ -321,47 +319,37 @@ pub(crate) fn learned(
     known: &[String],
 ) -> Result<Arc<Classifier>, Error> {
     let mut cache = LEARNED.lock().unwrap_or_else(PoisonError::into_inner);
-    let same = |((texts, learned_labels), _): &((Vec<String>, Vec<Label>), Arc<Classifier>)| {
+    let same = |(texts, learned_labels): &LearnedFrom| {
         *learned_labels == labels && texts.iter().eq(owners.iter().map(|(_, text)| text))
     };
-    if let Some(at) = cache.iter().position(same) {
-        let entry = cache.remove(at);
-        let classifier = Arc::clone(&entry.1);
-        cache.push(entry);
-        return Ok(classifier);
-    }
-    let key = (
-        owners.iter().map(|(_, text)| text.clone()).collect(),
-        labels,
-    );
-    let mut examples = Vec::new();
-    for (owner, text) in owners {
-        for example in parse_examples(owner, text)? {
-            if let Some(unknown) = example
-                .labels
-                .iter()
-                .find(|l| !known.iter().any(|k| k == *l))
-            {
-                return Err(Error::Examples {
-                    owner: (*owner).to_owned(),
-                    line: example.line,
-                    why: format!("unknown step '{unknown}'"),
-                });
+    cache.get_or_make(same, || {
+        let mut examples = Vec::new();
+        for (owner, text) in owners {
+            for example in parse_examples(owner, text)? {
+                if let Some(unknown) = example
+                    .labels
+                    .iter()
+                    .find(|l| !known.iter().any(|k| k == *l))
+                {
+                    return Err(Error::Examples {
+                        owner: (*owner).to_owned(),
+                        line: example.line,
+                        why: format!("unknown step '{unknown}'"),
+                    });
+                }
+                let words = super::words::split(example.text);
+                examples.push((example, words));
             }
-            let words = super::words::split(example.text);
-            examples.push((example, words));
         }
-    }
-    let classifier = Arc::new(Classifier::learn(&key.1, &examples));
-    if cache.len() >= KEPT {
-        cache.remove(0);
-    }
-    cache.push((key, Arc::clone(&classifier)));
-    Ok(classifier)
+        let classifier = Classifier::learn(&labels, &examples);
+        let texts = owners.iter().map(|(_, text)| text.clone()).collect();
+        Ok(((texts, labels.clone()), classifier))
+    })
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::kept::KEPT;
     use super::*;
 
     fn label(name: &str, speaker: Speaker) -> Label {

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use rustc_hash::FxHashMap;
 
+use super::kept::Kept;
 use crate::error::Error;
 use crate::explore::steps_by_reason;
 use crate::registry::Engine;
@@ -15,13 +16,8 @@ use crate::registry::Engine;
 pub(crate) type Implied = FxHashMap<&'static str, &'static str>;
 
 /// Maps already explored in this process, by the engine's procedures and policy fingerprint
-/// (exploring the machines takes tens of milliseconds), the most recently used last.
-type Explored = Vec<(String, Arc<Implied>)>;
-
-static EXPLORED: Mutex<Explored> = Mutex::new(Vec::new());
-
-/// How many maps [`EXPLORED`] keeps.
-const KEPT: usize = 8;
+/// (exploring the machines takes tens of milliseconds).
+static EXPLORED: Mutex<Kept<String, Implied>> = Mutex::new(Kept::new());
 
 /// The steps of `engine`'s machines that are asked for under one covered reason only, each
 /// with that reason; explored once per process for the same procedures and policy.
@@ -29,32 +25,26 @@ pub(crate) fn implied(engine: &Engine) -> Result<Arc<Implied>, Error> {
     let names: Vec<&str> = engine.procedures().iter().map(|p| p.name()).collect();
     let key = format!("{}|{}", names.join(","), engine.policy_fingerprint());
     let mut cache = EXPLORED.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(at) = cache.iter().position(|(k, _)| *k == key) {
-        let entry = cache.remove(at);
-        let map = Arc::clone(&entry.1);
-        cache.push(entry);
-        return Ok(map);
-    }
-    // Exploring drives calls, which hold their engine: the same procedures under the base
-    // rules (the machines' steps do not change with a policy's dated versions).
-    let shared = Arc::new(engine.with_config(engine.config().clone())?);
-    let mut reasons_of: FxHashMap<&'static str, Vec<&'static str>> = FxHashMap::default();
-    for (reason, steps) in steps_by_reason(&shared) {
-        for step in steps {
-            reasons_of.entry(step).or_default().push(reason);
-        }
-    }
-    let map: Implied = reasons_of
-        .into_iter()
-        .filter_map(|(step, reasons)| match reasons.as_slice() {
-            [reason] => Some((step, *reason)),
-            _ => None,
-        })
-        .collect();
-    let map = Arc::new(map);
-    if cache.len() >= KEPT {
-        cache.remove(0);
-    }
-    cache.push((key, Arc::clone(&map)));
-    Ok(map)
+    cache.get_or_make(
+        |explored| *explored == key,
+        || {
+            // Exploring drives calls, which hold their engine: the same procedures under the
+            // base rules (the machines' steps do not change with a policy's dated versions).
+            let shared = Arc::new(engine.with_config(engine.config().clone())?);
+            let mut reasons_of: FxHashMap<&'static str, Vec<&'static str>> = FxHashMap::default();
+            for (reason, steps) in steps_by_reason(&shared) {
+                for step in steps {
+                    reasons_of.entry(step).or_default().push(reason);
+                }
+            }
+            let map: Implied = reasons_of
+                .into_iter()
+                .filter_map(|(step, reasons)| match reasons.as_slice() {
+                    [reason] => Some((step, *reason)),
+                    _ => None,
+                })
+                .collect();
+            Ok((key.clone(), map))
+        },
+    )
 }

@@ -41,6 +41,7 @@ use crate::vocab::Speaker;
 pub mod classifier;
 pub mod frame;
 mod implied;
+mod kept;
 mod matcher;
 mod phrase;
 mod words;
