@@ -63,7 +63,7 @@ pub struct Recognized {
 /// What read a step: the evidence a reviewer is shown beside it (`callflow tag --report`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReadBy {
-    /// One of the cue's phrases (or the reason's), or a name said after a greeting.
+    /// One of the cue's phrases (or the reason's), or a name said as a clause of its own.
     Phrase,
     /// The adherence to the cue's script line.
     Script,
@@ -146,7 +146,7 @@ struct CompiledReason {
     phrases: Vec<Phrase>,
     covered: bool,
     /// The classifier's label for the reason.
-    label: Option<usize>,
+    label: usize,
 }
 
 /// Every registered procedure's recognition (and the frame's), compiled, with the policy's
@@ -391,7 +391,7 @@ impl Recognizer {
                     reason: reason.reason,
                     phrases: compile_all(owner, reason.reason, &list)?.0,
                     covered,
-                    label: Some(label),
+                    label,
                 });
             }
         }
@@ -494,20 +494,13 @@ impl Recognizer {
         turns: &[(Speaker, &str)],
         read: &mut [Vec<Recognized>],
     ) -> bool {
-        let label = self
-            .reasons
-            .iter()
-            .find(|r| r.reason == reason)
-            .and_then(|r| r.label);
+        let label = self.reason_label(reason);
         let mut best: Option<(usize, f64, usize)> = None;
         for (at, &(speaker, said)) in turns.iter().enumerate().take(read.len()) {
             if speaker != Speaker::Customer {
                 continue;
             }
-            let mut words = split(said);
-            for word in &mut words {
-                word.id = self.vocab.get(&*word.norm).copied().unwrap_or(0);
-            }
+            let words = self.words_of(said);
             let (p, position) = match label {
                 Some(label) => {
                     let features = self.classifier.features(&words);
@@ -528,23 +521,26 @@ impl Recognizer {
         let Some(steps) = read.get_mut(at) else {
             return false;
         };
-        // Before the utterance's other steps but its name, as a reason read from its words.
-        let first = steps
-            .iter()
-            .filter(|s| s.event != "customer_identified")
-            .map(|s| s.position)
-            .min()
-            .unwrap_or(position);
         steps.push(Recognized {
             event: "inquiry",
             value: reason.to_owned(),
             confidence: FROM_THE_ANSWER,
-            position: position.min(first),
+            position,
             redacted: false,
             by: ReadBy::Answer,
         });
-        steps.sort_by_key(|s| (s.position, s.event != "inquiry"));
+        // Before the utterance's other steps but its name, as a reason read from its words.
+        in_order(steps);
         true
+    }
+
+    /// An utterance's words, each with its number in the phrases' vocabulary.
+    fn words_of<'w>(&self, said: &'w str) -> Vec<Word<'w>> {
+        let mut words = split(said);
+        for word in &mut words {
+            word.id = self.vocab.get(&*word.norm).copied().unwrap_or(0);
+        }
+        words
     }
 
     /// The steps `said` by `speaker` holds, in the order their words begin, given what the
@@ -557,10 +553,7 @@ impl Recognizer {
         speaker: Speaker,
         said: &str,
     ) -> Vec<Recognized> {
-        let mut words = split(said);
-        for word in &mut words {
-            word.id = self.vocab.get(&*word.norm).copied().unwrap_or(0);
-        }
+        let words = self.words_of(said);
         let cased = said.chars().any(char::is_uppercase);
         let opening = call.turns == 0 && speaker == Speaker::Agent;
         let (cues, index) = match speaker {
@@ -645,20 +638,7 @@ impl Recognizer {
                 .then(b.confidence.total_cmp(&a.confidence))
         });
         out.dedup_by(|later, first| later.event == first.event);
-        // A step said in the same breath as the reason belongs to the inquiry it opens: the
-        // inquiry comes before it, whatever the order of the words (only the name may come
-        // first).
-        let first_step = out
-            .iter()
-            .filter(|s| s.event != "inquiry" && s.event != "customer_identified")
-            .map(|s| s.position)
-            .min();
-        if let (Some(first), Some(inquiry)) =
-            (first_step, out.iter_mut().find(|s| s.event == "inquiry"))
-        {
-            inquiry.position = inquiry.position.min(first);
-        }
-        out.sort_by_key(|s| (s.position, s.event != "inquiry"));
+        in_order(&mut out);
         call.turns += 1;
         for step in &out {
             call.last.insert(step.event, call.turns);
@@ -719,7 +699,7 @@ impl Recognizer {
         } else {
             hits
         };
-        let greeted = (naming && !identified && !answered)
+        let standalone = (naming && !identified && !answered)
             .then(|| standalone_name(words, cased))
             .flatten();
         let may_script = cue.script.is_some()
@@ -732,7 +712,7 @@ impl Recognizer {
         if hits.is_empty()
             && !may_script
             && !answered
-            && greeted.is_none()
+            && standalone.is_none()
             && learned < CLASSIFIER_FLOOR
         {
             return None;
@@ -765,7 +745,7 @@ impl Recognizer {
                 position = self.classifier.strongest_word(label, words);
             }
         }
-        if confidence == 0.0 && greeted.is_some() {
+        if confidence == 0.0 && standalone.is_some() {
             confidence = 0.75;
         }
         if confidence == 0.0 && !answered {
@@ -810,7 +790,7 @@ impl Recognizer {
                         (name, Some(at))
                     }
                     None => {
-                        let (name, at) = greeted?;
+                        let (name, at) = standalone?;
                         confidence = confidence.max(0.75);
                         (name, Some(at))
                     }
@@ -871,14 +851,9 @@ impl Recognizer {
         match by_phrase {
             Some((reason, at, confidence, evidence)) => {
                 if evidence <= 1 {
-                    let unlikely = self
-                        .reasons
-                        .iter()
-                        .find(|r| r.reason == reason)
-                        .and_then(|r| r.label)
-                        .is_some_and(|label| {
-                            seen.learned(&self.classifier, label) < CLASSIFIER_FLOOR
-                        });
+                    let unlikely = self.reason_label(reason).is_some_and(|label| {
+                        seen.learned(&self.classifier, label) < CLASSIFIER_FLOOR
+                    });
                     if let Some(other) = learned().filter(|o| o.0 != reason && unlikely) {
                         return Some(other);
                     }
@@ -889,11 +864,19 @@ impl Recognizer {
         }
     }
 
+    /// The classifier's label for a reason code of this recogniser.
+    fn reason_label(&self, reason: &str) -> Option<usize> {
+        self.reasons
+            .iter()
+            .find(|r| r.reason == reason)
+            .map(|r| r.label)
+    }
+
     /// The reason the classifier finds likeliest, at [`CLASSIFIER_FLOOR`] or over.
     fn reason_learned(&self, seen: &Seen<'_, '_>) -> Option<(&'static str, usize, f64)> {
         let mut best: Option<(&CompiledReason, usize, f64)> = None;
         for reason in &self.reasons {
-            let Some(label) = reason.label else { continue };
+            let label = reason.label;
             let p = seen.learned(&self.classifier, label);
             if p >= CLASSIFIER_FLOOR && best.is_none_or(|(_, _, q)| p > q) {
                 best = Some((reason, label, p));
@@ -907,9 +890,8 @@ impl Recognizer {
 
     /// The reason the phrases give: the one whose phrases found name the most words between
     /// them (each phrase counted once), then a covered one, then the one named earlier; with
-    /// that count of words. "She
-    /// did get her shopping dollars email, but the reward site keeps giving her an error when
-    /// she tries to redeem" is the site, not the missing email.
+    /// that count of words. "She did get her shopping dollars email, but the reward site keeps
+    /// giving her an error when she tries to redeem" is the site, not the missing email.
     fn reason_by_phrase(
         &self,
         words: &[Word<'_>],
@@ -963,6 +945,23 @@ impl Recognizer {
             *evidence,
         ))
     }
+}
+
+/// An utterance's steps in the order their words begin. A step said in the same breath as the
+/// reason belongs to the inquiry it opens: the inquiry comes before it, whatever the order of
+/// the words (only the name may come first).
+fn in_order(steps: &mut [Recognized]) {
+    let first_step = steps
+        .iter()
+        .filter(|s| s.event != "inquiry" && s.event != "customer_identified")
+        .map(|s| s.position)
+        .min();
+    if let (Some(first), Some(inquiry)) =
+        (first_step, steps.iter_mut().find(|s| s.event == "inquiry"))
+    {
+        inquiry.position = inquiry.position.min(first);
+    }
+    steps.sort_by_key(|s| (s.position, s.event != "inquiry"));
 }
 
 /// The index of the classifier's label `name` said by `speaker`, added when new.
