@@ -680,14 +680,14 @@ impl Recognizer {
         // Once the customer has given their name, "it's loading now" gives none: a name after
         // "it's" / "it is" counts only when asked for or before the customer was identified.
         // Unless the name is being spelled or corrected ("It's Adaeze, A-D-A-E-Z-E").
-        let spelling = words
-            .iter()
-            .any(|w| matches!(&*w.norm, "spelled" | "spell" | "spelling" | "name"));
+        let weak_possible = naming
+            && identified
+            && !answered
+            && !words
+                .iter()
+                .any(|w| matches!(&*w.norm, "spelled" | "spell" | "spelling" | "name"));
         let weak = |hit: &Hit| {
-            naming
-                && identified
-                && !answered
-                && !spelling
+            weak_possible
                 && words
                     .get(hit.start)
                     .is_some_and(|w| matches!(&*w.norm, "its" | "it" | "youve"))
